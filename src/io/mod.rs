@@ -1,0 +1,4 @@
+//! Reading and writing files: scenario TOML, GeoJSON layers with per-feature context, cost
+//! matrices, and atomic writers. Only `io` and `report` touch file formats.
+
+pub mod scenario;

@@ -1,0 +1,4 @@
+//! Geometry in metres: datum conversion, the local projection, spatial indexes, road networks.
+
+pub mod datum;
+pub mod projection;
