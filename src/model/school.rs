@@ -185,6 +185,8 @@ pub struct School {
     pub enrolment: Option<f64>,
     /// Number of classes (`classes`).
     pub classes: Option<u32>,
+    /// Classes a planned expansion adds (`added_classes`, 改扩建): an expansion project.
+    pub added_classes: Option<u32>,
     /// Pupils in each class (`class_sizes`), for the large-class rule.
     pub class_sizes: Option<Vec<u32>>,
     /// Resource indicators for the balance test (properties `res_<name>`; absolute values,
@@ -264,6 +266,7 @@ mod tests {
             capacity_seats: Some(900.0),
             enrolment: None,
             classes: None,
+            added_classes: None,
             class_sizes: None,
             resources: BTreeMap::new(),
             synthetic: false,
