@@ -1,9 +1,87 @@
-//! The command line: one file per subcommand.
+//! The command line: one file per subcommand, a thin `main` over `run() -> Result`.
+//!
+//! Exit codes: **0** ok; **1** the run found rule failures and `--strict` was given; **2** the
+//! tool could not run (bad input, unreadable files, impossible options). Errors go to stderr
+//! with the file, feature and property they concern; a closed stdout (`| head`) is a clean exit.
 
+mod validate;
+
+use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Entry point of the binary: parses arguments, runs the command, maps errors to exit codes
-/// (0 ok, 1 rule failures with `--strict`, 2 the tool could not run).
+use clap::{Parser, Subcommand};
+
+use crate::error::Error;
+
+/// schoolplan: school layout planning — coverage, siting rules, location proposals, reports.
+#[derive(Debug, Parser)]
+#[command(name = "schoolplan", version, about, long_about = None)]
+pub struct Cli {
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load a scenario and every layer it names; print what was found and every problem.
+    Validate {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+    },
+}
+
+/// What a command asks the process to exit with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0.
+    Ok,
+    /// Exit 1: rule failures under `--strict`.
+    RuleFailures,
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, Error> {
+    match cli.command {
+        Command::Validate { scenario } => validate::run(&scenario, out),
+    }
+}
+
+/// Entry point of the binary: parses arguments, runs the command, maps errors to exit codes.
 pub fn main() -> ExitCode {
-    ExitCode::SUCCESS
+    // A bug must still not show a Rust backtrace to a planner: report it as an internal error.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("schoolplan: internal error: {info}. Please report this with the input that caused it.");
+    }));
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => ExitCode::SUCCESS,
+                _ => ExitCode::from(2),
+            };
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(cli, &mut out)));
+    match result {
+        Ok(Ok(Outcome::Ok)) => ExitCode::SUCCESS,
+        Ok(Ok(Outcome::RuleFailures)) => ExitCode::from(1),
+        Ok(Err(Error::Io { source, .. })) if source.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Ok(Err(e)) => {
+            eprintln!("schoolplan: {e}");
+            ExitCode::from(2)
+        }
+        Err(_) => ExitCode::from(2),
+    }
+}
+
+/// Writes to the command's output, turning a write failure into an [`Error`].
+pub(crate) fn emit(out: &mut dyn Write, text: &str) -> Result<(), Error> {
+    out.write_all(text.as_bytes())
+        .map_err(|e| Error::io(std::path::Path::new("<stdout>"), e))
 }

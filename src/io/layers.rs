@@ -1,0 +1,461 @@
+//! Loading a scenario's layers into a [`Map`] in local metres.
+//!
+//! 1. Every layer is read as GeoJSON with per-feature context ([`super::features`]), its datum
+//!    converted to WGS 84, and its properties checked; problems are collected, not thrown.
+//! 2. The local projection is centred on the extent of all layers.
+//! 3. Geometry is projected once; areas are checked (validity, overlaps, code prefixes) and every
+//!    cell, school and candidate is located in its county and township.
+//!
+//! Any error-severity problem stops the load with [`Error::Invalid`] listing all of them;
+//! warnings travel in [`Map::warnings`].
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use geo::{BoundingRect, Centroid, Coord, Geometry, MapCoords, MultiPolygon, Rect};
+
+use super::features::{describe, read_features, FeatureRecord, FileProblems, Props};
+use super::scenario::{LayerSpec, Scenario};
+use crate::error::{Error, Problem, Result, Severity};
+use crate::model::*;
+use crate::spatial::projection::LocalProjection;
+
+mod checks;
+
+/// A layer's records and its problem collector.
+struct Layer {
+    spec: LayerSpec,
+    records: Vec<FeatureRecord>,
+    fp: FileProblems,
+}
+
+fn read_layer(spec: &Option<LayerSpec>, id_field: &str) -> Option<Layer> {
+    let spec = spec.as_ref()?;
+    let id_field = spec.code_field.as_deref().unwrap_or(id_field);
+    let mut fp = FileProblems::new(&spec.path);
+    let records = read_features(&spec.path, spec.datum, id_field, &mut fp).unwrap_or_default();
+    Some(Layer {
+        spec: spec.clone(),
+        records,
+        fp,
+    })
+}
+
+/// Loads every layer the scenario names into a [`Map`].
+pub fn load_map(scenario: &Scenario) -> Result<Map> {
+    let l = &scenario.layers;
+    let mut schools = read_layer(&l.schools, "id");
+    let mut population = read_layer(&l.population, "id");
+    let mut counties = read_layer(&l.counties, "code");
+    let mut townships = read_layer(&l.townships, "code");
+    let mut candidates = read_layer(&l.candidates, "id");
+    let mut network = read_layer(&l.network, "id");
+
+    let all: Vec<&Layer> = [&schools, &population, &counties, &townships, &candidates, &network]
+        .into_iter()
+        .flatten()
+        .collect();
+    let projection = projection_for(&all)?;
+    let project = |g: &Geometry<f64>| -> Geometry<f64> {
+        g.map_coords(|c| {
+            let (x, y) = projection.to_local(c.x, c.y).unwrap_or((f64::NAN, f64::NAN));
+            Coord { x, y }
+        })
+    };
+
+    let county_areas = counties
+        .as_mut()
+        .map(|l| parse_areas(l, true, &project))
+        .unwrap_or_default();
+    let township_areas = townships
+        .as_mut()
+        .map(|l| parse_areas(l, false, &project))
+        .unwrap_or_default();
+    let school_list = schools.as_mut().map(|l| parse_schools(l, &project)).unwrap_or_default();
+    let demand = population
+        .as_mut()
+        .map(|l| parse_population(l, &project))
+        .unwrap_or_default();
+    let candidate_list = candidates
+        .as_mut()
+        .map(|l| parse_candidates(l, &project))
+        .unwrap_or_default();
+    let roads = network.as_mut().map(|l| parse_roads(l, &project)).unwrap_or_default();
+
+    let mut map = Map {
+        projection,
+        schools: school_list,
+        demand,
+        counties: county_areas,
+        townships: township_areas,
+        candidates: candidate_list,
+        roads,
+        school_areas: Vec::new(),
+        warnings: Vec::new(),
+        synthetic: false,
+    };
+    let mut area_problems = Vec::new();
+    if let (Some(c), Some(t)) = (&counties, &townships) {
+        checks::check_townships(&mut map, &c.fp.file, &t.fp.file, &mut area_problems);
+    }
+    let files = checks::LayerFiles {
+        schools: schools.as_ref().map(|l| l.fp.file.clone()),
+        population: population.as_ref().map(|l| l.fp.file.clone()),
+        candidates: candidates.as_ref().map(|l| l.fp.file.clone()),
+    };
+    checks::locate_everything(&mut map, &files, &mut area_problems);
+    map.synthetic = map.schools.iter().any(|s| s.synthetic)
+        || map.demand.cells.iter().any(|c| c.synthetic)
+        || map.counties.iter().chain(&map.townships).any(|a| a.synthetic)
+        || map.candidates.iter().any(|c| c.synthetic);
+
+    let mut problems: Vec<Problem> = [schools, population, counties, townships, candidates, network]
+        .into_iter()
+        .flatten()
+        .flat_map(|l| l.fp.problems)
+        .collect();
+    problems.extend(area_problems);
+    if problems.iter().any(Problem::is_error) {
+        return Err(Error::Invalid(problems));
+    }
+    map.warnings = problems;
+    Ok(map)
+}
+
+/// The projection centred on the WGS 84 extent of all readable geometry.
+fn projection_for(layers: &[&Layer]) -> Result<LocalProjection> {
+    let rect = layers
+        .iter()
+        .flat_map(|l| l.records.iter())
+        .filter_map(|r| r.geometry.as_ref()?.bounding_rect())
+        .reduce(|a, b| {
+            Rect::new(
+                Coord { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
+                Coord { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
+            )
+        });
+    match rect {
+        Some(r) => LocalProjection::for_extent(r.min().x, r.min().y, r.max().x, r.max().y),
+        // Nothing readable: any centre will do, the load fails with the recorded problems.
+        None => LocalProjection::new(0.0, 0.0),
+    }
+}
+
+fn check_unique_ids(layer: &mut Layer, ids: &[(usize, Option<String>)]) {
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for (index, id) in ids {
+        let Some(id) = id else { continue };
+        if let Some(first) = seen.insert(id.as_str(), *index) {
+            let rec = &layer.records[*index];
+            layer.fp.error(rec, "id", "a unique id", format!("{id:?}, also used by feature {first}"));
+        }
+    }
+}
+
+fn point_of(rec: &FeatureRecord, fp: &mut FileProblems, allow_polygon: bool) -> Option<Coord<f64>> {
+    match rec.geometry.as_ref()? {
+        Geometry::Point(p) => Some(p.0),
+        g @ (Geometry::Polygon(_) | Geometry::MultiPolygon(_)) if allow_polygon => g.centroid().map(|p| p.0),
+        g => {
+            let expected = if allow_polygon { "a Point or Polygon" } else { "a Point" };
+            fp.error(rec, "geometry", expected, geometry_name(g));
+            None
+        }
+    }
+}
+
+fn geometry_name(g: &Geometry<f64>) -> &'static str {
+    match g {
+        Geometry::Point(_) => "a Point",
+        Geometry::Line(_) | Geometry::LineString(_) => "a LineString",
+        Geometry::MultiLineString(_) => "a MultiLineString",
+        Geometry::Polygon(_) | Geometry::Rect(_) | Geometry::Triangle(_) => "a Polygon",
+        Geometry::MultiPolygon(_) => "a MultiPolygon",
+        Geometry::MultiPoint(_) => "a MultiPoint",
+        Geometry::GeometryCollection(_) => "a GeometryCollection",
+    }
+}
+
+fn polygons_of(rec: &FeatureRecord, fp: &mut FileProblems) -> Option<MultiPolygon<f64>> {
+    match rec.geometry.as_ref()? {
+        Geometry::Polygon(p) => Some(MultiPolygon(vec![p.clone()])),
+        Geometry::MultiPolygon(m) => Some(m.clone()),
+        g => {
+            fp.error(rec, "geometry", "a Polygon or MultiPolygon", geometry_name(g));
+            None
+        }
+    }
+}
+
+fn project_coord(project: &impl Fn(&Geometry<f64>) -> Geometry<f64>, c: Coord<f64>) -> Coord<f64> {
+    match project(&Geometry::Point(c.into())) {
+        Geometry::Point(p) => p.0,
+        _ => Coord { x: f64::NAN, y: f64::NAN },
+    }
+}
+
+fn parse_schools(layer: &mut Layer, project: &impl Fn(&Geometry<f64>) -> Geometry<f64>) -> Vec<School> {
+    let mut out = Vec::new();
+    let mut ids = Vec::new();
+    let records = std::mem::take(&mut layer.records);
+    for rec in &records {
+        let fp = &mut layer.fp;
+        let pos = point_of(rec, fp, false);
+        let mut p = Props { rec, fp };
+        let id = p.required_id("id");
+        ids.push((rec.index, id.clone()));
+        let level = p.required_enum(
+            "level",
+            "one of kindergarten, primary, junior, nine_year, senior, special, vocational",
+            |s| s.parse().ok(),
+        );
+        let ownership = p.required_enum("ownership", "public or private", |s| match s {
+            "public" => Some(Ownership::Public),
+            "private" => Some(Ownership::Private),
+            _ => None,
+        });
+        let status = p
+            .opt_enum("status", "existing, planned or closed", |s| match s {
+                "existing" => Some(Status::Existing),
+                "planned" => Some(Status::Planned),
+                "closed" => Some(Status::Closed),
+                _ => None,
+            })
+            .unwrap_or_default();
+        let mut resources = BTreeMap::new();
+        let res_keys: Vec<String> = rec.props.keys().filter(|k| k.starts_with("res_")).cloned().collect();
+        for k in res_keys {
+            if let Some(v) = p.opt_nonneg(&k) {
+                resources.insert(k["res_".len()..].to_string(), v);
+            }
+        }
+        let school = School {
+            id: id.clone().unwrap_or_default(),
+            name: p.opt_str("name").unwrap_or_default(),
+            level: level.unwrap_or(Level::Primary),
+            ownership: ownership.unwrap_or(Ownership::Public),
+            inclusive: p.opt_bool("inclusive"),
+            quality: p.opt_bool("quality"),
+            boarding: p.opt_bool("boarding"),
+            status,
+            capacity_seats: p.opt_nonneg("capacity_seats"),
+            enrolment: p.opt_nonneg("enrolment"),
+            classes: p.opt_count("classes"),
+            added_classes: p.opt_count("added_classes"),
+            class_sizes: p.opt_counts("class_sizes"),
+            resources,
+            synthetic: p.opt_bool("synthetic").unwrap_or(false),
+            pos: Coord { x: 0.0, y: 0.0 },
+            lonlat: Coord { x: 0.0, y: 0.0 },
+            feature_index: rec.index,
+        };
+        if let (Some(_), Some(_), Some(_), Some(ll)) = (id, level, ownership, pos) {
+            out.push(School { pos: project_coord(project, ll), lonlat: ll, ..school });
+        }
+    }
+    layer.records = records;
+    check_unique_ids(layer, &ids);
+    out
+}
+
+fn parse_population(layer: &mut Layer, project: &impl Fn(&Geometry<f64>) -> Geometry<f64>) -> DemandLayer {
+    let records = std::mem::take(&mut layer.records);
+    let mut cohorts: Vec<String> = records
+        .iter()
+        .flat_map(|r| r.props.keys())
+        .filter(|k| k.starts_with("pop_") && k.as_str() != "pop_total")
+        .cloned()
+        .collect();
+    cohorts.sort();
+    cohorts.dedup();
+    let mut cells = Vec::new();
+    let mut ids = Vec::new();
+    for rec in &records {
+        let fp = &mut layer.fp;
+        let (pos, shape) = match rec.geometry.as_ref() {
+            Some(Geometry::Point(p)) => (Some(p.0), None),
+            Some(Geometry::Polygon(_) | Geometry::MultiPolygon(_)) => {
+                let mp = polygons_of(rec, fp);
+                checks::check_polygon_validity(rec, mp.as_ref(), fp);
+                (mp.as_ref().and_then(|m| m.centroid()).map(|p| p.0), mp)
+            }
+            Some(g) => {
+                fp.error(rec, "geometry", "a Polygon, MultiPolygon or Point", geometry_name(g));
+                (None, None)
+            }
+            None => (None, None),
+        };
+        let mut p = Props { rec, fp };
+        let id = p.required_id("id");
+        ids.push((rec.index, id.clone()));
+        let pop_total = p.opt_nonneg("pop_total");
+        let cohort_pop: Vec<f64> = cohorts.iter().map(|c| p.opt_nonneg(c).unwrap_or(0.0)).collect();
+        let synthetic = p.opt_bool("synthetic").unwrap_or(false);
+        if let (Some(id), Some(ll)) = (id, pos) {
+            let shape_m = shape.as_ref().and_then(|s| match project(&Geometry::MultiPolygon(s.clone())) {
+                Geometry::MultiPolygon(m) => Some(m),
+                _ => None,
+            });
+            cells.push(DemandCell {
+                id,
+                pos: project_coord(project, ll),
+                lonlat: ll,
+                shape_m,
+                shape_lonlat: shape,
+                pop_total,
+                cohort_pop,
+                county: None,
+                township: None,
+                synthetic,
+                feature_index: rec.index,
+            });
+        }
+    }
+    layer.records = records;
+    check_unique_ids(layer, &ids);
+    if cohorts.is_empty() && cells.iter().all(|c| c.pop_total.is_none()) && !cells.is_empty() {
+        let file = layer.fp.file.clone();
+        layer.fp.problems.push(
+            Problem::file(Severity::Error, file, "`pop_total` or `pop_<cohort>` fields on the cells", "no population field")
+                .on_property("pop_*"),
+        );
+    }
+    DemandLayer { cohorts, cells }
+}
+
+fn parse_areas(layer: &mut Layer, county: bool, project: &impl Fn(&Geometry<f64>) -> Geometry<f64>) -> Vec<Area> {
+    let code_field = layer.spec.code_field.clone().unwrap_or_else(|| "code".into());
+    let records = std::mem::take(&mut layer.records);
+    let mut out = Vec::new();
+    let mut ids = Vec::new();
+    for rec in &records {
+        let fp = &mut layer.fp;
+        let shape = polygons_of(rec, fp);
+        checks::check_polygon_validity(rec, shape.as_ref(), fp);
+        let mut p = Props { rec, fp };
+        let code = p.required_id(&code_field);
+        ids.push((rec.index, code.clone()));
+        let want_len = if county { 6 } else { 9 };
+        if let Some(c) = &code {
+            if c.len() != want_len || !c.bytes().all(|b| b.is_ascii_digit()) {
+                p.fp.error(rec, &code_field, format!("a {want_len}-digit official code"), format!("{c:?}"));
+            }
+        }
+        let name = p.required_str("name");
+        let kind = if county {
+            Some(AreaKind::County)
+        } else {
+            p.required_enum("kind", "street, town or township (街道, 镇, 乡, 民族乡)", AreaKind::parse_township)
+        };
+        let synthetic = p.opt_bool("synthetic").unwrap_or(false);
+        if let (Some(code), Some(name), Some(kind), Some(shape)) = (code, name, kind, shape) {
+            let shape_m = match project(&Geometry::MultiPolygon(shape.clone())) {
+                Geometry::MultiPolygon(m) => m,
+                _ => MultiPolygon(vec![]),
+            };
+            out.push(Area { code, name, kind, county: None, shape_m, shape_lonlat: shape, synthetic, feature_index: rec.index });
+        }
+    }
+    layer.records = records;
+    check_unique_ids(layer, &ids);
+    out
+}
+
+fn parse_candidates(layer: &mut Layer, project: &impl Fn(&Geometry<f64>) -> Geometry<f64>) -> Vec<Candidate> {
+    let records = std::mem::take(&mut layer.records);
+    let mut out = Vec::new();
+    let mut ids = Vec::new();
+    for rec in &records {
+        let fp = &mut layer.fp;
+        let pos = point_of(rec, fp, true);
+        let mut p = Props { rec, fp };
+        let id = p.required_id("id");
+        ids.push((rec.index, id.clone()));
+        let levels = parse_levels(&mut p);
+        let c = Candidate {
+            id: id.clone().unwrap_or_default(),
+            name: p.opt_str("name").unwrap_or_default(),
+            pos: Coord { x: 0.0, y: 0.0 },
+            lonlat: Coord { x: 0.0, y: 0.0 },
+            levels,
+            cost: p.opt_nonneg("cost"),
+            max_classes: p.opt_count("max_classes"),
+            county: None,
+            township: None,
+            synthetic: p.opt_bool("synthetic").unwrap_or(false),
+            feature_index: rec.index,
+        };
+        if let (Some(_), Some(ll)) = (id, pos) {
+            out.push(Candidate { pos: project_coord(project, ll), lonlat: ll, ..c });
+        }
+    }
+    layer.records = records;
+    check_unique_ids(layer, &ids);
+    out
+}
+
+fn parse_levels(p: &mut Props<'_>) -> Option<Vec<Level>> {
+    let v = p.rec.props.get("levels").filter(|v| !v.is_null())?.clone();
+    let names: Vec<String> = match &v {
+        serde_json::Value::String(s) => s.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect(),
+        serde_json::Value::Array(a) => a.iter().map(|x| x.as_str().unwrap_or("").to_string()).collect(),
+        _ => {
+            p.fp.error(p.rec, "levels", "a comma-separated string or an array of level names", describe(&v));
+            return None;
+        }
+    };
+    let mut levels = Vec::new();
+    for n in names {
+        match n.parse::<Level>() {
+            Ok(l) => levels.push(l),
+            Err(_) => p.fp.error(p.rec, "levels", "level names (kindergarten, primary, junior, nine_year, senior, special, vocational)", format!("{n:?}")),
+        }
+    }
+    Some(levels)
+}
+
+fn parse_roads(layer: &mut Layer, project: &impl Fn(&Geometry<f64>) -> Geometry<f64>) -> Vec<Road> {
+    let records = std::mem::take(&mut layer.records);
+    let mut out = Vec::new();
+    for rec in &records {
+        let fp = &mut layer.fp;
+        let lines = match rec.geometry.as_ref() {
+            Some(Geometry::LineString(l)) => vec![l.clone()],
+            Some(Geometry::MultiLineString(m)) => m.0.clone(),
+            Some(g) => {
+                fp.error(rec, "geometry", "a LineString or MultiLineString", geometry_name(g));
+                continue;
+            }
+            None => continue,
+        };
+        let mut p = Props { rec, fp };
+        let speed_kmh = p.opt_nonneg("speed_kmh");
+        if speed_kmh == Some(0.0) {
+            p.fp.error(rec, "speed_kmh", "a speed > 0", "0");
+        }
+        let oneway = p.opt_bool("oneway").unwrap_or(false);
+        let barrier = p.opt_bool("barrier").unwrap_or(false);
+        let id = rec.id.clone().unwrap_or_else(|| rec.index.to_string());
+        for (k, line) in lines.into_iter().enumerate() {
+            if line.0.len() < 2 {
+                p.fp.error(rec, "geometry", "lines of at least 2 positions", format!("{} position(s)", line.0.len()));
+                continue;
+            }
+            let line_m = match project(&Geometry::LineString(line)) {
+                Geometry::LineString(l) => l,
+                _ => continue,
+            };
+            let id = if k == 0 { id.clone() } else { format!("{id}#{k}") };
+            out.push(Road { id, line_m, speed_kmh, oneway, barrier, cost: None, feature_index: rec.index });
+        }
+    }
+    layer.records = records;
+    out
+}
+
+/// Loads the scenario file and its layers.
+pub fn load(path: &Path) -> Result<(Scenario, Map)> {
+    let scenario = Scenario::load(path)?;
+    let map = load_map(&scenario)?;
+    Ok((scenario, map))
+}
