@@ -30,7 +30,8 @@
 //!
 //! ## Modules
 //!
-//! Dependencies flow one way: `io → model → spatial → coverage → rules / solve → report → cli`.
+//! Dependencies flow one way: `io → model → spatial → coverage → rules / solve → propose →
+//! report → cli`.
 
 #![deny(missing_docs)]
 
@@ -39,6 +40,7 @@ pub mod coverage;
 pub mod error;
 pub mod io;
 pub mod model;
+pub mod propose;
 pub mod report;
 pub mod rules;
 pub mod solve;

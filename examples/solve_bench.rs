@@ -1,0 +1,96 @@
+//! Runs the solver benchmarks and prints a table: `cargo run --release --example solve_bench
+//! [pmed|sjc|scp|mclp|all] [seconds per instance]`.
+
+use schoolplan::solve::benchmarks::{self, BenchResult};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn print(rows: &[BenchResult]) {
+    println!(
+        "{:<14} {:>6} {:>5} {:>4} {:>12} {:>12} {:>12} {:>9} {:>9} {:>8} {:>9}",
+        "instance",
+        "n",
+        "m",
+        "p",
+        "known",
+        "objective",
+        "bound",
+        "gap %",
+        "vs known %",
+        "seconds",
+        "status"
+    );
+    for r in rows {
+        let known = r.known.map_or("-".to_string(), |k| format!("{k:.2}"));
+        let excess = r
+            .excess_over_known()
+            .map_or("-".to_string(), |e| format!("{:.3}", 100.0 * e));
+        println!(
+            "{:<14} {:>6} {:>5} {:>4} {:>12} {:>12.2} {:>12.2} {:>9.4} {:>9} {:>8.2} {:>9?}",
+            r.name,
+            r.n,
+            r.m,
+            r.p,
+            known,
+            r.objective,
+            r.bound,
+            100.0 * r.gap,
+            excess,
+            r.seconds,
+            r.status
+        );
+    }
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let which = args.get(1).map_or("all", String::as_str);
+    let secs: f64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(5.0);
+    let limit = Duration::from_secs_f64(secs);
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/bench");
+    if which == "pmed" || which == "all" {
+        let t = Instant::now();
+        let rows = benchmarks::run_pmed_suite(&data.join("pmed"), limit)?;
+        print(&rows);
+        let hit = rows
+            .iter()
+            .filter(|r| r.excess_over_known().is_some_and(|e| e <= 1e-9))
+            .count();
+        let worst = rows
+            .iter()
+            .filter_map(BenchResult::excess_over_known)
+            .fold(0.0, f64::max);
+        let proven = rows.iter().filter(|r| r.gap <= 1e-9).count();
+        println!(
+            "pmed: {hit}/{} at the optimum, {proven} proven, worst excess {:.3} %, wall {:.1} s\n",
+            rows.len(),
+            100.0 * worst,
+            t.elapsed().as_secs_f64()
+        );
+    }
+    if which == "sjc" || which == "all" {
+        print(&benchmarks::run_sjc_suite(&data.join("sjc"), limit)?);
+        println!();
+    }
+    if which == "scp" || which == "all" {
+        print(&[benchmarks::run_scp(
+            &data.join("scp/scp41.txt"),
+            Some(429.0),
+            limit,
+        )?]);
+        println!();
+    }
+    if which == "mclp" || which == "all" {
+        for per_site in [40.0, 100.0] {
+            let t = Instant::now();
+            let limit = limit.max(Duration::from_secs(25));
+            let r = benchmarks::run_generated_mclp(100_000, 5_000, 50, per_site, 7, limit)?;
+            print(&[r]);
+            println!(
+                "mclp wall including generation {:.1} s",
+                t.elapsed().as_secs_f64()
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,320 @@
+//! From a request and the measured map to a location problem: sites, demand and sparse costs.
+//!
+//! Sites are, in this order: the open schools serving the level (fixed open: they count for
+//! coverage and capacity), expansion options (one per open school of the request's level inside
+//! its areas, co-located with the school, adding `expansion_classes` classes), and new-site
+//! options (candidate sites allowing the level inside the areas, at least `min_spacing_m` from
+//! open schools; without a candidates layer, the centroids of populated cells in the areas).
+//! Demand is every cell with demand for the level, wherever it is. Costs come from the
+//! scenario's distance mode, stored only up to a cutoff (the radius for covering problems,
+//! four radii for p-median and p-center, beyond which demand counts as unserved at that cost).
+
+use geo::Coord;
+
+use super::request::{Objective, ProposalRequest};
+use crate::coverage::{reach, LevelCoverage};
+use crate::error::{Error, Result};
+use crate::io::matrix::read_matrix;
+use crate::io::scenario::{DistanceMode, Scenario};
+use crate::model::{Level, Map};
+use crate::solve::{Capacities, GroupLimit, Problem, SparseCosts};
+use crate::spatial::index::PointIndex;
+use crate::spatial::network::{NetworkOptions, RoadNetwork};
+
+/// Most generated candidates (from cells) per request; the most populated cells are kept.
+const MAX_GENERATED_SITES: usize = 3000;
+
+/// What a site is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SiteKind {
+    /// An open school, fixed open.
+    Existing,
+    /// Expand this school.
+    Expansion,
+    /// Build a new school here.
+    New,
+}
+
+impl SiteKind {
+    /// Name used in outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            SiteKind::Existing => "existing",
+            SiteKind::Expansion => "expansion",
+            SiteKind::New => "new",
+        }
+    }
+}
+
+/// One facility option of the problem.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Site {
+    /// Kind.
+    pub kind: SiteKind,
+    /// Id: the school id (existing, expansion) or candidate id (new; `cell:<id>` when
+    /// generated from a cell).
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// School index for existing and expansion sites.
+    pub school: Option<usize>,
+    /// Position, local metres.
+    pub pos: Coord<f64>,
+    /// Position, WGS 84.
+    pub lonlat: Coord<f64>,
+    /// Seats the site provides (existing: its seats; others: the seats they add).
+    pub seats: f64,
+    /// Classes added (expansion) or built (new).
+    pub classes: u32,
+    /// Cost of selecting it.
+    pub cost: f64,
+    /// County and township indices.
+    pub county: Option<usize>,
+    /// Township index.
+    pub township: Option<usize>,
+}
+
+/// A request turned into a problem.
+#[derive(Debug, Clone)]
+pub struct Instance {
+    /// All sites (existing first).
+    pub sites: Vec<Site>,
+    /// Cell index of each demand row.
+    pub cells: Vec<usize>,
+    /// Demand × site costs up to the cutoff.
+    pub costs: SparseCosts,
+    /// The problem for the solver.
+    pub problem: Problem,
+    /// Radius in the scenario's unit.
+    pub radius: f64,
+    /// Notes for the report (generated candidates, fallbacks).
+    pub notes: Vec<String>,
+}
+
+fn in_areas(map: &Map, codes: &[String], county: Option<usize>, township: Option<usize>) -> bool {
+    codes.is_empty()
+        || codes.iter().any(|c| {
+            county.is_some_and(|i| &map.counties[i].code == c)
+                || township.is_some_and(|i| &map.townships[i].code == c)
+        })
+}
+
+/// Builds the instance of `req` (see the module docs).
+pub fn build(map: &Map, scenario: &Scenario, lc: &LevelCoverage, req: &ProposalRequest) -> Result<Instance> {
+    let level = req.service_level();
+    let cfg = scenario.level(level).ok_or_else(|| {
+        Error::Usage(format!("proposal {}: the scenario does not measure the {} level", req.id, level.name()))
+    })?;
+    let radius = req.radius.unwrap_or(cfg.radius);
+    let mut notes = Vec::new();
+    let mut sites = existing_sites(map, lc, level);
+    let n_existing = sites.len();
+    if req.expansions > 0 {
+        sites.extend(expansion_sites(map, req, cfg.class_size, &sites));
+    }
+    let first_new = sites.len();
+    sites.extend(new_sites(map, lc, req, cfg.class_size, &sites[..n_existing], &mut notes));
+
+    let cells: Vec<usize> = (0..lc.demand.len()).filter(|&i| lc.demand[i] > 0.0).collect();
+    let weights: Vec<f64> = cells.iter().map(|&i| lc.demand[i]).collect();
+    let covering = matches!(req.objective, Objective::Mclp | Objective::Lscp);
+    let cutoff = if covering { radius } else { 4.0 * radius };
+    let lists = site_costs(map, scenario, cfg.avoid_barriers, &cells, &sites, cutoff, &mut notes)?;
+    let costs = SparseCosts::from_lists(weights.clone(), sites.len(), lists)
+        .map_err(|e| Error::Usage(format!("proposal {}: {e}", req.id)))?;
+
+    let expansions: Vec<usize> = (n_existing..first_new).collect();
+    let news: Vec<usize> = (first_new..sites.len()).collect();
+    let mut groups = Vec::new();
+    if req.objective != Objective::Lscp {
+        groups.push(GroupLimit { min: req.new_sites.min(news.len()), max: req.new_sites, candidates: news.clone() });
+        groups.push(GroupLimit { min: req.expansions.min(expansions.len()), max: req.expansions, candidates: expansions });
+    } else {
+        // Set covering builds only new schools; expansions add seats, not reach.
+        groups.push(GroupLimit { min: 0, max: 0, candidates: expansions });
+    }
+    if let Some(k) = req.max_per_township {
+        let mut by_township: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+        for &j in &news {
+            if let Some(t) = sites[j].township {
+                by_township.entry(t).or_default().push(j);
+            }
+        }
+        groups.extend(by_township.into_values().map(|c| GroupLimit { candidates: c, min: 0, max: k }));
+    }
+    let p = match req.objective {
+        Objective::Lscp => {
+            if req.new_sites > 0 {
+                req.new_sites
+            } else {
+                news.len()
+            }
+        }
+        _ => (req.new_sites.min(news.len())) + req.expansions.min(first_new - n_existing),
+    };
+    let capacities = req.capacitated.then(|| {
+        let total: f64 = weights.iter().sum();
+        Capacities {
+            // Unknown seats do not limit (as in the coverage allocation).
+            capacity: sites.iter().map(|s| if s.seats.is_finite() { s.seats } else { total }).collect(),
+            usage: None,
+        }
+    });
+    let problem = Problem {
+        fixed_open: (0..n_existing).collect(),
+        p,
+        radius,
+        capacities,
+        site_cost: Some(sites.iter().map(|s| s.cost).collect()),
+        budget: req.budget,
+        groups,
+        unserved_cost: (!covering).then_some(cutoff),
+        coverage_target: req.coverage_target.or((req.objective == Objective::Lscp).then_some(1.0)),
+        time_limit: std::time::Duration::from_secs_f64(req.time_limit_s.unwrap_or(10.0)),
+        seed: req.seed.unwrap_or(1),
+    };
+    Ok(Instance { sites, cells, costs, problem, radius, notes })
+}
+
+fn existing_sites(map: &Map, lc: &LevelCoverage, level: Level) -> Vec<Site> {
+    map.schools
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.serves(level))
+        .map(|(j, s)| Site {
+            kind: SiteKind::Existing,
+            id: s.id.clone(),
+            name: s.name.clone(),
+            school: Some(j),
+            pos: s.pos,
+            lonlat: s.lonlat,
+            seats: lc.school_seats[j].unwrap_or(f64::INFINITY),
+            classes: s.classes.unwrap_or(0),
+            cost: 0.0,
+            county: map.school_areas.get(j).and_then(|a| a.0),
+            township: map.school_areas.get(j).and_then(|a| a.1),
+        })
+        .collect()
+}
+
+fn expansion_sites(map: &Map, req: &ProposalRequest, class_size: f64, existing: &[Site]) -> Vec<Site> {
+    let classes = req.expansion_classes.unwrap_or(6);
+    existing
+        .iter()
+        .filter(|s| s.school.is_some_and(|j| map.schools[j].level == req.level))
+        .filter(|s| in_areas(map, &req.areas, s.county, s.township))
+        .map(|s| Site {
+            kind: SiteKind::Expansion,
+            seats: classes as f64 * class_size,
+            classes,
+            cost: classes as f64 * req.cost_per_class.unwrap_or(0.0),
+            ..s.clone()
+        })
+        .collect()
+}
+
+fn new_sites(
+    map: &Map,
+    lc: &LevelCoverage,
+    req: &ProposalRequest,
+    class_size: f64,
+    existing: &[Site],
+    notes: &mut Vec<String>,
+) -> Vec<Site> {
+    let spacing = req.min_spacing_m.unwrap_or(0.0);
+    let index = PointIndex::new(&existing.iter().map(|s| [s.pos.x, s.pos.y]).collect::<Vec<_>>());
+    let far_enough = |p: Coord<f64>| spacing <= 0.0 || index.nearest([p.x, p.y]).is_none_or(|(_, d)| d >= spacing);
+    let default_classes = req.new_school_classes.unwrap_or(ProposalRequest::default_classes(req.level));
+    let mut out: Vec<Site> = map
+        .candidates
+        .iter()
+        .filter(|c| c.allows(req.level) && in_areas(map, &req.areas, c.county, c.township) && far_enough(c.pos))
+        .map(|c| {
+            let classes = c.max_classes.map_or(default_classes, |m| m.min(default_classes));
+            Site {
+                kind: SiteKind::New,
+                id: c.id.clone(),
+                name: c.name.clone(),
+                school: None,
+                pos: c.pos,
+                lonlat: c.lonlat,
+                seats: classes as f64 * class_size,
+                classes,
+                cost: c.cost.or(req.cost_new_site).unwrap_or(0.0),
+                county: c.county,
+                township: c.township,
+            }
+        })
+        .collect();
+    if map.candidates.is_empty() {
+        let mut cells: Vec<usize> = (0..map.demand.cells.len())
+            .filter(|&i| lc.demand[i] > 0.0)
+            .filter(|&i| {
+                let c = &map.demand.cells[i];
+                in_areas(map, &req.areas, c.county, c.township) && far_enough(c.pos)
+            })
+            .collect();
+        cells.sort_by(|&a, &b| lc.demand[b].total_cmp(&lc.demand[a]).then(a.cmp(&b)));
+        cells.truncate(MAX_GENERATED_SITES);
+        cells.sort_unstable();
+        notes.push(format!(
+            "no candidate layer: {} candidate sites generated from the centroids of populated cells",
+            cells.len()
+        ));
+        out.extend(cells.into_iter().map(|i| {
+            let c = &map.demand.cells[i];
+            Site {
+                kind: SiteKind::New,
+                id: format!("cell:{}", c.id),
+                name: String::new(),
+                school: None,
+                pos: c.pos,
+                lonlat: c.lonlat,
+                seats: default_classes as f64 * class_size,
+                classes: default_classes,
+                cost: req.cost_new_site.unwrap_or(0.0),
+                county: c.county,
+                township: c.township,
+            }
+        }));
+    }
+    out
+}
+
+/// Per demand row, `(site, cost)` up to `cutoff`, in the scenario's distance mode.
+fn site_costs(
+    map: &Map,
+    scenario: &Scenario,
+    avoid_barriers: bool,
+    cells: &[usize],
+    sites: &[Site],
+    cutoff: f64,
+    notes: &mut Vec<String>,
+) -> Result<Vec<Vec<(usize, f64)>>> {
+    let cell_pts: Vec<[f64; 2]> = cells.iter().map(|&i| [map.demand.cells[i].pos.x, map.demand.cells[i].pos.y]).collect();
+    let site_pts: Vec<[f64; 2]> = sites.iter().map(|s| [s.pos.x, s.pos.y]).collect();
+    let d = &scenario.distance;
+    let reach = match d.mode {
+        DistanceMode::Straight => {
+            let targets: Vec<([f64; 2], usize)> = site_pts.iter().copied().zip(0..).collect();
+            reach::straight(&cell_pts, &targets, cutoff, reach::metres_per_unit(d.unit, d.walk_speed_kmh))
+        }
+        DistanceMode::Network => {
+            let net = RoadNetwork::build(&map.roads, NetworkOptions::from_config(d));
+            let trav = net.traversal(avoid_barriers);
+            let cs = net.snap_all(&cell_pts, avoid_barriers);
+            let ss = net.snap_all(&site_pts, avoid_barriers);
+            reach::network(&net, &trav, &cs, &ss, cutoff)
+        }
+        DistanceMode::Matrix => {
+            let spec = scenario.layers.matrix.as_ref().ok_or_else(|| Error::Usage("matrix mode without a matrix layer".into()))?;
+            let m = read_matrix(&spec.path)?;
+            let ids: Vec<&str> = cells.iter().map(|&i| map.demand.cells[i].id.as_str()).collect();
+            let sids: Vec<Option<&str>> = sites.iter().map(|s| Some(s.id.as_str())).collect();
+            notes.push("matrix mode: sites the matrix does not list as destinations are unreachable".into());
+            reach::matrix(&m, &ids, &sids, cutoff).0
+        }
+    };
+
+    Ok(reach.lists.into_lists())
+}

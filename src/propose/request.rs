@@ -1,0 +1,172 @@
+//! `[[proposals]]`: what a planner asks the optimiser for.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::io::scenario::{Scenario, Sourced};
+use crate::model::Level;
+
+/// The location problem to solve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Objective {
+    /// Maximal covering (Church & ReVelle 1974): most demand within the radius. The default.
+    #[default]
+    Mclp,
+    /// Set covering (Toregas et al. 1971): fewest new sites reaching `coverage_target`.
+    Lscp,
+    /// p-median (Hakimi 1964): least total demand-weighted distance.
+    Pmedian,
+    /// p-center: least worst distance.
+    Pcenter,
+}
+
+/// One `[[proposals]]` table.
+///
+/// ```toml
+/// [[proposals]]
+/// id = "P1-primary"
+/// level = "primary"
+/// objective = "mclp"
+/// new_sites = 2
+/// expansions = 4
+/// areas = ["210402", "210403", "210404", "210411"]
+/// capacitated = true
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProposalRequest {
+    /// Stable id, used in outputs.
+    pub id: String,
+    /// Chinese title.
+    pub title_zh: Option<String>,
+    /// English title.
+    pub title_en: Option<String>,
+    /// Plan clause the request implements (e.g. "四(二)2").
+    pub clause: Option<String>,
+    /// Level of the schools to site (`nine_year` sites serve primary and junior demand; the
+    /// request measures primary).
+    pub level: Level,
+    /// Problem: `mclp` (default), `lscp`, `pmedian`, `pcenter`.
+    #[serde(default)]
+    pub objective: Objective,
+    /// New schools to build (the `p` of the problem). For `lscp`, the most that may be used.
+    #[serde(default)]
+    pub new_sites: usize,
+    /// Existing schools to expand (改扩建), chosen among open schools of the level inside
+    /// `areas`.
+    #[serde(default)]
+    pub expansions: usize,
+    /// Classes an expansion adds (default 6).
+    pub expansion_classes: Option<u32>,
+    /// Size of a new school in classes (default: 9 kindergarten, 24 primary, 18 junior,
+    /// 27 nine-year, 24 senior, 9 special, 24 vocational), capped by a site's `max_classes`.
+    pub new_school_classes: Option<u32>,
+    /// Service radius in the scenario's unit (default: the level's radius).
+    pub radius: Option<f64>,
+    /// County or township codes where sites and expansions may be; empty = anywhere.
+    #[serde(default)]
+    pub areas: Vec<String>,
+    /// Capacity-aware: a school's seats bound the demand it serves.
+    #[serde(default)]
+    pub capacitated: bool,
+    /// A new site must be at least this far (metres, straight line) from existing open schools
+    /// of the level.
+    pub min_spacing_m: Option<f64>,
+    /// At most this many new sites per township.
+    pub max_per_township: Option<usize>,
+    /// Budget for new sites and expansions (currency unit of the candidates' `cost`).
+    pub budget: Option<f64>,
+    /// Cost of a new site without a `cost` property (default 0).
+    pub cost_new_site: Option<f64>,
+    /// Cost of one added class (default 0).
+    pub cost_per_class: Option<f64>,
+    /// For `lscp`: share of demand to cover (default 1.0 = all coverable demand).
+    pub coverage_target: Option<f64>,
+    /// Solver time limit, seconds (default 10).
+    pub time_limit_s: Option<f64>,
+    /// Seed for the randomised parts of the search (default 1).
+    pub seed: Option<u64>,
+}
+
+impl ProposalRequest {
+    /// Default size of a new school of `level`, in classes.
+    pub fn default_classes(level: Level) -> u32 {
+        match level {
+            Level::Kindergarten | Level::Special => 9,
+            Level::Junior => 18,
+            Level::NineYear => 27,
+            _ => 24,
+        }
+    }
+
+    /// The level whose demand the request serves.
+    pub fn service_level(&self) -> Level {
+        if self.level == Level::NineYear {
+            Level::Primary
+        } else {
+            self.level
+        }
+    }
+}
+
+/// A request and the file that made it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourcedRequest {
+    /// The request.
+    pub request: ProposalRequest,
+    /// The scenario file it came from.
+    pub file: PathBuf,
+}
+
+/// Parses every `[[proposals]]` of a scenario; errors name the file, the request and the key.
+pub fn parse_requests(scenario: &Scenario) -> Result<Vec<SourcedRequest>> {
+    scenario
+        .proposals
+        .iter()
+        .enumerate()
+        .map(|(i, s)| parse_one(i, s))
+        .collect()
+}
+
+fn parse_one(index: usize, s: &Sourced) -> Result<SourcedRequest> {
+    let id = s.table.get("id").and_then(|v| v.as_str()).unwrap_or("?").to_string();
+    let err = |message: String| Error::Scenario {
+        file: s.file.clone(),
+        message: format!("[[proposals]] #{} (id {id:?}): {message}", index + 1),
+    };
+    let request: ProposalRequest = toml::Value::Table(s.table.clone())
+        .try_into()
+        .map_err(|e: toml::de::Error| err(e.message().to_string()))?;
+    if request.level != Level::NineYear && !Level::SERVICE.contains(&request.level) {
+        return Err(err(format!("level {} cannot be sited", request.level)));
+    }
+    for (key, v) in [
+        ("radius", request.radius),
+        ("budget", request.budget),
+        ("cost_new_site", request.cost_new_site),
+        ("cost_per_class", request.cost_per_class),
+        ("min_spacing_m", request.min_spacing_m),
+        ("time_limit_s", request.time_limit_s),
+    ] {
+        if let Some(x) = v {
+            if !(x.is_finite() && x >= 0.0) {
+                return Err(err(format!("`{key}`: expected a finite number ≥ 0, found {x}")));
+            }
+        }
+    }
+    if let Some(t) = request.coverage_target {
+        if !(0.0..=1.0).contains(&t) {
+            return Err(err(format!("`coverage_target`: expected a share in [0, 1], found {t}")));
+        }
+    }
+    if request.new_sites == 0 && request.expansions == 0 && request.objective != Objective::Lscp {
+        return Err(err("`new_sites` and `expansions` are both 0: nothing to propose".into()));
+    }
+    Ok(SourcedRequest {
+        request,
+        file: s.file.clone(),
+    })
+}

@@ -1,0 +1,214 @@
+//! Side constraints shared by the heuristics: `p`, budget, group limits.
+
+use super::Problem;
+
+const EPS: f64 = 1e-9;
+
+/// The limits on new selections, precomputed for `O(groups per candidate)` move checks.
+#[derive(Debug, Clone)]
+pub(crate) struct Limits {
+    pub(crate) p: usize,
+    free: Vec<bool>,
+    excluded: Vec<bool>,
+    cost: Vec<f64>,
+    budget: f64,
+    groups_of: Vec<Vec<u32>>,
+    min: Vec<usize>,
+    max: Vec<usize>,
+}
+
+/// Counters of the current selection against the [`Limits`].
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Tally {
+    pub(crate) count: usize,
+    pub(crate) spent: f64,
+    in_group: Vec<usize>,
+}
+
+impl Limits {
+    /// `p_override` replaces `problem.p` (LSCP has no `p`).
+    pub(crate) fn new(problem: &Problem, m: usize, p_override: Option<usize>) -> Limits {
+        let mut groups_of = vec![Vec::new(); m];
+        for (g, group) in problem.groups.iter().enumerate() {
+            let mut members = group.candidates.clone();
+            members.sort_unstable();
+            members.dedup();
+            for j in members {
+                groups_of[j].push(g as u32);
+            }
+        }
+        let fixed = problem.fixed_mask(m);
+        Limits {
+            p: p_override.unwrap_or(problem.p),
+            free: fixed.iter().map(|f| !f).collect(),
+            excluded: vec![false; m],
+            cost: problem.site_cost.clone().unwrap_or_else(|| vec![0.0; m]),
+            budget: problem.budget.unwrap_or(f64::INFINITY),
+            groups_of,
+            min: problem.groups.iter().map(|g| g.min).collect(),
+            max: problem.groups.iter().map(|g| g.max).collect(),
+        }
+    }
+
+    pub(crate) fn tally(&self) -> Tally {
+        Tally {
+            count: 0,
+            spent: 0.0,
+            in_group: vec![0; self.min.len()],
+        }
+    }
+
+    /// Whether candidate `j` may ever be selected (not fixed, affordable, no group with max 0).
+    pub(crate) fn selectable(&self, j: usize) -> bool {
+        self.free[j]
+            && !self.excluded[j]
+            && self.cost[j] <= self.budget + EPS
+            && self.groups_of[j].iter().all(|&g| self.max[g as usize] > 0)
+    }
+
+    /// Keeps `j` out of future moves (reduced-cost fixing); it may stay in a given selection.
+    pub(crate) fn exclude(&mut self, j: usize) {
+        self.excluded[j] = true;
+    }
+
+    pub(crate) fn site_cost(&self, j: usize) -> f64 {
+        self.cost[j]
+    }
+
+    pub(crate) fn has_budget(&self) -> bool {
+        self.budget.is_finite()
+    }
+
+    pub(crate) fn has_groups(&self) -> bool {
+        !self.min.is_empty()
+    }
+
+    pub(crate) fn can_add(&self, t: &Tally, j: usize) -> bool {
+        self.free[j]
+            && !self.excluded[j]
+            && t.count < self.p
+            && t.spent + self.cost[j] <= self.budget + EPS
+            && self.groups_of[j]
+                .iter()
+                .all(|&g| t.in_group[g as usize] < self.max[g as usize])
+    }
+
+    pub(crate) fn can_remove(&self, t: &Tally, j: usize) -> bool {
+        self.groups_of[j]
+            .iter()
+            .all(|&g| t.in_group[g as usize] > self.min[g as usize])
+    }
+
+    /// Whether replacing `out` (selected) by `inn` (not selected) keeps every limit.
+    pub(crate) fn can_swap(&self, t: &Tally, out: usize, inn: usize) -> bool {
+        if !self.free[inn]
+            || self.excluded[inn]
+            || t.spent - self.cost[out] + self.cost[inn] > self.budget + EPS
+        {
+            return false;
+        }
+        let (go, gi) = (&self.groups_of[out], &self.groups_of[inn]);
+        go.iter()
+            .filter(|g| !gi.contains(g))
+            .all(|&g| t.in_group[g as usize] > self.min[g as usize])
+            && gi
+                .iter()
+                .filter(|g| !go.contains(g))
+                .all(|&g| t.in_group[g as usize] < self.max[g as usize])
+    }
+
+    /// Groups still below their minimum.
+    pub(crate) fn in_deficit(&self, t: &Tally, j: usize) -> bool {
+        self.groups_of[j]
+            .iter()
+            .any(|&g| t.in_group[g as usize] < self.min[g as usize])
+    }
+
+    pub(crate) fn any_deficit(&self, t: &Tally) -> bool {
+        t.in_group.iter().zip(&self.min).any(|(c, m)| c < m)
+    }
+
+    pub(crate) fn add(&self, t: &mut Tally, j: usize) {
+        t.count += 1;
+        t.spent += self.cost[j];
+        for &g in &self.groups_of[j] {
+            t.in_group[g as usize] += 1;
+        }
+    }
+
+    pub(crate) fn remove(&self, t: &mut Tally, j: usize) {
+        t.count -= 1;
+        t.spent -= self.cost[j];
+        for &g in &self.groups_of[j] {
+            t.in_group[g as usize] -= 1;
+        }
+    }
+
+    /// Tally of a whole selection.
+    pub(crate) fn tally_of(&self, selected: &[usize]) -> Tally {
+        let mut t = self.tally();
+        for &j in selected {
+            self.add(&mut t, j);
+        }
+        t
+    }
+
+    /// Whether a selection satisfies every limit (and contains only free candidates).
+    pub(crate) fn feasible(&self, selected: &[usize]) -> bool {
+        let t = self.tally_of(selected);
+        selected.iter().all(|&j| self.free[j])
+            && t.count <= self.p
+            && t.spent <= self.budget + EPS
+            && t.in_group.iter().zip(&self.min).all(|(c, m)| c >= m)
+            && t.in_group.iter().zip(&self.max).all(|(c, m)| c <= m)
+    }
+
+    /// A cheap proof of infeasibility: a group minimum exceeding `p`, its free members or the
+    /// members affordable within the budget.
+    pub(crate) fn provably_infeasible(&self, problem: &Problem) -> bool {
+        problem.groups.iter().any(|g| {
+            let mut costs: Vec<f64> = g
+                .candidates
+                .iter()
+                .filter(|&&j| self.free[j])
+                .map(|&j| self.cost[j])
+                .collect();
+            costs.sort_by(f64::total_cmp);
+            g.min > self.p
+                || g.min > costs.len()
+                || costs.iter().take(g.min).sum::<f64>() > self.budget + EPS
+        })
+    }
+
+    /// Picks the next candidate for a greedy construction: among addable candidates (restricted to
+    /// groups in deficit while any remains) the best `gain`, divided by the site cost when a
+    /// budget applies. Returns `None` when nothing can be added or no gain is positive (gains
+    /// need not be positive while meeting a group minimum).
+    pub(crate) fn greedy_pick(
+        &self,
+        t: &Tally,
+        m: usize,
+        mut gain: impl FnMut(usize) -> f64,
+    ) -> Option<usize> {
+        let deficit = self.any_deficit(t);
+        let mut best: Option<(f64, usize)> = None;
+        for j in 0..m {
+            if !self.can_add(t, j) || (deficit && !self.in_deficit(t, j)) {
+                continue;
+            }
+            let g = gain(j);
+            if !deficit && g <= EPS {
+                continue;
+            }
+            let score = if self.has_budget() {
+                g / self.cost[j].max(1e-9)
+            } else {
+                g
+            };
+            if !matches!(best, Some((s, _)) if s >= score) {
+                best = Some((score, j));
+            }
+        }
+        best.map(|(_, j)| j)
+    }
+}
