@@ -4,6 +4,7 @@
 //! tool could not run (bad input, unreadable files, impossible options). Errors go to stderr
 //! with the file, feature and property they concern; a closed stdout (`| head`) is a clean exit.
 
+pub mod solve;
 mod validate;
 
 use std::io::Write;
@@ -31,6 +32,8 @@ pub enum Command {
         /// The scenario file (TOML).
         scenario: PathBuf,
     },
+    /// Solve a location problem on GeoJSON points (lscp, mclp, pmedian, pcenter).
+    Solve(solve::SolveArgs),
 }
 
 /// What a command asks the process to exit with.
@@ -46,6 +49,7 @@ pub enum Outcome {
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, Error> {
     match cli.command {
         Command::Validate { scenario } => validate::run(&scenario, out),
+        Command::Solve(args) => solve::run(args, out),
     }
 }
 
