@@ -40,6 +40,7 @@ pub mod coverage;
 pub mod error;
 pub mod io;
 pub mod model;
+pub mod pipeline;
 pub mod propose;
 pub mod report;
 pub mod rules;

@@ -4,6 +4,8 @@
 //! tool could not run (bad input, unreadable files, impossible options). Errors go to stderr
 //! with the file, feature and property they concern; a closed stdout (`| head`) is a clean exit.
 
+mod check;
+mod rules;
 pub mod solve;
 mod validate;
 
@@ -32,8 +34,46 @@ pub enum Command {
         /// The scenario file (TOML).
         scenario: PathBuf,
     },
+    /// Evaluate the scenario's rules and print the findings, failing first.
+    Check {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+        /// Exit with code 1 when any rule fails.
+        #[arg(long)]
+        strict: bool,
+        /// Report language (default: the scenario's).
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+        /// Also write findings.json and findings.csv into this folder.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// List the rule kinds, or document one (a kind such as `min_count`, or a rule id such as K1).
+    Rules {
+        /// Rule kind or rule id.
+        id: Option<String>,
+    },
     /// Solve a location problem on GeoJSON points (lscp, mclp, pmedian, pcenter).
     Solve(solve::SolveArgs),
+}
+
+/// `--lang`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LangArg {
+    /// Chinese.
+    Zh,
+    /// English.
+    En,
+}
+
+impl LangArg {
+    /// The scenario language.
+    pub fn language(self) -> crate::io::scenario::Language {
+        match self {
+            LangArg::Zh => crate::io::scenario::Language::Zh,
+            LangArg::En => crate::io::scenario::Language::En,
+        }
+    }
 }
 
 /// What a command asks the process to exit with.
@@ -50,6 +90,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, Error> {
     match cli.command {
         Command::Validate { scenario } => validate::run(&scenario, out),
         Command::Solve(args) => solve::run(args, out),
+        Command::Check { scenario, strict, lang, out: dir } => {
+            check::run(&scenario, lang.map(LangArg::language), dir, strict, out)
+        }
+        Command::Rules { id } => rules::run(id.as_deref(), out),
     }
 }
 

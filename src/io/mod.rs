@@ -1,4 +1,8 @@
 //! Reading and writing files: scenario TOML, GeoJSON layers with per-feature context, cost
 //! matrices, and atomic writers. Only `io` and `report` touch file formats.
 
+pub mod atomic;
+pub mod features;
+pub mod layers;
 pub mod scenario;
+pub mod matrix;

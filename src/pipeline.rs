@@ -1,0 +1,99 @@
+//! The whole analysis of one scenario, in memory: load, measure coverage, propose, check rules.
+//!
+//! `schoolplan check`, `run` and `compare` all go through [`analyse`], so the findings a planner
+//! sees in the terminal are the ones in the report. Proposals are computed before the rules so
+//! that build-programme rules (P1) can count the proposed projects.
+
+use std::path::Path;
+use std::time::Instant;
+
+use crate::coverage::{self, Coverage};
+use crate::error::Result;
+use crate::io::layers::load_map;
+use crate::io::scenario::Scenario;
+use crate::model::Map;
+use crate::propose::{self, ProposalOutcome};
+use crate::rules::{self, Finding, Project, ProjectKind};
+
+/// Everything known about a scenario after analysis.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// The resolved scenario.
+    pub scenario: Scenario,
+    /// The loaded map, in metres.
+    pub map: Map,
+    /// Coverage of every measured level.
+    pub coverage: Coverage,
+    /// One outcome per proposal request.
+    pub proposals: Vec<ProposalOutcome>,
+    /// Findings of every rule.
+    pub findings: Vec<Finding>,
+    /// Seconds spent in each step, in order.
+    pub timings: Vec<(&'static str, f64)>,
+}
+
+impl Analysis {
+    /// Whether any finding failed.
+    pub fn has_failures(&self) -> bool {
+        self.findings.iter().any(|f| f.status == rules::FindingStatus::Fail)
+    }
+}
+
+/// Runs the analysis of the scenario at `path`. `step` is called with the name of each step
+/// as it starts (for progress display).
+pub fn analyse(path: &Path, step: &mut dyn FnMut(&'static str)) -> Result<Analysis> {
+    let mut timings = Vec::new();
+    let mut timed = |name: &'static str, t: Instant| timings.push((name, t.elapsed().as_secs_f64()));
+
+    step("loading layers");
+    let t = Instant::now();
+    let scenario = Scenario::load(path)?;
+    let map = load_map(&scenario)?;
+    timed("load", t);
+
+    step("measuring coverage");
+    let t = Instant::now();
+    let coverage = coverage::compute(&map, &scenario)?;
+    timed("coverage", t);
+
+    step("solving proposals");
+    let t = Instant::now();
+    let proposals = propose::propose(&map, &scenario, &coverage)?;
+    timed("proposals", t);
+
+    step("checking rules");
+    let t = Instant::now();
+    let projects = proposal_projects(&map, &proposals);
+    let findings = rules::evaluate(&map, &scenario, &coverage, &projects)?;
+    timed("rules", t);
+
+    Ok(Analysis {
+        scenario,
+        map,
+        coverage,
+        proposals,
+        findings,
+        timings,
+    })
+}
+
+/// The proposals as build projects, for build-programme rules.
+pub fn proposal_projects(map: &Map, proposals: &[ProposalOutcome]) -> Vec<Project> {
+    proposals
+        .iter()
+        .flat_map(|o| {
+            o.sites.iter().map(move |s| Project {
+                id: format!("{}:{}", o.id, s.id),
+                level: o.request.level,
+                kind: if s.kind == "expansion" {
+                    ProjectKind::Expansion
+                } else {
+                    ProjectKind::New
+                },
+                county: s.county_code.as_deref().and_then(|c| map.county_by_code(c)),
+                newly_covered: Some(s.demand_newly_covered),
+                seats_added: Some(s.seats_added),
+            })
+        })
+        .collect()
+}
