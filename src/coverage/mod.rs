@@ -1,11 +1,77 @@
 //! Coverage: who is within reach of which school, by straight line, by road or by a cost matrix,
 //! and how full each school is.
 //!
-//! (The engine is being written; these types are the contract the rules, the optimiser and the
-//! report rely on.)
+//! [`compute`] measures every level of a scenario and returns a [`Coverage`] (results stay in
+//! memory; the report module writes them). Conventions:
+//!
+//! - **Cells are their centroid.** A polygon cell is measured from
+//!   [`DemandCell::pos`](crate::model::DemandCell::pos), its centroid; a school from its point.
+//! - **Demand** of a cell for a level = cohort × `enrolment_rate` × `population.factors[field]`
+//!   ([`level_demand`]); a layer without the cohort field uses `pop_total` × the county's
+//!   cohort share, else 0 with a warning in [`Coverage::warnings`].
+//! - **Serving schools**: open schools (existing or planned, not closed) whose level serves the
+//!   measured level ([`Level::serves`](crate::model::Level::serves): a nine-year school serves
+//!   primary and junior).
+//! - **Cost** is metres, or minutes when `distance.unit = "min"`: straight distance in the
+//!   local projection (minutes at walking speed); the road network (see
+//!   [`crate::spatial::network`]: snap to the nearest point on a segment, access legs included,
+//!   one-way segments in digitisation direction, barrier segments left out for levels with
+//!   `avoid_barriers`); or the cost-matrix CSV ([`crate::io::matrix`]), read by [`compute`]
+//!   from `layers.matrix`, missing pairs unreachable.
+//! - **Nearest school** is exact in every mode, whatever the distance: straight lines use an
+//!   R-tree nearest-neighbour query, networks an unbounded multi-source Dijkstra from the
+//!   schools (cheap: `O((V + E) log V)` per level), matrices the smallest listed cost. Ties go to
+//!   the lower school index. Cells with no reachable school get cost `INFINITY` and an
+//!   [`Unreachable`] reason.
+//! - **Covered** means cost **≤ radius (inclusive)**: a cell exactly at 500 m of a primary
+//!   school with a 500 m radius is covered. Coverage shares are always **population-weighted**
+//!   (Σ demand of covered cells ÷ Σ demand), never counts of cells; zero-demand cells weigh
+//!   nothing.
+//! - **Cutoff of the pair lists**: besides the nearest school, every school within
+//!   `max(radius, radius × catchment_factor)` of a cell is listed (straight: R-tree radius query;
+//!   network: one bounded Dijkstra per school; matrix: all pairs). Allocation and accessibility
+//!   use these lists; pairs beyond the cutoff play no role in either, by definition.
+//! - **Allocation** ([`capacity::allocate_greedy`]): greedy, whole cells, in order of
+//!   increasing cost over all (cell, school) pairs within the radius, ties by cell index then
+//!   school index; a cell goes to the school when the school's spare seats are at least its
+//!   demand. Schools with unknown seats (no `capacity_seats`, no `classes`) are not limited.
+//!   Seats come from [`School::seats_for`](crate::model::School::seats_for) with the level's
+//!   class size (a nine-year school's seats split 6 : 3 between primary and junior).
+//! - **Load** of a school ([`LevelCoverage::school_load`]): `nearest_demand` is the demand
+//!   whose nearest school it is (the demand that "chooses" it, at any distance); utilisation =
+//!   nearest demand ÷ seats; over capacity = nearest demand − seats when positive; spare seats
+//!   = seats − allocated demand (under-use).
+//! - **Accessibility** ([`capacity::two_step_fca`]): the two-step floating catchment area
+//!   index of W. Luo and F. Wang (2003), "Measures of spatial accessibility to health care in a
+//!   GIS environment: synthesis and a case study in the Chicago region", *Environment and
+//!   Planning B* 30, 865–884, with the distance decay of the scenario (step as in the
+//!   original; linear, Gaussian (Dai 2010) and exponential as in the enhanced 2SFCA of Luo and
+//!   Qi 2009): `R_j = S_j / Σ_{i: d_ij ≤ d0} D_i W(d_ij)`, `A_i = Σ_{j: d_ij ≤ d0} R_j W(d_ij)`,
+//!   `d0 = radius × catchment_factor`. Unit: seats per pupil.
+//! - **Areas**: per county and per township ([`AreaTally`]): demand, covered demand and
+//!   allocated demand of the cells whose centroid lies in the area, and seats of the serving
+//!   schools located in it; cells outside every area count only in [`LevelCoverage::city`].
+//!
+//! Levels are measured one after the other, each in parallel over cells (rayon).
 
-use crate::io::scenario::{CostUnit, DistanceMode};
-use crate::model::Level;
+pub mod areas;
+pub mod bench;
+pub mod capacity;
+mod demand;
+mod output;
+pub mod reach;
+pub mod testkit;
+
+pub use areas::AreaTally;
+pub use demand::{level_demand, level_demand_with_warnings};
+pub use output::SchoolLoad;
+
+use crate::error::{Error, Problem, Severity};
+use crate::io::matrix::{read_matrix, CostMatrix};
+use crate::io::scenario::{CostUnit, DistanceMode, LevelConfig, Scenario};
+use crate::model::{Level, Map};
+use crate::spatial::network::{NetworkOptions, RoadNetwork, Snap, Traversal};
+use reach::Reach;
 
 /// Why a cell has no school in reach at all (distance infinite).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -18,6 +84,18 @@ pub enum Unreachable {
     Disconnected,
     /// The cost matrix has no pair for the cell.
     NoMatrixPair,
+}
+
+impl Unreachable {
+    /// The snake_case name used in output files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Unreachable::NoSchool => "no_school",
+            Unreachable::OffNetwork => "off_network",
+            Unreachable::Disconnected => "disconnected",
+            Unreachable::NoMatrixPair => "no_matrix_pair",
+        }
+    }
 }
 
 /// Coverage and capacity of one level.
@@ -49,6 +127,46 @@ pub struct LevelCoverage {
     pub total_demand: f64,
     /// Σ demand of covered cells.
     pub covered_demand: f64,
+    /// Catchment of the accessibility index (radius × catchment factor), same unit.
+    pub catchment: f64,
+    /// Per school: demand whose nearest school it is (any distance; 0 for non-serving ones).
+    pub nearest_demand: Vec<f64>,
+    /// Σ demand of cells allocated to a school.
+    pub allocated_demand: f64,
+    /// Per county (aligned with `Map::counties`).
+    pub per_county: Vec<AreaTally>,
+    /// Per township (aligned with `Map::townships`).
+    pub per_township: Vec<AreaTally>,
+    /// The whole map.
+    pub city: AreaTally,
+}
+
+impl Default for LevelCoverage {
+    /// An empty coverage of the kindergarten level (no cells, no schools): a base for
+    /// `LevelCoverage { level, radius, .., ..Default::default() }` in tests.
+    fn default() -> Self {
+        LevelCoverage {
+            level: Level::Kindergarten,
+            radius: 0.0,
+            demand: Vec::new(),
+            nearest: Vec::new(),
+            cost: Vec::new(),
+            unreachable: Vec::new(),
+            covered: Vec::new(),
+            allocated: Vec::new(),
+            school_demand: Vec::new(),
+            school_seats: Vec::new(),
+            accessibility: Vec::new(),
+            total_demand: 0.0,
+            covered_demand: 0.0,
+            catchment: 0.0,
+            nearest_demand: Vec::new(),
+            allocated_demand: 0.0,
+            per_county: Vec::new(),
+            per_township: Vec::new(),
+            city: AreaTally::default(),
+        }
+    }
 }
 
 impl LevelCoverage {
@@ -63,7 +181,7 @@ impl LevelCoverage {
 }
 
 /// Coverage of every level of a scenario.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Coverage {
     /// How distance was measured.
     pub mode: DistanceMode,
@@ -71,6 +189,9 @@ pub struct Coverage {
     pub unit: CostUnit,
     /// One entry per measured level, in the scenario's order.
     pub levels: Vec<LevelCoverage>,
+    /// Non-fatal problems met while measuring (missing cohort shares, schools off the network,
+    /// matrix ids matching no cell), to be reported with the findings.
+    pub warnings: Vec<Problem>,
 }
 
 impl Coverage {
@@ -78,4 +199,181 @@ impl Coverage {
     pub fn level(&self, level: Level) -> Option<&LevelCoverage> {
         self.levels.iter().find(|l| l.level == level)
     }
+}
+
+/// Measures every level of `scenario` on `map` (see the module docs). In matrix mode the CSV
+/// named by `layers.matrix` is read here; use [`compute_with_matrix`] to pass it in.
+pub fn compute(map: &Map, scenario: &Scenario) -> Result<Coverage, Error> {
+    match scenario.distance.mode {
+        DistanceMode::Matrix => {
+            let spec = scenario.layers.matrix.as_ref().ok_or_else(|| {
+                Error::Usage("`distance.mode = \"matrix\"` needs `[layers.matrix]`".into())
+            })?;
+            let m = read_matrix(&spec.path)?;
+            compute_with_matrix(map, scenario, &m)
+        }
+        _ => measure(map, scenario, None),
+    }
+}
+
+/// [`compute`] in matrix mode with a matrix already read.
+pub fn compute_with_matrix(map: &Map, scenario: &Scenario, matrix: &CostMatrix) -> Result<Coverage, Error> {
+    measure(map, scenario, Some(matrix))
+}
+
+/// Network state shared by the levels: built once, snaps per barrier setting.
+struct NetState {
+    net: RoadNetwork,
+    cells: [Option<Vec<Option<Snap>>>; 2],
+    trav: [Option<Traversal>; 2],
+}
+
+fn measure(map: &Map, scenario: &Scenario, matrix: Option<&CostMatrix>) -> Result<Coverage, Error> {
+    let d = &scenario.distance;
+    let mode = if matrix.is_some() { DistanceMode::Matrix } else { d.mode };
+    let positions: Vec<[f64; 2]> = map.demand.cells.iter().map(|c| [c.pos.x, c.pos.y]).collect();
+    let mut warnings = Vec::new();
+    let mut net = (mode == DistanceMode::Network).then(|| NetState {
+        net: RoadNetwork::build(&map.roads, NetworkOptions::from_config(d)),
+        cells: [None, None],
+        trav: [None, None],
+    });
+    if let Some(n) = &net {
+        if n.net.graph().edge_count() == 0 {
+            warnings.push(warn(scenario, "network", "a road network with at least one segment", "none".into()));
+        }
+    }
+    let mut levels = Vec::with_capacity(scenario.levels.len());
+    for cfg in &scenario.levels {
+        let (demand, w) = level_demand_with_warnings(map, scenario, cfg.level)?;
+        warnings.extend(w);
+        let catchment = cfg.radius * scenario.accessibility.catchment_factor;
+        let cutoff = cfg.radius.max(catchment);
+        let serving: Vec<usize> = (0..map.schools.len()).filter(|&j| map.schools[j].serves(cfg.level)).collect();
+        let reach = if serving.is_empty() {
+            Reach::none(positions.len(), Unreachable::NoSchool)
+        } else if let Some(m) = matrix {
+            let ids: Vec<&str> = map.demand.cells.iter().map(|c| c.id.as_str()).collect();
+            let sids: Vec<Option<&str>> = map
+                .schools
+                .iter()
+                .map(|s| s.serves(cfg.level).then_some(s.id.as_str()))
+                .collect();
+            let (r, unknown) = reach::matrix(m, &ids, &sids, cutoff);
+            if let (Some(first), true) = (unknown.first(), levels.is_empty()) {
+                let found = format!("{} origin id(s) matching no population cell (first: {first:?})", unknown.len());
+                warnings.push(Problem::file(Severity::Warning, m.file.clone(), "origin ids of population cells", found).on_property("origin_id"));
+            }
+            r
+        } else if let Some(ns) = net.as_mut() {
+            network_reach(ns, map, scenario, cfg, &positions, cutoff, &mut warnings)
+        } else {
+            let pts: Vec<([f64; 2], usize)> = serving.iter().map(|&j| ([map.schools[j].pos.x, map.schools[j].pos.y], j)).collect();
+            reach::straight(&positions, &pts, cutoff, reach::metres_per_unit(d.unit, d.walk_speed_kmh))
+        };
+        levels.push(finish_level(map, scenario, cfg, demand, reach, catchment));
+    }
+    Ok(Coverage {
+        mode,
+        unit: d.unit,
+        levels,
+        warnings,
+    })
+}
+
+fn warn(scenario: &Scenario, what: &str, expected: &str, found: String) -> Problem {
+    let file = match what {
+        "network" => scenario.layers.network.as_ref(),
+        _ => scenario.layers.schools.as_ref(),
+    };
+    let file = file.map_or_else(|| what.to_string(), |l| l.path.display().to_string());
+    Problem::file(Severity::Warning, file, expected, found)
+}
+
+fn network_reach(
+    ns: &mut NetState,
+    map: &Map,
+    scenario: &Scenario,
+    cfg: &LevelConfig,
+    positions: &[[f64; 2]],
+    cutoff: f64,
+    warnings: &mut Vec<Problem>,
+) -> Reach {
+    let v = usize::from(cfg.avoid_barriers);
+    let net = &ns.net;
+    let cells = ns.cells[v].get_or_insert_with(|| net.snap_all(positions, cfg.avoid_barriers));
+    let trav = ns.trav[v].get_or_insert_with(|| net.traversal(cfg.avoid_barriers));
+    let schools: Vec<Option<Snap>> = map
+        .schools
+        .iter()
+        .map(|s| s.serves(cfg.level).then(|| net.snap([s.pos.x, s.pos.y], cfg.avoid_barriers)).flatten())
+        .collect();
+    let off: Vec<&str> = map
+        .schools
+        .iter()
+        .zip(&schools)
+        .filter(|(s, snap)| s.serves(cfg.level) && snap.is_none())
+        .map(|(s, _)| s.id.as_str())
+        .collect();
+    if let Some(first) = off.first() {
+        let found = format!(
+            "{} {} school(s) farther than snap_max_m = {} m from the network (first: {first:?}); they serve no cell",
+            off.len(),
+            cfg.level.name(),
+            scenario.distance.snap_max_m
+        );
+        warnings.push(warn(scenario, "schools", "schools within reach of the road network", found));
+    }
+    reach::network(net, trav, cells, &schools, cutoff)
+}
+
+fn finish_level(
+    map: &Map,
+    scenario: &Scenario,
+    cfg: &LevelConfig,
+    demand: Vec<f64>,
+    reach: Reach,
+    catchment: f64,
+) -> LevelCoverage {
+    let m = map.schools.len();
+    let school_seats: Vec<Option<f64>> = map
+        .schools
+        .iter()
+        .map(|s| if s.serves(cfg.level) { s.seats_for(cfg.level, cfg.class_size) } else { Some(0.0) })
+        .collect();
+    let covered: Vec<bool> = reach.cost.iter().map(|&c| c <= cfg.radius).collect();
+    let alloc = capacity::allocate_greedy(&demand, &reach.lists, cfg.radius, &school_seats, m);
+    let accessibility = capacity::two_step_fca(&demand, &reach.lists, catchment, &school_seats, scenario.accessibility.decay);
+    let mut nearest_demand = vec![0.0; m];
+    for (i, n) in reach.nearest.iter().enumerate() {
+        if let Some(j) = n {
+            nearest_demand[*j] += demand[i];
+        }
+    }
+    let total_demand = demand.iter().sum();
+    let covered_demand = demand.iter().zip(&covered).filter(|(_, &c)| c).map(|(d, _)| d).sum();
+    let allocated_demand = demand.iter().zip(&alloc.allocated).filter(|(_, a)| a.is_some()).map(|(d, _)| d).sum();
+    let mut lc = LevelCoverage {
+        level: cfg.level,
+        radius: cfg.radius,
+        demand,
+        nearest: reach.nearest,
+        cost: reach.cost,
+        unreachable: reach.unreachable,
+        covered,
+        allocated: alloc.allocated,
+        school_demand: alloc.school_demand,
+        school_seats,
+        accessibility,
+        total_demand,
+        covered_demand,
+        catchment,
+        nearest_demand,
+        allocated_demand,
+        per_county: Vec::new(),
+        per_township: Vec::new(),
+        city: AreaTally::default(),
+    };
+    areas::tally(map, &mut lc);
+    lc
 }

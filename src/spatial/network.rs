@@ -1,0 +1,555 @@
+//! Road networks: building a graph from road lines, snapping points to it, and shortest paths.
+//!
+//! ## Building
+//!
+//! [`RoadNetwork::build`] turns every pair of consecutive vertices of every [`Road`] into one
+//! directed `petgraph` edge in the direction of digitisation (a [`Segment`]). Vertices closer
+//! than `join_tolerance_m` are joined into one node (a grid hash with cells of the tolerance
+//! size; a vertex joins the lowest-numbered existing node within the tolerance, so the result
+//! does not depend on hashing order). Segments that collapse to one node are dropped. The cost
+//! of a segment is its length in metres, or in minutes its length at the road's `speed_kmh`
+//! (the walking speed when absent); a road with an explicit `cost` shares it among its
+//! segments in proportion to their length.
+//!
+//! ## Snapping
+//!
+//! A point (cell centroid, school, candidate) is attached to the **nearest point on** the
+//! nearest segment, not to the nearest vertex: the segment is split conceptually at that point
+//! and the point reaches the segment's two ends through the partial segment. The straight
+//! *access leg* from the point to the network is added to every cost (in minutes at walking
+//! speed); a point farther than `snap_max_m` from every segment is *off the network* and
+//! unreachable. Levels that avoid barriers snap only to segments that are not barriers.
+//!
+//! ## Travel direction
+//!
+//! Costs are for travel **from an origin (a cell) to a destination (a school)**. A `oneway`
+//! segment is traversed only in its digitisation direction. Searches run from the destinations
+//! over the *reversed* graph, so one search serves every origin. A barrier segment is absent
+//! for a [`Traversal`] made with `avoid_barriers`.
+//!
+//! ## Why compact arrays for the hot loop
+//!
+//! `petgraph` holds the network ([`RoadNetwork::graph`]) and is what other code should use
+//! for graph questions. Its `dijkstra` is single-source, has no cutoff, tracks no source label
+//! and returns a `HashMap`; a whole-city run does four multi-source searches plus one bounded
+//! search per school, so the searches here run on a compressed-row copy of the reversed,
+//! filtered adjacency ([`Traversal`]) with flat `Vec` distances (`O((V + E) log V)` each).
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
+use rayon::prelude::*;
+
+use crate::io::scenario::{CostUnit, DistanceConfig};
+use crate::model::Road;
+use crate::spatial::index::{distance_m, CostLists, SegmentIndex};
+
+/// How a network measures cost.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NetworkOptions {
+    /// Metres or minutes.
+    pub unit: CostUnit,
+    /// Walking speed for access legs and roads without a speed, km/h.
+    pub walk_speed_kmh: f64,
+    /// Largest access leg, metres.
+    pub snap_max_m: f64,
+    /// Vertices closer than this are joined, metres.
+    pub join_tolerance_m: f64,
+}
+
+impl NetworkOptions {
+    /// The options of a scenario's `[distance]` table.
+    pub fn from_config(d: &DistanceConfig) -> Self {
+        NetworkOptions {
+            unit: d.unit,
+            walk_speed_kmh: d.walk_speed_kmh,
+            snap_max_m: d.snap_max_m,
+            join_tolerance_m: d.join_tolerance_m,
+        }
+    }
+
+    /// The cost of walking `metres` (the access leg): metres, or minutes at walking speed.
+    pub fn walk_cost(&self, metres: f64) -> f64 {
+        match self.unit {
+            CostUnit::M => metres,
+            CostUnit::Min => metres / (self.walk_speed_kmh * 1000.0 / 60.0),
+        }
+    }
+}
+
+/// One network edge: a straight piece of a road between two consecutive vertices.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Segment {
+    /// Index of the road (in `Map::roads`) it comes from.
+    pub road: usize,
+    /// Length, metres.
+    pub length_m: f64,
+    /// Cost of the whole segment in the network's unit.
+    pub cost: f64,
+    /// Traversable only from the edge's source to its target.
+    pub oneway: bool,
+    /// Flagged `barrier`.
+    pub barrier: bool,
+}
+
+/// Where a point attaches to the network.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Snap {
+    /// Edge index in [`RoadNetwork::graph`].
+    pub edge: u32,
+    /// Position along the edge, 0 at its source, 1 at its target.
+    pub t: f64,
+    /// Cost of the access leg (network unit).
+    pub leg: f64,
+}
+
+/// A road network in local metres.
+#[derive(Debug, Clone)]
+pub struct RoadNetwork {
+    graph: DiGraph<[f64; 2], Segment, u32>,
+    options: NetworkOptions,
+    all: SegmentIndex,
+    open: Option<SegmentIndex>,
+}
+
+/// The reversed, filtered adjacency one search runs on: for node `v`, the nodes `u` from which
+/// travel `u → v` is allowed, with the cost.
+#[derive(Debug, Clone)]
+pub struct Traversal {
+    avoid_barriers: bool,
+    offsets: Vec<u32>,
+    from: Vec<u32>,
+    cost: Vec<f64>,
+}
+
+/// Result of a multi-source search: per node, the cost to the cheapest destination and which.
+#[derive(Debug, Clone)]
+pub struct NearestLabels {
+    /// Per node: cost to the nearest destination (`INFINITY` when none is reachable).
+    pub cost: Vec<f64>,
+    /// Per node: that destination (`u32::MAX` when none).
+    pub label: Vec<u32>,
+}
+
+type Heap = BinaryHeap<Reverse<(u64, u32, u32)>>;
+
+/// Order-preserving key of a non-negative cost.
+fn key(c: f64) -> u64 {
+    c.to_bits()
+}
+
+impl RoadNetwork {
+    /// Builds the network of `roads` (see the module docs). `O(V + E log E)`.
+    pub fn build(roads: &[Road], options: NetworkOptions) -> Self {
+        let mut graph: DiGraph<[f64; 2], Segment, u32> = DiGraph::default();
+        let tol = options.join_tolerance_m.max(1e-9);
+        let mut grid: HashMap<(i64, i64), Vec<u32>> = HashMap::new();
+        let mut node_of = |g: &mut DiGraph<[f64; 2], Segment, u32>, p: [f64; 2]| -> u32 {
+            let (cx, cy) = ((p[0] / tol).floor() as i64, (p[1] / tol).floor() as i64);
+            let mut best: Option<u32> = None;
+            for dx in -1..=1 {
+                for dy in -1..=1 {
+                    for &n in grid.get(&(cx + dx, cy + dy)).into_iter().flatten() {
+                        if distance_m(g[NodeIndex::new(n as usize)], p) <= options.join_tolerance_m
+                            && best.is_none_or(|b| n < b)
+                        {
+                            best = Some(n);
+                        }
+                    }
+                }
+            }
+            best.unwrap_or_else(|| {
+                let n = g.add_node(p).index() as u32;
+                grid.entry((cx, cy)).or_default().push(n);
+                n
+            })
+        };
+        for (r, road) in roads.iter().enumerate() {
+            let pts: Vec<[f64; 2]> = road.line_m.0.iter().map(|c| [c.x, c.y]).collect();
+            let road_len: f64 = pts.windows(2).map(|w| distance_m(w[0], w[1])).sum();
+            let speed = road.speed_kmh.filter(|s| *s > 0.0).unwrap_or(options.walk_speed_kmh);
+            let mut prev = None;
+            for &p in &pts {
+                let n = node_of(&mut graph, p);
+                if let Some((pn, pp)) = prev {
+                    let length_m = distance_m(pp, p);
+                    if pn != n {
+                        let cost = match (road.cost, options.unit) {
+                            (Some(c), _) if road_len > 0.0 => c * length_m / road_len,
+                            (_, CostUnit::M) => length_m,
+                            (_, CostUnit::Min) => length_m / (speed * 1000.0 / 60.0),
+                        };
+                        let seg = Segment {
+                            road: r,
+                            length_m,
+                            cost,
+                            oneway: road.oneway,
+                            barrier: road.barrier,
+                        };
+                        graph.add_edge(NodeIndex::new(pn as usize), NodeIndex::new(n as usize), seg);
+                    }
+                }
+                prev = Some((n, p));
+            }
+        }
+        let segments = |open_only: bool| {
+            let g = &graph;
+            g.edge_references()
+                .filter(move |e| !(open_only && e.weight().barrier))
+                .map(move |e| (g[e.source()], g[e.target()], e.id().index()))
+        };
+        let all = SegmentIndex::new(segments(false));
+        let open = graph
+            .edge_weights()
+            .any(|s| s.barrier)
+            .then(|| SegmentIndex::new(segments(true)));
+        RoadNetwork {
+            graph,
+            options,
+            all,
+            open,
+        }
+    }
+
+    /// The `petgraph` graph: nodes are positions in metres, edges [`Segment`]s in the direction
+    /// of digitisation.
+    pub fn graph(&self) -> &DiGraph<[f64; 2], Segment, u32> {
+        &self.graph
+    }
+
+    /// The options the network was built with.
+    pub fn options(&self) -> &NetworkOptions {
+        &self.options
+    }
+
+    /// Attaches `p` to the nearest point of the nearest usable segment (see the module docs);
+    /// `None` when that point is farther than `snap_max_m` (or there is no segment).
+    pub fn snap(&self, p: [f64; 2], avoid_barriers: bool) -> Option<Snap> {
+        let index = match (&self.open, avoid_barriers) {
+            (Some(open), true) => open,
+            _ => &self.all,
+        };
+        let hit = index.nearest(p)?;
+        if hit.distance_m > self.options.snap_max_m {
+            return None;
+        }
+        let (a, _) = self.ends(hit.id as u32);
+        let len = self.graph[EdgeIndex::new(hit.id)].length_m;
+        let t = if len > 0.0 { (distance_m(a, hit.point) / len).clamp(0.0, 1.0) } else { 0.0 };
+        Some(Snap {
+            edge: hit.id as u32,
+            t,
+            leg: self.options.walk_cost(hit.distance_m),
+        })
+    }
+
+    /// [`RoadNetwork::snap`] for many points, in parallel.
+    pub fn snap_all(&self, points: &[[f64; 2]], avoid_barriers: bool) -> Vec<Option<Snap>> {
+        points.par_iter().map(|&p| self.snap(p, avoid_barriers)).collect()
+    }
+
+    fn ends(&self, edge: u32) -> ([f64; 2], [f64; 2]) {
+        let (a, b) = self.graph.edge_endpoints(EdgeIndex::new(edge as usize)).expect("edge exists");
+        (self.graph[a], self.graph[b])
+    }
+
+    fn edge(&self, edge: u32) -> (u32, u32, &Segment) {
+        let e = EdgeIndex::new(edge as usize);
+        let (a, b) = self.graph.edge_endpoints(e).expect("edge exists");
+        (a.index() as u32, b.index() as u32, &self.graph[e])
+    }
+
+    /// The reversed adjacency for searches, without barrier segments when `avoid_barriers`.
+    pub fn traversal(&self, avoid_barriers: bool) -> Traversal {
+        let n = self.graph.node_count();
+        let mut arcs: Vec<(u32, u32, f64)> = Vec::with_capacity(2 * self.graph.edge_count());
+        for e in self.graph.edge_references() {
+            let s = e.weight();
+            if avoid_barriers && s.barrier {
+                continue;
+            }
+            let (u, v) = (e.source().index() as u32, e.target().index() as u32);
+            arcs.push((v, u, s.cost)); // travel u → v, stored under v
+            if !s.oneway {
+                arcs.push((u, v, s.cost));
+            }
+        }
+        arcs.sort_unstable_by_key(|&(v, u, _)| (v, u));
+        let mut offsets = vec![0u32; n + 1];
+        for &(v, _, _) in &arcs {
+            offsets[v as usize + 1] += 1;
+        }
+        for i in 0..n {
+            offsets[i + 1] += offsets[i];
+        }
+        Traversal {
+            avoid_barriers,
+            offsets,
+            from: arcs.iter().map(|a| a.1).collect(),
+            cost: arcs.iter().map(|a| a.2).collect(),
+        }
+    }
+
+    /// Seeds of a destination: the nodes from which the destination can be reached along its
+    /// own edge, with the cost (partial edge + access leg).
+    fn seeds(&self, d: &Snap) -> [(u32, f64); 2] {
+        let (a, b, s) = self.edge(d.edge);
+        let to_a = (a, d.leg + d.t * s.cost); // a → point: along the edge, always allowed
+        let to_b = if s.oneway { (b, f64::INFINITY) } else { (b, d.leg + (1.0 - d.t) * s.cost) };
+        [to_a, to_b]
+    }
+
+    /// Exits of an origin: the nodes it reaches along its own edge, with the cost.
+    fn exits(&self, o: &Snap) -> [(u32, f64); 2] {
+        let (a, b, s) = self.edge(o.edge);
+        let to_a = if s.oneway { (a, f64::INFINITY) } else { (a, o.leg + o.t * s.cost) };
+        [to_a, (b, o.leg + (1.0 - o.t) * s.cost)]
+    }
+
+    /// Cost from origin `o` to destination `d` along their common edge, if they share one.
+    fn same_edge(&self, o: &Snap, d: &Snap) -> f64 {
+        if o.edge != d.edge {
+            return f64::INFINITY;
+        }
+        let (_, _, s) = self.edge(o.edge);
+        if s.oneway && o.t > d.t {
+            return f64::INFINITY;
+        }
+        o.leg + (o.t - d.t).abs() * s.cost + d.leg
+    }
+
+    /// Multi-source search from `destinations` over `trav` (no cutoff): per node, the cost to
+    /// the cheapest destination and its index (ties: the lower index). `O((V + E) log V)`.
+    pub fn nearest_labels(&self, trav: &Traversal, destinations: &[Option<Snap>]) -> NearestLabels {
+        let n = self.graph.node_count();
+        let mut cost = vec![f64::INFINITY; n];
+        let mut label = vec![u32::MAX; n];
+        let mut heap = Heap::new();
+        let better = |c: f64, l: u32, oc: f64, ol: u32| c < oc || (c == oc && l < ol);
+        for (j, d) in destinations.iter().enumerate() {
+            let Some(d) = d else { continue };
+            for (v, c) in self.seeds(d) {
+                let v = v as usize;
+                if c.is_finite() && better(c, j as u32, cost[v], label[v]) {
+                    cost[v] = c;
+                    label[v] = j as u32;
+                    heap.push(Reverse((key(c), v as u32, j as u32)));
+                }
+            }
+        }
+        while let Some(Reverse((k, v, l))) = heap.pop() {
+            let v = v as usize;
+            if k != key(cost[v]) || l != label[v] {
+                continue;
+            }
+            let c = cost[v];
+            let r = trav.offsets[v] as usize..trav.offsets[v + 1] as usize;
+            for (&u, &w) in trav.from[r.clone()].iter().zip(&trav.cost[r]) {
+                let (u, nc) = (u as usize, c + w);
+                if better(nc, l, cost[u], label[u]) {
+                    cost[u] = nc;
+                    label[u] = l;
+                    heap.push(Reverse((key(nc), u as u32, l)));
+                }
+            }
+        }
+        NearestLabels { cost, label }
+    }
+
+    /// The nearest destination of an origin and its cost, given the labels of a multi-source
+    /// search over the same destinations (`same_edge` lists the destinations per edge, see
+    /// [`RoadNetwork::destinations_by_edge`]). `None` when no destination is reachable.
+    pub fn nearest_from(
+        &self,
+        o: &Snap,
+        labels: &NearestLabels,
+        destinations: &[Option<Snap>],
+        by_edge: &[(u32, u32)],
+    ) -> Option<(usize, f64)> {
+        let mut best: Option<(usize, f64)> = None;
+        let mut offer = |j: usize, c: f64| {
+            if c.is_finite() && best.is_none_or(|(bj, bc)| c < bc || (c == bc && j < bj)) {
+                best = Some((j, c));
+            }
+        };
+        for (v, c) in self.exits(o) {
+            let l = labels.label[v as usize];
+            if l != u32::MAX {
+                offer(l as usize, c + labels.cost[v as usize]);
+            }
+        }
+        for j in on_edge(by_edge, o.edge) {
+            if let Some(d) = &destinations[j] {
+                offer(j, self.same_edge(o, d));
+            }
+        }
+        best
+    }
+
+    /// Destinations sorted by edge, for the same-edge case: `(edge, destination)` pairs.
+    pub fn destinations_by_edge(destinations: &[Option<Snap>]) -> Vec<(u32, u32)> {
+        let mut v: Vec<(u32, u32)> = destinations
+            .iter()
+            .enumerate()
+            .filter_map(|(j, d)| d.map(|d| (d.edge, j as u32)))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Bounded search from one destination: the nodes that reach it within `cutoff`, with cost.
+    fn bounded(&self, trav: &Traversal, d: &Snap, cutoff: f64, scratch: &mut Scratch) -> Vec<(u32, f64)> {
+        let Scratch { cost, touched, heap } = scratch;
+        let mut out = Vec::new();
+        for (v, c) in self.seeds(d) {
+            if c <= cutoff && c < cost[v as usize] {
+                if cost[v as usize].is_infinite() {
+                    touched.push(v);
+                }
+                cost[v as usize] = c;
+                heap.push(Reverse((key(c), v, 0)));
+            }
+        }
+        while let Some(Reverse((k, v, _))) = heap.pop() {
+            let vi = v as usize;
+            if k != key(cost[vi]) {
+                continue;
+            }
+            let c = cost[vi];
+            out.push((v, c));
+            let r = trav.offsets[vi] as usize..trav.offsets[vi + 1] as usize;
+            for (&u, &w) in trav.from[r.clone()].iter().zip(&trav.cost[r]) {
+                let nc = c + w;
+                let ui = u as usize;
+                if nc <= cutoff && nc < cost[ui] {
+                    if cost[ui].is_infinite() {
+                        touched.push(u);
+                    }
+                    cost[ui] = nc;
+                    heap.push(Reverse((key(nc), u, 0)));
+                }
+            }
+        }
+        for &v in touched.iter() {
+            cost[v as usize] = f64::INFINITY;
+        }
+        touched.clear();
+        out
+    }
+
+    /// Every (origin, destination) pair with a network cost `≤ cutoff` (inclusive), as sorted
+    /// per-origin lists. Origins and destinations are already snapped (`None` = off the
+    /// network: no pairs). One bounded search per destination, in parallel, over `trav`;
+    /// then each origin combines the node costs at its two exits and the destinations on its
+    /// own edge. `O(m · (V_c + E_c) log V_c + pairs)` where `V_c` is the part of the network
+    /// within the cutoff of a destination.
+    pub fn cost_lists(
+        &self,
+        trav: &Traversal,
+        origins: &[Option<Snap>],
+        destinations: &[Option<Snap>],
+        cutoff: f64,
+    ) -> CostLists {
+        let n = self.graph.node_count();
+        let per_dest: Vec<Vec<(u32, f64)>> = destinations
+            .par_iter()
+            .map_init(
+                || Scratch::new(n),
+                |s, d| d.as_ref().map_or_else(Vec::new, |d| self.bounded(trav, d, cutoff, s)),
+            )
+            .collect();
+        // Invert into per-node lists of (destination, cost).
+        let mut offsets = vec![0usize; n + 1];
+        for list in &per_dest {
+            for &(v, _) in list {
+                offsets[v as usize + 1] += 1;
+            }
+        }
+        for i in 0..n {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut next = offsets.clone();
+        let total = offsets[n];
+        let (mut dest, mut cost) = (vec![0u32; total], vec![0.0; total]);
+        for (j, list) in per_dest.iter().enumerate() {
+            for &(v, c) in list {
+                let k = &mut next[v as usize];
+                dest[*k] = j as u32;
+                cost[*k] = c;
+                *k += 1;
+            }
+        }
+        drop(per_dest);
+        let by_edge = Self::destinations_by_edge(destinations);
+        CostLists::build(origins.len(), |i, buf| {
+            let Some(o) = &origins[i] else { return };
+            for (v, c0) in self.exits(o) {
+                if c0 > cutoff {
+                    continue;
+                }
+                let r = offsets[v as usize]..offsets[v as usize + 1];
+                for (&j, &c) in dest[r.clone()].iter().zip(&cost[r]) {
+                    buf.push((j as usize, c0 + c));
+                }
+            }
+            for j in on_edge(&by_edge, o.edge) {
+                if let Some(d) = &destinations[j] {
+                    buf.push((j, self.same_edge(o, d)));
+                }
+            }
+            buf.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+            buf.dedup_by_key(|p| p.0);
+            buf.retain(|p| p.1 <= cutoff);
+        })
+    }
+
+    /// Network costs from `origins` to `destinations` (points in metres, snapped here) within
+    /// `cutoff` (inclusive, network unit): per origin, `(destination index, cost)` sorted by
+    /// cost, then index. Off-network points have no pairs. The building block for the solver's
+    /// demand × candidate matrix.
+    pub fn costs_within(
+        &self,
+        origins: &[[f64; 2]],
+        destinations: &[[f64; 2]],
+        cutoff: f64,
+        avoid_barriers: bool,
+    ) -> Vec<Vec<(usize, f64)>> {
+        let trav = self.traversal(avoid_barriers);
+        let o = self.snap_all(origins, avoid_barriers);
+        let d = self.snap_all(destinations, avoid_barriers);
+        self.cost_lists(&trav, &o, &d, cutoff).into_lists()
+    }
+}
+
+impl Traversal {
+    /// Whether barrier segments are left out.
+    pub fn avoids_barriers(&self) -> bool {
+        self.avoid_barriers
+    }
+}
+
+fn on_edge(by_edge: &[(u32, u32)], edge: u32) -> impl Iterator<Item = usize> + '_ {
+    let start = by_edge.partition_point(|&(e, _)| e < edge);
+    by_edge[start..]
+        .iter()
+        .take_while(move |&&(e, _)| e == edge)
+        .map(|&(_, j)| j as usize)
+}
+
+struct Scratch {
+    cost: Vec<f64>,
+    touched: Vec<u32>,
+    heap: Heap,
+}
+
+impl Scratch {
+    fn new(n: usize) -> Self {
+        Scratch {
+            cost: vec![f64::INFINITY; n],
+            touched: Vec::new(),
+            heap: Heap::new(),
+        }
+    }
+}
