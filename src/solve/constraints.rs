@@ -197,7 +197,7 @@ impl Limits {
                 continue;
             }
             let g = gain(j);
-            if !deficit && g <= EPS {
+            if g == f64::NEG_INFINITY || (!deficit && g <= EPS) {
                 continue;
             }
             let score = if self.has_budget() {

@@ -105,6 +105,11 @@ impl<'a> SwapState<'a> {
         self.gain[a]
     }
 
+    /// Whether site `a` is open.
+    pub fn is_open(&self, a: usize) -> bool {
+        self.open[a]
+    }
+
     fn nearest_two(&self, i: usize) -> [(usize, f64); 2] {
         let mut out = [(NONE, self.unserved); 2];
         let mut k = 0;
