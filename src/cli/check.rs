@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use super::{emit, Outcome};
 use crate::error::Error;
+use crate::io::atomic::write_file_atomic;
 use crate::io::scenario::Language;
 use crate::pipeline::analyse;
-use crate::io::atomic::write_file_atomic;
 use crate::rules::{findings_to_csv, findings_to_json, render_table};
 
 /// Runs the command: prints the findings table; writes `findings.json` and `findings.csv` into
@@ -23,8 +23,14 @@ pub fn run(
     let lang = lang.unwrap_or(a.scenario.language);
     if let Some(dir) = out_dir {
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        write_file_atomic(&dir.join("findings.json"), findings_to_json(&a.findings).as_bytes())?;
-        write_file_atomic(&dir.join("findings.csv"), findings_to_csv(&a.findings).as_bytes())?;
+        write_file_atomic(
+            &dir.join("findings.json"),
+            findings_to_json(&a.findings).as_bytes(),
+        )?;
+        write_file_atomic(
+            &dir.join("findings.csv"),
+            findings_to_csv(&a.findings).as_bytes(),
+        )?;
     }
     emit(out, &render_table(&a.findings, lang))?;
     Ok(if strict && a.has_failures() {

@@ -4,8 +4,10 @@
 //! tool could not run (bad input, unreadable files, impossible options). Errors go to stderr
 //! with the file, feature and property they concern; a closed stdout (`| head`) is a clean exit.
 
+mod bundle;
 mod check;
 mod rules;
+pub mod run;
 pub mod solve;
 mod validate;
 
@@ -47,6 +49,23 @@ pub enum Command {
         /// Also write findings.json and findings.csv into this folder.
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Run everything: coverage, proposals, rules, GeoJSON layers, QGIS project, report.
+    Run {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+        /// Output folder (default: `out/<scenario name>`).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Report language (default: the scenario's).
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+        /// No progress display.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Exit with code 1 when any rule fails.
+        #[arg(long)]
+        strict: bool,
     },
     /// List the rule kinds, or document one (a kind such as `min_count`, or a rule id such as K1).
     Rules {
@@ -90,10 +109,28 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, Error> {
     match cli.command {
         Command::Validate { scenario } => validate::run(&scenario, out),
         Command::Solve(args) => solve::run(args, out),
-        Command::Check { scenario, strict, lang, out: dir } => {
-            check::run(&scenario, lang.map(LangArg::language), dir, strict, out)
-        }
+        Command::Check {
+            scenario,
+            strict,
+            lang,
+            out: dir,
+        } => check::run(&scenario, lang.map(LangArg::language), dir, strict, out),
         Command::Rules { id } => rules::run(id.as_deref(), out),
+        Command::Run {
+            scenario,
+            out: dir,
+            lang,
+            quiet,
+            strict,
+        } => {
+            let opts = run::RunOptions {
+                out: dir,
+                lang: lang.map(LangArg::language),
+                quiet,
+                strict,
+            };
+            run::run(&scenario, &opts, out)
+        }
     }
 }
 
@@ -101,14 +138,18 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, Error> {
 pub fn main() -> ExitCode {
     // A bug must still not show a Rust backtrace to a planner: report it as an internal error.
     std::panic::set_hook(Box::new(|info| {
-        eprintln!("schoolplan: internal error: {info}. Please report this with the input that caused it.");
+        eprintln!(
+            "schoolplan: internal error: {info}. Please report this with the input that caused it."
+        );
     }));
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
             return match e.kind() {
-                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => ExitCode::SUCCESS,
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitCode::SUCCESS
+                }
                 _ => ExitCode::from(2),
             };
         }
@@ -119,7 +160,9 @@ pub fn main() -> ExitCode {
     match result {
         Ok(Ok(Outcome::Ok)) => ExitCode::SUCCESS,
         Ok(Ok(Outcome::RuleFailures)) => ExitCode::from(1),
-        Ok(Err(Error::Io { source, .. })) if source.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Ok(Err(Error::Io { source, .. })) if source.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
         Ok(Err(e)) => {
             eprintln!("schoolplan: {e}");
             ExitCode::from(2)

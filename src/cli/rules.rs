@@ -20,7 +20,11 @@ pub fn run(id: Option<&str>, out: &mut dyn Write) -> Result<Outcome, Error> {
     }
     let by_rule: Vec<&str> = registry()
         .iter()
-        .filter(|d| d.used_by.split([',', ' ', '/', ';']).any(|x| x.trim() == id))
+        .filter(|d| {
+            d.used_by
+                .split([',', ' ', '/', ';'])
+                .any(|x| x.trim() == id)
+        })
         .map(|d| d.kind)
         .collect();
     if by_rule.is_empty() {

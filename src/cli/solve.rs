@@ -1,13 +1,62 @@
 //! `schoolplan solve <problem>`: a location problem straight from GeoJSON points, for direct
-//! use and benchmarks. Prints one JSON object (see [`SolveArgs`]).
+//! use and benchmarks.
+//!
+//! ## Inputs
+//!
+//! Demand, candidates and existing facilities are GeoJSON points in WGS 84 (a non-point feature
+//! stands for its centroid). Candidates need a unique id (`--id-field`); demand needs one only
+//! with `--matrix`. Weights (`--weight-field`, default 1 per point) and capacities
+//! (`--capacity-field`, on candidates and existing facilities) must be finite numbers ≥ 0 on
+//! every feature. Every problem of every file is reported at once (exit 2).
+//!
+//! Existing facilities are fixed open: they serve and cover demand and do not count against
+//! `p`; one whose id is also a candidate id makes that candidate fixed. They are never listed in
+//! `selected`.
+//!
+//! ## Costs
+//!
+//! - default: straight-line metres in a [`LocalProjection`] centred on the data's extent. Only
+//!   pairs within `--radius` are kept when a radius is given (so for p-median / p-center a
+//!   radius acts as a cutoff: farther pairs are unreachable); without one every pair is kept
+//!   (refused beyond [`MAX_DENSE_PAIRS`]).
+//! - `--network`: every point snaps to the nearest network **vertex**; costs are shortest paths
+//!   from the demand to the candidate, the edge cost being `--cost-field` when given, else the
+//!   length in metres; edges are two-way unless `oneway` is true; when the same vertex pair is
+//!   given several times **the last occurrence wins** (the OR-Library convention; see
+//!   [`crate::spatial::graph_costs`]). The radius, when given, bounds the searches.
+//! - `--matrix`: the CSV `demand_id,candidate_id,cost`; a pair not listed is unreachable.
+//!
+//! ## Output
+//!
+//! With `--json` one object: `problem`, `capacitated`, `objective`, `bound`, `gap`, `status`
+//! (`optimal`, `feasible` or `infeasible`; objective and bound are `null` when infeasible),
+//! `selected` (candidate ids, sorted: numerically when both ids are integers, else as text),
+//! `seconds` (wall time of the whole command), `solve_seconds`, and for MCLP and LSCP `covered`
+//! and `total` (demand weight). Units: MCLP objective = covered weight; p-median = weighted cost;
+//! p-center = cost; LSCP = number of new sites. Without `--json`, a short summary.
 
+use std::cmp::Ordering;
+use std::collections::HashMap;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use clap::{Args, ValueEnum};
+use rayon::prelude::*;
+use serde_json::{json, Value};
 
-use super::Outcome;
-use crate::error::Error;
+use super::{emit, Outcome};
+use crate::error::{Error, Problem};
+use crate::io::points::{
+    read_network_lines, read_points, read_solve_matrix, PointLayer, PointSpec,
+};
+use crate::solve::{self, Capacities, Solution, SparseCosts, Status};
+use crate::spatial::graph_costs::GraphCosts;
+use crate::spatial::index::PointIndex;
+use crate::spatial::projection::LocalProjection;
+
+/// Most straight-line pairs stored without a radius (demand × candidates).
+pub const MAX_DENSE_PAIRS: usize = 50_000_000;
 
 /// The problem to solve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -23,7 +72,7 @@ pub enum SolveProblem {
 }
 
 /// Arguments of `schoolplan solve`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct SolveArgs {
     /// Problem.
     #[arg(value_enum)]
@@ -72,7 +121,422 @@ pub struct SolveArgs {
     pub json: bool,
 }
 
+impl SolveProblem {
+    /// The name used on the command line and in the output.
+    pub fn name(self) -> &'static str {
+        match self {
+            SolveProblem::Lscp => "lscp",
+            SolveProblem::Mclp => "mclp",
+            SolveProblem::Pmedian => "pmedian",
+            SolveProblem::Pcenter => "pcenter",
+        }
+    }
+}
+
+/// What `solve` found: the solution and the candidate ids it selected.
+#[derive(Debug, Clone)]
+pub struct SolveReport {
+    /// The problem solved.
+    pub problem: SolveProblem,
+    /// Whether capacities were used.
+    pub capacitated: bool,
+    /// The solver's result (indices over candidates, then existing facilities not among them).
+    pub solution: Solution,
+    /// Ids of the selected candidates, sorted.
+    pub selected: Vec<String>,
+    /// Wall-clock seconds of the whole command (reading, costs, solving).
+    pub seconds: f64,
+    /// Non-fatal notes (for example matrix ids that match no demand point).
+    pub warnings: Vec<String>,
+}
+
+fn usage(message: impl Into<String>) -> Error {
+    Error::Usage(format!("solve: {}", message.into()))
+}
+
+/// Checks option combinations before reading any file.
+fn check_args(args: &SolveArgs) -> Result<(), Error> {
+    let name = args.problem.name();
+    let needs_p = args.problem != SolveProblem::Lscp;
+    if needs_p && args.p.is_none() {
+        return Err(usage(format!("{name} needs --p")));
+    }
+    let needs_radius = matches!(args.problem, SolveProblem::Lscp | SolveProblem::Mclp);
+    match args.radius {
+        None if needs_radius => return Err(usage(format!("{name} needs --radius"))),
+        Some(r) if !(r.is_finite() && r >= 0.0) => {
+            return Err(usage(format!("--radius {r} is not a finite number ≥ 0")))
+        }
+        _ => {}
+    }
+    if !(args.time_limit.is_finite() && args.time_limit >= 0.0) {
+        let t = args.time_limit;
+        return Err(usage(format!(
+            "--time-limit {t} is not a finite number ≥ 0"
+        )));
+    }
+    let capacitated_ok = matches!(args.problem, SolveProblem::Mclp | SolveProblem::Pmedian);
+    if args.capacity_field.is_some() && !capacitated_ok {
+        let reason = "--capacity-field applies to mclp and pmedian only";
+        return Err(usage(format!("{reason}, not {name}")));
+    }
+    Ok(())
+}
+
+/// The three point layers, read with all their problems collected.
+struct Layers {
+    demand: PointLayer,
+    candidates: PointLayer,
+    existing: PointLayer,
+}
+
+fn read_layers(args: &SolveArgs) -> Result<Layers, Error> {
+    let matrix = args.matrix.is_some();
+    let id = args.id_field.as_str();
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut read = |path: &Path, require_id: bool, number: Option<&str>| {
+        let spec = PointSpec {
+            id_field: id,
+            require_id,
+            number_field: number,
+        };
+        read_points(path, spec).unwrap_or_else(|ps| {
+            problems.extend(ps);
+            PointLayer::default()
+        })
+    };
+    let capacity = args.capacity_field.as_deref();
+    let demand = read(&args.demand, matrix, args.weight_field.as_deref());
+    let candidates = read(&args.candidates, true, capacity);
+    let existing = match &args.existing {
+        Some(path) => read(path, matrix, capacity),
+        None => PointLayer::default(),
+    };
+    if problems.iter().any(Problem::is_error) {
+        return Err(Error::Invalid(problems));
+    }
+    Ok(Layers {
+        demand,
+        candidates,
+        existing,
+    })
+}
+
+/// Candidates followed by the existing facilities whose id is not a candidate id.
+struct Sites {
+    ids: Vec<String>,
+    lonlat: Vec<[f64; 2]>,
+    capacity: Vec<f64>,
+    fixed: Vec<usize>,
+    /// Number of true candidates (indices below this may be reported as selected).
+    candidates: usize,
+}
+
+fn sites(layers: &Layers) -> Sites {
+    let c = &layers.candidates;
+    let index_of: HashMap<&str, usize> = c
+        .ids
+        .iter()
+        .enumerate()
+        .map(|(j, s)| (s.as_str(), j))
+        .collect();
+    let mut s = Sites {
+        ids: c.ids.clone(),
+        lonlat: c.lonlat.clone(),
+        capacity: c.numbers.clone(),
+        fixed: Vec::new(),
+        candidates: c.len(),
+    };
+    let e = &layers.existing;
+    for k in 0..e.len() {
+        match index_of.get(e.ids[k].as_str()) {
+            Some(&j) => s.fixed.push(j),
+            None => {
+                s.fixed.push(s.ids.len());
+                s.ids.push(e.ids[k].clone());
+                s.lonlat.push(e.lonlat[k]);
+                if let Some(&q) = e.numbers.get(k) {
+                    s.capacity.push(q);
+                }
+            }
+        }
+    }
+    s.fixed.sort_unstable();
+    s.fixed.dedup();
+    s
+}
+
+fn projection(points: impl Iterator<Item = [f64; 2]>) -> Result<LocalProjection, Error> {
+    let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+    for p in points {
+        for k in 0..2 {
+            lo[k] = lo[k].min(p[k]);
+            hi[k] = hi[k].max(p[k]);
+        }
+    }
+    if lo[0] > hi[0] {
+        return LocalProjection::new(0.0, 0.0);
+    }
+    LocalProjection::for_extent(lo[0], lo[1], hi[0], hi[1])
+}
+
+fn project_all(
+    proj: &LocalProjection,
+    file: &str,
+    pts: &[[f64; 2]],
+) -> Result<Vec<[f64; 2]>, Error> {
+    pts.iter()
+        .map(|p| {
+            proj.to_local(p[0], p[1])
+                .map(|(x, y)| [x, y])
+                .ok_or_else(|| {
+                    let found = format!("({}, {}) that cannot be projected", p[0], p[1]);
+                    Error::Invalid(vec![Problem::file(
+                        crate::error::Severity::Error,
+                        file,
+                        "a point",
+                        found,
+                    )])
+                })
+        })
+        .collect()
+}
+
+/// Per-demand `(site, cost)` lists and non-fatal warnings.
+type Lists = (Vec<Vec<(usize, f64)>>, Vec<String>);
+
+fn straight_lists(args: &SolveArgs, layers: &Layers, sites: &Sites) -> Result<Lists, Error> {
+    let pts = layers.demand.lonlat.iter().chain(&sites.lonlat).copied();
+    let proj = projection(pts)?;
+    let demand = project_all(&proj, &layers.demand.file, &layers.demand.lonlat)?;
+    let site_xy = project_all(&proj, &layers.candidates.file, &sites.lonlat)?;
+    let lists = match args.radius {
+        Some(r) => {
+            let index = PointIndex::new(&site_xy);
+            demand
+                .par_iter()
+                .map(|&p| index.within_radius(p, r))
+                .collect()
+        }
+        None => {
+            let pairs = demand.len().saturating_mul(site_xy.len());
+            if pairs > MAX_DENSE_PAIRS {
+                return Err(usage(format!(
+                    "{pairs} demand × site pairs without --radius (limit {MAX_DENSE_PAIRS}); give --radius as a cutoff"
+                )));
+            }
+            demand
+                .par_iter()
+                .map(|&p| {
+                    site_xy
+                        .iter()
+                        .enumerate()
+                        .map(|(j, &q)| (j, crate::spatial::index::distance_m(p, q)))
+                        .collect()
+                })
+                .collect()
+        }
+    };
+    Ok((lists, Vec::new()))
+}
+
+fn network_lists(
+    args: &SolveArgs,
+    path: &Path,
+    layers: &Layers,
+    sites: &Sites,
+) -> Result<Lists, Error> {
+    let lines = read_network_lines(path, args.cost_field.as_deref()).map_err(Error::Invalid)?;
+    let pts = layers.demand.lonlat.iter().chain(&sites.lonlat).copied();
+    let proj = projection(pts.chain(lines.iter().flat_map(|l| l.lonlat.iter().copied())))?;
+    let graph = GraphCosts::build(&lines, |p| proj.to_local(p[0], p[1]).map(|(x, y)| [x, y]));
+    if graph.vertex_count() == 0 {
+        let file = path.display().to_string();
+        let p = Problem::file(
+            crate::error::Severity::Error,
+            file,
+            "a network with lines",
+            "no usable line",
+        );
+        return Err(Error::Invalid(vec![p]));
+    }
+    let snap = |file: &str, pts: &[[f64; 2]]| -> Result<Vec<usize>, Error> {
+        let xy = project_all(&proj, file, pts)?;
+        Ok(xy
+            .iter()
+            .map(|&p| graph.nearest_vertex(p).map_or(0, |v| v.0))
+            .collect())
+    };
+    let origins = snap(&layers.demand.file, &layers.demand.lonlat)?;
+    let targets = snap(&layers.candidates.file, &sites.lonlat)?;
+    Ok((
+        graph.cost_lists(&origins, &targets, args.radius),
+        Vec::new(),
+    ))
+}
+
+fn matrix_lists(path: &Path, layers: &Layers, sites: &Sites) -> Result<Lists, Error> {
+    let matrix = read_solve_matrix(path)?;
+    let origins: Vec<&str> = layers.demand.ids.iter().map(String::as_str).collect();
+    let dests: Vec<Option<&str>> = sites.ids.iter().map(|s| Some(s.as_str())).collect();
+    let (lists, unknown) = matrix.lists_for(&origins, &dests);
+    let mut warnings = Vec::new();
+    if !unknown.is_empty() {
+        let shown: Vec<&str> = unknown.iter().take(5).map(String::as_str).collect();
+        warnings.push(format!(
+            "{}: {} demand id(s) match no demand point and were ignored (e.g. {})",
+            path.display(),
+            unknown.len(),
+            shown.join(", ")
+        ));
+    }
+    Ok((lists, warnings))
+}
+
+/// Compares ids numerically when both are integers, else as text.
+fn compare_ids(a: &str, b: &str) -> Ordering {
+    match (a.parse::<i128>(), b.parse::<i128>()) {
+        (Ok(x), Ok(y)) => x.cmp(&y).then_with(|| a.cmp(b)),
+        (Ok(_), Err(_)) => Ordering::Less,
+        (Err(_), Ok(_)) => Ordering::Greater,
+        _ => a.cmp(b),
+    }
+}
+
+/// Reads the inputs, builds the cost matrix and solves: the library entry point of the command
+/// (also used by the benchmarks).
+pub fn solve_files(args: &SolveArgs) -> Result<SolveReport, Error> {
+    let started = Instant::now();
+    check_args(args)?;
+    let layers = read_layers(args)?;
+    let sites = sites(&layers);
+    let (lists, warnings) = match (&args.network, &args.matrix) {
+        (Some(net), _) => network_lists(args, net, &layers, &sites)?,
+        (None, Some(m)) => matrix_lists(m, &layers, &sites)?,
+        (None, None) => straight_lists(args, &layers, &sites)?,
+    };
+    let weights = if args.weight_field.is_some() {
+        layers.demand.numbers.clone()
+    } else {
+        vec![1.0; layers.demand.len()]
+    };
+    let costs = SparseCosts::from_lists(weights, sites.ids.len(), lists)
+        .map_err(|e| usage(e.to_string()))?;
+    let capacitated = args.capacity_field.is_some();
+    let problem = solve::Problem {
+        fixed_open: sites.fixed.clone(),
+        p: args.p.unwrap_or(0),
+        radius: args.radius.unwrap_or(0.0),
+        capacities: capacitated.then(|| Capacities {
+            capacity: sites.capacity.clone(),
+            usage: None,
+        }),
+        time_limit: Duration::from_secs_f64(args.time_limit),
+        seed: args.seed,
+        ..solve::Problem::default()
+    };
+    let solution = match (args.problem, capacitated) {
+        (SolveProblem::Lscp, _) => solve::lscp::solve(&costs, &problem),
+        (SolveProblem::Mclp, false) => solve::mclp::solve(&costs, &problem),
+        (SolveProblem::Mclp, true) => solve::mclp::solve_capacitated(&costs, &problem),
+        (SolveProblem::Pmedian, false) => solve::pmedian::solve(&costs, &problem),
+        (SolveProblem::Pmedian, true) => solve::capacitated::solve(&costs, &problem),
+        (SolveProblem::Pcenter, _) => solve::pcenter::solve(&costs, &problem),
+    }
+    .map_err(|e| usage(e.to_string()))?;
+    let mut selected: Vec<String> = solution
+        .selected
+        .iter()
+        .filter(|&&j| j < sites.candidates)
+        .map(|&j| sites.ids[j].clone())
+        .collect();
+    selected.sort_by(|a, b| compare_ids(a, b));
+    Ok(SolveReport {
+        problem: args.problem,
+        capacitated,
+        solution,
+        selected,
+        seconds: started.elapsed().as_secs_f64(),
+        warnings,
+    })
+}
+
+fn finite(x: f64) -> Value {
+    if x.is_finite() {
+        json!(x)
+    } else {
+        Value::Null
+    }
+}
+
+fn status_name(s: Status) -> &'static str {
+    match s {
+        Status::Optimal => "optimal",
+        Status::Feasible => "feasible",
+        Status::Infeasible => "infeasible",
+    }
+}
+
+impl SolveReport {
+    /// The JSON object printed by `--json` (see the module docs).
+    pub fn to_json(&self) -> Value {
+        let s = &self.solution;
+        let mut v = json!({
+            "problem": self.problem.name(),
+            "capacitated": self.capacitated,
+            "objective": finite(s.objective),
+            "bound": finite(s.bound),
+            "gap": finite(s.gap),
+            "status": status_name(s.status),
+            "selected": self.selected,
+            "seconds": self.seconds,
+            "solve_seconds": s.seconds,
+        });
+        if matches!(self.problem, SolveProblem::Mclp | SolveProblem::Lscp) {
+            v["covered"] = json!(s.covered);
+            v["total"] = json!(s.total);
+        }
+        v
+    }
+
+    /// The short human-readable summary.
+    pub fn summary(&self) -> String {
+        let s = &self.solution;
+        let cap = if self.capacitated { "capacitated " } else { "" };
+        let mut out = format!(
+            "{cap}{}: {} ({} site(s) selected)\n",
+            self.problem.name(),
+            status_name(s.status),
+            self.selected.len()
+        );
+        if s.status != Status::Infeasible {
+            out += &format!(
+                "objective {:.6}, bound {:.6}, gap {:.4} %\n",
+                s.objective,
+                s.bound,
+                100.0 * s.gap
+            );
+        }
+        if matches!(self.problem, SolveProblem::Mclp | SolveProblem::Lscp) {
+            out += &format!("covered weight {} of {}\n", s.covered, s.total);
+        }
+        out += &format!("selected: {}\n", self.selected.join(", "));
+        out += &format!("{:.2} s\n", self.seconds);
+        out
+    }
+}
+
 /// Runs the command.
-pub fn run(_args: SolveArgs, _out: &mut dyn Write) -> Result<Outcome, Error> {
-    Err(Error::Usage("solve: not wired yet".into()))
+pub fn run(args: SolveArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
+    let report = solve_files(&args)?;
+    for w in &report.warnings {
+        eprintln!("schoolplan: warning: {w}");
+    }
+    let text = if args.json {
+        format!("{}\n", report.to_json())
+    } else {
+        report.summary()
+    };
+    emit(out, &text)?;
+    Ok(Outcome::Ok)
 }

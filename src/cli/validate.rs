@@ -22,9 +22,20 @@ pub fn run(path: &Path, out: &mut dyn Write) -> Result<Outcome, Error> {
     Ok(Outcome::Ok)
 }
 
-fn layer_line(s: &mut String, name: &str, spec: &Option<crate::io::scenario::LayerSpec>, count: usize, what: &str) {
+fn layer_line(
+    s: &mut String,
+    name: &str,
+    spec: &Option<crate::io::scenario::LayerSpec>,
+    count: usize,
+    what: &str,
+) {
     if let Some(spec) = spec {
-        let _ = writeln!(s, "  {name:<11} {count:>7} {what:<10} {} ({})", spec.path.display(), spec.datum.name());
+        let _ = writeln!(
+            s,
+            "  {name:<11} {count:>7} {what:<10} {} ({})",
+            spec.path.display(),
+            spec.datum.name()
+        );
     }
 }
 
@@ -33,31 +44,79 @@ fn layer_line(s: &mut String, name: &str, spec: &Option<crate::io::scenario::Lay
 pub fn summary(scenario: &Scenario, map: &Map) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "scenario    {} — {}", scenario.name, scenario.title);
-    let _ = writeln!(s, "files       {}", scenario.files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", "));
+    let _ = writeln!(
+        s,
+        "files       {}",
+        scenario
+            .files
+            .iter()
+            .map(|f| f.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let _ = writeln!(s, "projection  {}", map.projection.proj_string());
     if map.synthetic {
-        let _ = writeln!(s, "note        some layers are SYNTHETIC (generated, not real data)");
+        let _ = writeln!(
+            s,
+            "note        some layers are SYNTHETIC (generated, not real data)"
+        );
     }
     let _ = writeln!(s, "\nlayers");
     let l = &scenario.layers;
     layer_line(&mut s, "schools", &l.schools, map.schools.len(), "schools");
-    layer_line(&mut s, "population", &l.population, map.demand.cells.len(), "cells");
+    layer_line(
+        &mut s,
+        "population",
+        &l.population,
+        map.demand.cells.len(),
+        "cells",
+    );
     layer_line(&mut s, "counties", &l.counties, map.counties.len(), "areas");
-    layer_line(&mut s, "townships", &l.townships, map.townships.len(), "areas");
-    layer_line(&mut s, "candidates", &l.candidates, map.candidates.len(), "sites");
+    layer_line(
+        &mut s,
+        "townships",
+        &l.townships,
+        map.townships.len(),
+        "areas",
+    );
+    layer_line(
+        &mut s,
+        "candidates",
+        &l.candidates,
+        map.candidates.len(),
+        "sites",
+    );
     layer_line(&mut s, "network", &l.network, map.roads.len(), "segments");
     layer_line(&mut s, "matrix", &l.matrix, 0, "(csv)");
 
-    let _ = writeln!(s, "\nschools by level       total  public  private  closed  planned");
+    let _ = writeln!(
+        s,
+        "\nschools by level       total  public  private  closed  planned"
+    );
     for level in Level::ALL {
         let of: Vec<_> = map.schools.iter().filter(|x| x.level == level).collect();
         if of.is_empty() {
             continue;
         }
-        let public = of.iter().filter(|x| x.ownership == Ownership::Public).count();
+        let public = of
+            .iter()
+            .filter(|x| x.ownership == Ownership::Public)
+            .count();
         let closed = of.iter().filter(|x| !x.is_open()).count();
-        let planned = of.iter().filter(|x| x.status == crate::model::Status::Planned).count();
-        let _ = writeln!(s, "  {:<20} {:>5} {:>7} {:>8} {:>7} {:>8}", level.name(), of.len(), public, of.len() - public, closed, planned);
+        let planned = of
+            .iter()
+            .filter(|x| x.status == crate::model::Status::Planned)
+            .count();
+        let _ = writeln!(
+            s,
+            "  {:<20} {:>5} {:>7} {:>8} {:>7} {:>8}",
+            level.name(),
+            of.len(),
+            public,
+            of.len() - public,
+            closed,
+            planned
+        );
     }
 
     let rect = map
@@ -66,13 +125,31 @@ pub fn summary(scenario: &Scenario, map: &Map) -> String {
         .iter()
         .map(|c| c.lonlat)
         .chain(map.schools.iter().map(|x| x.lonlat))
-        .chain(map.counties.iter().flat_map(|a| a.shape_lonlat.bounding_rect().map(|r| [r.min(), r.max()])).flatten())
+        .chain(
+            map.counties
+                .iter()
+                .flat_map(|a| a.shape_lonlat.bounding_rect().map(|r| [r.min(), r.max()]))
+                .flatten(),
+        )
         .fold(None::<(Coord<f64>, Coord<f64>)>, |acc, c| match acc {
             None => Some((c, c)),
-            Some((lo, hi)) => Some((Coord { x: lo.x.min(c.x), y: lo.y.min(c.y) }, Coord { x: hi.x.max(c.x), y: hi.y.max(c.y) })),
+            Some((lo, hi)) => Some((
+                Coord {
+                    x: lo.x.min(c.x),
+                    y: lo.y.min(c.y),
+                },
+                Coord {
+                    x: hi.x.max(c.x),
+                    y: hi.y.max(c.y),
+                },
+            )),
         });
     if let Some((lo, hi)) = rect {
-        let _ = writeln!(s, "\nextent      lon {:.5} – {:.5}, lat {:.5} – {:.5} (WGS 84)", lo.x, hi.x, lo.y, hi.y);
+        let _ = writeln!(
+            s,
+            "\nextent      lon {:.5} – {:.5}, lat {:.5} – {:.5} (WGS 84)",
+            lo.x, hi.x, lo.y, hi.y
+        );
     }
 
     population_table(&mut s, map);
@@ -85,7 +162,16 @@ pub fn summary(scenario: &Scenario, map: &Map) -> String {
         .map(|(x, _)| x.id.as_str())
         .collect();
     if !map.counties.is_empty() || !map.townships.is_empty() {
-        let _ = writeln!(s, "\nschools outside every area: {}{}", outside.len(), if outside.is_empty() { String::new() } else { format!(" ({})", outside.join(", ")) });
+        let _ = writeln!(
+            s,
+            "\nschools outside every area: {}{}",
+            outside.len(),
+            if outside.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", outside.join(", "))
+            }
+        );
     }
     let _ = writeln!(s, "\nproblems    0 errors, {} warnings", map.warnings.len());
     for w in &map.warnings {
@@ -103,7 +189,9 @@ fn population_table(s: &mut String, map: &Map) {
             Some(i) => (map.counties[i].code.clone(), map.counties[i].name.clone()),
             None => ("-".into(), "outside every county".into()),
         };
-        let row = rows.entry(key).or_insert_with(|| (0.0, vec![0.0; cohorts.len()]));
+        let row = rows
+            .entry(key)
+            .or_insert_with(|| (0.0, vec![0.0; cohorts.len()]));
         row.0 += c.pop_total.unwrap_or(0.0);
         for (k, v) in c.cohort_pop.iter().enumerate() {
             row.1[k] += v;

@@ -100,10 +100,19 @@ fn in_areas(map: &Map, codes: &[String], county: Option<usize>, township: Option
 }
 
 /// Builds the instance of `req` (see the module docs).
-pub fn build(map: &Map, scenario: &Scenario, lc: &LevelCoverage, req: &ProposalRequest) -> Result<Instance> {
+pub fn build(
+    map: &Map,
+    scenario: &Scenario,
+    lc: &LevelCoverage,
+    req: &ProposalRequest,
+) -> Result<Instance> {
     let level = req.service_level();
     let cfg = scenario.level(level).ok_or_else(|| {
-        Error::Usage(format!("proposal {}: the scenario does not measure the {} level", req.id, level.name()))
+        Error::Usage(format!(
+            "proposal {}: the scenario does not measure the {} level",
+            req.id,
+            level.name()
+        ))
     })?;
     let radius = req.radius.unwrap_or(cfg.radius);
     let mut notes = Vec::new();
@@ -113,13 +122,30 @@ pub fn build(map: &Map, scenario: &Scenario, lc: &LevelCoverage, req: &ProposalR
         sites.extend(expansion_sites(map, req, cfg.class_size, &sites));
     }
     let first_new = sites.len();
-    sites.extend(new_sites(map, lc, req, cfg.class_size, &sites[..n_existing], &mut notes));
+    sites.extend(new_sites(
+        map,
+        lc,
+        req,
+        cfg.class_size,
+        &sites[..n_existing],
+        &mut notes,
+    ));
 
-    let cells: Vec<usize> = (0..lc.demand.len()).filter(|&i| lc.demand[i] > 0.0).collect();
+    let cells: Vec<usize> = (0..lc.demand.len())
+        .filter(|&i| lc.demand[i] > 0.0)
+        .collect();
     let weights: Vec<f64> = cells.iter().map(|&i| lc.demand[i]).collect();
     let covering = matches!(req.objective, Objective::Mclp | Objective::Lscp);
     let cutoff = if covering { radius } else { 4.0 * radius };
-    let lists = site_costs(map, scenario, cfg.avoid_barriers, &cells, &sites, cutoff, &mut notes)?;
+    let lists = site_costs(
+        map,
+        scenario,
+        cfg.avoid_barriers,
+        &cells,
+        &sites,
+        cutoff,
+        &mut notes,
+    )?;
     let costs = SparseCosts::from_lists(weights.clone(), sites.len(), lists)
         .map_err(|e| Error::Usage(format!("proposal {}: {e}", req.id)))?;
 
@@ -127,11 +153,23 @@ pub fn build(map: &Map, scenario: &Scenario, lc: &LevelCoverage, req: &ProposalR
     let news: Vec<usize> = (first_new..sites.len()).collect();
     let mut groups = Vec::new();
     if req.objective != Objective::Lscp {
-        groups.push(GroupLimit { min: req.new_sites.min(news.len()), max: req.new_sites, candidates: news.clone() });
-        groups.push(GroupLimit { min: req.expansions.min(expansions.len()), max: req.expansions, candidates: expansions });
+        groups.push(GroupLimit {
+            min: req.new_sites.min(news.len()),
+            max: req.new_sites,
+            candidates: news.clone(),
+        });
+        groups.push(GroupLimit {
+            min: req.expansions.min(expansions.len()),
+            max: req.expansions,
+            candidates: expansions,
+        });
     } else {
         // Set covering builds only new schools; expansions add seats, not reach.
-        groups.push(GroupLimit { min: 0, max: 0, candidates: expansions });
+        groups.push(GroupLimit {
+            min: 0,
+            max: 0,
+            candidates: expansions,
+        });
     }
     if let Some(k) = req.max_per_township {
         let mut by_township: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
@@ -140,7 +178,11 @@ pub fn build(map: &Map, scenario: &Scenario, lc: &LevelCoverage, req: &ProposalR
                 by_township.entry(t).or_default().push(j);
             }
         }
-        groups.extend(by_township.into_values().map(|c| GroupLimit { candidates: c, min: 0, max: k }));
+        groups.extend(by_township.into_values().map(|c| GroupLimit {
+            candidates: c,
+            min: 0,
+            max: k,
+        }));
     }
     let p = match req.objective {
         Objective::Lscp => {
@@ -156,7 +198,10 @@ pub fn build(map: &Map, scenario: &Scenario, lc: &LevelCoverage, req: &ProposalR
         let total: f64 = weights.iter().sum();
         Capacities {
             // Unknown seats do not limit (as in the coverage allocation).
-            capacity: sites.iter().map(|s| if s.seats.is_finite() { s.seats } else { total }).collect(),
+            capacity: sites
+                .iter()
+                .map(|s| if s.seats.is_finite() { s.seats } else { total })
+                .collect(),
             usage: None,
         }
     });
@@ -169,11 +214,20 @@ pub fn build(map: &Map, scenario: &Scenario, lc: &LevelCoverage, req: &ProposalR
         budget: req.budget,
         groups,
         unserved_cost: (!covering).then_some(cutoff),
-        coverage_target: req.coverage_target.or((req.objective == Objective::Lscp).then_some(1.0)),
+        coverage_target: req
+            .coverage_target
+            .or((req.objective == Objective::Lscp).then_some(1.0)),
         time_limit: std::time::Duration::from_secs_f64(req.time_limit_s.unwrap_or(10.0)),
         seed: req.seed.unwrap_or(1),
     };
-    Ok(Instance { sites, cells, costs, problem, radius, notes })
+    Ok(Instance {
+        sites,
+        cells,
+        costs,
+        problem,
+        radius,
+        notes,
+    })
 }
 
 fn existing_sites(map: &Map, lc: &LevelCoverage, level: Level) -> Vec<Site> {
@@ -197,7 +251,12 @@ fn existing_sites(map: &Map, lc: &LevelCoverage, level: Level) -> Vec<Site> {
         .collect()
 }
 
-fn expansion_sites(map: &Map, req: &ProposalRequest, class_size: f64, existing: &[Site]) -> Vec<Site> {
+fn expansion_sites(
+    map: &Map,
+    req: &ProposalRequest,
+    class_size: f64,
+    existing: &[Site],
+) -> Vec<Site> {
     let classes = req.expansion_classes.unwrap_or(6);
     existing
         .iter()
@@ -222,15 +281,30 @@ fn new_sites(
     notes: &mut Vec<String>,
 ) -> Vec<Site> {
     let spacing = req.min_spacing_m.unwrap_or(0.0);
-    let index = PointIndex::new(&existing.iter().map(|s| [s.pos.x, s.pos.y]).collect::<Vec<_>>());
-    let far_enough = |p: Coord<f64>| spacing <= 0.0 || index.nearest([p.x, p.y]).is_none_or(|(_, d)| d >= spacing);
-    let default_classes = req.new_school_classes.unwrap_or(ProposalRequest::default_classes(req.level));
+    let index = PointIndex::new(
+        &existing
+            .iter()
+            .map(|s| [s.pos.x, s.pos.y])
+            .collect::<Vec<_>>(),
+    );
+    let far_enough = |p: Coord<f64>| {
+        spacing <= 0.0 || index.nearest([p.x, p.y]).is_none_or(|(_, d)| d >= spacing)
+    };
+    let default_classes = req
+        .new_school_classes
+        .unwrap_or(ProposalRequest::default_classes(req.level));
     let mut out: Vec<Site> = map
         .candidates
         .iter()
-        .filter(|c| c.allows(req.level) && in_areas(map, &req.areas, c.county, c.township) && far_enough(c.pos))
+        .filter(|c| {
+            c.allows(req.level)
+                && in_areas(map, &req.areas, c.county, c.township)
+                && far_enough(c.pos)
+        })
         .map(|c| {
-            let classes = c.max_classes.map_or(default_classes, |m| m.min(default_classes));
+            let classes = c
+                .max_classes
+                .map_or(default_classes, |m| m.min(default_classes));
             Site {
                 kind: SiteKind::New,
                 id: c.id.clone(),
@@ -291,13 +365,21 @@ fn site_costs(
     cutoff: f64,
     notes: &mut Vec<String>,
 ) -> Result<Vec<Vec<(usize, f64)>>> {
-    let cell_pts: Vec<[f64; 2]> = cells.iter().map(|&i| [map.demand.cells[i].pos.x, map.demand.cells[i].pos.y]).collect();
+    let cell_pts: Vec<[f64; 2]> = cells
+        .iter()
+        .map(|&i| [map.demand.cells[i].pos.x, map.demand.cells[i].pos.y])
+        .collect();
     let site_pts: Vec<[f64; 2]> = sites.iter().map(|s| [s.pos.x, s.pos.y]).collect();
     let d = &scenario.distance;
     let reach = match d.mode {
         DistanceMode::Straight => {
             let targets: Vec<([f64; 2], usize)> = site_pts.iter().copied().zip(0..).collect();
-            reach::straight(&cell_pts, &targets, cutoff, reach::metres_per_unit(d.unit, d.walk_speed_kmh))
+            reach::straight(
+                &cell_pts,
+                &targets,
+                cutoff,
+                reach::metres_per_unit(d.unit, d.walk_speed_kmh),
+            )
         }
         DistanceMode::Network => {
             let net = RoadNetwork::build(&map.roads, NetworkOptions::from_config(d));
@@ -307,11 +389,21 @@ fn site_costs(
             reach::network(&net, &trav, &cs, &ss, cutoff)
         }
         DistanceMode::Matrix => {
-            let spec = scenario.layers.matrix.as_ref().ok_or_else(|| Error::Usage("matrix mode without a matrix layer".into()))?;
+            let spec = scenario
+                .layers
+                .matrix
+                .as_ref()
+                .ok_or_else(|| Error::Usage("matrix mode without a matrix layer".into()))?;
             let m = read_matrix(&spec.path)?;
-            let ids: Vec<&str> = cells.iter().map(|&i| map.demand.cells[i].id.as_str()).collect();
+            let ids: Vec<&str> = cells
+                .iter()
+                .map(|&i| map.demand.cells[i].id.as_str())
+                .collect();
             let sids: Vec<Option<&str>> = sites.iter().map(|s| Some(s.id.as_str())).collect();
-            notes.push("matrix mode: sites the matrix does not list as destinations are unreachable".into());
+            notes.push(
+                "matrix mode: sites the matrix does not list as destinations are unreachable"
+                    .into(),
+            );
             reach::matrix(&m, &ids, &sids, cutoff).0
         }
     };

@@ -77,7 +77,11 @@ fn problem_name(req: &ProposalRequest) -> String {
     }
 }
 
-fn dispatch(req: &ProposalRequest, costs: &SparseCosts, problem: &solve::Problem) -> Result<Solution> {
+fn dispatch(
+    req: &ProposalRequest,
+    costs: &SparseCosts,
+    problem: &solve::Problem,
+) -> Result<Solution> {
     let r = match (req.objective, req.capacitated) {
         (Objective::Mclp, false) => solve::mclp::solve(costs, problem),
         (Objective::Mclp, true) => solve::mclp::solve_capacitated(costs, problem),
@@ -90,23 +94,39 @@ fn dispatch(req: &ProposalRequest, costs: &SparseCosts, problem: &solve::Problem
 }
 
 /// Solves every request of the scenario.
-pub fn propose(map: &Map, scenario: &Scenario, coverage: &Coverage) -> Result<Vec<ProposalOutcome>> {
+pub fn propose(
+    map: &Map,
+    scenario: &Scenario,
+    coverage: &Coverage,
+) -> Result<Vec<ProposalOutcome>> {
     parse_requests(scenario)?
         .into_iter()
         .map(|sr| propose_one(map, scenario, coverage, sr))
         .collect()
 }
 
-fn propose_one(map: &Map, scenario: &Scenario, coverage: &Coverage, sr: SourcedRequest) -> Result<ProposalOutcome> {
+fn propose_one(
+    map: &Map,
+    scenario: &Scenario,
+    coverage: &Coverage,
+    sr: SourcedRequest,
+) -> Result<ProposalOutcome> {
     let req = &sr.request;
     let lc = coverage.level(req.service_level()).ok_or_else(|| {
-        Error::Usage(format!("proposal {}: the scenario does not measure the {} level", req.id, req.service_level().name()))
+        Error::Usage(format!(
+            "proposal {}: the scenario does not measure the {} level",
+            req.id,
+            req.service_level().name()
+        ))
     })?;
     let inst = instance::build(map, scenario, lc, req)?;
     let sol = dispatch(req, &inst.costs, &inst.problem)?;
     let mut notes = inst.notes.clone();
     if sol.status == solve::Status::Infeasible {
-        notes.push("the constraints cannot all be met (too few options, budget or per-township limits)".into());
+        notes.push(
+            "the constraints cannot all be met (too few options, budget or per-township limits)"
+                .into(),
+        );
     }
     let ranked = rank::rank(map, lc, &inst, &sol.selected);
     let count = |k: SiteKind| inst.sites.iter().filter(|s| s.kind == k).count();

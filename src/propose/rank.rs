@@ -75,12 +75,25 @@ pub fn rank(map: &Map, lc: &LevelCoverage, inst: &Instance, selected: &[usize]) 
     }
     let covered_before: f64 = (0..n).filter(|&i| covered[i]).map(|i| w[i]).sum();
     let uncovered_before = inst.costs.total_weight() - covered_before;
-    let mut left: Vec<usize> = selected.iter().copied().filter(|&j| inst.sites[j].kind != SiteKind::Existing).collect();
+    let mut left: Vec<usize> = selected
+        .iter()
+        .copied()
+        .filter(|&j| inst.sites[j].kind != SiteKind::Existing)
+        .collect();
     let mut out = Vec::new();
     while !left.is_empty() {
-        let gain = |j: usize| -> f64 { rows_of[j].iter().filter(|&&i| !covered[i]).map(|&i| w[i]).sum() };
+        let gain = |j: usize| -> f64 {
+            rows_of[j]
+                .iter()
+                .filter(|&&i| !covered[i])
+                .map(|&i| w[i])
+                .sum()
+        };
         let relief = |j: usize| -> f64 {
-            inst.sites[j].school.and_then(|s| lc.school_load(s).over_capacity).unwrap_or(0.0)
+            inst.sites[j]
+                .school
+                .and_then(|s| lc.school_load(s).over_capacity)
+                .unwrap_or(0.0)
         };
         // Highest gain, then highest relief, then lowest index: deterministic.
         let (pos, &j) = left
@@ -112,9 +125,17 @@ pub fn rank(map: &Map, lc: &LevelCoverage, inst: &Instance, selected: &[usize]) 
             classes: s.classes,
             cost: s.cost,
             over_capacity_before: relief(j),
-            gap_closed: if uncovered_before > 0.0 { newly / uncovered_before } else { 0.0 },
+            gap_closed: if uncovered_before > 0.0 {
+                newly / uncovered_before
+            } else {
+                0.0
+            },
         });
     }
     let covered_after: f64 = (0..n).filter(|&i| covered[i]).map(|i| w[i]).sum();
-    Ranked { sites: out, covered_before, covered_after }
+    Ranked {
+        sites: out,
+        covered_before,
+        covered_after,
+    }
 }

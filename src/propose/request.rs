@@ -46,6 +46,9 @@ pub struct ProposalRequest {
     pub title_en: Option<String>,
     /// Plan clause the request implements (e.g. "四(二)2").
     pub clause: Option<String>,
+    /// Ids of the rules whose failures the request addresses (e.g. `["P1"]`), for the report.
+    #[serde(default)]
+    pub closes: Vec<String>,
     /// Level of the schools to site (`nine_year` sites serve primary and junior demand; the
     /// request measures primary).
     pub level: Level,
@@ -132,7 +135,12 @@ pub fn parse_requests(scenario: &Scenario) -> Result<Vec<SourcedRequest>> {
 }
 
 fn parse_one(index: usize, s: &Sourced) -> Result<SourcedRequest> {
-    let id = s.table.get("id").and_then(|v| v.as_str()).unwrap_or("?").to_string();
+    let id = s
+        .table
+        .get("id")
+        .and_then(|v| v.as_str())
+        .unwrap_or("?")
+        .to_string();
     let err = |message: String| Error::Scenario {
         file: s.file.clone(),
         message: format!("[[proposals]] #{} (id {id:?}): {message}", index + 1),
@@ -153,17 +161,23 @@ fn parse_one(index: usize, s: &Sourced) -> Result<SourcedRequest> {
     ] {
         if let Some(x) = v {
             if !(x.is_finite() && x >= 0.0) {
-                return Err(err(format!("`{key}`: expected a finite number ≥ 0, found {x}")));
+                return Err(err(format!(
+                    "`{key}`: expected a finite number ≥ 0, found {x}"
+                )));
             }
         }
     }
     if let Some(t) = request.coverage_target {
         if !(0.0..=1.0).contains(&t) {
-            return Err(err(format!("`coverage_target`: expected a share in [0, 1], found {t}")));
+            return Err(err(format!(
+                "`coverage_target`: expected a share in [0, 1], found {t}"
+            )));
         }
     }
     if request.new_sites == 0 && request.expansions == 0 && request.objective != Objective::Lscp {
-        return Err(err("`new_sites` and `expansions` are both 0: nothing to propose".into()));
+        return Err(err(
+            "`new_sites` and `expansions` are both 0: nothing to propose".into(),
+        ));
     }
     Ok(SourcedRequest {
         request,

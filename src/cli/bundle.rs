@@ -1,0 +1,95 @@
+//! From an [`Analysis`] to what the report module reads: finding rows and proposal rows.
+
+use geo::Coord;
+
+use crate::pipeline::Analysis;
+use crate::report::{FindingRow, FindingStatus, ProposalKind, ProposalMeta, ProposalRow};
+use crate::rules::{self, Finding};
+
+/// The report's row of a rule finding.
+pub fn finding_row(f: &Finding) -> FindingRow {
+    let evidence: Vec<String> = f
+        .evidence
+        .schools
+        .iter()
+        .chain(&f.evidence.areas)
+        .chain(&f.evidence.cells)
+        .cloned()
+        .collect();
+    FindingRow {
+        id: f.rule_id.clone(),
+        title_en: f.title_en.clone(),
+        title_zh: f.title_zh.clone(),
+        clause: f.clause.clone(),
+        scope: f.scope.name().to_string(),
+        area: f
+            .school_id
+            .clone()
+            .or_else(|| f.area_code.clone())
+            .unwrap_or_else(|| "city".into()),
+        status: match f.status {
+            rules::FindingStatus::Fail => FindingStatus::Fail,
+            rules::FindingStatus::NotEvaluable => FindingStatus::NotEvaluable,
+            rules::FindingStatus::Pass => FindingStatus::Pass,
+        },
+        value: f.measured,
+        threshold: f.threshold,
+        evidence,
+        fix: f.fix.clone(),
+        message: f.reason.clone().or_else(|| f.note.clone()),
+    }
+}
+
+/// The report's rows of every proposal, ranked within each request, and how they were obtained.
+pub fn proposal_rows(a: &Analysis) -> (Vec<ProposalRow>, Option<ProposalMeta>) {
+    let mut rows = Vec::new();
+    for o in &a.proposals {
+        for s in &o.sites {
+            rows.push(ProposalRow {
+                id: format!("{}-{}", o.id, s.rank),
+                rank: s.rank as u32,
+                level: o.request.level,
+                kind: if s.kind == "expansion" {
+                    ProposalKind::Expansion
+                } else {
+                    ProposalKind::New
+                },
+                site_id: s.id.clone(),
+                name: s.name.clone(),
+                lonlat: Coord { x: s.lon, y: s.lat },
+                demand_newly_covered: s.demand_newly_covered,
+                seats_added: Some(s.seats_added),
+                classes_added: Some(s.classes),
+                cost: Some(s.cost),
+                gap_closed: None,
+                closes_findings: o.request.closes.clone(),
+            });
+        }
+    }
+    if a.proposals.is_empty() {
+        return (rows, None);
+    }
+    let method = a
+        .proposals
+        .iter()
+        .map(|o| {
+            format!(
+                "{}: {} ({}, gap {:.2} %, {:.1} s)",
+                o.id,
+                o.problem,
+                o.status,
+                100.0 * o.gap,
+                o.seconds
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let single = (a.proposals.len() == 1).then(|| &a.proposals[0]);
+    let meta = ProposalMeta {
+        method,
+        objective: single.map(|o| o.objective),
+        bound: single.map(|o| o.bound),
+        optimality_gap: Some(a.proposals.iter().map(|o| o.gap).fold(0.0, f64::max)),
+    };
+    (rows, Some(meta))
+}

@@ -1,0 +1,132 @@
+//! `schoolplan run SCENARIO`: the whole job — coverage, proposals, rules, layers and report —
+//! written into one folder, whole or not at all.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::bundle::{finding_row, proposal_rows};
+use super::{emit, Outcome};
+use crate::error::Error;
+use crate::io::scenario::Language;
+use crate::pipeline::{analyse, Analysis};
+use crate::report::{self, FindingRow, OutputDir, RunBundle};
+use crate::rules::{findings_to_csv, findings_to_json, FindingStatus};
+
+/// Options of `schoolplan run`.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Output folder (default: the scenario's `outputs.dir`, else `out/<name>`).
+    pub out: Option<PathBuf>,
+    /// Report language (default: the scenario's).
+    pub lang: Option<Language>,
+    /// No progress display.
+    pub quiet: bool,
+    /// Exit 1 when a rule fails.
+    pub strict: bool,
+}
+
+/// A spinner on stderr when it is a terminal and not `quiet`; hidden otherwise.
+fn spinner(quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::new_spinner();
+    pb.set_style(
+        ProgressStyle::with_template("{spinner} {elapsed:>4} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    pb.enable_steady_tick(std::time::Duration::from_millis(120));
+    pb
+}
+
+/// Analyses the scenario and writes its outputs.
+pub fn analyse_and_write(path: &Path, opts: &RunOptions) -> Result<(Analysis, PathBuf), Error> {
+    let pb = spinner(opts.quiet);
+    let a = analyse(path, &mut |step| pb.set_message(step))?;
+    pb.set_message("writing outputs");
+    let out_dir = opts
+        .out
+        .clone()
+        .unwrap_or_else(|| a.scenario.out_dir.clone());
+    let lang = opts.lang.unwrap_or(a.scenario.language);
+    write_outputs(&a, &out_dir, lang)?;
+    pb.finish_and_clear();
+    Ok((a, out_dir))
+}
+
+/// Writes every output of an analysis into `out_dir` atomically.
+pub fn write_outputs(a: &Analysis, out_dir: &Path, lang: Language) -> Result<(), Error> {
+    let findings: Vec<FindingRow> = a.findings.iter().map(finding_row).collect();
+    let (proposals, meta) = proposal_rows(a);
+    let bundle = RunBundle {
+        map: &a.map,
+        scenario: &a.scenario,
+        coverage: &a.coverage,
+        findings: &findings,
+        proposals: &proposals,
+        proposal_meta: meta.as_ref(),
+    };
+    let dir = OutputDir::create(out_dir)?;
+    report::write_run_into(&dir, &bundle, lang)?;
+    // The rules' own files carry every field of a finding (evidence, reason, projects).
+    dir.write("findings.json", &findings_to_json(&a.findings))?;
+    dir.write("findings.csv", &findings_to_csv(&a.findings))?;
+    dir.commit()
+}
+
+/// Runs the command and prints a short summary.
+pub fn run(path: &Path, opts: &RunOptions, out: &mut dyn Write) -> Result<Outcome, Error> {
+    let t = Instant::now();
+    let (a, out_dir) = analyse_and_write(path, opts)?;
+    let mut s = format!("{} — {}\n", a.scenario.name, a.scenario.title);
+    if a.map.synthetic {
+        s.push_str("note: some inputs are SYNTHETIC (generated, not real data)\n");
+    }
+    for l in &a.coverage.levels {
+        s.push_str(&format!(
+            "  {:<13} coverage {:>6.1} %  ({:.0} of {:.0} pupils within {} {})\n",
+            l.level.name(),
+            100.0 * l.coverage(),
+            l.covered_demand,
+            l.total_demand,
+            l.radius,
+            match a.coverage.unit {
+                crate::io::scenario::CostUnit::M => "m",
+                crate::io::scenario::CostUnit::Min => "min",
+            }
+        ));
+    }
+    let count = |st: FindingStatus| a.findings.iter().filter(|f| f.status == st).count();
+    s.push_str(&format!(
+        "  findings      {} fail, {} not evaluable, {} pass\n",
+        count(FindingStatus::Fail),
+        count(FindingStatus::NotEvaluable),
+        count(FindingStatus::Pass)
+    ));
+    for o in &a.proposals {
+        s.push_str(&format!(
+            "  proposal {:<14} {} sites, {} {:.0} → {:.0} covered, gap {:.2} % ({})\n",
+            o.id,
+            o.sites.len(),
+            o.problem,
+            o.covered_before,
+            o.covered_after,
+            100.0 * o.gap,
+            o.status
+        ));
+    }
+    s.push_str(&format!(
+        "wrote {} in {:.1} s\n",
+        out_dir.display(),
+        t.elapsed().as_secs_f64()
+    ));
+    emit(out, &s)?;
+    Ok(if opts.strict && a.has_failures() {
+        Outcome::RuleFailures
+    } else {
+        Outcome::Ok
+    })
+}
