@@ -35,7 +35,9 @@ pub struct Analysis {
 impl Analysis {
     /// Whether any finding failed.
     pub fn has_failures(&self) -> bool {
-        self.findings.iter().any(|f| f.status == rules::FindingStatus::Fail)
+        self.findings
+            .iter()
+            .any(|f| f.status == rules::FindingStatus::Fail)
     }
 }
 
@@ -43,7 +45,8 @@ impl Analysis {
 /// as it starts (for progress display).
 pub fn analyse(path: &Path, step: &mut dyn FnMut(&'static str)) -> Result<Analysis> {
     let mut timings = Vec::new();
-    let mut timed = |name: &'static str, t: Instant| timings.push((name, t.elapsed().as_secs_f64()));
+    let mut timed =
+        |name: &'static str, t: Instant| timings.push((name, t.elapsed().as_secs_f64()));
 
     step("loading layers");
     let t = Instant::now();
@@ -58,12 +61,11 @@ pub fn analyse(path: &Path, step: &mut dyn FnMut(&'static str)) -> Result<Analys
 
     step("solving proposals");
     let t = Instant::now();
-    let proposals = propose::propose(&map, &scenario, &coverage)?;
+    let (map, coverage, proposals, projects) = plan(map, coverage, &scenario)?;
     timed("proposals", t);
 
     step("checking rules");
     let t = Instant::now();
-    let projects = proposal_projects(&map, &proposals);
     let findings = rules::evaluate(&map, &scenario, &coverage, &projects)?;
     timed("rules", t);
 
@@ -75,6 +77,51 @@ pub fn analyse(path: &Path, step: &mut dyn FnMut(&'static str)) -> Result<Analys
         findings,
         timings,
     })
+}
+
+/// Solves the proposal requests in order. A request that is built (`build`, the default) joins
+/// the map — new schools as `planned`, expansions as `added_classes` — and coverage is measured
+/// again, so the next request and the rules see the city with it built. Returns the map and
+/// coverage after the plan, the outcomes, and the projects of requests that were not built
+/// (built ones are counted by the rules from the map itself).
+fn plan(
+    mut map: Map,
+    mut coverage: Coverage,
+    scenario: &Scenario,
+) -> Result<(Map, Coverage, Vec<ProposalOutcome>, Vec<Project>)> {
+    let mut outcomes = Vec::new();
+    let mut unbuilt = Vec::new();
+    for sr in propose::parse_requests(scenario)? {
+        let build = sr.request.build.unwrap_or(true);
+        let class_size = scenario
+            .level(sr.request.service_level())
+            .map_or(45.0, |l| l.class_size);
+        let o = propose::propose_one(&map, scenario, &coverage, sr)?;
+        if build {
+            let first_new = map.schools.len();
+            propose::apply::apply(&mut map, class_size, &o);
+            coverage = coverage::compute(&map, scenario)?;
+            estimate_enrolment(&mut map, &coverage, first_new);
+        } else {
+            unbuilt.extend(proposal_projects(&map, std::slice::from_ref(&o)));
+        }
+        outcomes.push(o);
+    }
+    Ok((map, coverage, outcomes, unbuilt))
+}
+
+/// A school the plan builds has no enrolment yet: estimate it as the demand the coverage
+/// allocation gives it (over every level it serves), so that enrolment shares stay evaluable.
+fn estimate_enrolment(map: &mut Map, coverage: &Coverage, first_new: usize) {
+    for j in first_new..map.schools.len() {
+        let allocated: f64 = coverage
+            .levels
+            .iter()
+            .filter(|l| map.schools[j].level.serves(l.level))
+            .map(|l| l.school_demand[j])
+            .sum();
+        map.schools[j].enrolment = Some(allocated.round());
+    }
 }
 
 /// The proposals as build projects, for build-programme rules.

@@ -6,6 +6,7 @@
 //! new-site options, sparse costs in the scenario's distance mode); [`crate::solve`] solves
 //! them with a heuristic and a bound; [`rank`] orders the chosen sites by what each adds.
 
+pub mod apply;
 pub mod instance;
 pub mod rank;
 pub mod request;
@@ -93,7 +94,8 @@ fn dispatch(
     r.map_err(|e| Error::Usage(format!("proposal {}: {e}", req.id)))
 }
 
-/// Solves every request of the scenario.
+/// Solves every request of the scenario independently, on the map as it stands (no request
+/// sees another's sites; [`crate::pipeline::analyse`] builds them one after the other instead).
 pub fn propose(
     map: &Map,
     scenario: &Scenario,
@@ -105,7 +107,8 @@ pub fn propose(
         .collect()
 }
 
-fn propose_one(
+/// Solves one request on the map as it stands.
+pub fn propose_one(
     map: &Map,
     scenario: &Scenario,
     coverage: &Coverage,

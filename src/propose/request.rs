@@ -88,6 +88,14 @@ pub struct ProposalRequest {
     pub cost_per_class: Option<f64>,
     /// For `lscp`: share of demand to cover (default 1.0 = all coverable demand).
     pub coverage_target: Option<f64>,
+    /// Build the proposal into the scenario (default true): the proposed schools join the map as
+    /// `planned` schools and the expansions as `added_classes`, so coverage, rules and reports
+    /// describe the city with the plan built, and build-programme rules count them.
+    pub build: Option<bool>,
+    /// Quality flag of the new schools when built (default false; true for the plan's central
+    /// kindergartens, 优质公办中心园).
+    #[serde(default)]
+    pub quality: bool,
     /// Solver time limit, seconds (default 10).
     pub time_limit_s: Option<f64>,
     /// Seed for the randomised parts of the search (default 1).
