@@ -1,9 +1,75 @@
 //! Runs the solver benchmarks and prints a table: `cargo run --release --example solve_bench
-//! [pmed|sjc|scp|mclp|all] [seconds per instance]`.
+//! [pmed|pmed-cli|sjc|scp|mclp|all] [seconds per instance]`.
+//!
+//! `pmed-cli` writes each OR-Library instance as GeoJSON ([`benchmarks::pmed_to_geojson`]) and
+//! solves it through the command's own library entry point ([`solve_files`]: reading, vertex
+//! snapping, the last-wins network, Dijkstra and the solver), two instances at a time; its
+//! seconds are those of the whole command.
 
+use rayon::prelude::*;
+use schoolplan::cli::solve::{solve_files, SolveArgs, SolveProblem};
 use schoolplan::solve::benchmarks::{self, BenchResult};
 use std::path::Path;
 use std::time::{Duration, Instant};
+
+/// One pmed instance through the CLI path.
+fn pmed_cli(dir: &Path, name: &str, known: Option<f64>, secs: f64) -> Result<BenchResult, String> {
+    let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let files = benchmarks::pmed_to_geojson(&dir.join(format!("{name}.txt")), tmp.path())
+        .map_err(|e| e.to_string())?;
+    let args = SolveArgs {
+        problem: SolveProblem::Pmedian,
+        demand: files.demand.clone(),
+        candidates: files.candidates.clone(),
+        existing: None,
+        network: Some(files.network.clone()),
+        cost_field: Some("cost".into()),
+        matrix: None,
+        p: Some(files.p),
+        radius: None,
+        capacity_field: None,
+        weight_field: None,
+        id_field: "id".into(),
+        time_limit: secs,
+        seed: 1,
+        json: true,
+    };
+    let r = solve_files(&args).map_err(|e| e.to_string())?;
+    let s = &r.solution;
+    Ok(BenchResult {
+        name: name.to_string(),
+        n: s.total as usize,
+        m: s.total as usize,
+        p: files.p,
+        objective: s.objective,
+        known,
+        bound: s.bound,
+        gap: s.gap,
+        status: s.status,
+        seconds: r.seconds,
+    })
+}
+
+fn summarise(label: &str, rows: &[BenchResult], wall: f64) {
+    let hit = rows
+        .iter()
+        .filter(|r| r.excess_over_known().is_some_and(|e| e <= 1e-9))
+        .count();
+    let worst = rows
+        .iter()
+        .filter_map(BenchResult::excess_over_known)
+        .fold(0.0, f64::max);
+    let worst_gap = rows.iter().map(|r| r.gap).fold(0.0, f64::max);
+    let proven = rows.iter().filter(|r| r.gap <= 1e-9).count();
+    let sum: f64 = rows.iter().map(|r| r.seconds).sum();
+    println!(
+        "{label}: {hit}/{} at the optimum, {proven} proven, worst excess {:.3} %, worst gap {:.3} %, \
+         sum of seconds {sum:.1}, wall {wall:.1} s\n",
+        rows.len(),
+        100.0 * worst,
+        100.0 * worst_gap,
+    );
+}
 
 fn print(rows: &[BenchResult]) {
     println!(
@@ -52,21 +118,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let t = Instant::now();
         let rows = benchmarks::run_pmed_suite(&data.join("pmed"), limit)?;
         print(&rows);
-        let hit = rows
-            .iter()
-            .filter(|r| r.excess_over_known().is_some_and(|e| e <= 1e-9))
-            .count();
-        let worst = rows
-            .iter()
-            .filter_map(BenchResult::excess_over_known)
-            .fold(0.0, f64::max);
-        let proven = rows.iter().filter(|r| r.gap <= 1e-9).count();
-        println!(
-            "pmed: {hit}/{} at the optimum, {proven} proven, worst excess {:.3} %, wall {:.1} s\n",
-            rows.len(),
-            100.0 * worst,
-            t.elapsed().as_secs_f64()
-        );
+        summarise("pmed", &rows, t.elapsed().as_secs_f64());
+    }
+    if which == "pmed-cli" || which == "all" {
+        let t = Instant::now();
+        let dir = data.join("pmed");
+        let known = benchmarks::read_known(&dir.join("pmedopt.txt"))?;
+        let rows: Result<Vec<BenchResult>, String> = (1..41usize)
+            .into_par_iter()
+            .with_max_len(1)
+            .map(|k| {
+                let name = format!("pmed{k}");
+                let opt = known.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
+                pmed_cli(&dir, &name, opt, secs)
+            })
+            .collect();
+        let rows = rows?;
+        print(&rows);
+        summarise("pmed via the CLI path", &rows, t.elapsed().as_secs_f64());
     }
     if which == "sjc" || which == "all" {
         print(&benchmarks::run_sjc_suite(&data.join("sjc"), limit)?);

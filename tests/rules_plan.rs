@@ -60,7 +60,7 @@ fn build_programme_counts_inside_the_set_exactly() {
         newly_covered: Some(420.0),
         seats_added: Some(1350.0),
     };
-    let f = check_with(P1, &t.map, &cov, &[prop.clone()]);
+    let f = check_with(P1, &t.map, &cov, std::slice::from_ref(&prop));
     assert_eq!(f[0].status, Pass);
     assert_eq!(f[0].evidence.schools, vec!["new1", "opt-1"]);
     // Exact: one too many fails.

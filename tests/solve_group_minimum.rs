@@ -20,8 +20,16 @@ fn problem(min_expansions: usize) -> Problem {
         p: 4,
         radius: 10.0,
         groups: vec![
-            GroupLimit { candidates: vec![1, 2], min: min_expansions, max: 2 },
-            GroupLimit { candidates: vec![3, 4], min: 2, max: 2 },
+            GroupLimit {
+                candidates: vec![1, 2],
+                min: min_expansions,
+                max: 2,
+            },
+            GroupLimit {
+                candidates: vec![3, 4],
+                min: 2,
+                max: 2,
+            },
         ],
         unserved_cost: Some(100.0),
         ..Default::default()

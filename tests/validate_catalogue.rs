@@ -64,22 +64,12 @@ impl Demo {
     }
 }
 
-fn feature<'a>(v: &'a mut Value, i: usize) -> &'a mut Value {
+fn feature(v: &mut Value, i: usize) -> &mut Value {
     &mut v["features"][i]
 }
 
-fn props<'a>(v: &'a mut Value, i: usize) -> &'a mut Value {
+fn props(v: &mut Value, i: usize) -> &mut Value {
     &mut v["features"][i]["properties"]
-}
-
-/// Index of the first feature whose property `key` equals `value`.
-fn find(v: &Value, key: &str, value: &str) -> usize {
-    v["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .position(|f| f["properties"][key].as_str() == Some(value))
-        .unwrap_or_else(|| panic!("no feature with {key} = {value}"))
 }
 
 /// Asserts exit 2, no panic, and that stderr names every fragment.

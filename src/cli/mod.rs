@@ -6,6 +6,7 @@
 
 mod bundle;
 mod check;
+mod compare;
 mod rules;
 pub mod run;
 pub mod solve;
@@ -67,13 +68,26 @@ pub enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Compare two scenarios (A before, B after): coverage, rules changing status, schools.
+    Compare {
+        /// Scenario A (before).
+        a: PathBuf,
+        /// Scenario B (after).
+        b: PathBuf,
+        /// Output folder (default: `out/compare-<A>-<B>`).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Report language (default: B's).
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+    },
     /// List the rule kinds, or document one (a kind such as `min_count`, or a rule id such as K1).
     Rules {
         /// Rule kind or rule id.
         id: Option<String>,
     },
     /// Solve a location problem on GeoJSON points (lscp, mclp, pmedian, pcenter).
-    Solve(solve::SolveArgs),
+    Solve(Box<solve::SolveArgs>),
 }
 
 /// `--lang`.
@@ -108,7 +122,7 @@ pub enum Outcome {
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, Error> {
     match cli.command {
         Command::Validate { scenario } => validate::run(&scenario, out),
-        Command::Solve(args) => solve::run(args, out),
+        Command::Solve(args) => solve::run(*args, out),
         Command::Check {
             scenario,
             strict,
@@ -116,6 +130,12 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, Error> {
             out: dir,
         } => check::run(&scenario, lang.map(LangArg::language), dir, strict, out),
         Command::Rules { id } => rules::run(id.as_deref(), out),
+        Command::Compare {
+            a,
+            b,
+            out: dir,
+            lang,
+        } => compare::run(&a, &b, dir, lang.map(LangArg::language), out),
         Command::Run {
             scenario,
             out: dir,

@@ -67,7 +67,7 @@ pub fn synthetic_map(cells: usize, schools: usize, nodes: usize, seed: u64) -> M
         .map(|_| [rng.unit() * CITY_SIDE_M, rng.unit() * CITY_SIDE_M])
         .collect();
     let cohorts = ["pop_12_14", "pop_15_17", "pop_3_5", "pop_6_11"];
-    let mut school_rng = SplitMix::new(seed ^ 0x5C00_1);
+    let mut school_rng = SplitMix::new(seed ^ 0x0005_C001);
     let schools = (0..schools)
         .map(|j| {
             let u = school_rng.unit();
@@ -88,12 +88,22 @@ pub fn synthetic_map(cells: usize, schools: usize, nodes: usize, seed: u64) -> M
             let p = place(&mut rng, &towns);
             let empty = rng.unit() < 0.1;
             let pop = (0..4)
-                .map(|_| if empty { 0.0 } else { (rng.unit() * 20.0).round() })
+                .map(|_| {
+                    if empty {
+                        0.0
+                    } else {
+                        (rng.unit() * 20.0).round()
+                    }
+                })
                 .collect();
             testkit::cell(&format!("c{i}"), p, pop, None)
         })
         .collect();
-    let roads = if nodes == 0 { Vec::new() } else { grid_roads(nodes, seed) };
+    let roads = if nodes == 0 {
+        Vec::new()
+    } else {
+        grid_roads(nodes, seed)
+    };
     testkit::map(schools, &cohorts, cells, Vec::new(), roads)
 }
 
@@ -104,7 +114,10 @@ fn grid_roads(nodes: usize, seed: u64) -> Vec<crate::model::Road> {
     let pos: Vec<[f64; 2]> = (0..k * k)
         .map(|n| {
             let (r, c) = (n / k, n % k);
-            [c as f64 * step + rng.normalish(0.15 * step), r as f64 * step + rng.normalish(0.15 * step)]
+            [
+                c as f64 * step + rng.normalish(0.15 * step),
+                r as f64 * step + rng.normalish(0.15 * step),
+            ]
         })
         .collect();
     let mut roads = Vec::with_capacity(2 * k * k);
@@ -116,7 +129,12 @@ fn grid_roads(nodes: usize, seed: u64) -> Vec<crate::model::Road> {
             }
             let oneway = rng.unit() < 0.05;
             let barrier = rng.unit() < 0.03;
-            roads.push(testkit::road(&format!("r{}", roads.len()), &[pos[n], pos[m]], oneway, barrier));
+            roads.push(testkit::road(
+                &format!("r{}", roads.len()),
+                &[pos[n], pos[m]],
+                oneway,
+                barrier,
+            ));
         }
     }
     roads
@@ -152,8 +170,11 @@ pub struct BenchRow {
     pub nodes_edges: (usize, usize),
     /// Seconds to generate the data (not part of the measurement).
     pub generate_s: f64,
-    /// Seconds of [`super::compute`] for all four levels.
+    /// Seconds of [`super::compute`] for all four levels (wall clock).
     pub compute_s: f64,
+    /// CPU seconds (user + system, all threads) of the same call, from `/proc/self/stat`
+    /// (`None` where that is not available): robust to other load on the machine.
+    pub compute_cpu_s: Option<f64>,
     /// Coverage share per level, as a check that the work was done.
     pub coverage: Vec<(Level, f64)>,
 }
@@ -163,11 +184,17 @@ pub fn run(cells: usize, schools: usize, nodes: usize, seed: u64) -> BenchRow {
     let t0 = Instant::now();
     let map = synthetic_map(cells, schools, nodes, seed);
     let generate_s = t0.elapsed().as_secs_f64();
-    let mode = if nodes == 0 { DistanceMode::Straight } else { DistanceMode::Network };
+    let mode = if nodes == 0 {
+        DistanceMode::Straight
+    } else {
+        DistanceMode::Network
+    };
     let scenario = bench_scenario(mode);
+    let cpu0 = process_cpu_s();
     let t1 = Instant::now();
     let cov = super::compute(&map, &scenario).expect("benchmark data are valid");
     let compute_s = t1.elapsed().as_secs_f64();
+    let compute_cpu_s = process_cpu_s().zip(cpu0).map(|(b, a)| b - a);
     let nodes_edges = if nodes == 0 {
         (0, 0)
     } else {
@@ -184,6 +211,18 @@ pub fn run(cells: usize, schools: usize, nodes: usize, seed: u64) -> BenchRow {
         nodes_edges,
         generate_s,
         compute_s,
+        compute_cpu_s,
         coverage: cov.levels.iter().map(|l| (l.level, l.coverage())).collect(),
     }
+}
+
+/// CPU time of this process so far (user + system), seconds; Linux only (`/proc/self/stat`,
+/// clock ticks of 1/100 s).
+pub fn process_cpu_s() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses and may contain spaces).
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
 }

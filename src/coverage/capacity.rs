@@ -70,7 +70,7 @@ pub fn allocate_greedy(
 
 /// The weight of distance `d` within catchment `r` (0 beyond it): see [`Decay`].
 pub fn decay_weight(decay: Decay, d: f64, r: f64) -> f64 {
-    if !(d <= r) || r <= 0.0 {
+    if d.is_nan() || d > r || r <= 0.0 {
         return if d == 0.0 && r == 0.0 { 1.0 } else { 0.0 };
     }
     match decay {
@@ -144,7 +144,12 @@ mod tests {
 
     #[test]
     fn decays_are_one_at_zero_and_zero_beyond() {
-        for d in [Decay::Step, Decay::Linear, Decay::Gaussian, Decay::Exponential] {
+        for d in [
+            Decay::Step,
+            Decay::Linear,
+            Decay::Gaussian,
+            Decay::Exponential,
+        ] {
             assert!((decay_weight(d, 0.0, 10.0) - 1.0).abs() < 1e-12, "{d:?}");
             assert_eq!(decay_weight(d, 10.5, 10.0), 0.0);
         }
@@ -161,7 +166,13 @@ mod tests {
                 buf.push((1, 2.0));
             }
         });
-        let a = two_step_fca(&[4.0, 6.0], &lists, 5.0, &[Some(10.0), Some(6.0)], Decay::Step);
+        let a = two_step_fca(
+            &[4.0, 6.0],
+            &lists,
+            5.0,
+            &[Some(10.0), Some(6.0)],
+            Decay::Step,
+        );
         // R0 = 10 / 10 = 1, R1 = 6 / 6 = 1.
         assert_eq!(a, vec![1.0, 2.0]);
     }

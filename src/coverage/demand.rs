@@ -29,7 +29,12 @@ pub fn level_demand_with_warnings(
         .level(level)
         .ok_or_else(|| Error::Usage(format!("level {level} is not measured by the scenario")))?;
     let field = cfg.cohort_field.as_str();
-    let factor = scenario.population.factors.get(field).copied().unwrap_or(1.0);
+    let factor = scenario
+        .population
+        .factors
+        .get(field)
+        .copied()
+        .unwrap_or(1.0);
     let scale = cfg.enrolment_rate * factor;
     let cells = &map.demand.cells;
     if let Some(k) = map.demand.cohort_index(field) {
@@ -43,13 +48,16 @@ pub fn level_demand_with_warnings(
     let mut missing: BTreeMap<(String, &'static str), (usize, String)> = BTreeMap::new();
     let mut demand = Vec::with_capacity(cells.len());
     for c in cells {
-        let code = c.county.and_then(|k| map.counties.get(k)).map(|a| a.code.as_str());
+        let code = c
+            .county
+            .and_then(|k| map.counties.get(k))
+            .map(|a| a.code.as_str());
         let share = code
             .and_then(|code| scenario.population.cohort_shares.get(code))
             .and_then(|s| s.get(field));
         let value = match (c.pop_total, share) {
             (Some(total), Some(share)) => total * share * scale,
-            (Some(total), _) if total == 0.0 => 0.0,
+            (Some(0.0), _) => 0.0,
             (total, share) => {
                 let reason = match (code, share, total) {
                     (None, _, _) => "the cell lies in no county, so no cohort share applies",
@@ -65,11 +73,10 @@ pub fn level_demand_with_warnings(
         };
         demand.push(value);
     }
-    let file = scenario
-        .layers
-        .population
-        .as_ref()
-        .map_or_else(|| "population".to_string(), |l| l.path.display().to_string());
+    let file = scenario.layers.population.as_ref().map_or_else(
+        || "population".to_string(),
+        |l| l.path.display().to_string(),
+    );
     let warnings = missing
         .into_iter()
         .map(|((county, reason), (n, first))| {

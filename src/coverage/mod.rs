@@ -217,7 +217,11 @@ pub fn compute(map: &Map, scenario: &Scenario) -> Result<Coverage, Error> {
 }
 
 /// [`compute`] in matrix mode with a matrix already read.
-pub fn compute_with_matrix(map: &Map, scenario: &Scenario, matrix: &CostMatrix) -> Result<Coverage, Error> {
+pub fn compute_with_matrix(
+    map: &Map,
+    scenario: &Scenario,
+    matrix: &CostMatrix,
+) -> Result<Coverage, Error> {
     measure(map, scenario, Some(matrix))
 }
 
@@ -230,8 +234,17 @@ struct NetState {
 
 fn measure(map: &Map, scenario: &Scenario, matrix: Option<&CostMatrix>) -> Result<Coverage, Error> {
     let d = &scenario.distance;
-    let mode = if matrix.is_some() { DistanceMode::Matrix } else { d.mode };
-    let positions: Vec<[f64; 2]> = map.demand.cells.iter().map(|c| [c.pos.x, c.pos.y]).collect();
+    let mode = if matrix.is_some() {
+        DistanceMode::Matrix
+    } else {
+        d.mode
+    };
+    let positions: Vec<[f64; 2]> = map
+        .demand
+        .cells
+        .iter()
+        .map(|c| [c.pos.x, c.pos.y])
+        .collect();
     let mut warnings = Vec::new();
     let mut net = (mode == DistanceMode::Network).then(|| NetState {
         net: RoadNetwork::build(&map.roads, NetworkOptions::from_config(d)),
@@ -240,7 +253,12 @@ fn measure(map: &Map, scenario: &Scenario, matrix: Option<&CostMatrix>) -> Resul
     });
     if let Some(n) = &net {
         if n.net.graph().edge_count() == 0 {
-            warnings.push(warn(scenario, "network", "a road network with at least one segment", "none".into()));
+            warnings.push(warn(
+                scenario,
+                "network",
+                "a road network with at least one segment",
+                "none".into(),
+            ));
         }
     }
     let mut levels = Vec::with_capacity(scenario.levels.len());
@@ -249,7 +267,9 @@ fn measure(map: &Map, scenario: &Scenario, matrix: Option<&CostMatrix>) -> Resul
         warnings.extend(w);
         let catchment = cfg.radius * scenario.accessibility.catchment_factor;
         let cutoff = cfg.radius.max(catchment);
-        let serving: Vec<usize> = (0..map.schools.len()).filter(|&j| map.schools[j].serves(cfg.level)).collect();
+        let serving: Vec<usize> = (0..map.schools.len())
+            .filter(|&j| map.schools[j].serves(cfg.level))
+            .collect();
         let reach = if serving.is_empty() {
             Reach::none(positions.len(), Unreachable::NoSchool)
         } else if let Some(m) = matrix {
@@ -261,15 +281,34 @@ fn measure(map: &Map, scenario: &Scenario, matrix: Option<&CostMatrix>) -> Resul
                 .collect();
             let (r, unknown) = reach::matrix(m, &ids, &sids, cutoff);
             if let (Some(first), true) = (unknown.first(), levels.is_empty()) {
-                let found = format!("{} origin id(s) matching no population cell (first: {first:?})", unknown.len());
-                warnings.push(Problem::file(Severity::Warning, m.file.clone(), "origin ids of population cells", found).on_property("origin_id"));
+                let found = format!(
+                    "{} origin id(s) matching no population cell (first: {first:?})",
+                    unknown.len()
+                );
+                warnings.push(
+                    Problem::file(
+                        Severity::Warning,
+                        m.file.clone(),
+                        "origin ids of population cells",
+                        found,
+                    )
+                    .on_property("origin_id"),
+                );
             }
             r
         } else if let Some(ns) = net.as_mut() {
             network_reach(ns, map, scenario, cfg, &positions, cutoff, &mut warnings)
         } else {
-            let pts: Vec<([f64; 2], usize)> = serving.iter().map(|&j| ([map.schools[j].pos.x, map.schools[j].pos.y], j)).collect();
-            reach::straight(&positions, &pts, cutoff, reach::metres_per_unit(d.unit, d.walk_speed_kmh))
+            let pts: Vec<([f64; 2], usize)> = serving
+                .iter()
+                .map(|&j| ([map.schools[j].pos.x, map.schools[j].pos.y], j))
+                .collect();
+            reach::straight(
+                &positions,
+                &pts,
+                cutoff,
+                reach::metres_per_unit(d.unit, d.walk_speed_kmh),
+            )
         };
         levels.push(finish_level(map, scenario, cfg, demand, reach, catchment));
     }
@@ -301,12 +340,25 @@ fn network_reach(
 ) -> Reach {
     let v = usize::from(cfg.avoid_barriers);
     let net = &ns.net;
-    let cells = ns.cells[v].get_or_insert_with(|| net.snap_all(positions, cfg.avoid_barriers));
+    if ns.cells[v].is_none() {
+        // Snapping without barriers first; a cell whose nearest segment is no barrier snaps
+        // the same when barriers are avoided, so only the others are snapped again.
+        let all = ns.cells[0].get_or_insert_with(|| net.snap_all(positions, false));
+        if v == 1 {
+            let open = net.resnap_avoiding_barriers(positions, all);
+            ns.cells[1] = Some(open);
+        }
+    }
+    let cells = ns.cells[v].as_ref().expect("snapped above");
     let trav = ns.trav[v].get_or_insert_with(|| net.traversal(cfg.avoid_barriers));
     let schools: Vec<Option<Snap>> = map
         .schools
         .iter()
-        .map(|s| s.serves(cfg.level).then(|| net.snap([s.pos.x, s.pos.y], cfg.avoid_barriers)).flatten())
+        .map(|s| {
+            s.serves(cfg.level)
+                .then(|| net.snap([s.pos.x, s.pos.y], cfg.avoid_barriers))
+                .flatten()
+        })
         .collect();
     let off: Vec<&str> = map
         .schools
@@ -322,7 +374,12 @@ fn network_reach(
             cfg.level.name(),
             scenario.distance.snap_max_m
         );
-        warnings.push(warn(scenario, "schools", "schools within reach of the road network", found));
+        warnings.push(warn(
+            scenario,
+            "schools",
+            "schools within reach of the road network",
+            found,
+        ));
     }
     reach::network(net, trav, cells, &schools, cutoff)
 }
@@ -339,11 +396,23 @@ fn finish_level(
     let school_seats: Vec<Option<f64>> = map
         .schools
         .iter()
-        .map(|s| if s.serves(cfg.level) { s.seats_for(cfg.level, cfg.class_size) } else { Some(0.0) })
+        .map(|s| {
+            if s.serves(cfg.level) {
+                s.seats_for(cfg.level, cfg.class_size)
+            } else {
+                Some(0.0)
+            }
+        })
         .collect();
     let covered: Vec<bool> = reach.cost.iter().map(|&c| c <= cfg.radius).collect();
     let alloc = capacity::allocate_greedy(&demand, &reach.lists, cfg.radius, &school_seats, m);
-    let accessibility = capacity::two_step_fca(&demand, &reach.lists, catchment, &school_seats, scenario.accessibility.decay);
+    let accessibility = capacity::two_step_fca(
+        &demand,
+        &reach.lists,
+        catchment,
+        &school_seats,
+        scenario.accessibility.decay,
+    );
     let mut nearest_demand = vec![0.0; m];
     for (i, n) in reach.nearest.iter().enumerate() {
         if let Some(j) = n {
@@ -351,8 +420,18 @@ fn finish_level(
         }
     }
     let total_demand = demand.iter().sum();
-    let covered_demand = demand.iter().zip(&covered).filter(|(_, &c)| c).map(|(d, _)| d).sum();
-    let allocated_demand = demand.iter().zip(&alloc.allocated).filter(|(_, a)| a.is_some()).map(|(d, _)| d).sum();
+    let covered_demand = demand
+        .iter()
+        .zip(&covered)
+        .filter(|(_, &c)| c)
+        .map(|(d, _)| d)
+        .sum();
+    let allocated_demand = demand
+        .iter()
+        .zip(&alloc.allocated)
+        .filter(|(_, a)| a.is_some())
+        .map(|(d, _)| d)
+        .sum();
     let mut lc = LevelCoverage {
         level: cfg.level,
         radius: cfg.radius,

@@ -75,7 +75,10 @@ impl LevelCoverage {
         o.insert("unreachable".into(), num(self.city.unreachable, 3));
         o.insert("seats".into(), num(self.city.seats, 3));
         o.insert("schools".into(), json!(self.city.schools));
-        o.insert("schools_without_seats".into(), json!(self.city.schools_without_seats));
+        o.insert(
+            "schools_without_seats".into(),
+            json!(self.city.schools_without_seats),
+        );
         Value::Object(o)
     }
 }

@@ -51,7 +51,10 @@ impl Reach {
             .collect();
         Reach {
             nearest: res.iter().map(|r| r.ok().map(|x| x.0)).collect(),
-            cost: res.iter().map(|r| r.map_or(f64::INFINITY, |x| x.1)).collect(),
+            cost: res
+                .iter()
+                .map(|r| r.map_or(f64::INFINITY, |x| x.1))
+                .collect(),
             unreachable: res.iter().map(|r| r.err()).collect(),
             lists,
         }

@@ -12,7 +12,9 @@ use crate::io::scenario::{
     AccessibilityConfig, CostUnit, Decay, DistanceConfig, DistanceMode, Language, LayersFile,
     LevelConfig, PopulationFile, Scenario,
 };
-use crate::model::{Area, AreaKind, DemandCell, DemandLayer, Level, Map, Ownership, Road, School, Status};
+use crate::model::{
+    Area, AreaKind, DemandCell, DemandLayer, Level, Map, Ownership, Road, School, Status,
+};
 use crate::spatial::projection::LocalProjection;
 
 fn xy(p: [f64; 2]) -> Coord<f64> {
@@ -90,7 +92,13 @@ pub fn road(id: &str, points: &[[f64; 2]], oneway: bool, barrier: bool) -> Road 
 
 /// A map of these schools, cells (with cohort field names `cohorts`), counties and roads.
 /// School areas are left unknown.
-pub fn map(schools: Vec<School>, cohorts: &[&str], cells: Vec<DemandCell>, counties: Vec<Area>, roads: Vec<Road>) -> Map {
+pub fn map(
+    schools: Vec<School>,
+    cohorts: &[&str],
+    cells: Vec<DemandCell>,
+    counties: Vec<Area>,
+    roads: Vec<Road>,
+) -> Map {
     Map {
         projection: LocalProjection::new(123.9, 41.9).expect("valid centre"),
         school_areas: vec![(None, None); schools.len()],

@@ -118,13 +118,21 @@ pub fn read_features(
         Ok(v) => v,
         Err(e) => {
             fp.problems.push(
-                Problem::file(Severity::Error, fp.file.clone(), "valid JSON", e.to_string())
-                    .at_line(e.line(), e.column()),
+                Problem::file(
+                    Severity::Error,
+                    fp.file.clone(),
+                    "valid JSON",
+                    e.to_string(),
+                )
+                .at_line(e.line(), e.column()),
             );
             return None;
         }
     };
-    let features = match (root.get("type").and_then(Value::as_str), root.get("features")) {
+    let features = match (
+        root.get("type").and_then(Value::as_str),
+        root.get("features"),
+    ) {
         (Some("FeatureCollection"), Some(Value::Array(f))) => f,
         _ => {
             let found = match root.get("type") {
@@ -165,7 +173,10 @@ fn read_feature(
         props: JsonMap::new(),
         geometry: None,
     };
-    let Some(obj) = f.as_object().filter(|o| o.get("type").and_then(Value::as_str) == Some("Feature")) else {
+    let Some(obj) = f
+        .as_object()
+        .filter(|o| o.get("type").and_then(Value::as_str) == Some("Feature"))
+    else {
         fp.error(&rec, "type", "a Feature object", describe(f));
         return rec;
     };
@@ -226,7 +237,12 @@ fn check_coordinates(geom: &Geometry<f64>, rec: &FeatureRecord, fp: &mut FilePro
     for c in geom.coords_iter() {
         n += 1;
         if !(c.x.is_finite() && c.y.is_finite()) {
-            fp.error(rec, "geometry", "finite coordinates", format!("({}, {})", c.x, c.y));
+            fp.error(
+                rec,
+                "geometry",
+                "finite coordinates",
+                format!("({}, {})", c.x, c.y),
+            );
             return false;
         }
         if c.x.abs() > 180.0 || c.y.abs() > 90.0 {
@@ -267,11 +283,13 @@ impl Props<'_> {
             Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Some(n.to_string()),
             Some(v) => {
                 let found = describe(v);
-                self.fp.error(self.rec, key, "a non-empty string or an integer", found);
+                self.fp
+                    .error(self.rec, key, "a non-empty string or an integer", found);
                 None
             }
             None => {
-                self.fp.error(self.rec, key, "a value (required)", "nothing");
+                self.fp
+                    .error(self.rec, key, "a value (required)", "nothing");
                 None
             }
         }
@@ -293,7 +311,8 @@ impl Props<'_> {
     /// A required string.
     pub fn required_str(&mut self, key: &str) -> Option<String> {
         if self.get(key).is_none() {
-            self.fp.error(self.rec, key, "a string (required)", "nothing");
+            self.fp
+                .error(self.rec, key, "a string (required)", "nothing");
             return None;
         }
         self.opt_str(key)
@@ -320,7 +339,8 @@ impl Props<'_> {
             Some(Value::Number(n)) => match n.as_f64() {
                 Some(x) if x.is_finite() && x >= 0.0 => Some(x),
                 _ => {
-                    self.fp.error(self.rec, key, "a finite number ≥ 0", n.to_string());
+                    self.fp
+                        .error(self.rec, key, "a finite number ≥ 0", n.to_string());
                     None
                 }
             },
@@ -339,8 +359,7 @@ impl Props<'_> {
         match v.as_u64().and_then(|x| u32::try_from(x).ok()) {
             Some(x) => Some(x),
             None => {
-                self.fp
-                    .error(self.rec, key, "an integer ≥ 0", describe(&v));
+                self.fp.error(self.rec, key, "an integer ≥ 0", describe(&v));
                 None
             }
         }
@@ -362,7 +381,12 @@ impl Props<'_> {
     }
 
     /// An optional value parsed from a string by `parse`, with `expected` describing valid values.
-    pub fn opt_enum<T>(&mut self, key: &str, expected: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+    pub fn opt_enum<T>(
+        &mut self,
+        key: &str,
+        expected: &str,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Option<T> {
         let s = self.opt_str(key)?;
         let v = parse(&s);
         if v.is_none() {
@@ -373,9 +397,15 @@ impl Props<'_> {
     }
 
     /// A required value parsed from a string by `parse`.
-    pub fn required_enum<T>(&mut self, key: &str, expected: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+    pub fn required_enum<T>(
+        &mut self,
+        key: &str,
+        expected: &str,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Option<T> {
         if self.get(key).is_none() {
-            self.fp.error(self.rec, key, format!("{expected} (required)"), "nothing");
+            self.fp
+                .error(self.rec, key, format!("{expected} (required)"), "nothing");
             return None;
         }
         self.opt_enum(key, expected, parse)

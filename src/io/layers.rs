@@ -51,14 +51,23 @@ pub fn load_map(scenario: &Scenario) -> Result<Map> {
     let mut candidates = read_layer(&l.candidates, "id");
     let mut network = read_layer(&l.network, "id");
 
-    let all: Vec<&Layer> = [&schools, &population, &counties, &townships, &candidates, &network]
-        .into_iter()
-        .flatten()
-        .collect();
+    let all: Vec<&Layer> = [
+        &schools,
+        &population,
+        &counties,
+        &townships,
+        &candidates,
+        &network,
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let projection = projection_for(&all)?;
     let project = |g: &Geometry<f64>| -> Geometry<f64> {
         g.map_coords(|c| {
-            let (x, y) = projection.to_local(c.x, c.y).unwrap_or((f64::NAN, f64::NAN));
+            let (x, y) = projection
+                .to_local(c.x, c.y)
+                .unwrap_or((f64::NAN, f64::NAN));
             Coord { x, y }
         })
     };
@@ -71,7 +80,10 @@ pub fn load_map(scenario: &Scenario) -> Result<Map> {
         .as_mut()
         .map(|l| parse_areas(l, false, &project))
         .unwrap_or_default();
-    let school_list = schools.as_mut().map(|l| parse_schools(l, &project)).unwrap_or_default();
+    let school_list = schools
+        .as_mut()
+        .map(|l| parse_schools(l, &project))
+        .unwrap_or_default();
     let demand = population
         .as_mut()
         .map(|l| parse_population(l, &project))
@@ -80,7 +92,10 @@ pub fn load_map(scenario: &Scenario) -> Result<Map> {
         .as_mut()
         .map(|l| parse_candidates(l, &project))
         .unwrap_or_default();
-    let roads = network.as_mut().map(|l| parse_roads(l, &project)).unwrap_or_default();
+    let roads = network
+        .as_mut()
+        .map(|l| parse_roads(l, &project))
+        .unwrap_or_default();
 
     let mut map = Map {
         projection,
@@ -106,14 +121,20 @@ pub fn load_map(scenario: &Scenario) -> Result<Map> {
     checks::locate_everything(&mut map, &files, &mut area_problems);
     map.synthetic = map.schools.iter().any(|s| s.synthetic)
         || map.demand.cells.iter().any(|c| c.synthetic)
-        || map.counties.iter().chain(&map.townships).any(|a| a.synthetic)
+        || map
+            .counties
+            .iter()
+            .chain(&map.townships)
+            .any(|a| a.synthetic)
         || map.candidates.iter().any(|c| c.synthetic);
 
-    let mut problems: Vec<Problem> = [schools, population, counties, townships, candidates, network]
-        .into_iter()
-        .flatten()
-        .flat_map(|l| l.fp.problems)
-        .collect();
+    let mut problems: Vec<Problem> = [
+        schools, population, counties, townships, candidates, network,
+    ]
+    .into_iter()
+    .flatten()
+    .flat_map(|l| l.fp.problems)
+    .collect();
     problems.extend(area_problems);
     if problems.iter().any(Problem::is_error) {
         return Err(Error::Invalid(problems));
@@ -130,8 +151,14 @@ fn projection_for(layers: &[&Layer]) -> Result<LocalProjection> {
         .filter_map(|r| r.geometry.as_ref()?.bounding_rect())
         .reduce(|a, b| {
             Rect::new(
-                Coord { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
-                Coord { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
+                Coord {
+                    x: a.min().x.min(b.min().x),
+                    y: a.min().y.min(b.min().y),
+                },
+                Coord {
+                    x: a.max().x.max(b.max().x),
+                    y: a.max().y.max(b.max().y),
+                },
             )
         });
     match rect {
@@ -147,7 +174,12 @@ fn check_unique_ids(layer: &mut Layer, ids: &[(usize, Option<String>)]) {
         let Some(id) = id else { continue };
         if let Some(first) = seen.insert(id.as_str(), *index) {
             let rec = &layer.records[*index];
-            layer.fp.error(rec, "id", "a unique id", format!("{id:?}, also used by feature {first}"));
+            layer.fp.error(
+                rec,
+                "id",
+                "a unique id",
+                format!("{id:?}, also used by feature {first}"),
+            );
         }
     }
 }
@@ -155,9 +187,15 @@ fn check_unique_ids(layer: &mut Layer, ids: &[(usize, Option<String>)]) {
 fn point_of(rec: &FeatureRecord, fp: &mut FileProblems, allow_polygon: bool) -> Option<Coord<f64>> {
     match rec.geometry.as_ref()? {
         Geometry::Point(p) => Some(p.0),
-        g @ (Geometry::Polygon(_) | Geometry::MultiPolygon(_)) if allow_polygon => g.centroid().map(|p| p.0),
+        g @ (Geometry::Polygon(_) | Geometry::MultiPolygon(_)) if allow_polygon => {
+            g.centroid().map(|p| p.0)
+        }
         g => {
-            let expected = if allow_polygon { "a Point or Polygon" } else { "a Point" };
+            let expected = if allow_polygon {
+                "a Point or Polygon"
+            } else {
+                "a Point"
+            };
             fp.error(rec, "geometry", expected, geometry_name(g));
             None
         }
@@ -181,7 +219,12 @@ fn polygons_of(rec: &FeatureRecord, fp: &mut FileProblems) -> Option<MultiPolygo
         Geometry::Polygon(p) => Some(MultiPolygon(vec![p.clone()])),
         Geometry::MultiPolygon(m) => Some(m.clone()),
         g => {
-            fp.error(rec, "geometry", "a Polygon or MultiPolygon", geometry_name(g));
+            fp.error(
+                rec,
+                "geometry",
+                "a Polygon or MultiPolygon",
+                geometry_name(g),
+            );
             None
         }
     }
@@ -190,11 +233,17 @@ fn polygons_of(rec: &FeatureRecord, fp: &mut FileProblems) -> Option<MultiPolygo
 fn project_coord(project: &impl Fn(&Geometry<f64>) -> Geometry<f64>, c: Coord<f64>) -> Coord<f64> {
     match project(&Geometry::Point(c.into())) {
         Geometry::Point(p) => p.0,
-        _ => Coord { x: f64::NAN, y: f64::NAN },
+        _ => Coord {
+            x: f64::NAN,
+            y: f64::NAN,
+        },
     }
 }
 
-fn parse_schools(layer: &mut Layer, project: &impl Fn(&Geometry<f64>) -> Geometry<f64>) -> Vec<School> {
+fn parse_schools(
+    layer: &mut Layer,
+    project: &impl Fn(&Geometry<f64>) -> Geometry<f64>,
+) -> Vec<School> {
     let mut out = Vec::new();
     let mut ids = Vec::new();
     let records = std::mem::take(&mut layer.records);
@@ -223,7 +272,12 @@ fn parse_schools(layer: &mut Layer, project: &impl Fn(&Geometry<f64>) -> Geometr
             })
             .unwrap_or_default();
         let mut resources = BTreeMap::new();
-        let res_keys: Vec<String> = rec.props.keys().filter(|k| k.starts_with("res_")).cloned().collect();
+        let res_keys: Vec<String> = rec
+            .props
+            .keys()
+            .filter(|k| k.starts_with("res_"))
+            .cloned()
+            .collect();
         for k in res_keys {
             if let Some(v) = p.opt_nonneg(&k) {
                 resources.insert(k["res_".len()..].to_string(), v);
@@ -250,7 +304,11 @@ fn parse_schools(layer: &mut Layer, project: &impl Fn(&Geometry<f64>) -> Geometr
             feature_index: rec.index,
         };
         if let (Some(_), Some(_), Some(_), Some(ll)) = (id, level, ownership, pos) {
-            out.push(School { pos: project_coord(project, ll), lonlat: ll, ..school });
+            out.push(School {
+                pos: project_coord(project, ll),
+                lonlat: ll,
+                ..school
+            });
         }
     }
     layer.records = records;
@@ -258,7 +316,10 @@ fn parse_schools(layer: &mut Layer, project: &impl Fn(&Geometry<f64>) -> Geometr
     out
 }
 
-fn parse_population(layer: &mut Layer, project: &impl Fn(&Geometry<f64>) -> Geometry<f64>) -> DemandLayer {
+fn parse_population(
+    layer: &mut Layer,
+    project: &impl Fn(&Geometry<f64>) -> Geometry<f64>,
+) -> DemandLayer {
     let records = std::mem::take(&mut layer.records);
     let mut cohorts: Vec<String> = records
         .iter()
@@ -280,7 +341,12 @@ fn parse_population(layer: &mut Layer, project: &impl Fn(&Geometry<f64>) -> Geom
                 (mp.as_ref().and_then(|m| m.centroid()).map(|p| p.0), mp)
             }
             Some(g) => {
-                fp.error(rec, "geometry", "a Polygon, MultiPolygon or Point", geometry_name(g));
+                fp.error(
+                    rec,
+                    "geometry",
+                    "a Polygon, MultiPolygon or Point",
+                    geometry_name(g),
+                );
                 (None, None)
             }
             None => (None, None),
@@ -289,13 +355,19 @@ fn parse_population(layer: &mut Layer, project: &impl Fn(&Geometry<f64>) -> Geom
         let id = p.required_id("id");
         ids.push((rec.index, id.clone()));
         let pop_total = p.opt_nonneg("pop_total");
-        let cohort_pop: Vec<f64> = cohorts.iter().map(|c| p.opt_nonneg(c).unwrap_or(0.0)).collect();
+        let cohort_pop: Vec<f64> = cohorts
+            .iter()
+            .map(|c| p.opt_nonneg(c).unwrap_or(0.0))
+            .collect();
         let synthetic = p.opt_bool("synthetic").unwrap_or(false);
         if let (Some(id), Some(ll)) = (id, pos) {
-            let shape_m = shape.as_ref().and_then(|s| match project(&Geometry::MultiPolygon(s.clone())) {
-                Geometry::MultiPolygon(m) => Some(m),
-                _ => None,
-            });
+            let shape_m =
+                shape
+                    .as_ref()
+                    .and_then(|s| match project(&Geometry::MultiPolygon(s.clone())) {
+                        Geometry::MultiPolygon(m) => Some(m),
+                        _ => None,
+                    });
             cells.push(DemandCell {
                 id,
                 pos: project_coord(project, ll),
@@ -316,15 +388,28 @@ fn parse_population(layer: &mut Layer, project: &impl Fn(&Geometry<f64>) -> Geom
     if cohorts.is_empty() && cells.iter().all(|c| c.pop_total.is_none()) && !cells.is_empty() {
         let file = layer.fp.file.clone();
         layer.fp.problems.push(
-            Problem::file(Severity::Error, file, "`pop_total` or `pop_<cohort>` fields on the cells", "no population field")
-                .on_property("pop_*"),
+            Problem::file(
+                Severity::Error,
+                file,
+                "`pop_total` or `pop_<cohort>` fields on the cells",
+                "no population field",
+            )
+            .on_property("pop_*"),
         );
     }
     DemandLayer { cohorts, cells }
 }
 
-fn parse_areas(layer: &mut Layer, county: bool, project: &impl Fn(&Geometry<f64>) -> Geometry<f64>) -> Vec<Area> {
-    let code_field = layer.spec.code_field.clone().unwrap_or_else(|| "code".into());
+fn parse_areas(
+    layer: &mut Layer,
+    county: bool,
+    project: &impl Fn(&Geometry<f64>) -> Geometry<f64>,
+) -> Vec<Area> {
+    let code_field = layer
+        .spec
+        .code_field
+        .clone()
+        .unwrap_or_else(|| "code".into());
     let records = std::mem::take(&mut layer.records);
     let mut out = Vec::new();
     let mut ids = Vec::new();
@@ -338,14 +423,23 @@ fn parse_areas(layer: &mut Layer, county: bool, project: &impl Fn(&Geometry<f64>
         let want_len = if county { 6 } else { 9 };
         if let Some(c) = &code {
             if c.len() != want_len || !c.bytes().all(|b| b.is_ascii_digit()) {
-                p.fp.error(rec, &code_field, format!("a {want_len}-digit official code"), format!("{c:?}"));
+                p.fp.error(
+                    rec,
+                    &code_field,
+                    format!("a {want_len}-digit official code"),
+                    format!("{c:?}"),
+                );
             }
         }
         let name = p.required_str("name");
         let kind = if county {
             Some(AreaKind::County)
         } else {
-            p.required_enum("kind", "street, town or township (街道, 镇, 乡, 民族乡)", AreaKind::parse_township)
+            p.required_enum(
+                "kind",
+                "street, town or township (街道, 镇, 乡, 民族乡)",
+                AreaKind::parse_township,
+            )
         };
         let synthetic = p.opt_bool("synthetic").unwrap_or(false);
         if let (Some(code), Some(name), Some(kind), Some(shape)) = (code, name, kind, shape) {
@@ -353,7 +447,16 @@ fn parse_areas(layer: &mut Layer, county: bool, project: &impl Fn(&Geometry<f64>
                 Geometry::MultiPolygon(m) => m,
                 _ => MultiPolygon(vec![]),
             };
-            out.push(Area { code, name, kind, county: None, shape_m, shape_lonlat: shape, synthetic, feature_index: rec.index });
+            out.push(Area {
+                code,
+                name,
+                kind,
+                county: None,
+                shape_m,
+                shape_lonlat: shape,
+                synthetic,
+                feature_index: rec.index,
+            });
         }
     }
     layer.records = records;
@@ -361,7 +464,10 @@ fn parse_areas(layer: &mut Layer, county: bool, project: &impl Fn(&Geometry<f64>
     out
 }
 
-fn parse_candidates(layer: &mut Layer, project: &impl Fn(&Geometry<f64>) -> Geometry<f64>) -> Vec<Candidate> {
+fn parse_candidates(
+    layer: &mut Layer,
+    project: &impl Fn(&Geometry<f64>) -> Geometry<f64>,
+) -> Vec<Candidate> {
     let records = std::mem::take(&mut layer.records);
     let mut out = Vec::new();
     let mut ids = Vec::new();
@@ -386,7 +492,11 @@ fn parse_candidates(layer: &mut Layer, project: &impl Fn(&Geometry<f64>) -> Geom
             feature_index: rec.index,
         };
         if let (Some(_), Some(ll)) = (id, pos) {
-            out.push(Candidate { pos: project_coord(project, ll), lonlat: ll, ..c });
+            out.push(Candidate {
+                pos: project_coord(project, ll),
+                lonlat: ll,
+                ..c
+            });
         }
     }
     layer.records = records;
@@ -397,10 +507,22 @@ fn parse_candidates(layer: &mut Layer, project: &impl Fn(&Geometry<f64>) -> Geom
 fn parse_levels(p: &mut Props<'_>) -> Option<Vec<Level>> {
     let v = p.rec.props.get("levels").filter(|v| !v.is_null())?.clone();
     let names: Vec<String> = match &v {
-        serde_json::Value::String(s) => s.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect(),
-        serde_json::Value::Array(a) => a.iter().map(|x| x.as_str().unwrap_or("").to_string()).collect(),
+        serde_json::Value::String(s) => s
+            .split(',')
+            .map(|x| x.trim().to_string())
+            .filter(|x| !x.is_empty())
+            .collect(),
+        serde_json::Value::Array(a) => a
+            .iter()
+            .map(|x| x.as_str().unwrap_or("").to_string())
+            .collect(),
         _ => {
-            p.fp.error(p.rec, "levels", "a comma-separated string or an array of level names", describe(&v));
+            p.fp.error(
+                p.rec,
+                "levels",
+                "a comma-separated string or an array of level names",
+                describe(&v),
+            );
             return None;
         }
     };
@@ -423,7 +545,12 @@ fn parse_roads(layer: &mut Layer, project: &impl Fn(&Geometry<f64>) -> Geometry<
             Some(Geometry::LineString(l)) => vec![l.clone()],
             Some(Geometry::MultiLineString(m)) => m.0.clone(),
             Some(g) => {
-                fp.error(rec, "geometry", "a LineString or MultiLineString", geometry_name(g));
+                fp.error(
+                    rec,
+                    "geometry",
+                    "a LineString or MultiLineString",
+                    geometry_name(g),
+                );
                 continue;
             }
             None => continue,
@@ -438,15 +565,32 @@ fn parse_roads(layer: &mut Layer, project: &impl Fn(&Geometry<f64>) -> Geometry<
         let id = rec.id.clone().unwrap_or_else(|| rec.index.to_string());
         for (k, line) in lines.into_iter().enumerate() {
             if line.0.len() < 2 {
-                p.fp.error(rec, "geometry", "lines of at least 2 positions", format!("{} position(s)", line.0.len()));
+                p.fp.error(
+                    rec,
+                    "geometry",
+                    "lines of at least 2 positions",
+                    format!("{} position(s)", line.0.len()),
+                );
                 continue;
             }
             let line_m = match project(&Geometry::LineString(line)) {
                 Geometry::LineString(l) => l,
                 _ => continue,
             };
-            let id = if k == 0 { id.clone() } else { format!("{id}#{k}") };
-            out.push(Road { id, line_m, speed_kmh, oneway, barrier, cost: None, feature_index: rec.index });
+            let id = if k == 0 {
+                id.clone()
+            } else {
+                format!("{id}#{k}")
+            };
+            out.push(Road {
+                id,
+                line_m,
+                speed_kmh,
+                oneway,
+                barrier,
+                cost: None,
+                feature_index: rec.index,
+            });
         }
     }
     layer.records = records;

@@ -51,7 +51,8 @@ impl CostMatrix {
         let (Some(oc), Some(dc), Some(cc)) = (col("origin_id"), col("destination_id"), col("cost"))
         else {
             let found = format!("header {:?}", headers.iter().collect::<Vec<_>>());
-            let p = problem(file, "columns origin_id, destination_id and cost", found).at_line(1, 1);
+            let p =
+                problem(file, "columns origin_id, destination_id and cost", found).at_line(1, 1);
             return Err(Error::Invalid(vec![p]));
         };
         let mut m = CostMatrix {
@@ -100,7 +101,10 @@ impl CostMatrix {
             let cost = match c.parse::<f64>() {
                 Ok(v) if v.is_finite() && v >= 0.0 => v,
                 _ => {
-                    problems.push(at(problem(file, "a finite number ≥ 0", format!("{c:?}")), "cost"));
+                    problems.push(at(
+                        problem(file, "a finite number ≥ 0", format!("{c:?}")),
+                        "cost",
+                    ));
                     bad = true;
                     0.0
                 }
@@ -154,14 +158,26 @@ impl CostMatrix {
         origin_ids: &[&str],
         destination_ids: &[Option<&str>],
     ) -> (Vec<Vec<(usize, f64)>>, Vec<String>) {
-        let o_of: HashMap<&str, usize> = origin_ids.iter().enumerate().map(|(i, s)| (*s, i)).collect();
+        let o_of: HashMap<&str, usize> = origin_ids
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (*s, i))
+            .collect();
         let d_of: HashMap<&str, usize> = destination_ids
             .iter()
             .enumerate()
             .filter_map(|(j, s)| s.map(|s| (s, j)))
             .collect();
-        let file_o: Vec<Option<usize>> = self.origins.iter().map(|s| o_of.get(s.as_str()).copied()).collect();
-        let file_d: Vec<Option<usize>> = self.destinations.iter().map(|s| d_of.get(s.as_str()).copied()).collect();
+        let file_o: Vec<Option<usize>> = self
+            .origins
+            .iter()
+            .map(|s| o_of.get(s.as_str()).copied())
+            .collect();
+        let file_d: Vec<Option<usize>> = self
+            .destinations
+            .iter()
+            .map(|s| d_of.get(s.as_str()).copied())
+            .collect();
         let mut lists = vec![Vec::new(); origin_ids.len()];
         for &(o, d, c) in &self.entries {
             if let (Some(i), Some(j)) = (file_o[o as usize], file_d[d as usize]) {

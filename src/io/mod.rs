@@ -4,5 +4,6 @@
 pub mod atomic;
 pub mod features;
 pub mod layers;
-pub mod scenario;
 pub mod matrix;
+pub mod points;
+pub mod scenario;

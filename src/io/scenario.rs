@@ -422,10 +422,14 @@ fn load_chain(path: &Path, files: &mut Vec<PathBuf>, depth: usize) -> Result<Cha
             table,
         }));
     }
-    rules.extend(std::mem::take(&mut file.rules).into_iter().map(|table| Sourced {
-        file: path.to_path_buf(),
-        table,
-    }));
+    rules.extend(
+        std::mem::take(&mut file.rules)
+            .into_iter()
+            .map(|table| Sourced {
+                file: path.to_path_buf(),
+                table,
+            }),
+    );
     let proposals = std::mem::take(&mut file.proposals)
         .into_iter()
         .map(|table| Sourced {
@@ -500,7 +504,9 @@ fn merge(base: Chain, top: Chain) -> Chain {
     population.factors.extend(t.population.factors);
     let mut rules = base.rules;
     for r in top.rules {
-        match rule_id(&r.table).and_then(|id| rules.iter().position(|x| rule_id(&x.table) == Some(id))) {
+        match rule_id(&r.table)
+            .and_then(|id| rules.iter().position(|x| rule_id(&x.table) == Some(id)))
+        {
             Some(i) => rules[i] = r,
             None => rules.push(r),
         }
@@ -535,7 +541,10 @@ fn merge(base: Chain, top: Chain) -> Chain {
         levels,
         accessibility: AccessibilityFile {
             decay: over!(b.accessibility.decay, t.accessibility.decay),
-            catchment_factor: over!(b.accessibility.catchment_factor, t.accessibility.catchment_factor),
+            catchment_factor: over!(
+                b.accessibility.catchment_factor,
+                t.accessibility.catchment_factor
+            ),
         },
         rules: Vec::new(),
         proposals: Vec::new(),
@@ -593,10 +602,16 @@ fn resolve(path: &Path, chain: Chain, files: Vec<PathBuf>) -> Result<Scenario> {
     };
     match distance.mode {
         DistanceMode::Network if f.layers.network.is_none() => {
-            return Err(scenario_err(path, "`distance.mode = \"network\"` needs `[layers.network]`".into()))
+            return Err(scenario_err(
+                path,
+                "`distance.mode = \"network\"` needs `[layers.network]`".into(),
+            ))
         }
         DistanceMode::Matrix if f.layers.matrix.is_none() => {
-            return Err(scenario_err(path, "`distance.mode = \"matrix\"` needs `[layers.matrix]`".into()))
+            return Err(scenario_err(
+                path,
+                "`distance.mode = \"matrix\"` needs `[layers.matrix]`".into(),
+            ))
         }
         _ => {}
     }
@@ -620,7 +635,13 @@ fn resolve(path: &Path, chain: Chain, files: Vec<PathBuf>) -> Result<Scenario> {
         c.radius = match distance.unit {
             CostUnit::M => lf.radius_m.unwrap_or(c.radius),
             CostUnit::Min => lf.radius_min.ok_or_else(|| {
-                scenario_err(path, format!("`{}`: required when `distance.unit = \"min\"`", key("radius_min")))
+                scenario_err(
+                    path,
+                    format!(
+                        "`{}`: required when `distance.unit = \"min\"`",
+                        key("radius_min")
+                    ),
+                )
             })?,
         };
         c.class_size = lf.class_size.unwrap_or(c.class_size);
@@ -631,15 +652,25 @@ fn resolve(path: &Path, chain: Chain, files: Vec<PathBuf>) -> Result<Scenario> {
     }
     if f.levels.is_empty() {
         // No `[levels]` at all: measure the four levels every plan speaks of.
-        levels = [Level::Kindergarten, Level::Primary, Level::Junior, Level::Senior]
-            .into_iter()
-            .map(LevelConfig::defaults)
-            .collect();
+        levels = [
+            Level::Kindergarten,
+            Level::Primary,
+            Level::Junior,
+            Level::Senior,
+        ]
+        .into_iter()
+        .map(LevelConfig::defaults)
+        .collect();
     }
     levels.sort_by_key(|c| c.level);
     for (field, factor) in &f.population.factors {
         if !(factor.is_finite() && *factor >= 0.0) {
-            return Err(scenario_err(path, format!("`population.factors.{field}`: expected a finite number ≥ 0, found {factor}")));
+            return Err(scenario_err(
+                path,
+                format!(
+                    "`population.factors.{field}`: expected a finite number ≥ 0, found {factor}"
+                ),
+            ));
         }
     }
     for (county, shares) in &f.population.cohort_shares {
@@ -649,7 +680,11 @@ fn resolve(path: &Path, chain: Chain, files: Vec<PathBuf>) -> Result<Scenario> {
             }
         }
     }
-    check_positive(path, "accessibility.catchment_factor", f.accessibility.catchment_factor)?;
+    check_positive(
+        path,
+        "accessibility.catchment_factor",
+        f.accessibility.catchment_factor,
+    )?;
     let out_dir = f
         .outputs
         .dir

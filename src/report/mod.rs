@@ -1,1 +1,273 @@
-//! report (in progress).
+//! Reports: GeoJSON layers for QGIS with their styles and project, gap areas, `summary.json`,
+//! the HTML / Markdown report, and the comparison of two scenarios.
+//!
+//! Everything is computed in memory from a [`RunBundle`] (the map, the scenario, the coverage,
+//! the findings and the proposals) and written by [`write_run`] into an [`OutputDir`]: a
+//! temporary sibling folder renamed into place at the end, so an output folder is whole or
+//! absent, never half-written. The same bundle gives byte-identical files: features are sorted by
+//! id, JSON keys are in a fixed order, coordinates are rounded to 1e-7° and other reals to 1e-6,
+//! and nothing depends on the clock or on hash order.
+//!
+//! ## Files of a run
+//!
+//! | file | what |
+//! | --- | --- |
+//! | `schools.geojson` | every school, with its input properties and per level served: allocated demand, utilisation, over-capacity, failing rules |
+//! | `coverage.geojson` | one feature per populated cell: cohort population, nearest school, distance, covered, accessibility per level |
+//! | `gaps.geojson` | gap areas: contiguous uncovered populated cells per level ([`gaps`]) |
+//! | `areas.geojson` | counties and townships with population, coverage, seats, demand, failing findings |
+//! | `proposals.geojson` | proposed new sites and expansions |
+//! | `*.qml`, `schoolplan.qgs` | QGIS styles beside each layer, and a project opening them all |
+//! | `summary.json` | machine-readable summary ([`summary::Summary`]) |
+//! | `findings.json` | the findings, failing first |
+//! | `report.html`, `report.md` | the report, self-contained; `map-<level>.svg` beside it (linked from the Markdown) |
+//!
+//! ## Calling it
+//!
+//! ```ignore
+//! let bundle = RunBundle { map: &map, scenario: &scenario, coverage: &coverage,
+//!                          findings: &rows, proposals: &props, proposal_meta: None };
+//! report::write_run(&scenario.out_dir, &bundle, scenario.language)?;
+//! // or, to add CSV tables of your own before the folder is moved into place:
+//! let dir = report::OutputDir::create(&scenario.out_dir)?;
+//! report::write_run_into(&dir, &bundle, scenario.language)?;
+//! dir.write("findings.csv", &csv)?;
+//! dir.commit()?;
+//! ```
+//!
+//! [`sample`] builds a small synthetic town with everything filled in, for tests and demos.
+
+pub mod areas;
+pub mod compare;
+pub mod document;
+pub mod gaps;
+pub mod html;
+pub mod layers;
+pub mod markdown;
+pub mod numbers;
+pub mod outdir;
+pub mod sample;
+pub mod styles;
+pub mod summary;
+pub mod svg;
+pub mod text;
+
+use std::path::Path;
+
+use geo::Coord;
+use serde::{Deserialize, Serialize};
+
+use crate::coverage::Coverage;
+use crate::error::Result;
+use crate::io::scenario::{Language, Scenario};
+use crate::model::{Level, Map};
+
+pub use compare::{write_compare, Comparison};
+pub use outdir::OutputDir;
+pub use summary::Summary;
+
+/// Status of a finding, as the report sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingStatus {
+    /// The rule fails (listed first in reports).
+    Fail,
+    /// Data were missing: the rule could not be evaluated (never a silent pass).
+    NotEvaluable,
+    /// The rule passes.
+    Pass,
+}
+
+impl FindingStatus {
+    /// The name used in files: `fail`, `not_evaluable`, `pass`.
+    pub fn name(self) -> &'static str {
+        match self {
+            FindingStatus::Fail => "fail",
+            FindingStatus::NotEvaluable => "not_evaluable",
+            FindingStatus::Pass => "pass",
+        }
+    }
+}
+
+/// One finding of a rule, as the report needs it (the lead maps `rules::Finding` to this).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FindingRow {
+    /// Rule id, e.g. `K1`.
+    pub id: String,
+    /// Title in English.
+    pub title_en: String,
+    /// Title in Chinese.
+    pub title_zh: String,
+    /// The plan clause the rule comes from (quoted or referenced).
+    pub clause: String,
+    /// Scope: `city`, `county`, `township`, `school` or `cell`.
+    pub scope: String,
+    /// The subject: an area code (county / township), a school id, or `city`.
+    pub area: String,
+    /// Pass, fail or not evaluable.
+    pub status: FindingStatus,
+    /// Measured value, when there is one.
+    pub value: Option<f64>,
+    /// Threshold the value is compared with, when there is one.
+    pub threshold: Option<f64>,
+    /// Ids of the schools, cells or areas behind the finding (those that fail, for a failure).
+    pub evidence: Vec<String>,
+    /// What would fix it (for example the proposal that closes it), when known.
+    pub fix: Option<String>,
+    /// A one-line explanation, when the rule gives one.
+    pub message: Option<String>,
+}
+
+/// Kind of a proposal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProposalKind {
+    /// A new school on a candidate site.
+    New,
+    /// The expansion of an existing school.
+    Expansion,
+}
+
+impl ProposalKind {
+    /// The name used in files: `new` or `expansion`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ProposalKind::New => "new",
+            ProposalKind::Expansion => "expansion",
+        }
+    }
+}
+
+/// One proposed site or expansion (the lead maps the optimiser's solution to this).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProposalRow {
+    /// Unique id of the proposal (e.g. `P-primary-1`).
+    pub id: String,
+    /// Rank within its level, 1 = most useful.
+    pub rank: u32,
+    /// Level of the school proposed.
+    pub level: Level,
+    /// New school or expansion.
+    pub kind: ProposalKind,
+    /// The candidate site id (new) or school id (expansion).
+    pub site_id: String,
+    /// Name of the site or school, may be empty.
+    pub name: String,
+    /// Position, WGS 84 degrees.
+    pub lonlat: Coord<f64>,
+    /// Demand (pupils of the level) newly within the radius thanks to this proposal.
+    pub demand_newly_covered: f64,
+    /// Seats added (new school's seats, or an expansion's added seats), when known.
+    pub seats_added: Option<f64>,
+    /// Classes added, when known.
+    pub classes_added: Option<u32>,
+    /// Cost in the scenario's currency unit, when known.
+    pub cost: Option<f64>,
+    /// Id of the gap area (see [`gaps::GapArea::id`]) this proposal closes or reduces, if any.
+    pub gap_closed: Option<String>,
+    /// Rule ids whose failure this proposal addresses.
+    pub closes_findings: Vec<String>,
+}
+
+/// How the proposals were obtained (shown with them).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProposalMeta {
+    /// Method, e.g. `MCLP, Lagrangian heuristic + interchange`.
+    pub method: String,
+    /// Objective value reached.
+    pub objective: Option<f64>,
+    /// Proven bound on the objective.
+    pub bound: Option<f64>,
+    /// Relative optimality gap (0 = proven optimal).
+    pub optimality_gap: Option<f64>,
+}
+
+/// Everything the report needs from one scenario run. All references: nothing is copied.
+#[derive(Debug, Clone, Copy)]
+pub struct RunBundle<'a> {
+    /// The loaded map (metres, with WGS 84 copies).
+    pub map: &'a Map,
+    /// The resolved scenario.
+    pub scenario: &'a Scenario,
+    /// Coverage of every measured level.
+    pub coverage: &'a Coverage,
+    /// Findings of the rules.
+    pub findings: &'a [FindingRow],
+    /// Proposals of the optimiser (may be empty).
+    pub proposals: &'a [ProposalRow],
+    /// How the proposals were obtained, when there are any.
+    pub proposal_meta: Option<&'a ProposalMeta>,
+}
+
+/// Fixed file names written by [`write_run`] (besides one `map-<level>.svg` per measured level).
+pub const RUN_FILES: [&str; 15] = [
+    "schools.geojson",
+    "schools.qml",
+    "coverage.geojson",
+    "coverage.qml",
+    "gaps.geojson",
+    "gaps.qml",
+    "areas.geojson",
+    "areas.qml",
+    "proposals.geojson",
+    "proposals.qml",
+    "schoolplan.qgs",
+    "summary.json",
+    "report.html",
+    "report.md",
+    "findings.json",
+];
+
+/// Writes every output of a run into the folder `out`, atomically (see [`OutputDir`]): the
+/// folder is replaced as a whole, or left as it was when anything fails.
+pub fn write_run(out: &Path, bundle: &RunBundle, lang: Language) -> Result<()> {
+    let dir = OutputDir::create(out)?;
+    write_run_into(&dir, bundle, lang)?;
+    dir.commit()
+}
+
+/// Writes every output of a run into an open [`OutputDir`] (without committing it), so a caller
+/// can add its own files (CSV tables, findings in its own format) before [`OutputDir::commit`].
+pub fn write_run_into(dir: &OutputDir, bundle: &RunBundle, lang: Language) -> Result<()> {
+    let gap_areas = gaps::gap_areas(bundle);
+    let area_stats = areas::area_stats(bundle);
+    let capacity = gaps::capacity_gaps(bundle, &area_stats);
+    let summary = Summary::build(bundle, &area_stats, &gap_areas, &capacity);
+    dir.write("schools.geojson", &layers::schools_geojson(bundle))?;
+    dir.write("schools.qml", &styles::schools_qml())?;
+    dir.write("coverage.geojson", &layers::coverage_geojson(bundle))?;
+    dir.write("coverage.qml", &styles::coverage_qml(bundle))?;
+    dir.write(
+        "gaps.geojson",
+        &layers::gaps_geojson(&gap_areas, bundle.coverage.unit),
+    )?;
+    dir.write("gaps.qml", &styles::gaps_qml(&gap_areas))?;
+    dir.write("areas.geojson", &layers::areas_geojson(bundle, &area_stats))?;
+    dir.write("areas.qml", &styles::areas_qml())?;
+    dir.write("proposals.geojson", &layers::proposals_geojson(bundle))?;
+    dir.write("proposals.qml", &styles::proposals_qml())?;
+    dir.write("schoolplan.qgs", &styles::project_qgs(bundle, &gap_areas))?;
+    dir.write("summary.json", &summary.to_json())?;
+    let findings = numbers::to_json_pretty(&summary.findings);
+    dir.write("findings.json", &findings)?;
+    let ctx = document::ReportContext {
+        bundle,
+        summary: &summary,
+        gaps: &gap_areas,
+        capacity: &capacity,
+        areas: &area_stats,
+    };
+    let blocks = document::run_blocks(&ctx, lang);
+    let title = document::title(&ctx, lang);
+    dir.write("report.html", &html::render(&title, &blocks, lang))?;
+    dir.write("report.md", &markdown::render(&title, &blocks))?;
+    for b in &blocks {
+        if let document::Block::Map(_, stem, svg) = b {
+            dir.write(
+                &format!("{stem}.svg"),
+                &format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}\n", svg),
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -117,6 +117,78 @@ pub fn read_pmed(path: &Path) -> Result<(SparseCosts, usize), SolveError> {
     Ok((SparseCosts::from_dense(vec![1.0; n], &rows, None)?, p))
 }
 
+/// The GeoJSON files written by [`pmed_to_geojson`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct PmedFiles {
+    /// Every vertex as a demand point (id = 1-based vertex number, weight 1).
+    pub demand: std::path::PathBuf,
+    /// Every vertex as a candidate (same ids and positions).
+    pub candidates: std::path::PathBuf,
+    /// Every edge line as a 2-point LineString with property `cost`, in file order.
+    pub network: std::path::PathBuf,
+    /// Number of medians of the instance.
+    pub p: usize,
+}
+
+/// Synthetic WGS 84 position of vertex `k` (0-based) of an `n`-vertex instance: a square grid
+/// with 0.001° spacing starting at (0.001°, 0.001°). Any distinct positions would do: with
+/// `--cost-field cost` only the edges' costs matter.
+fn pmed_position(k: usize, n: usize) -> [f64; 2] {
+    let side = (n as f64).sqrt().ceil().max(1.0) as usize;
+    [0.001 * (1 + k % side) as f64, 0.001 * (1 + k / side) as f64]
+}
+
+/// Writes an OR-Library p-median instance as `demand.geojson`, `candidates.geojson` and
+/// `network.geojson` in `out_dir`, for `schoolplan solve pmedian --network network.geojson
+/// --cost-field cost --p P`. Every vertex is a demand and a candidate at a synthetic position
+/// (see `pmed_position`); each edge line becomes a LineString in file order, so the CLI's
+/// "last duplicate wins" rule reproduces [`read_pmed`]'s costs. Self-loops are skipped.
+pub fn pmed_to_geojson(instance: &Path, out_dir: &Path) -> Result<PmedFiles, SolveError> {
+    let v: Vec<usize> = numbers(instance, &tokens(instance)?)?;
+    if v.len() < 3 || v.len() < 3 + 3 * v[1] {
+        return Err(bench_err(instance, "expected `n edges p` then the edges"));
+    }
+    let (n, e, p) = (v[0], v[1], v[2]);
+    let point = |k: usize| {
+        serde_json::json!({
+            "type": "Feature",
+            "properties": {"id": k + 1},
+            "geometry": {"type": "Point", "coordinates": pmed_position(k, n)},
+        })
+    };
+    let points: Vec<serde_json::Value> = (0..n).map(point).collect();
+    let mut edges = Vec::with_capacity(e);
+    for k in 0..e {
+        let (a, b, c) = (v[3 + 3 * k], v[4 + 3 * k], v[5 + 3 * k]);
+        if a == 0 || b == 0 || a > n || b > n {
+            return Err(bench_err(
+                instance,
+                format!("edge {k}: vertex out of 1..{n}"),
+            ));
+        }
+        if a != b {
+            edges.push(serde_json::json!({
+                "type": "Feature",
+                "properties": {"cost": c},
+                "geometry": {"type": "LineString",
+                             "coordinates": [pmed_position(a - 1, n), pmed_position(b - 1, n)]},
+            }));
+        }
+    }
+    let write = |name: &str, features: Vec<serde_json::Value>| {
+        let path = out_dir.join(name);
+        let doc = serde_json::json!({"type": "FeatureCollection", "features": features});
+        std::fs::write(&path, doc.to_string()).map_err(|err| bench_err(&path, err.to_string()))?;
+        Ok::<_, SolveError>(path)
+    };
+    Ok(PmedFiles {
+        demand: write("demand.geojson", points.clone())?,
+        candidates: write("candidates.geojson", points)?,
+        network: write("network.geojson", edges)?,
+        p,
+    })
+}
+
 /// All-pairs shortest paths in place on a row-major `n × n` matrix. `O(n³)`.
 fn floyd_warshall(d: &mut [f64], n: usize) {
     for k in 0..n {

@@ -178,7 +178,11 @@ pub(crate) fn heuristic(
         let gain = &cover.gain;
         let open = &cover.open;
         // An open site is never picked again, even while a group minimum forces zero-gain picks.
-        let pick = limits.greedy_pick(&tally, m, |j| if open[j] { f64::NEG_INFINITY } else { gain[j] });
+        let pick = limits.greedy_pick(
+            &tally,
+            m,
+            |j| if open[j] { f64::NEG_INFINITY } else { gain[j] },
+        );
         let Some(j) = pick.filter(|&j| !cover.open[j]) else {
             break;
         };

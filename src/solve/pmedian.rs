@@ -70,16 +70,14 @@ impl Search<'_> {
     fn greedy(&mut self) -> bool {
         loop {
             let state = &self.state;
-            let pick = self
-                .limits
-                .greedy_pick(&self.tally, self.costs.m(), |j| {
-                    // Never re-pick an open site, even for a zero-gain group minimum.
-                    if state.is_open(j) {
-                        f64::NEG_INFINITY
-                    } else {
-                        state.gain(j)
-                    }
-                });
+            let pick = self.limits.greedy_pick(&self.tally, self.costs.m(), |j| {
+                // Never re-pick an open site, even for a zero-gain group minimum.
+                if state.is_open(j) {
+                    f64::NEG_INFINITY
+                } else {
+                    state.gain(j)
+                }
+            });
             let Some(j) = pick else { break };
             self.limits.add(&mut self.tally, j);
             self.state.apply(j, usize::MAX);

@@ -93,7 +93,7 @@ impl PointIndex {
     /// [`PointIndex::within_radius`] into a reused buffer (cleared first).
     pub fn within_radius_into(&self, p: [f64; 2], radius_m: f64, out: &mut Vec<(usize, f64)>) {
         out.clear();
-        if !(radius_m >= 0.0) {
+        if radius_m.is_nan() || radius_m < 0.0 {
             return;
         }
         // rstar compares squared distances; widen by a relative 1e-12 so that the inclusive test
@@ -160,7 +160,7 @@ impl<'a> NearGrid<'a> {
             pts,
             ids,
         };
-        if queries.is_empty() || index.is_empty() || !(cutoff >= 0.0) {
+        if queries.is_empty() || index.is_empty() || cutoff.is_nan() || cutoff < 0.0 {
             return g;
         }
         // Buckets a third of the cutoff wide (candidates cover at most ~1.9× the cutoff's
@@ -192,9 +192,16 @@ impl<'a> NearGrid<'a> {
                     lo[0] + ((b % g.nx) as f64 + 0.5) * size,
                     lo[1] + ((b / g.nx) as f64 + 0.5) * size,
                 ];
-                let d_star = index.tree.nearest_neighbor(&c).map_or(0.0, |i| distance_m(c, *i.geom()));
+                let d_star = index
+                    .tree
+                    .nearest_neighbor(&c)
+                    .map_or(0.0, |i| distance_m(c, *i.geom()));
                 let r = (cutoff + h).max(d_star + 2.0 * h) * (1.0 + 1e-9);
-                index.tree.locate_within_distance(c, r * r).map(|i| pos.get(i.data)).collect()
+                index
+                    .tree
+                    .locate_within_distance(c, r * r)
+                    .map(|i| pos.get(i.data))
+                    .collect()
             })
             .collect();
         g.starts = Vec::with_capacity(lists.len() + 1);
@@ -220,7 +227,10 @@ impl<'a> NearGrid<'a> {
     /// sorted by distance then payload.
     pub fn query(&self, p: [f64; 2], out: &mut Vec<(usize, f64)>) -> Option<(usize, f64)> {
         out.clear();
-        let Some(b) = self.bucket(p).filter(|&b| self.starts[b] < self.starts[b + 1]) else {
+        let Some(b) = self
+            .bucket(p)
+            .filter(|&b| self.starts[b] < self.starts[b + 1])
+        else {
             self.index.within_radius_into(p, self.cutoff, out);
             return out.first().copied().or_else(|| self.index.nearest(p));
         };
@@ -253,7 +263,12 @@ impl Positions {
             ids.iter().enumerate().for_each(|(k, &id)| v[id] = k as u32);
             Positions::Dense(v)
         } else {
-            Positions::Hashed(ids.iter().enumerate().map(|(k, &id)| (id, k as u32)).collect())
+            Positions::Hashed(
+                ids.iter()
+                    .enumerate()
+                    .map(|(k, &id)| (id, k as u32))
+                    .collect(),
+            )
         }
     }
 
@@ -344,7 +359,7 @@ impl RadiusGrid {
     pub fn within_into(&self, p: [f64; 2], out: &mut Vec<(usize, f64)>) {
         out.clear();
         let r = self.radius_m;
-        if self.pts.is_empty() || !(r >= 0.0) {
+        if self.pts.is_empty() || r.is_nan() || r < 0.0 {
             return;
         }
         let range = |v: f64, o: f64, n: usize| -> Option<(usize, usize)> {
@@ -355,7 +370,10 @@ impl RadiusGrid {
             }
             Some((a.max(0.0) as usize, (b as usize).min(n - 1)))
         };
-        let (Some((x0, x1)), Some((y0, y1))) = (range(p[0], self.origin[0], self.nx), range(p[1], self.origin[1], self.ny)) else {
+        let (Some((x0, x1)), Some((y0, y1))) = (
+            range(p[0], self.origin[0], self.nx),
+            range(p[1], self.origin[1], self.ny),
+        ) else {
             return;
         };
         for by in y0..=y1 {
@@ -374,9 +392,35 @@ impl RadiusGrid {
 
 /// Straight segments in metres, each carrying a `usize` payload (a network edge index), for
 /// snapping points to the nearest point *on* a segment.
+///
+/// Queries scan a uniform grid of buckets (about one segment a bucket, each segment listed in
+/// every bucket its bounding box overlaps) ring by ring around the query point, and stop once
+/// the best distance found is below the ring's inner distance; past 64 rings they fall back to
+/// the R-tree. Exact either way.
 #[derive(Debug, Clone)]
 pub struct SegmentIndex {
-    tree: RTree<GeomWithData<Line<[f64; 2]>, usize>>,
+    /// Built on first use (only far queries need it).
+    tree: std::sync::OnceLock<RTree<GeomWithData<Line<[f64; 2]>, usize>>>,
+    segs: Vec<([f64; 2], [f64; 2], usize)>,
+    origin: [f64; 2],
+    size: f64,
+    nx: usize,
+    ny: usize,
+    starts: Vec<u32>,
+    members: Vec<u32>,
+}
+
+/// Squared distance from `p` to segment `a`–`b`, and the nearest point.
+fn segment_distance_2(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> (f64, [f64; 2]) {
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 > 0.0 {
+        (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let q = [a[0] + t * dx, a[1] + t * dy];
+    ((p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2), q)
 }
 
 /// The nearest point of a segment to a query point.
@@ -393,41 +437,163 @@ pub struct SegmentHit {
 impl SegmentIndex {
     /// An index over `(from, to, payload)` segments. Bulk-loaded: `O(n log n)`.
     pub fn new(segments: impl IntoIterator<Item = ([f64; 2], [f64; 2], usize)>) -> Self {
-        let items: Vec<_> = segments
-            .into_iter()
-            .map(|(a, b, i)| GeomWithData::new(Line::new(a, b), i))
-            .collect();
-        SegmentIndex {
-            tree: RTree::bulk_load(items),
+        let segs: Vec<([f64; 2], [f64; 2], usize)> = segments.into_iter().collect();
+        let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+        for (a, b, _) in &segs {
+            for k in 0..2 {
+                lo[k] = lo[k].min(a[k]).min(b[k]);
+                hi[k] = hi[k].max(a[k]).max(b[k]);
+            }
         }
+        let mut g = SegmentIndex {
+            tree: std::sync::OnceLock::new(),
+            segs: Vec::new(),
+            origin: lo,
+            size: 1.0,
+            nx: 0,
+            ny: 0,
+            starts: vec![0],
+            members: Vec::new(),
+        };
+        if segs.is_empty() {
+            return g;
+        }
+        let (w, h) = ((hi[0] - lo[0]).max(1e-6), (hi[1] - lo[1]).max(1e-6));
+        g.size = ((w * h) / segs.len() as f64)
+            .sqrt()
+            .max(w.max(h) / 2048.0)
+            .max(1e-3);
+        g.nx = (w / g.size).floor() as usize + 1;
+        g.ny = (h / g.size).floor() as usize + 1;
+        let cell = |v: f64, o: f64, n: usize| (((v - o) / g.size) as usize).min(n - 1);
+        let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(segs.len() * 2);
+        for (k, (a, b, _)) in segs.iter().enumerate() {
+            let (x0, x1) = (
+                cell(a[0].min(b[0]), lo[0], g.nx),
+                cell(a[0].max(b[0]), lo[0], g.nx),
+            );
+            let (y0, y1) = (
+                cell(a[1].min(b[1]), lo[1], g.ny),
+                cell(a[1].max(b[1]), lo[1], g.ny),
+            );
+            for y in y0..=y1 {
+                for x in x0..=x1 {
+                    pairs.push(((y * g.nx + x) as u32, k as u32));
+                }
+            }
+        }
+        pairs.sort_unstable();
+        g.starts = vec![0u32; g.nx * g.ny + 1];
+        for &(b, _) in &pairs {
+            g.starts[b as usize + 1] += 1;
+        }
+        for b in 0..g.nx * g.ny {
+            g.starts[b + 1] += g.starts[b];
+        }
+        g.members = pairs.into_iter().map(|p| p.1).collect();
+        g.segs = segs;
+        g
+    }
+
+    /// Ring search in the grid; `None` when it gives up (far from every segment).
+    fn nearest_in_grid(&self, p: [f64; 2]) -> Option<(usize, f64, [f64; 2])> {
+        if self.nx == 0 {
+            return None;
+        }
+        let fx = ((p[0] - self.origin[0]) / self.size).floor();
+        let fy = ((p[1] - self.origin[1]) / self.size).floor();
+        let (cx, cy) = (fx as i64, fy as i64);
+        let (nx, ny) = (self.nx as i64, self.ny as i64);
+        // Distance from p to the grid's extent, to skip empty rings outside it.
+        let mut best: Option<(usize, f64, [f64; 2])> = None;
+        for ring in 0..64i64 {
+            if let Some((_, d2, _)) = best {
+                // Everything unseen lies outside the square of rings < `ring`: stop when the
+                // best distance is below the distance from p to that square's edge.
+                let r = ring - 1;
+                let (o, s) = (self.origin, self.size);
+                let bound = (p[0] - (o[0] + (cx - r) as f64 * s))
+                    .min(o[0] + (cx + r + 1) as f64 * s - p[0])
+                    .min(p[1] - (o[1] + (cy - r) as f64 * s))
+                    .min(o[1] + (cy + r + 1) as f64 * s - p[1]);
+                if bound > 0.0 && d2 < bound * bound {
+                    break;
+                }
+            }
+            let (x0, x1, y0, y1) = (cx - ring, cx + ring, cy - ring, cy + ring);
+            if x1 < 0 || y1 < 0 || x0 >= nx || y0 >= ny {
+                continue;
+            }
+            for y in y0.max(0)..=y1.min(ny - 1) {
+                let full_row = y == y0 || y == y1;
+                let mut x = x0.max(0);
+                while x <= x1.min(nx - 1) {
+                    let b = (y * nx + x) as usize;
+                    for &k in &self.members[self.starts[b] as usize..self.starts[b + 1] as usize] {
+                        let (a, bb, id) = self.segs[k as usize];
+                        let (d2, q) = segment_distance_2(p, a, bb);
+                        if best.is_none_or(|(bid, bd2, _)| d2 < bd2 || (d2 == bd2 && id < bid)) {
+                            best = Some((id, d2, q));
+                        }
+                    }
+                    x = if full_row || x == x1 { x + 1 } else { x1 };
+                }
+            }
+        }
+        let (id, d2, q) = best?;
+        // Accept only when no unseen bucket can hold anything as close (checked by the loop
+        // break); when the loop ran out of rings, let the tree decide.
+        let last_inner = 62.0 * self.size;
+        (d2 < last_inner * last_inner).then_some((id, d2, q))
     }
 
     /// Number of segments.
     pub fn len(&self) -> usize {
-        self.tree.size()
+        self.segs.len()
     }
 
     /// True when the index holds no segment.
     pub fn is_empty(&self) -> bool {
-        self.tree.size() == 0
+        self.segs.is_empty()
+    }
+
+    fn tree(&self) -> &RTree<GeomWithData<Line<[f64; 2]>, usize>> {
+        self.tree.get_or_init(|| {
+            RTree::bulk_load(
+                self.segs
+                    .iter()
+                    .map(|&(a, b, i)| GeomWithData::new(Line::new(a, b), i))
+                    .collect(),
+            )
+        })
     }
 
     /// The segment nearest to `p` and the nearest point on it; among segments at exactly the
     /// same distance (for example all the segments meeting at a vertex), the smallest payload.
     pub fn nearest(&self, p: [f64; 2]) -> Option<SegmentHit> {
-        let mut best: Option<&GeomWithData<Line<[f64; 2]>, usize>> = None;
-        for item in self.tree.nearest_neighbors(&p) {
-            if best.is_none_or(|b| item.data < b.data) {
-                best = Some(item);
-            }
-        }
-        best.map(|item| {
-            let q = item.geom().nearest_point(&p);
-            SegmentHit {
-                id: item.data,
+        use rstar::PointDistance;
+        if let Some((id, _, q)) = self.nearest_in_grid(p) {
+            return Some(SegmentHit {
+                id,
                 point: q,
                 distance_m: distance_m(p, q),
+            });
+        }
+        let tree = self.tree();
+        let first = tree.nearest_neighbor(&p)?;
+        let d2 = first.geom().distance_2(&p);
+        // Ties: every segment at the same squared distance (a second, tight query).
+        let mut best = first;
+        for item in tree.locate_within_distance(p, d2) {
+            if item.data < best.data && item.geom().distance_2(&p) == d2 {
+                best = item;
             }
+        }
+        let q = best.geom().nearest_point(&p);
+        Some(SegmentHit {
+            id: best.data,
+            point: q,
+            distance_m: distance_m(p, q),
         })
     }
 }
@@ -529,9 +695,13 @@ impl CostLists {
 }
 
 /// Straight-line costs in metres from every origin to every target within `radius_m`
-/// (inclusive), as sorted per-origin lists. Parallel over origins; `O(n log m + pairs)`.
+/// (inclusive), as sorted per-origin lists. Parallel over origins; `O(n + m + pairs)` on
+/// spread-out data (a [`RadiusGrid`]).
 pub fn straight_costs(origins: &[[f64; 2]], targets: &[[f64; 2]], radius_m: f64) -> CostLists {
-    let grid = RadiusGrid::new(targets.iter().copied().enumerate().map(|(i, p)| (p, i)), radius_m);
+    let grid = RadiusGrid::new(
+        targets.iter().copied().enumerate().map(|(i, p)| (p, i)),
+        radius_m,
+    );
     CostLists::build(origins.len(), |i, buf| grid.within_into(origins[i], buf))
 }
 
@@ -602,19 +772,58 @@ mod tests {
 
     #[test]
     fn straight_costs_are_sorted_lists() {
-        let lists = straight_costs(&[[0.0, 0.0], [1000.0, 0.0]], &[[0.0, 30.0], [0.0, 40.0], [0.0, -30.0]], 35.0);
+        let lists = straight_costs(
+            &[[0.0, 0.0], [1000.0, 0.0]],
+            &[[0.0, 30.0], [0.0, 40.0], [0.0, -30.0]],
+            35.0,
+        );
         assert_eq!(lists.pairs(), 2);
         assert_eq!(lists.into_lists(), vec![vec![(0, 30.0), (2, 30.0)], vec![]]);
     }
 
     #[test]
     fn snaps_to_the_nearest_point_on_a_segment() {
-        let idx = SegmentIndex::new([([0.0, 0.0], [100.0, 0.0], 4), ([0.0, 50.0], [100.0, 50.0], 2)]);
+        let idx = SegmentIndex::new([
+            ([0.0, 0.0], [100.0, 0.0], 4),
+            ([0.0, 50.0], [100.0, 50.0], 2),
+        ]);
         let hit = idx.nearest([30.0, 10.0]).unwrap();
         assert_eq!(hit.id, 4);
         assert_eq!(hit.point, [30.0, 0.0]);
         assert_eq!(hit.distance_m, 10.0);
         // Equidistant: smallest payload.
         assert_eq!(idx.nearest([30.0, 25.0]).unwrap().id, 2);
+        // Far away: the tree decides.
+        assert_eq!(idx.nearest([1e6, 0.0]).unwrap().id, 4);
+        assert!(SegmentIndex::new([]).nearest([0.0, 0.0]).is_none());
+    }
+
+    #[test]
+    fn segment_grid_agrees_with_brute_force() {
+        let mut x = 4242u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % 10_000) as f64
+        };
+        let segs: Vec<([f64; 2], [f64; 2], usize)> = (0..300)
+            .map(|i| {
+                let a = [next(), next()];
+                (a, [a[0] + next() / 20.0, a[1] + next() / 50.0], i)
+            })
+            .collect();
+        let idx = SegmentIndex::new(segs.clone());
+        for _ in 0..500 {
+            let p = [next() * 1.5 - 2500.0, next() * 1.5 - 2500.0];
+            let want = segs
+                .iter()
+                .map(|&(a, b, i)| (segment_distance_2(p, a, b).0, i))
+                .min_by(|u, v| u.0.total_cmp(&v.0).then(u.1.cmp(&v.1)))
+                .unwrap();
+            let got = idx.nearest(p).unwrap();
+            assert_eq!(got.id, want.1, "p = {p:?}");
+            assert!((got.distance_m - want.0.sqrt()).abs() < 1e-9);
+        }
     }
 }

@@ -76,8 +76,12 @@ mod tests {
 
     #[test]
     fn border_point_goes_to_first_area() {
-        let a = MultiPolygon(vec![polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0)]]);
-        let b = MultiPolygon(vec![polygon![(x: 1.0, y: 0.0), (x: 2.0, y: 0.0), (x: 2.0, y: 1.0), (x: 1.0, y: 1.0)]]);
+        let a = MultiPolygon(vec![
+            polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0)],
+        ]);
+        let b = MultiPolygon(vec![
+            polygon![(x: 1.0, y: 0.0), (x: 2.0, y: 0.0), (x: 2.0, y: 1.0), (x: 1.0, y: 1.0)],
+        ]);
         let loc = AreaLocator::new([&a, &b]);
         assert_eq!(loc.locate(Coord { x: 1.0, y: 0.5 }), Some(0));
         assert_eq!(loc.locate(Coord { x: 1.5, y: 0.5 }), Some(1));

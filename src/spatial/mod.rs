@@ -1,7 +1,8 @@
 //! Geometry in metres: datum conversion, the local projection, spatial indexes, road networks.
 
 pub mod datum;
-pub mod locate;
-pub mod projection;
+pub mod graph_costs;
 pub mod index;
+pub mod locate;
 pub mod network;
+pub mod projection;

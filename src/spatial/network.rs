@@ -37,6 +37,7 @@
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -145,7 +146,8 @@ impl RoadNetwork {
     pub fn build(roads: &[Road], options: NetworkOptions) -> Self {
         let mut graph: DiGraph<[f64; 2], Segment, u32> = DiGraph::default();
         let tol = options.join_tolerance_m.max(1e-9);
-        let mut grid: HashMap<(i64, i64), Vec<u32>> = HashMap::new();
+        let mut grid: HashMap<(i64, i64), Vec<u32>, BuildHasherDefault<FxHasher>> =
+            HashMap::default();
         let mut node_of = |g: &mut DiGraph<[f64; 2], Segment, u32>, p: [f64; 2]| -> u32 {
             let (cx, cy) = ((p[0] / tol).floor() as i64, (p[1] / tol).floor() as i64);
             let mut best: Option<u32> = None;
@@ -169,7 +171,10 @@ impl RoadNetwork {
         for (r, road) in roads.iter().enumerate() {
             let pts: Vec<[f64; 2]> = road.line_m.0.iter().map(|c| [c.x, c.y]).collect();
             let road_len: f64 = pts.windows(2).map(|w| distance_m(w[0], w[1])).sum();
-            let speed = road.speed_kmh.filter(|s| *s > 0.0).unwrap_or(options.walk_speed_kmh);
+            let speed = road
+                .speed_kmh
+                .filter(|s| *s > 0.0)
+                .unwrap_or(options.walk_speed_kmh);
             let mut prev = None;
             for &p in &pts {
                 let n = node_of(&mut graph, p);
@@ -188,7 +193,11 @@ impl RoadNetwork {
                             oneway: road.oneway,
                             barrier: road.barrier,
                         };
-                        graph.add_edge(NodeIndex::new(pn as usize), NodeIndex::new(n as usize), seg);
+                        graph.add_edge(
+                            NodeIndex::new(pn as usize),
+                            NodeIndex::new(n as usize),
+                            seg,
+                        );
                     }
                 }
                 prev = Some((n, p));
@@ -237,7 +246,11 @@ impl RoadNetwork {
         }
         let (a, _) = self.ends(hit.id as u32);
         let len = self.graph[EdgeIndex::new(hit.id)].length_m;
-        let t = if len > 0.0 { (distance_m(a, hit.point) / len).clamp(0.0, 1.0) } else { 0.0 };
+        let t = if len > 0.0 {
+            (distance_m(a, hit.point) / len).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
         Some(Snap {
             edge: hit.id as u32,
             t,
@@ -247,11 +260,38 @@ impl RoadNetwork {
 
     /// [`RoadNetwork::snap`] for many points, in parallel.
     pub fn snap_all(&self, points: &[[f64; 2]], avoid_barriers: bool) -> Vec<Option<Snap>> {
-        points.par_iter().map(|&p| self.snap(p, avoid_barriers)).collect()
+        points
+            .par_iter()
+            .map(|&p| self.snap(p, avoid_barriers))
+            .collect()
+    }
+
+    /// Snaps avoiding barriers, given the snaps of the same points that did not avoid them:
+    /// a point whose nearest segment is no barrier keeps its snap (it is also the nearest
+    /// non-barrier segment, with the same tie-break), the others are snapped again.
+    pub fn resnap_avoiding_barriers(
+        &self,
+        points: &[[f64; 2]],
+        all: &[Option<Snap>],
+    ) -> Vec<Option<Snap>> {
+        if self.open.is_none() {
+            return all.to_vec();
+        }
+        points
+            .par_iter()
+            .zip(all)
+            .map(|(&p, s)| match s {
+                Some(s) if !self.graph[EdgeIndex::new(s.edge as usize)].barrier => Some(*s),
+                _ => self.snap(p, true),
+            })
+            .collect()
     }
 
     fn ends(&self, edge: u32) -> ([f64; 2], [f64; 2]) {
-        let (a, b) = self.graph.edge_endpoints(EdgeIndex::new(edge as usize)).expect("edge exists");
+        let (a, b) = self
+            .graph
+            .edge_endpoints(EdgeIndex::new(edge as usize))
+            .expect("edge exists");
         (self.graph[a], self.graph[b])
     }
 
@@ -297,14 +337,22 @@ impl RoadNetwork {
     fn seeds(&self, d: &Snap) -> [(u32, f64); 2] {
         let (a, b, s) = self.edge(d.edge);
         let to_a = (a, d.leg + d.t * s.cost); // a → point: along the edge, always allowed
-        let to_b = if s.oneway { (b, f64::INFINITY) } else { (b, d.leg + (1.0 - d.t) * s.cost) };
+        let to_b = if s.oneway {
+            (b, f64::INFINITY)
+        } else {
+            (b, d.leg + (1.0 - d.t) * s.cost)
+        };
         [to_a, to_b]
     }
 
     /// Exits of an origin: the nodes it reaches along its own edge, with the cost.
     fn exits(&self, o: &Snap) -> [(u32, f64); 2] {
         let (a, b, s) = self.edge(o.edge);
-        let to_a = if s.oneway { (a, f64::INFINITY) } else { (a, o.leg + o.t * s.cost) };
+        let to_a = if s.oneway {
+            (a, f64::INFINITY)
+        } else {
+            (a, o.leg + o.t * s.cost)
+        };
         [to_a, (b, o.leg + (1.0 - o.t) * s.cost)]
     }
 
@@ -400,8 +448,18 @@ impl RoadNetwork {
     }
 
     /// Bounded search from one destination: the nodes that reach it within `cutoff`, with cost.
-    fn bounded(&self, trav: &Traversal, d: &Snap, cutoff: f64, scratch: &mut Scratch) -> Vec<(u32, f64)> {
-        let Scratch { cost, touched, heap } = scratch;
+    fn bounded(
+        &self,
+        trav: &Traversal,
+        d: &Snap,
+        cutoff: f64,
+        scratch: &mut Scratch,
+    ) -> Vec<(u32, f64)> {
+        let Scratch {
+            cost,
+            touched,
+            heap,
+        } = scratch;
         let mut out = Vec::new();
         for (v, c) in self.seeds(d) {
             if c <= cutoff && c < cost[v as usize] {
@@ -457,7 +515,10 @@ impl RoadNetwork {
             .par_iter()
             .map_init(
                 || Scratch::new(n),
-                |s, d| d.as_ref().map_or_else(Vec::new, |d| self.bounded(trav, d, cutoff, s)),
+                |s, d| {
+                    d.as_ref()
+                        .map_or_else(Vec::new, |d| self.bounded(trav, d, cutoff, s))
+                },
             )
             .collect();
         // Invert into per-node lists of (destination, cost).
@@ -485,23 +546,49 @@ impl RoadNetwork {
         let by_edge = Self::destinations_by_edge(destinations);
         CostLists::build(origins.len(), |i, buf| {
             let Some(o) = &origins[i] else { return };
-            for (v, c0) in self.exits(o) {
-                if c0 > cutoff {
-                    continue;
-                }
-                let r = offsets[v as usize]..offsets[v as usize + 1];
-                for (&j, &c) in dest[r.clone()].iter().zip(&cost[r]) {
-                    buf.push((j as usize, c0 + c));
+            // The per-node lists are sorted by destination (filled in destination order):
+            // merge the two exits' lists, keeping the cheaper cost of a destination.
+            let [(va, ca), (vb, cb)] = self.exits(o);
+            let row = |v: u32, c0: f64| {
+                let r = if c0 <= cutoff {
+                    offsets[v as usize]..offsets[v as usize + 1]
+                } else {
+                    0..0
+                };
+                dest[r.clone()]
+                    .iter()
+                    .zip(&cost[r])
+                    .map(move |(&j, &c)| (j as usize, c0 + c))
+            };
+            let (mut a, mut b) = (row(va, ca).peekable(), row(vb, cb).peekable());
+            loop {
+                let next = match (a.peek(), b.peek()) {
+                    (Some(x), Some(y)) if x.0 == y.0 => {
+                        let m = if y.1 < x.1 { *y } else { *x };
+                        a.next();
+                        b.next();
+                        m
+                    }
+                    (Some(x), Some(y)) if x.0 < y.0 => a.next().expect("peeked"),
+                    (Some(_), Some(_)) | (None, Some(_)) => b.next().expect("peeked"),
+                    (Some(_), None) => a.next().expect("peeked"),
+                    (None, None) => break,
+                };
+                if next.1 <= cutoff {
+                    buf.push(next);
                 }
             }
-            for j in on_edge(&by_edge, o.edge) {
-                if let Some(d) = &destinations[j] {
-                    buf.push((j, self.same_edge(o, d)));
+            let mut same = on_edge(&by_edge, o.edge).peekable();
+            if same.peek().is_some() {
+                for j in same {
+                    if let Some(d) = &destinations[j] {
+                        buf.push((j, self.same_edge(o, d)));
+                    }
                 }
+                buf.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+                buf.dedup_by_key(|p| p.0);
+                buf.retain(|p| p.1 <= cutoff);
             }
-            buf.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
-            buf.dedup_by_key(|p| p.0);
-            buf.retain(|p| p.1 <= cutoff);
         })
     }
 
@@ -536,6 +623,27 @@ fn on_edge(by_edge: &[(u32, u32)], edge: u32) -> impl Iterator<Item = usize> + '
         .iter()
         .take_while(move |&&(e, _)| e == edge)
         .map(|&(_, j)| j as usize)
+}
+
+/// A fast non-cryptographic hasher for the vertex-joining grid (the Fx hash of rustc).
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_i64(&mut self, x: i64) {
+        self.write_u64(x as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 struct Scratch {

@@ -64,7 +64,12 @@ impl LocalProjection {
 
     /// A projection centred on the middle of a WGS 84 bounding box
     /// (`min_lon`, `min_lat`, `max_lon`, `max_lat`).
-    pub fn for_extent(min_lon: f64, min_lat: f64, max_lon: f64, max_lat: f64) -> Result<Self, Error> {
+    pub fn for_extent(
+        min_lon: f64,
+        min_lat: f64,
+        max_lon: f64,
+        max_lat: f64,
+    ) -> Result<Self, Error> {
         Self::new((min_lon + max_lon) / 2.0, (min_lat + max_lat) / 2.0)
     }
 

@@ -19,22 +19,43 @@ pub(super) struct LayerFiles {
 const MAX_OUTSIDE_WARNINGS: usize = 20;
 
 /// Records an error for empty or invalid (self-intersecting, …) polygons.
-pub(super) fn check_polygon_validity(rec: &FeatureRecord, shape: Option<&MultiPolygon<f64>>, fp: &mut FileProblems) {
+pub(super) fn check_polygon_validity(
+    rec: &FeatureRecord,
+    shape: Option<&MultiPolygon<f64>>,
+    fp: &mut FileProblems,
+) {
     let Some(shape) = shape else { return };
     if shape.0.is_empty() || shape.0.iter().any(|p| p.exterior().0.len() < 4) {
-        fp.error(rec, "geometry", "polygons with at least 4 positions per ring", "an empty or degenerate polygon");
+        fp.error(
+            rec,
+            "geometry",
+            "polygons with at least 4 positions per ring",
+            "an empty or degenerate polygon",
+        );
         return;
     }
     if let Some(e) = shape.validation_errors().first() {
-        fp.error(rec, "geometry", "a valid polygon (closed rings, no self-intersection)", e.to_string());
+        fp.error(
+            rec,
+            "geometry",
+            "a valid polygon (closed rings, no self-intersection)",
+            e.to_string(),
+        );
     }
 }
 
 /// Assigns each township its county, checks its code prefix, and looks for overlaps.
-pub(super) fn check_townships(map: &mut Map, county_file: &str, township_file: &str, out: &mut Vec<Problem>) {
+pub(super) fn check_townships(
+    map: &mut Map,
+    county_file: &str,
+    township_file: &str,
+    out: &mut Vec<Problem>,
+) {
     let loc = AreaLocator::new(map.counties.iter().map(|a| &a.shape_m));
     for t in map.townships.iter_mut() {
-        let Some(inside) = t.shape_m.interior_point() else { continue };
+        let Some(inside) = t.shape_m.interior_point() else {
+            continue;
+        };
         t.county = loc.locate(inside.0);
         let problem = |expected: String, found: String, sev| {
             Problem::file(sev, township_file, expected, found)
@@ -66,7 +87,11 @@ fn check_overlaps(map: &Map, file: &str, out: &mut Vec<Problem>) {
     let ts = &map.townships;
     let loc = AreaLocator::new(ts.iter().map(|a| &a.shape_m));
     for (i, a) in ts.iter().enumerate() {
-        for j in loc.candidates_near(&a.shape_m).into_iter().filter(|&j| j > i) {
+        for j in loc
+            .candidates_near(&a.shape_m)
+            .into_iter()
+            .filter(|&j| j > i)
+        {
             let b = &ts[j];
             let overlap_m2 = a.shape_m.intersection(&b.shape_m).unsigned_area();
             let smaller_m2 = a.shape_m.unsigned_area().min(b.shape_m.unsigned_area());
@@ -77,7 +102,10 @@ fn check_overlaps(map: &Map, file: &str, out: &mut Vec<Problem>) {
                         Severity::Error,
                         file,
                         "townships that do not overlap",
-                        format!("an overlap of {:.0} m² with feature {} (code {})", overlap_m2, b.feature_index, b.code),
+                        format!(
+                            "an overlap of {:.0} m² with feature {} (code {})",
+                            overlap_m2, b.feature_index, b.code
+                        ),
                     )
                     .at_feature(a.feature_index, Some(&a.code))
                     .on_property("geometry"),
@@ -96,7 +124,8 @@ pub(super) fn locate_everything(map: &mut Map, files: &LayerFiles, out: &mut Vec
     }
     let counties = AreaLocator::new(map.counties.iter().map(|a| &a.shape_m));
     let townships = AreaLocator::new(map.townships.iter().map(|a| &a.shape_m));
-    let outside = |pos: Coord<f64>| counties.locate(pos).is_none() && townships.locate(pos).is_none();
+    let outside =
+        |pos: Coord<f64>| counties.locate(pos).is_none() && townships.locate(pos).is_none();
     let swapped_inside = |ll: Coord<f64>| {
         map.projection
             .to_local(ll.y, ll.x)
@@ -104,7 +133,11 @@ pub(super) fn locate_everything(map: &mut Map, files: &LayerFiles, out: &mut Vec
             .unwrap_or(false)
     };
     let mut warn = Warner::default();
-    let school_areas: Vec<_> = map.schools.iter().map(|s| (counties.locate(s.pos), townships.locate(s.pos))).collect();
+    let school_areas: Vec<_> = map
+        .schools
+        .iter()
+        .map(|s| (counties.locate(s.pos), townships.locate(s.pos)))
+        .collect();
     if let Some(file) = &files.schools {
         for s in &map.schools {
             if outside(s.pos) {
@@ -113,7 +146,12 @@ pub(super) fn locate_everything(map: &mut Map, files: &LayerFiles, out: &mut Vec
         }
         warn.finish(out, file);
     }
-    let cell_areas: Vec<_> = map.demand.cells.iter().map(|c| (counties.locate(c.pos), townships.locate(c.pos))).collect();
+    let cell_areas: Vec<_> = map
+        .demand
+        .cells
+        .iter()
+        .map(|c| (counties.locate(c.pos), townships.locate(c.pos)))
+        .collect();
     if let Some(file) = &files.population {
         for c in &map.demand.cells {
             if outside(c.pos) {
@@ -122,7 +160,11 @@ pub(super) fn locate_everything(map: &mut Map, files: &LayerFiles, out: &mut Vec
         }
         warn.finish(out, file);
     }
-    let cand_areas: Vec<_> = map.candidates.iter().map(|c| (counties.locate(c.pos), townships.locate(c.pos))).collect();
+    let cand_areas: Vec<_> = map
+        .candidates
+        .iter()
+        .map(|c| (counties.locate(c.pos), townships.locate(c.pos)))
+        .collect();
     if let Some(file) = &files.candidates {
         for c in &map.candidates {
             if outside(c.pos) {
@@ -132,7 +174,9 @@ pub(super) fn locate_everything(map: &mut Map, files: &LayerFiles, out: &mut Vec
         warn.finish(out, file);
     }
     // A point in a township but in no county takes the township's county.
-    let fill = |(c, t): (Option<usize>, Option<usize>)| (c.or_else(|| t.and_then(|t| map.townships[t].county)), t);
+    let fill = |(c, t): (Option<usize>, Option<usize>)| {
+        (c.or_else(|| t.and_then(|t| map.townships[t].county)), t)
+    };
     let school_areas: Vec<_> = school_areas.into_iter().map(fill).collect();
     let cell_areas: Vec<_> = cell_areas.into_iter().map(fill).collect();
     let cand_areas: Vec<_> = cand_areas.into_iter().map(fill).collect();
@@ -156,18 +200,28 @@ impl Warner {
     fn point(&mut self, out: &mut Vec<Problem>, file: &str, index: usize, id: &str, swapped: bool) {
         if swapped {
             out.push(
-                Problem::file(Severity::Error, file, "lon, lat order", "coordinates that fall inside the study area only when swapped (lat, lon)")
-                    .at_feature(index, Some(id))
-                    .on_property("geometry"),
+                Problem::file(
+                    Severity::Error,
+                    file,
+                    "lon, lat order",
+                    "coordinates that fall inside the study area only when swapped (lat, lon)",
+                )
+                .at_feature(index, Some(id))
+                .on_property("geometry"),
             );
             return;
         }
         self.count += 1;
         if self.count <= MAX_OUTSIDE_WARNINGS {
             out.push(
-                Problem::file(Severity::Warning, file, "a point inside a county or township", "a point outside every area")
-                    .at_feature(index, Some(id))
-                    .on_property("geometry"),
+                Problem::file(
+                    Severity::Warning,
+                    file,
+                    "a point inside a county or township",
+                    "a point outside every area",
+                )
+                .at_feature(index, Some(id))
+                .on_property("geometry"),
             );
         }
     }
@@ -178,7 +232,10 @@ impl Warner {
                 Severity::Warning,
                 file,
                 "points inside a county or township",
-                format!("{} more point(s) outside every area", self.count - MAX_OUTSIDE_WARNINGS),
+                format!(
+                    "{} more point(s) outside every area",
+                    self.count - MAX_OUTSIDE_WARNINGS
+                ),
             ));
         }
         self.count = 0;

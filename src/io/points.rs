@@ -1,0 +1,302 @@
+//! Point layers and cost matrices for `schoolplan solve`.
+//!
+//! [`read_points`] reads a GeoJSON FeatureCollection of points (demand, candidates, existing
+//! facilities) in WGS 84: one point per feature (a non-point geometry stands for its centroid),
+//! an id from the id property, and optionally one numeric property (a weight or a capacity).
+//! Every problem of the file is collected — file, feature index and id, property, expected,
+//! found — and returned at once.
+//!
+//! [`read_solve_matrix`] reads the cost-matrix CSV of `solve --matrix`: columns
+//! `demand_id,candidate_id,cost` (the scenario names `origin_id,destination_id,cost` are accepted
+//! too); a pair listed twice is an error and a pair not listed is unreachable
+//! (see [`crate::io::matrix`]).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use geo::Centroid;
+
+use crate::error::{Error, Problem};
+use crate::io::features::{read_features, FileProblems, Props};
+use crate::io::matrix::CostMatrix;
+use crate::spatial::datum::Datum;
+use crate::spatial::graph_costs::NetworkLine;
+
+/// What to read from a point layer besides the geometry.
+#[derive(Debug, Clone, Copy)]
+pub struct PointSpec<'a> {
+    /// Property holding the id.
+    pub id_field: &'a str,
+    /// Whether every feature must have an id (ids must then also be unique).
+    pub require_id: bool,
+    /// A numeric property (finite, ≥ 0) required on every feature, when given.
+    pub number_field: Option<&'a str>,
+}
+
+/// The points of one layer, in file order.
+#[derive(Debug, Clone, Default)]
+pub struct PointLayer {
+    /// The file, as shown in messages.
+    pub file: String,
+    /// Id of each feature (its index as text when the feature has none and ids are optional).
+    pub ids: Vec<String>,
+    /// Position of each feature, WGS 84 `[lon, lat]` degrees.
+    pub lonlat: Vec<[f64; 2]>,
+    /// The value of [`PointSpec::number_field`] per feature (empty when not asked for).
+    pub numbers: Vec<f64>,
+}
+
+impl PointLayer {
+    /// Number of points.
+    pub fn len(&self) -> usize {
+        self.lonlat.len()
+    }
+
+    /// True when the layer holds no point.
+    pub fn is_empty(&self) -> bool {
+        self.lonlat.is_empty()
+    }
+}
+
+/// Reads a point layer; on any error returns every problem of the file.
+pub fn read_points(path: &Path, spec: PointSpec<'_>) -> Result<PointLayer, Vec<Problem>> {
+    let mut fp = FileProblems::new(path);
+    let Some(records) = read_features(path, Datum::Wgs84, spec.id_field, &mut fp) else {
+        return Err(fp.problems);
+    };
+    let mut layer = PointLayer {
+        file: fp.file.clone(),
+        ..PointLayer::default()
+    };
+    let mut first_of: HashMap<String, usize> = HashMap::new();
+    for rec in &records {
+        let id = if spec.require_id {
+            let mut props = Props { rec, fp: &mut fp };
+            props.required_id(spec.id_field)
+        } else {
+            Some(rec.id.clone().unwrap_or_else(|| rec.index.to_string()))
+        };
+        if let Some(id) = &id {
+            if spec.require_id {
+                if let Some(first) = first_of.insert(id.clone(), rec.index) {
+                    let found = format!("id {id:?} again (first in feature {first})");
+                    fp.error(rec, spec.id_field, "a unique id", found);
+                }
+            }
+        }
+        let number = spec.number_field.and_then(|field| {
+            let mut props = Props { rec, fp: &mut fp };
+            let v = props.opt_nonneg(field);
+            if v.is_none() && !matches!(rec.props.get(field), Some(x) if !x.is_null()) {
+                fp.error(rec, field, "a finite number ≥ 0 (required)", "nothing");
+            }
+            v
+        });
+        let point = rec.geometry.as_ref().and_then(|g| g.centroid());
+        if rec.geometry.is_some() && point.is_none() {
+            fp.error(
+                rec,
+                "geometry",
+                "a geometry with a centroid",
+                "a degenerate geometry",
+            );
+        }
+        if let (Some(id), Some(pt)) = (id, point) {
+            layer.ids.push(id);
+            layer.lonlat.push([pt.x(), pt.y()]);
+            if let Some(v) = number {
+                layer.numbers.push(v);
+            }
+        }
+    }
+    if fp.has_errors() {
+        Err(fp.problems)
+    } else {
+        Ok(layer)
+    }
+}
+
+/// Reads the lines of a network layer (LineString or MultiLineString features, WGS 84) for
+/// [`crate::spatial::graph_costs::GraphCosts`]. With `cost_field`, every feature must carry that
+/// property (a finite number ≥ 0: the cost of the whole line); the optional `oneway` property
+/// (true/false, 1/0, "yes"/"no") makes a line one-way in its digitisation direction. Every
+/// problem of the file is returned at once.
+pub fn read_network_lines(
+    path: &Path,
+    cost_field: Option<&str>,
+) -> Result<Vec<NetworkLine>, Vec<Problem>> {
+    use geo::Geometry;
+    let mut fp = FileProblems::new(path);
+    let Some(records) = read_features(path, Datum::Wgs84, "id", &mut fp) else {
+        return Err(fp.problems);
+    };
+    let mut lines = Vec::new();
+    for rec in &records {
+        let cost = cost_field.and_then(|field| {
+            let v = Props { rec, fp: &mut fp }.opt_nonneg(field);
+            if v.is_none() && !matches!(rec.props.get(field), Some(x) if !x.is_null()) {
+                fp.error(rec, field, "a finite number ≥ 0 (required)", "nothing");
+            }
+            v
+        });
+        let oneway = match rec.props.get("oneway") {
+            None | Some(serde_json::Value::Null) => Some(false),
+            Some(serde_json::Value::String(s)) => match s.to_ascii_lowercase().as_str() {
+                "yes" | "true" | "1" => Some(true),
+                "no" | "false" | "0" => Some(false),
+                _ => {
+                    let found = format!("{s:?}");
+                    fp.error(rec, "oneway", "true or false (or \"yes\" / \"no\")", found);
+                    None
+                }
+            },
+            Some(_) => Props { rec, fp: &mut fp }.opt_bool("oneway"),
+        };
+        let parts: Vec<Vec<[f64; 2]>> = match &rec.geometry {
+            Some(Geometry::LineString(l)) => vec![l.coords().map(|c| [c.x, c.y]).collect()],
+            Some(Geometry::MultiLineString(ml)) => ml
+                .iter()
+                .map(|l| l.coords().map(|c| [c.x, c.y]).collect())
+                .collect(),
+            Some(_) => {
+                fp.error(
+                    rec,
+                    "geometry",
+                    "a LineString or MultiLineString",
+                    "another type",
+                );
+                continue;
+            }
+            None => continue,
+        };
+        if let (Some(oneway), true) = (oneway, cost.is_some() || cost_field.is_none()) {
+            let total = parts.len();
+            for lonlat in parts {
+                // A MultiLineString's cost is shared equally among its parts.
+                let cost = cost.map(|c| c / total as f64);
+                lines.push(NetworkLine {
+                    lonlat,
+                    cost,
+                    oneway,
+                });
+            }
+        }
+    }
+    if fp.has_errors() {
+        Err(fp.problems)
+    } else {
+        Ok(lines)
+    }
+}
+
+/// Reads the cost matrix of `solve --matrix` (see the module docs).
+pub fn read_solve_matrix(path: &Path) -> Result<CostMatrix, Error> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let (header, rest) = text.split_once('\n').unwrap_or((text.as_str(), ""));
+    let rename = |h: &str| match h.trim().trim_matches('"') {
+        "demand_id" => "origin_id".to_string(),
+        "candidate_id" => "destination_id".to_string(),
+        other => other.to_string(),
+    };
+    let renamed: Vec<String> = header
+        .trim_end_matches('\r')
+        .split(',')
+        .map(rename)
+        .collect();
+    let uses_solve_names = header.contains("demand_id") || header.contains("candidate_id");
+    let text = format!("{}\n{rest}", renamed.join(","));
+    let file = path.display().to_string();
+    CostMatrix::from_reader(text.as_bytes(), &file).map_err(|e| match e {
+        Error::Invalid(problems) if uses_solve_names => Error::Invalid(
+            problems
+                .into_iter()
+                .map(|mut p| {
+                    p.property = p.property.map(|c| match c.as_str() {
+                        "origin_id" => "demand_id".into(),
+                        "destination_id" => "candidate_id".into(),
+                        _ => c,
+                    });
+                    p.expected = p
+                        .expected
+                        .replace("origin_id, destination_id", "demand_id, candidate_id");
+                    p
+                })
+                .collect(),
+        ),
+        other => other,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    #[test]
+    fn reads_points_and_reports_every_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        let ok = write(
+            dir.path(),
+            "ok.geojson",
+            r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","properties":{"id":"a","pop":3},"geometry":{"type":"Point","coordinates":[1,2]}},
+            {"type":"Feature","properties":{"id":7,"pop":0},"geometry":{"type":"Point","coordinates":[3,4]}}]}"#,
+        );
+        let spec = PointSpec {
+            id_field: "id",
+            require_id: true,
+            number_field: Some("pop"),
+        };
+        let l = read_points(&ok, spec).unwrap();
+        assert_eq!(l.ids, vec!["a", "7"]);
+        assert_eq!(l.numbers, vec![3.0, 0.0]);
+        assert_eq!(l.lonlat[1], [3.0, 4.0]);
+        let bad = write(
+            dir.path(),
+            "bad.geojson",
+            r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","properties":{"id":"a","pop":-1},"geometry":{"type":"Point","coordinates":[1,2]}},
+            {"type":"Feature","properties":{"id":"a"},"geometry":{"type":"Point","coordinates":[3,4]}},
+            {"type":"Feature","properties":{"pop":1},"geometry":null}]}"#,
+        );
+        let ps = read_points(&bad, spec).unwrap_err();
+        let text: Vec<String> = ps.iter().map(ToString::to_string).collect();
+        assert!(text.iter().all(|t| t.contains("bad.geojson")), "{text:?}");
+        assert!(text
+            .iter()
+            .any(|t| t.contains("property `pop`") && t.contains("-1")));
+        assert!(text.iter().any(|t| t.contains("unique id")));
+        assert!(text
+            .iter()
+            .any(|t| t.contains("feature 2") && t.contains("`id`")));
+        assert!(text
+            .iter()
+            .any(|t| t.contains("feature 2") && t.contains("geometry")));
+    }
+
+    #[test]
+    fn matrix_accepts_solve_column_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            dir.path(),
+            "m.csv",
+            "demand_id,candidate_id,cost\nd1,c1,2\nd1,c1,3\n",
+        );
+        let Err(Error::Invalid(ps)) = read_solve_matrix(&p) else {
+            panic!("expected a duplicate-pair problem")
+        };
+        assert_eq!(ps[0].property.as_deref(), Some("candidate_id"));
+        let p = write(
+            dir.path(),
+            "n.csv",
+            "demand_id,candidate_id,cost\nd1,c1,2\n",
+        );
+        let m = read_solve_matrix(&p).unwrap();
+        assert_eq!(m.pairs().collect::<Vec<_>>(), vec![("d1", "c1", 2.0)]);
+    }
+}

@@ -1,0 +1,521 @@
+//! Gap areas and capacity gaps.
+//!
+//! **Coverage gap areas.** For each measured level, the populated cells (demand > 0) that are not
+//! covered are grouped into connected components and each component becomes one gap area:
+//!
+//! - *Polygon cells* are connected when their polygons intersect — they share an edge **or a
+//!   corner** (queen contiguity, like 8-connectivity on a grid). The gap's geometry is the union
+//!   of the component's polygons (`geo::unary_union`), a MultiPolygon; cells touching only at a
+//!   corner stay two parts of one MultiPolygon. Its area is that union's area.
+//! - *Point cells* have no extent, so no buffer is drawn: two point cells are connected when
+//!   they are at most 1.5 × the grid spacing apart, the spacing being the median
+//!   nearest-neighbour distance between all point cells of the layer (so a regular grid joins
+//!   its 8 neighbours). The geometry is the MultiPoint of the cells' centroids, and the area is
+//!   estimated as cells × spacing².
+//!
+//! Each gap carries its cohort population (residents of the level's cohort field), the level's
+//! demand, its area in km², the cost to the nearest school (the minimum over its cells, metres
+//! or minutes), and the township holding most of its population. Gaps are ranked per level by
+//! population, largest first (rank 1); ties by the smallest cell id. A gap's id is
+//! `<level>-<rank>`.
+//!
+//! **Capacity gaps** are townships (or counties when no township layer is loaded) whose demand
+//! of a level exceeds the seats of the schools inside them serving that level.
+
+use std::collections::BTreeMap;
+
+use geo::orient::{Direction, Orient};
+use geo::{Area, Coord, Intersects, MapCoords, MultiPolygon, Polygon};
+
+use super::numbers::round_coord;
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{RTree, RTreeObject, AABB};
+use serde::{Deserialize, Serialize};
+
+use super::areas::AreaStat;
+use super::RunBundle;
+use crate::coverage::LevelCoverage;
+use crate::model::{AreaKind, Level, Map};
+
+/// Geometry of a gap area.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GapShape {
+    /// Union of polygon cells: in local metres and in WGS 84 degrees.
+    Polygons {
+        /// Metres.
+        shape_m: MultiPolygon<f64>,
+        /// Degrees.
+        shape_lonlat: MultiPolygon<f64>,
+    },
+    /// Point cells: centroids in metres and in degrees.
+    Points {
+        /// Metres.
+        points_m: Vec<Coord<f64>>,
+        /// Degrees.
+        points_lonlat: Vec<Coord<f64>>,
+    },
+}
+
+/// One gap area: a connected group of uncovered populated cells of one level.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GapArea {
+    /// `<level>-<rank>`, e.g. `primary-1`.
+    pub id: String,
+    /// The level.
+    pub level: Level,
+    /// Rank within the level by population, 1 = largest.
+    pub rank: u32,
+    /// The cohort field the population comes from (e.g. `pop_6_11`).
+    pub cohort: String,
+    /// Residents of the cohort in the gap.
+    pub population: f64,
+    /// Demand of the level in the gap (cohort × enrolment rate × factor), pupils.
+    pub demand: f64,
+    /// Ids of the cells, sorted.
+    pub cells: Vec<String>,
+    /// Area in km² (estimated for point cells, see the module docs).
+    pub area_km2: f64,
+    /// Cost from the gap's closest cell to its nearest school (scenario unit); `None` when no
+    /// school of the level is reachable from any of its cells.
+    pub nearest_cost: Option<f64>,
+    /// Id of that nearest school.
+    pub nearest_school: Option<String>,
+    /// Code of the township holding most of the gap's population.
+    pub township: Option<String>,
+    /// Its name.
+    pub township_name: Option<String>,
+    /// Code of the county holding most of the gap's population.
+    pub county: Option<String>,
+    /// Geometry.
+    pub shape: GapShape,
+}
+
+/// A township (or county) whose demand exceeds its seats.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CapacityGap {
+    /// The level.
+    pub level: Level,
+    /// Area code.
+    pub code: String,
+    /// Area name.
+    pub name: String,
+    /// Area kind.
+    pub kind: AreaKind,
+    /// Demand of the level in the area, pupils.
+    pub demand: f64,
+    /// Seats of the open schools inside the area serving the level.
+    pub seats: f64,
+    /// demand − seats (> 0).
+    pub shortfall: f64,
+    /// Some schools of the area have unknown seats: the shortfall may be overstated.
+    pub seats_incomplete: bool,
+}
+
+struct Dsu(Vec<usize>);
+
+impl Dsu {
+    fn new(n: usize) -> Self {
+        Dsu((0..n).collect())
+    }
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.0[x] != x {
+            self.0[x] = self.0[self.0[x]];
+            x = self.0[x];
+        }
+        x
+    }
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            // The smaller root wins: components do not depend on visiting order.
+            let (lo, hi) = (ra.min(rb), ra.max(rb));
+            self.0[hi] = lo;
+        }
+    }
+    /// Groups of `items` by component, each group sorted, groups in order of their first item.
+    fn groups(&mut self, items: &[usize]) -> Vec<Vec<usize>> {
+        let mut by_root: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (k, _) in items.iter().enumerate() {
+            let r = self.find(k);
+            by_root.entry(r).or_default().push(items[k]);
+        }
+        by_root.into_values().collect()
+    }
+}
+
+/// Rounds a union to the output grid and unions its parts again, twice: parts that were a
+/// hair apart (cells whose shared edges do not match exactly) overlap once rounded, and the
+/// second union merges them, so the rounded output stays valid.
+fn snap_union(mut mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
+    for _ in 0..2 {
+        let parts: Vec<Polygon<f64>> =
+            mp.0.iter()
+                .map(|p| {
+                    p.map_coords(|c| Coord {
+                        x: round_coord(c.x),
+                        y: round_coord(c.y),
+                    })
+                })
+                .collect();
+        mp = geo::unary_union(&parts);
+    }
+    mp.orient(Direction::Default)
+}
+
+/// Components of polygon cells (indices into `map.demand.cells`) by intersection.
+fn polygon_components(map: &Map, cells: &[usize]) -> Vec<Vec<usize>> {
+    let shapes: Vec<&MultiPolygon<f64>> = cells
+        .iter()
+        .map(|&i| map.demand.cells[i].shape_m.as_ref().expect("polygon cell"))
+        .collect();
+    let rects: Vec<GeomWithData<Rectangle<[f64; 2]>, usize>> = shapes
+        .iter()
+        .enumerate()
+        .filter_map(|(k, s)| {
+            geo::BoundingRect::bounding_rect(*s).map(|r| {
+                GeomWithData::new(
+                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                    k,
+                )
+            })
+        })
+        .collect();
+    let tree = RTree::bulk_load(rects.clone());
+    let mut dsu = Dsu::new(cells.len());
+    for r in &rects {
+        let env = r.geom().envelope();
+        let grown = AABB::from_corners(
+            [env.lower()[0] - 1e-6, env.lower()[1] - 1e-6],
+            [env.upper()[0] + 1e-6, env.upper()[1] + 1e-6],
+        );
+        for other in tree.locate_in_envelope_intersecting(&grown) {
+            let (a, b) = (r.data, other.data);
+            if a < b && shapes[a].intersects(shapes[b]) {
+                dsu.union(a, b);
+            }
+        }
+    }
+    dsu.groups(cells)
+}
+
+/// Median nearest-neighbour distance between all point cells of the layer (metres).
+fn point_spacing(map: &Map) -> f64 {
+    let pts: Vec<[f64; 2]> = map
+        .demand
+        .cells
+        .iter()
+        .filter(|c| c.shape_m.is_none())
+        .map(|c| [c.pos.x, c.pos.y])
+        .collect();
+    if pts.len() < 2 {
+        return 0.0;
+    }
+    let tree = RTree::bulk_load(pts.clone());
+    let mut nn: Vec<f64> = pts
+        .iter()
+        .filter_map(|p| {
+            tree.nearest_neighbor_iter(p)
+                .find(|q| *q != p)
+                .map(|q| ((q[0] - p[0]).powi(2) + (q[1] - p[1]).powi(2)).sqrt())
+        })
+        .collect();
+    nn.sort_by(f64::total_cmp);
+    nn[nn.len() / 2]
+}
+
+fn point_components(map: &Map, cells: &[usize], threshold: f64) -> Vec<Vec<usize>> {
+    let pts: Vec<GeomWithData<[f64; 2], usize>> = cells
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| GeomWithData::new([map.demand.cells[i].pos.x, map.demand.cells[i].pos.y], k))
+        .collect();
+    let tree = RTree::bulk_load(pts.clone());
+    let mut dsu = Dsu::new(cells.len());
+    for p in &pts {
+        for q in tree.locate_within_distance(*p.geom(), threshold * threshold) {
+            if p.data < q.data {
+                dsu.union(p.data, q.data);
+            }
+        }
+    }
+    dsu.groups(cells)
+}
+
+/// The gap areas of every measured level, level by level in the coverage's order, each level's
+/// gaps by rank.
+pub fn gap_areas(b: &RunBundle) -> Vec<GapArea> {
+    let mut out = Vec::new();
+    for lc in &b.coverage.levels {
+        out.extend(level_gaps(b, lc));
+    }
+    out
+}
+
+fn level_gaps(b: &RunBundle, lc: &LevelCoverage) -> Vec<GapArea> {
+    let map = b.map;
+    let cohort = b
+        .scenario
+        .level(lc.level)
+        .map(|c| c.cohort_field.clone())
+        .unwrap_or_default();
+    let k = map.demand.cohort_index(&cohort);
+    let pop = |i: usize| match k {
+        Some(k) => map.demand.cells[i]
+            .cohort_pop
+            .get(k)
+            .copied()
+            .unwrap_or(0.0),
+        None => lc.demand[i],
+    };
+    let uncovered: Vec<usize> = (0..map.demand.cells.len())
+        .filter(|&i| lc.demand.get(i).copied().unwrap_or(0.0) > 0.0 && !lc.covered[i])
+        .collect();
+    let (poly, pts): (Vec<usize>, Vec<usize>) = uncovered
+        .iter()
+        .partition(|&&i| map.demand.cells[i].shape_m.is_some());
+    let mut groups: Vec<(bool, Vec<usize>)> = polygon_components(map, &poly)
+        .into_iter()
+        .map(|g| (true, g))
+        .collect();
+    let spacing = point_spacing(map);
+    if !pts.is_empty() {
+        groups.extend(
+            point_components(map, &pts, 1.5 * spacing)
+                .into_iter()
+                .map(|g| (false, g)),
+        );
+    }
+    let mut gaps: Vec<GapArea> = groups
+        .into_iter()
+        .map(|(is_poly, mut g)| {
+            g.sort_by(|&a, &c| map.demand.cells[a].id.cmp(&map.demand.cells[c].id));
+            let shape = if is_poly {
+                let polys: Vec<Polygon<f64>> = g
+                    .iter()
+                    .flat_map(|&i| {
+                        map.demand.cells[i]
+                            .shape_m
+                            .as_ref()
+                            .expect("polygon cell")
+                            .0
+                            .iter()
+                    })
+                    .map(|p| p.orient(Direction::Default))
+                    .collect();
+                let shape_m = geo::unary_union(&polys).orient(Direction::Default);
+                // The output geometry is the union of the cells' own WGS 84 polygons, so shared
+                // vertices stay identical (a round trip through the projection moves them by
+                // ~1e-12° and can make a valid union invalid).
+                let polys_lonlat: Vec<Polygon<f64>> = g
+                    .iter()
+                    .filter_map(|&i| map.demand.cells[i].shape_lonlat.as_ref())
+                    .flat_map(|mp| mp.0.iter())
+                    .map(|p| {
+                        // Snapped to the output grid (1e-7°) first, so rounding the union on
+                        // output cannot fold a sliver into an invalid ring.
+                        p.map_coords(|c| Coord {
+                            x: round_coord(c.x),
+                            y: round_coord(c.y),
+                        })
+                        .orient(Direction::Default)
+                    })
+                    .collect();
+                let shape_lonlat = snap_union(geo::unary_union(&polys_lonlat));
+                GapShape::Polygons {
+                    shape_m,
+                    shape_lonlat,
+                }
+            } else {
+                GapShape::Points {
+                    points_m: g.iter().map(|&i| map.demand.cells[i].pos).collect(),
+                    points_lonlat: g.iter().map(|&i| map.demand.cells[i].lonlat).collect(),
+                }
+            };
+            let area_km2 = match &shape {
+                GapShape::Polygons { shape_m, .. } => shape_m.unsigned_area() / 1e6,
+                GapShape::Points { .. } => g.len() as f64 * spacing * spacing / 1e6,
+            };
+            let nearest = g
+                .iter()
+                .filter(|&&i| lc.cost[i].is_finite())
+                .min_by(|&&a, &&c| lc.cost[a].total_cmp(&lc.cost[c]))
+                .copied();
+            let majority = |pick: &dyn Fn(usize) -> Option<usize>, areas: &[crate::model::Area]| {
+                let mut w: BTreeMap<usize, f64> = BTreeMap::new();
+                for &i in &g {
+                    if let Some(a) = pick(i) {
+                        *w.entry(a).or_default() += pop(i).max(lc.demand[i]).max(1e-12);
+                    }
+                }
+                w.into_iter()
+                    .max_by(|x, y| {
+                        x.1.total_cmp(&y.1)
+                            .then_with(|| areas[y.0].code.cmp(&areas[x.0].code))
+                    })
+                    .map(|(a, _)| a)
+            };
+            let township = majority(&|i| map.demand.cells[i].township, &map.townships);
+            let county = majority(&|i| map.demand.cells[i].county, &map.counties);
+            GapArea {
+                id: String::new(),
+                level: lc.level,
+                rank: 0,
+                cohort: cohort.clone(),
+                population: g.iter().map(|&i| pop(i)).sum(),
+                demand: g.iter().map(|&i| lc.demand[i]).sum(),
+                cells: g.iter().map(|&i| map.demand.cells[i].id.clone()).collect(),
+                area_km2,
+                nearest_cost: nearest.map(|i| lc.cost[i]),
+                nearest_school: nearest
+                    .and_then(|i| lc.nearest[i])
+                    .map(|j| map.schools[j].id.clone()),
+                township: township.map(|t| map.townships[t].code.clone()),
+                township_name: township.map(|t| map.townships[t].name.clone()),
+                county: county.map(|c| map.counties[c].code.clone()),
+                shape,
+            }
+        })
+        .collect();
+    gaps.sort_by(|a, c| {
+        c.population
+            .total_cmp(&a.population)
+            .then_with(|| a.cells[0].cmp(&c.cells[0]))
+    });
+    for (r, g) in gaps.iter_mut().enumerate() {
+        g.rank = r as u32 + 1;
+        g.id = format!("{}-{}", lc.level.name(), g.rank);
+    }
+    gaps
+}
+
+/// Townships (or counties when there are no townships) whose demand of a level exceeds their
+/// seats, by level then by shortfall, largest first.
+pub fn capacity_gaps(b: &RunBundle, stats: &[AreaStat]) -> Vec<CapacityGap> {
+    let want_township = !b.map.townships.is_empty();
+    let mut out = Vec::new();
+    for lc in &b.coverage.levels {
+        let mut level: Vec<CapacityGap> = stats
+            .iter()
+            .filter(|s| (s.kind != AreaKind::County) == want_township)
+            .filter_map(|s| {
+                let l = s.levels.iter().find(|l| l.level == lc.level)?;
+                (l.demand > l.seats + 1e-9).then(|| CapacityGap {
+                    level: lc.level,
+                    code: s.code.clone(),
+                    name: s.name.clone(),
+                    kind: s.kind,
+                    demand: l.demand,
+                    seats: l.seats,
+                    shortfall: l.demand - l.seats,
+                    seats_incomplete: l.schools_without_seats > 0,
+                })
+            })
+            .collect();
+        level.sort_by(|a, c| {
+            c.shortfall
+                .total_cmp(&a.shortfall)
+                .then_with(|| a.code.cmp(&c.code))
+        });
+        out.extend(level);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::coverage::testkit;
+    use crate::io::scenario::DistanceMode;
+    use crate::report::sample::{rect_m, to_lonlat};
+    use crate::report::{FindingRow, ProposalRow};
+
+    /// Cells of 100 m at the given (column, row) grid positions, far (5 km) from one primary
+    /// school at the origin, so none is covered.
+    fn run(cells: &[(i32, i32)], points: bool) -> Vec<GapArea> {
+        let sc = testkit::scenario(
+            vec![testkit::level(Level::Primary, 500.0)],
+            DistanceMode::Straight,
+        );
+        let mut m = testkit::map(
+            vec![testkit::school(
+                "P1",
+                Level::Primary,
+                [0.0, 0.0],
+                Some(100.0),
+            )],
+            &["pop_6_11"],
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+        );
+        for (k, &(c, r)) in cells.iter().enumerate() {
+            let (x0, y0) = (5000.0 + c as f64 * 100.0, r as f64 * 100.0);
+            let mut cell = testkit::cell(
+                &format!("c{k}"),
+                [x0 + 50.0, y0 + 50.0],
+                vec![10.0 + k as f64],
+                None,
+            );
+            if !points {
+                let shape = MultiPolygon::new(vec![rect_m(x0, y0, x0 + 100.0, y0 + 100.0)]);
+                cell.shape_lonlat = Some(to_lonlat(&m.projection, &shape));
+                cell.shape_m = Some(shape);
+            }
+            m.demand.cells.push(cell);
+        }
+        let cov = crate::coverage::compute(&m, &sc).unwrap();
+        let (f, p): (Vec<FindingRow>, Vec<ProposalRow>) = (Vec::new(), Vec::new());
+        let b = RunBundle {
+            map: &m,
+            scenario: &sc,
+            coverage: &cov,
+            findings: &f,
+            proposals: &p,
+            proposal_meta: None,
+        };
+        gap_areas(&b)
+    }
+
+    #[test]
+    fn two_adjacent_cells_merge_into_one_polygon() {
+        let g = run(&[(0, 0), (1, 0)], false);
+        assert_eq!(g.len(), 1);
+        let GapShape::Polygons { shape_m, .. } = &g[0].shape else {
+            panic!("polygons")
+        };
+        assert_eq!(shape_m.0.len(), 1, "one polygon, the shared edge dissolved");
+        assert!((g[0].area_km2 - 0.02).abs() < 1e-9);
+        assert_eq!(g[0].population, 21.0);
+        assert_eq!(g[0].nearest_school.as_deref(), Some("P1"));
+        assert!(
+            (g[0].nearest_cost.unwrap() - (5050.0f64.powi(2) + 50.0f64.powi(2)).sqrt()).abs()
+                < 1e-6
+        );
+    }
+
+    #[test]
+    fn separated_cells_make_two_gaps_ranked_by_population() {
+        let g = run(&[(0, 0), (3, 0)], false);
+        assert_eq!(g.len(), 2);
+        assert_eq!((g[0].id.as_str(), g[0].population), ("primary-1", 11.0));
+        assert_eq!((g[1].id.as_str(), g[1].population), ("primary-2", 10.0));
+    }
+
+    #[test]
+    fn corner_touching_cells_form_one_gap() {
+        let g = run(&[(0, 0), (1, 1)], false);
+        assert_eq!(g.len(), 1);
+        assert_eq!(g[0].cells, vec!["c0", "c1"]);
+    }
+
+    #[test]
+    fn point_cells_join_within_one_and_a_half_spacings() {
+        // Spacing 100 m (median nearest neighbour): (1,0)-(2,1) are 141 m apart (joined),
+        // (6,0) is 400 m from the rest (alone).
+        let g = run(&[(0, 0), (1, 0), (2, 1), (2, 2), (6, 0)], true);
+        assert_eq!(g.len(), 2);
+        assert_eq!(g[0].cells.len(), 4);
+        assert!(matches!(g[0].shape, GapShape::Points { .. }));
+        assert!((g[0].area_km2 - 0.04).abs() < 1e-9, "{}", g[0].area_km2);
+    }
+}

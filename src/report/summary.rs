@@ -1,0 +1,472 @@
+//! `summary.json`: the machine-readable summary of a run.
+//!
+//! Keys are written in the order of the struct fields below; reals are rounded to 1e-6. The
+//! names `levels[].level`, `radius_m` / `radius_min`, `demand`, `covered`, `coverage` and
+//! `findings[].id`, `status`, `area`, `value`, `threshold` are relied on by other tools: keep them
+//! stable. [`Summary`] also reads a `summary.json` back ([`Summary::read`]), which is what
+//! [`super::compare`] works from.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::areas::AreaStat;
+use super::gaps::{CapacityGap, GapArea};
+use super::numbers::to_json_pretty;
+use super::{FindingRow, FindingStatus, RunBundle};
+use crate::error::{Error, Result};
+use crate::io::scenario::{CostUnit, DistanceMode, Language};
+use crate::model::Level;
+
+/// Gap areas listed per level in the summary (the layer has them all).
+pub const TOP_GAPS_PER_LEVEL: usize = 10;
+
+/// Identifier of this summary format.
+pub const SCHEMA: &str = "schoolplan-summary/1";
+
+/// The scenario described.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScenarioInfo {
+    /// Name.
+    pub name: String,
+    /// Title.
+    pub title: String,
+    /// Year described.
+    pub year: Option<i32>,
+    /// Report language.
+    pub language: Language,
+    /// Description.
+    pub description: String,
+    /// Files read (scenario, bases, includes), as given.
+    pub files: Vec<String>,
+}
+
+/// How things were measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conventions {
+    /// `straight`, `network` or `matrix`.
+    pub distance_mode: DistanceMode,
+    /// `m` or `min`.
+    pub unit: CostUnit,
+    /// The coverage test, in words.
+    pub coverage_test: String,
+    /// How a polygon cell is represented.
+    pub centroid: String,
+    /// Coordinates of the GeoJSON outputs.
+    pub coordinates: String,
+    /// The local projection distances are measured in.
+    pub projection: String,
+    /// Whether any input is marked synthetic.
+    pub synthetic: bool,
+}
+
+/// Coverage and capacity of one level, city-wide.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LevelSummary {
+    /// The level.
+    pub level: Level,
+    /// Service radius in metres (when the unit is metres).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub radius_m: Option<f64>,
+    /// Service radius in minutes (when the unit is minutes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub radius_min: Option<f64>,
+    /// Cohort field.
+    pub cohort: String,
+    /// Residents of the cohort.
+    pub population: f64,
+    /// Demand: cohort × enrolment rate × projection factor, pupils.
+    pub demand: f64,
+    /// Demand within the radius (covered when distance ≤ radius).
+    pub covered: f64,
+    /// covered ÷ demand (1 when there is no demand).
+    pub coverage: f64,
+    /// Demand with no school of the level reachable at all.
+    pub unreachable: f64,
+    /// Seats of the open schools serving the level (unknown seats count 0).
+    pub seats: f64,
+    /// Demand allocated to schools under capacity (within the radius).
+    pub allocated: f64,
+    /// Open schools serving the level.
+    pub schools: u32,
+    /// Of those, schools whose nearest demand exceeds their seats (see
+    /// [`crate::coverage::SchoolLoad`]).
+    pub over_capacity_schools: u32,
+    /// Σ over those schools of nearest demand − seats, pupils.
+    pub over_capacity_pupils: f64,
+    /// Of those, schools whose seats are unknown.
+    pub schools_without_seats: u32,
+}
+
+/// Counts of findings by status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct FindingCounts {
+    /// Passing.
+    pub pass: u32,
+    /// Failing.
+    pub fail: u32,
+    /// Not evaluable.
+    pub not_evaluable: u32,
+}
+
+/// A proposal as written in the summary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProposalOut {
+    /// Id.
+    pub id: String,
+    /// Rank within its level.
+    pub rank: u32,
+    /// Level.
+    pub level: Level,
+    /// `new` or `expansion`.
+    pub kind: super::ProposalKind,
+    /// Candidate site or school id.
+    pub site_id: String,
+    /// Name.
+    pub name: String,
+    /// Longitude, degrees.
+    pub lon: f64,
+    /// Latitude, degrees.
+    pub lat: f64,
+    /// Demand newly covered, pupils.
+    pub demand_newly_covered: f64,
+    /// Seats added.
+    pub seats_added: Option<f64>,
+    /// Classes added.
+    pub classes_added: Option<u32>,
+    /// Cost.
+    pub cost: Option<f64>,
+    /// Gap area closed.
+    pub gap_closed: Option<String>,
+    /// Rule ids addressed.
+    pub closes_findings: Vec<String>,
+}
+
+/// The proposals section.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ProposalsSummary {
+    /// Method used.
+    pub method: Option<String>,
+    /// Objective reached.
+    pub objective: Option<f64>,
+    /// Proven bound.
+    pub bound: Option<f64>,
+    /// Relative optimality gap.
+    pub optimality_gap: Option<f64>,
+    /// The proposals, by level then rank.
+    pub items: Vec<ProposalOut>,
+}
+
+/// A gap area as written in the summary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GapRow {
+    /// `<level>-<rank>`.
+    pub id: String,
+    /// Level.
+    pub level: Level,
+    /// Rank.
+    pub rank: u32,
+    /// Residents of the cohort.
+    pub population: f64,
+    /// Demand, pupils.
+    pub demand: f64,
+    /// Cells.
+    pub cell_count: u32,
+    /// Area, km².
+    pub area_km2: f64,
+    /// Cost to the nearest school from the closest cell (scenario unit).
+    pub nearest_cost: Option<f64>,
+    /// Nearest school id.
+    pub nearest_school: Option<String>,
+    /// Township code.
+    pub township: Option<String>,
+    /// Township name.
+    pub township_name: Option<String>,
+}
+
+/// How many gap areas a level has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GapCount {
+    /// The level.
+    pub level: Level,
+    /// Gap areas.
+    pub count: u32,
+}
+
+/// A school, briefly (what a comparison needs).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SchoolRow {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Level.
+    pub level: Level,
+    /// `existing`, `planned` or `closed`.
+    pub status: crate::model::Status,
+    /// Seats.
+    pub capacity_seats: Option<f64>,
+    /// Classes.
+    pub classes: Option<u32>,
+    /// Classes added by an expansion.
+    pub added_classes: Option<u32>,
+}
+
+/// The whole summary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// [`SCHEMA`].
+    pub schema: String,
+    /// `schoolplan <version>`.
+    pub tool: String,
+    /// The scenario.
+    pub scenario: ScenarioInfo,
+    /// Conventions.
+    pub conventions: Conventions,
+    /// One entry per measured level.
+    pub levels: Vec<LevelSummary>,
+    /// Counties, by code.
+    pub counties: Vec<AreaStat>,
+    /// Townships, by code.
+    pub townships: Vec<AreaStat>,
+    /// Findings by status.
+    pub finding_counts: FindingCounts,
+    /// Findings: failing first, then not evaluable, then passing; each by id then area.
+    pub findings: Vec<FindingRow>,
+    /// Proposals.
+    pub proposals: ProposalsSummary,
+    /// The largest gap areas of each level (at most [`TOP_GAPS_PER_LEVEL`]).
+    pub gaps: Vec<GapRow>,
+    /// Number of gap areas per level (all of them, in `gaps.geojson`).
+    pub gap_counts: Vec<GapCount>,
+    /// Areas whose demand exceeds their seats.
+    pub capacity_gaps: Vec<CapacityGap>,
+    /// Every school, by id.
+    pub schools: Vec<SchoolRow>,
+    /// Warnings met while loading and measuring, as text.
+    pub warnings: Vec<String>,
+}
+
+/// Findings sorted for reports: failing first, then not evaluable, then passing; by id, area.
+pub fn sorted_findings(rows: &[FindingRow]) -> Vec<FindingRow> {
+    let mut v = rows.to_vec();
+    v.sort_by(|a, b| (a.status, &a.id, &a.area).cmp(&(b.status, &b.id, &b.area)));
+    v
+}
+
+impl Summary {
+    /// Builds the summary of a run.
+    pub fn build(
+        b: &RunBundle,
+        areas: &[AreaStat],
+        gaps: &[GapArea],
+        capacity: &[CapacityGap],
+    ) -> Summary {
+        let map = b.map;
+        let sc = b.scenario;
+        let levels = b
+            .coverage
+            .levels
+            .iter()
+            .map(|lc| {
+                let cohort = sc
+                    .level(lc.level)
+                    .map(|c| c.cohort_field.clone())
+                    .unwrap_or_default();
+                let population = map
+                    .demand
+                    .cohort_index(&cohort)
+                    .map_or(0.0, |k| map.demand.cohort_total(k));
+                let serving: Vec<usize> = (0..map.schools.len())
+                    .filter(|&j| map.schools[j].serves(lc.level))
+                    .collect();
+                let seats: f64 = serving.iter().filter_map(|&j| lc.school_seats[j]).sum();
+                let allocated: f64 = serving.iter().map(|&j| lc.school_demand[j]).sum();
+                let unreachable = (0..lc.demand.len())
+                    .filter(|&i| !lc.cost[i].is_finite())
+                    .map(|i| lc.demand[i])
+                    .sum();
+                let (radius_m, radius_min) = match b.coverage.unit {
+                    CostUnit::M => (Some(lc.radius), None),
+                    CostUnit::Min => (None, Some(lc.radius)),
+                };
+                LevelSummary {
+                    level: lc.level,
+                    radius_m,
+                    radius_min,
+                    cohort,
+                    population,
+                    demand: lc.total_demand,
+                    covered: lc.covered_demand,
+                    coverage: lc.coverage(),
+                    unreachable,
+                    seats,
+                    allocated,
+                    schools: serving.len() as u32,
+                    over_capacity_schools: serving
+                        .iter()
+                        .filter(|&&j| lc.school_load(j).over_capacity.is_some_and(|o| o > 0.0))
+                        .count() as u32,
+                    over_capacity_pupils: serving
+                        .iter()
+                        .filter_map(|&j| lc.school_load(j).over_capacity)
+                        .sum(),
+                    schools_without_seats: serving
+                        .iter()
+                        .filter(|&&j| lc.school_seats[j].is_none())
+                        .count() as u32,
+                }
+            })
+            .collect();
+        let mut counts = FindingCounts::default();
+        for f in b.findings {
+            match f.status {
+                FindingStatus::Pass => counts.pass += 1,
+                FindingStatus::Fail => counts.fail += 1,
+                FindingStatus::NotEvaluable => counts.not_evaluable += 1,
+            }
+        }
+        let mut items: Vec<ProposalOut> = b
+            .proposals
+            .iter()
+            .map(|p| ProposalOut {
+                id: p.id.clone(),
+                rank: p.rank,
+                level: p.level,
+                kind: p.kind,
+                site_id: p.site_id.clone(),
+                name: p.name.clone(),
+                lon: super::numbers::round_coord(p.lonlat.x),
+                lat: super::numbers::round_coord(p.lonlat.y),
+                demand_newly_covered: p.demand_newly_covered,
+                seats_added: p.seats_added,
+                classes_added: p.classes_added,
+                cost: p.cost,
+                gap_closed: p.gap_closed.clone(),
+                closes_findings: p.closes_findings.clone(),
+            })
+            .collect();
+        items.sort_by(|a, c| (a.level, a.rank, &a.id).cmp(&(c.level, c.rank, &c.id)));
+        let meta = b.proposal_meta;
+        let mut gap_counts: Vec<GapCount> = b
+            .coverage
+            .levels
+            .iter()
+            .map(|l| GapCount {
+                level: l.level,
+                count: 0,
+            })
+            .collect();
+        for g in gaps {
+            if let Some(e) = gap_counts.iter_mut().find(|e| e.level == g.level) {
+                e.count += 1;
+            }
+        }
+        let mut schools: Vec<SchoolRow> = map
+            .schools
+            .iter()
+            .map(|s| SchoolRow {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                level: s.level,
+                status: s.status,
+                capacity_seats: s.capacity_seats,
+                classes: s.classes,
+                added_classes: s.added_classes,
+            })
+            .collect();
+        schools.sort_by(|a, c| a.id.cmp(&c.id));
+        Summary {
+            schema: SCHEMA.into(),
+            tool: format!("schoolplan {}", env!("CARGO_PKG_VERSION")),
+            scenario: ScenarioInfo {
+                name: sc.name.clone(),
+                title: sc.title.clone(),
+                year: sc.year,
+                language: sc.language,
+                description: sc.description.clone(),
+                files: sc
+                    .files
+                    .iter()
+                    .map(|f| f.to_string_lossy().replace('\\', "/"))
+                    .collect(),
+            },
+            conventions: Conventions {
+                distance_mode: b.coverage.mode,
+                unit: b.coverage.unit,
+                coverage_test: "covered when distance <= radius (inclusive)".into(),
+                centroid:
+                    "a polygon cell is represented by its centroid; distances are measured from it"
+                        .into(),
+                coordinates: "WGS 84 lon/lat (EPSG:4326, RFC 7946), rounded to 1e-7 degrees".into(),
+                projection: map.projection.proj_string(),
+                synthetic: map.synthetic,
+            },
+            levels,
+            counties: areas
+                .iter()
+                .filter(|a| a.kind == crate::model::AreaKind::County)
+                .cloned()
+                .collect(),
+            townships: areas
+                .iter()
+                .filter(|a| a.kind != crate::model::AreaKind::County)
+                .cloned()
+                .collect(),
+            finding_counts: counts,
+            findings: sorted_findings(b.findings),
+            proposals: ProposalsSummary {
+                method: meta.map(|m| m.method.clone()),
+                objective: meta.and_then(|m| m.objective),
+                bound: meta.and_then(|m| m.bound),
+                optimality_gap: meta.and_then(|m| m.optimality_gap),
+                items,
+            },
+            gaps: gaps
+                .iter()
+                .filter(|g| g.rank as usize <= TOP_GAPS_PER_LEVEL)
+                .map(|g| GapRow {
+                    id: g.id.clone(),
+                    level: g.level,
+                    rank: g.rank,
+                    population: g.population,
+                    demand: g.demand,
+                    cell_count: g.cells.len() as u32,
+                    area_km2: g.area_km2,
+                    nearest_cost: g.nearest_cost,
+                    nearest_school: g.nearest_school.clone(),
+                    township: g.township.clone(),
+                    township_name: g.township_name.clone(),
+                })
+                .collect(),
+            gap_counts,
+            capacity_gaps: capacity.to_vec(),
+            schools,
+            warnings: map
+                .warnings
+                .iter()
+                .chain(&b.coverage.warnings)
+                .map(|w| w.to_string())
+                .collect(),
+        }
+    }
+
+    /// The summary as pretty JSON, reals rounded to 1e-6, with a final newline.
+    pub fn to_json(&self) -> String {
+        to_json_pretty(self)
+    }
+
+    /// Reads a `summary.json` written by [`Summary::to_json`].
+    pub fn read(path: &Path) -> Result<Summary> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        serde_json::from_str(&text).map_err(|e| Error::Output {
+            path: path.to_path_buf(),
+            message: format!("not a schoolplan summary.json: {e}"),
+        })
+    }
+
+    /// The summary of a level, if measured.
+    pub fn level(&self, level: Level) -> Option<&LevelSummary> {
+        self.levels.iter().find(|l| l.level == level)
+    }
+}
