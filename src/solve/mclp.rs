@@ -336,32 +336,28 @@ pub fn solve_capacitated(costs: &SparseCosts, problem: &Problem) -> Result<Solut
         .checked_sub(elapsed)
         .unwrap_or_else(Instant::now);
     let rows = costs.within(problem.radius);
-    let mut open = problem.fixed_mask(costs.m());
-    for &j in &sol.selected {
-        open[j] = true;
-    }
-    let options: Vec<Vec<(usize, f64)>> = (0..rows.n())
-        .map(|i| {
-            rows.row(i)
-                .filter(|&(j, _)| open[j])
-                .map(|(j, _)| (j, 0.0))
-                .collect()
-        })
-        .collect();
     let usage: Vec<f64> = (0..rows.n()).map(|i| caps.usage_of(costs, i)).collect();
-    let input = super::assign::AssignInput {
-        options: &options,
-        usage: &usage,
-        weight: rows.weights(),
-        capacity: caps.capacity.clone(),
-        unserved: 1.0,
-    };
-    let (_, assignment) = super::assign::assign(input, rows.n() <= 2000);
-    let w = rows.weights();
-    let covered: f64 = (0..rows.n())
-        .filter(|&i| assignment[i].is_some())
-        .map(|i| w[i])
-        .sum();
+    let deadline = started + problem.time_limit;
+    let limits = Limits::new(problem, costs.m(), None);
+    let uncapacitated = std::mem::take(&mut sol.selected);
+    let searched = capacity_search(
+        &rows,
+        problem,
+        &limits,
+        &usage,
+        &caps.capacity,
+        uncapacitated.clone(),
+        deadline,
+    );
+    // Keep whichever selection the full (regret) assignment rates higher.
+    let (covered, assignment, selected) = [uncapacitated, searched]
+        .into_iter()
+        .map(|sel| {
+            let (covered, assignment) = assigned_cover(&rows, problem, &usage, caps, &sel);
+            (covered, assignment, sel)
+        })
+        .reduce(|a, b| if b.0 > a.0 + 1e-9 * a.0.abs().max(1.0) { b } else { a })
+        .unwrap_or_default();
     let mut bound = sol.bound;
     if caps.usage.is_none() {
         let fixed = problem.fixed_mask(costs.m());
@@ -378,7 +374,6 @@ pub fn solve_capacitated(costs: &SparseCosts, problem: &Problem) -> Result<Solut
             + free.iter().take(problem.p).sum::<f64>();
         bound = bound.min(cap);
     }
-    let selected = std::mem::take(&mut sol.selected);
     let iterations = sol.iterations;
     sol = Solution::certified(
         Sense::Maximise,
@@ -393,6 +388,160 @@ pub fn solve_capacitated(costs: &SparseCosts, problem: &Problem) -> Result<Solut
     sol.assignment = Some(assignment);
     sol.iterations = iterations;
     Ok(sol)
+}
+
+/// Covered weight and assignment of a selection under capacities, by the regret heuristic
+/// ([`super::assign`]): cost 0 within the radius, 1 per unit weight when left out.
+fn assigned_cover(
+    rows: &SparseCosts,
+    problem: &Problem,
+    usage: &[f64],
+    caps: &super::Capacities,
+    selected: &[usize],
+) -> (f64, Vec<Option<usize>>) {
+    let mut open = problem.fixed_mask(rows.m());
+    for &j in selected {
+        open[j] = true;
+    }
+    let options: Vec<Vec<(usize, f64)>> = (0..rows.n())
+        .map(|i| {
+            rows.row(i)
+                .filter(|&(j, _)| open[j])
+                .map(|(j, _)| (j, 0.0))
+                .collect()
+        })
+        .collect();
+    let input = super::assign::AssignInput {
+        options: &options,
+        usage,
+        weight: rows.weights(),
+        capacity: caps.capacity.clone(),
+        unserved: 1.0,
+    };
+    let (_, assignment) = super::assign::assign(input, rows.n() <= 2000);
+    let w = rows.weights();
+    let covered = (0..rows.n())
+        .filter(|&i| assignment[i].is_some())
+        .map(|i| w[i])
+        .sum();
+    (covered, assignment)
+}
+
+/// Fast capacitated coverage of an open mask: demands with the fewest open covering sites
+/// first (heavier first among equals), each to the covering open site with the most remaining
+/// capacity that holds its usage. Returns the assigned weight; `unassigned` receives the
+/// positive-weight demands left out. `O(Σ_i k_i + n log n)`.
+fn greedy_cover(
+    rows: &SparseCosts,
+    open: &[bool],
+    usage: &[f64],
+    capacity: &[f64],
+    left: &mut Vec<f64>,
+    unassigned: &mut Vec<usize>,
+) -> f64 {
+    let w = rows.weights();
+    left.clear();
+    left.extend_from_slice(capacity);
+    unassigned.clear();
+    let mut order: Vec<(usize, usize)> = (0..rows.n())
+        .filter(|&i| w[i] > 0.0)
+        .map(|i| (rows.row(i).filter(|&(j, _)| open[j]).count(), i))
+        .collect();
+    order.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then(w[b.1].total_cmp(&w[a.1]))
+            .then(a.1.cmp(&b.1))
+    });
+    let mut covered = 0.0;
+    for (_, i) in order {
+        let best = rows
+            .row(i)
+            .map(|(j, _)| j)
+            .filter(|&j| open[j] && left[j] + 1e-9 >= usage[i])
+            .max_by(|&a, &b| left[a].total_cmp(&left[b]).then(b.cmp(&a)));
+        match best {
+            Some(j) => {
+                left[j] -= usage[i];
+                covered += w[i];
+            }
+            None => unassigned.push(i),
+        }
+    }
+    covered
+}
+
+/// Capacity-aware local search: first-improvement additions (while fewer than `p` sites are
+/// open) and swaps, rated by [`greedy_cover`], over the candidates that cover a demand left
+/// unassigned — so an expansion goes where demand exceeds seats. Stops at a local optimum or
+/// at the deadline; respects every limit.
+fn capacity_search(
+    rows: &SparseCosts,
+    problem: &Problem,
+    limits: &Limits,
+    usage: &[f64],
+    capacity: &[f64],
+    mut selected: Vec<usize>,
+    deadline: Instant,
+) -> Vec<usize> {
+    let m = rows.m();
+    let mut open = problem.fixed_mask(m);
+    for &j in &selected {
+        open[j] = true;
+    }
+    let mut tally = limits.tally_of(&selected);
+    let (mut left, mut unassigned, mut scratch) = (Vec::new(), Vec::new(), Vec::new());
+    let mut current = greedy_cover(rows, &open, usage, capacity, &mut left, &mut unassigned);
+    let better = |v: f64, c: f64| v > c + 1e-9 * c.abs().max(1.0);
+    'outer: while Instant::now() < deadline && !unassigned.is_empty() {
+        let mut mark = vec![false; m];
+        for &i in &unassigned {
+            for (j, _) in rows.row(i) {
+                mark[j] = !open[j] && limits.selectable(j);
+            }
+        }
+        let cands: Vec<usize> = (0..m).filter(|&j| mark[j]).collect();
+        for &a in &cands {
+            if limits.can_add(&tally, a) {
+                open[a] = true;
+                let v = greedy_cover(rows, &open, usage, capacity, &mut left, &mut scratch);
+                if better(v, current) {
+                    limits.add(&mut tally, a);
+                    selected.push(a);
+                    current = v;
+                    std::mem::swap(&mut unassigned, &mut scratch);
+                    continue 'outer;
+                }
+                open[a] = false;
+            }
+        }
+        for k in 0..selected.len() {
+            let r = selected[k];
+            for &a in &cands {
+                if Instant::now() >= deadline {
+                    break 'outer;
+                }
+                if !limits.can_swap(&tally, r, a) {
+                    continue;
+                }
+                open[r] = false;
+                open[a] = true;
+                let v = greedy_cover(rows, &open, usage, capacity, &mut left, &mut scratch);
+                if better(v, current) {
+                    limits.remove(&mut tally, r);
+                    limits.add(&mut tally, a);
+                    selected[k] = a;
+                    current = v;
+                    std::mem::swap(&mut unassigned, &mut scratch);
+                    continue 'outer;
+                }
+                open[a] = false;
+                open[r] = true;
+            }
+        }
+        break;
+    }
+    selected.sort_unstable();
+    selected
 }
 
 /// For each demand, the nearest open site within its (radius-limited) list.

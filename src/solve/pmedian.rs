@@ -217,6 +217,13 @@ pub fn solve(costs: &SparseCosts, problem: &Problem) -> Result<Solution, SolveEr
             s.strength += 1;
         }
     }
+    let mut bound = bound;
+    let mut nodes_iterations = 0;
+    if !proven(integral, bound, s.best_obj) && Instant::now() < deadline {
+        let (lower, its) = branch_and_bound(&mut s, &relax, (bound, lag.multipliers), deadline);
+        bound = bound.max(lower);
+        nodes_iterations = its;
+    }
     let best = s.best.clone();
     s.state.reset(&best);
     let assignment = s.state.assignment();
@@ -238,7 +245,7 @@ pub fn solve(costs: &SparseCosts, problem: &Problem) -> Result<Solution, SolveEr
         started,
     );
     sol.assignment = Some(assignment);
-    sol.iterations = s.moves + lag.iterations + perturbations;
+    sol.iterations = s.moves + lag.iterations + perturbations + nodes_iterations;
     Ok(sol)
 }
 
@@ -341,4 +348,211 @@ fn reduced_cost_closed(
         .filter(|&j| relax.selectable[j] && !in_chosen[j])
         .filter(|&j| proven(integral, bound + rho[j] - weakest, upper))
         .collect()
+}
+
+/// Subgradient settings at a branch-and-bound node: the multipliers are warm-started from the
+/// parent, so a short run with a small step suffices.
+fn node_settings() -> SubgradientSettings {
+    SubgradientSettings {
+        theta: 0.5,
+        patience: 15,
+        min_theta: 1e-3,
+        max_iterations: 250,
+    }
+}
+
+/// One open node: facilities forced open / closed, the parent's bound and multipliers.
+struct Node {
+    bound: f64,
+    open: Vec<usize>,
+    closed: Vec<usize>,
+    lambda: Vec<f64>,
+}
+
+/// Lagrangian branch-and-bound (Beasley 1993) on the facility variables, best-first, until
+/// the deadline. Each node re-optimises the multipliers warm-started from its parent, prunes
+/// against the incumbent, fixes variables by reduced costs (a free site outside the relaxed
+/// solution is closed when opening it cannot beat the incumbent; a chosen one is forced open
+/// when closing it cannot) and branches on the chosen site with the most negative `ρ_j`
+/// (`y_j = 1` and `y_j = 0`). Better selections found on the way replace the incumbent.
+/// Returns a lower bound valid for the whole problem: the incumbent's objective when the
+/// tree is exhausted, otherwise the smallest bound of an unexplored node.
+fn branch_and_bound(
+    s: &mut Search<'_>,
+    relax: &PMedianRelaxation<'_>,
+    root: (f64, Vec<f64>),
+    deadline: Instant,
+) -> (f64, u64) {
+    let costs = s.costs;
+    let m = costs.m();
+    let integral = costs.is_integral();
+    let mut upper = s.best_obj;
+    let mut found: Option<Vec<usize>> = None;
+    let mut heap = vec![Node {
+        bound: root.0,
+        open: Vec::new(),
+        closed: Vec::new(),
+        lambda: root.1,
+    }];
+    let mut floor = f64::INFINITY; // bounds of nodes that could not be branched on
+    let mut iterations = 0u64;
+    let mut rho = vec![0.0; m];
+    let mut mask = vec![false; m];
+    while !heap.is_empty() {
+        // Best-first; among equal bounds the deeper node.
+        let k = (0..heap.len())
+            .min_by(|&a, &b| {
+                let (x, y) = (&heap[a], &heap[b]);
+                x.bound.total_cmp(&y.bound).then(
+                    (y.open.len() + y.closed.len()).cmp(&(x.open.len() + x.closed.len())),
+                )
+            })
+            .unwrap_or(0);
+        let node = heap.swap_remove(k);
+        if proven(integral, node.bound, upper) {
+            continue;
+        }
+        if Instant::now() >= deadline {
+            heap.push(node);
+            break;
+        }
+        let mut fixed = relax.fixed.clone();
+        for &j in &node.open {
+            fixed[j] = true;
+        }
+        let mut selectable: Vec<bool> = (0..m)
+            .map(|j| relax.selectable[j] && !fixed[j] && s.limits.selectable(j))
+            .collect();
+        for &j in &node.closed {
+            selectable[j] = false;
+        }
+        let sub = PMedianRelaxation {
+            costs,
+            fixed,
+            selectable,
+            p: relax.p - node.open.len(),
+            unserved: relax.unserved,
+        };
+        let limits = &s.limits;
+        let start_upper = upper;
+        let mut last: Vec<usize> = Vec::new();
+        let mut selection: Vec<usize> = Vec::new();
+        let on_primal = |chosen: &[usize]| {
+            if chosen == last.as_slice() {
+                return f64::INFINITY;
+            }
+            last = chosen.to_vec();
+            selection.clear();
+            selection.extend_from_slice(&node.open);
+            selection.extend_from_slice(chosen);
+            if !limits.feasible(&selection) {
+                return f64::INFINITY;
+            }
+            mask.copy_from_slice(&relax.fixed);
+            for &j in &selection {
+                mask[j] = true;
+            }
+            let value = evaluate(costs, &mask, relax.unserved);
+            if value < upper - 1e-9 * value.abs().max(1.0) {
+                upper = value;
+                found = Some(selection.clone());
+            }
+            value
+        };
+        let done = |bound, up: f64| proven(integral, bound, up);
+        let result = sub.optimise(
+            node.lambda.clone(),
+            start_upper,
+            &node_settings(),
+            deadline,
+            on_primal,
+            done,
+        );
+        iterations += result.iterations;
+        let bound = result.bound.max(node.bound);
+        if proven(integral, bound, upper) {
+            continue;
+        }
+        if Instant::now() >= deadline {
+            heap.push(Node { bound, ..node });
+            break;
+        }
+        // Reduced-cost fixing at this node's best multipliers.
+        let (b, chosen) = sub.evaluate(&result.multipliers, &mut rho);
+        let b = b.max(node.bound);
+        let weakest = if chosen.len() == sub.p {
+            chosen
+                .iter()
+                .map(|&j| rho[j])
+                .fold(f64::NEG_INFINITY, f64::max)
+        } else {
+            0.0
+        };
+        let mut in_chosen = vec![false; m];
+        for &j in &chosen {
+            in_chosen[j] = true;
+        }
+        let next = (0..m)
+            .filter(|&j| sub.selectable[j] && !in_chosen[j])
+            .map(|j| rho[j])
+            .fold(0.0, f64::min);
+        let mut closed = node.closed.clone();
+        closed.extend(
+            (0..m).filter(|&j| {
+                sub.selectable[j] && !in_chosen[j] && proven(integral, b + rho[j] - weakest, upper)
+            }),
+        );
+        let mut open = node.open.clone();
+        let forced: Vec<usize> = chosen
+            .iter()
+            .copied()
+            .filter(|&j| proven(integral, b - rho[j] + next, upper))
+            .collect();
+        open.extend_from_slice(&forced);
+        if open.len() > relax.p {
+            continue; // no improving selection in this subtree
+        }
+        let pick = chosen
+            .iter()
+            .copied()
+            .filter(|j| !forced.contains(j))
+            .min_by(|&a, &c| rho[a].total_cmp(&rho[c]).then(a.cmp(&c)));
+        let Some(j) = pick else {
+            if forced.is_empty() {
+                floor = floor.min(bound);
+            } else {
+                // Fixing changed the node: re-solve it.
+                heap.push(Node {
+                    bound,
+                    open,
+                    closed,
+                    lambda: result.multipliers,
+                });
+            }
+            continue;
+        };
+        if open.len() < relax.p {
+            let mut o = open.clone();
+            o.push(j);
+            heap.push(Node {
+                bound,
+                open: o,
+                closed: closed.clone(),
+                lambda: result.multipliers.clone(),
+            });
+        }
+        closed.push(j);
+        heap.push(Node {
+            bound,
+            open,
+            closed,
+            lambda: result.multipliers,
+        });
+    }
+    if let Some(sel) = found {
+        s.restart_from(&sel);
+    }
+    let open_min = heap.iter().map(|n| n.bound).fold(f64::INFINITY, f64::min);
+    let lower = open_min.min(floor).min(s.best_obj);
+    (lower, iterations)
 }
