@@ -711,3 +711,161 @@ fn resolve(path: &Path, chain: Chain, files: Vec<PathBuf>) -> Result<Scenario> {
         files,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let p = dir.join(name);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    const BASE: &str = r#"
+name = "base"
+language = "zh"
+[layers.schools]
+path = "schools.geojson"
+[layers.population]
+path = "pop.geojson"
+datum = "gcj02"
+[levels.primary]
+radius_m = 500
+class_size = 45
+[[rules]]
+id = "A"
+kind = "min_count"
+[[rules]]
+id = "B"
+kind = "min_share"
+"#;
+
+    #[test]
+    fn extends_merges_field_by_field_and_replaces_rules_by_id() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "base/base.toml", BASE);
+        let plan = write(
+            dir.path(),
+            "plan.toml",
+            r#"
+extends = "base/base.toml"
+name = "plan"
+[levels.primary]
+radius_m = 800
+[[rules]]
+id = "B"
+kind = "max_class_size"
+[[rules]]
+id = "C"
+kind = "min_seats"
+"#,
+        );
+        let s = Scenario::load(&plan).unwrap();
+        assert_eq!(s.name, "plan");
+        assert_eq!(s.language, Language::Zh, "inherited");
+        let p = s.level(Level::Primary).unwrap();
+        assert_eq!(
+            (p.radius, p.class_size),
+            (800.0, 45.0),
+            "radius overridden, class size kept"
+        );
+        // Paths resolve relative to the file that wrote them.
+        let pop = s.layers.population.as_ref().unwrap();
+        assert_eq!(pop.path, dir.path().join("base").join("pop.geojson"));
+        assert_eq!(pop.datum, Datum::Gcj02);
+        let ids: Vec<(&str, &str)> = s
+            .rules
+            .iter()
+            .map(|r| {
+                (
+                    r.table["id"].as_str().unwrap(),
+                    r.table["kind"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            ids,
+            vec![
+                ("A", "min_count"),
+                ("B", "max_class_size"),
+                ("C", "min_seats")
+            ]
+        );
+        assert_eq!(
+            s.rules[1].file, plan,
+            "the replacing rule names its own file"
+        );
+        assert_eq!(s.files.len(), 2);
+    }
+
+    #[test]
+    fn unknown_key_names_key_line_and_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            dir.path(),
+            "s.toml",
+            "[layers.schools]\npath = \"a\"\ndatums = \"gcj02\"\n",
+        );
+        let e = Scenario::load(&p).unwrap_err().to_string();
+        assert!(
+            e.contains("s.toml") && e.contains("datums") && e.contains("line 3"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn defaults_apply_without_levels_and_nine_year_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            dir.path(),
+            "s.toml",
+            "[layers.schools]\npath = \"a\"\n[layers.population]\npath = \"b\"\n",
+        );
+        let s = Scenario::load(&p).unwrap();
+        let radii: Vec<f64> = s.levels.iter().map(|l| l.radius).collect();
+        assert_eq!(radii, vec![300.0, 500.0, 1000.0, 2000.0]);
+        assert_eq!(s.out_dir, PathBuf::from("out").join("s"));
+        let q = write(dir.path(), "q.toml", "[layers.schools]\npath = \"a\"\n[layers.population]\npath = \"b\"\n[levels.nine_year]\nradius_m = 1\n");
+        assert!(Scenario::load(&q)
+            .unwrap_err()
+            .to_string()
+            .contains("nine_year"));
+    }
+
+    #[test]
+    fn minutes_need_radius_min_and_network_needs_a_layer() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = "[layers.schools]\npath = \"a\"\n[layers.population]\npath = \"b\"\n";
+        let p = write(
+            dir.path(),
+            "m.toml",
+            &format!("{base}[distance]\nunit = \"min\"\n[levels.primary]\nradius_m = 500\n"),
+        );
+        assert!(Scenario::load(&p)
+            .unwrap_err()
+            .to_string()
+            .contains("radius_min"));
+        let n = write(
+            dir.path(),
+            "n.toml",
+            &format!("{base}[distance]\nmode = \"network\"\n"),
+        );
+        assert!(Scenario::load(&n)
+            .unwrap_err()
+            .to_string()
+            .contains("layers.network"));
+        let z = write(
+            dir.path(),
+            "z.toml",
+            &format!("{base}[levels.primary]\nradius_m = -5\n"),
+        );
+        assert!(Scenario::load(&z)
+            .unwrap_err()
+            .to_string()
+            .contains("radius_m"));
+    }
+}
