@@ -305,3 +305,47 @@ fn run_on_unusable_input_exits_2_and_writes_nothing() {
     );
     assert!(!out.exists());
 }
+
+fn level_coverage(dir: &Path) -> BTreeMap<String, f64> {
+    let s: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+    s["levels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["level"].as_str().unwrap().to_string(),
+                l["coverage"].as_f64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn network_distance_never_covers_more_than_straight_lines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (s, n) = (tmp.path().join("s"), tmp.path().join("n"));
+    assert_eq!(run_into("demo/demo.toml", &s).status.code(), Some(0));
+    let o = run_into("demo/demo-network.toml", &n);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let summary = std::fs::read_to_string(n.join("summary.json")).unwrap();
+    assert!(
+        summary.contains("\"network\""),
+        "the summary says network distance"
+    );
+    let (cs, cn) = (level_coverage(&s), level_coverage(&n));
+    assert_eq!(cs.keys().collect::<Vec<_>>(), cn.keys().collect::<Vec<_>>());
+    for (level, straight) in &cs {
+        // A road path is never shorter than the straight line (access legs included).
+        assert!(
+            cn[level] <= straight + 1e-9,
+            "{level}: network {} > straight {straight}",
+            cn[level]
+        );
+    }
+    assert!(
+        cn.values().sum::<f64>() < cs.values().sum::<f64>(),
+        "roads make a difference"
+    );
+}
