@@ -48,8 +48,11 @@ fn run_into(scenario: &str, out: &Path) -> Output {
     ])
 }
 
-const EXPECTED: [&str; 17] = [
+const EXPECTED: [&str; 20] = [
     "summary.json",
+    "schools.csv",
+    "areas.csv",
+    "proposals.csv",
     "report.html",
     "report.md",
     "findings.json",

@@ -18,6 +18,7 @@
 //! | `areas.geojson` | counties and townships with population, coverage, seats, demand, failing findings |
 //! | `proposals.geojson` | proposed new sites and expansions |
 //! | `*.qml`, `schoolplan.qgs` | QGIS styles beside each layer, and a project opening them all |
+//! | `schools.csv`, `areas.csv`, `proposals.csv` | the same layers' properties as spreadsheet tables ([`tables`]) |
 //! | `summary.json` | machine-readable summary ([`summary::Summary`]) |
 //! | `findings.json` | the findings, failing first |
 //! | `report.html`, `report.md` | the report, self-contained; `map-<level>.svg` beside it (linked from the Markdown) |
@@ -50,6 +51,7 @@ pub mod sample;
 pub mod styles;
 pub mod summary;
 pub mod svg;
+pub mod tables;
 pub mod text;
 
 use std::path::Path;
@@ -200,8 +202,11 @@ pub struct RunBundle<'a> {
 }
 
 /// Fixed file names written by [`write_run`] (besides one `map-<level>.svg` per measured level).
-pub const RUN_FILES: [&str; 15] = [
+pub const RUN_FILES: [&str; 18] = [
     "schools.geojson",
+    "schools.csv",
+    "areas.csv",
+    "proposals.csv",
     "schools.qml",
     "coverage.geojson",
     "coverage.qml",
@@ -233,7 +238,9 @@ pub fn write_run_into(dir: &OutputDir, bundle: &RunBundle, lang: Language) -> Re
     let area_stats = areas::area_stats(bundle);
     let capacity = gaps::capacity_gaps(bundle, &area_stats);
     let summary = Summary::build(bundle, &area_stats, &gap_areas, &capacity);
-    dir.write("schools.geojson", &layers::schools_geojson(bundle))?;
+    let schools_layer = layers::schools_geojson(bundle);
+    dir.write("schools.csv", &tables::properties_csv(&schools_layer))?;
+    dir.write("schools.geojson", &schools_layer)?;
     dir.write("schools.qml", &styles::schools_qml())?;
     dir.write("coverage.geojson", &layers::coverage_geojson(bundle))?;
     dir.write("coverage.qml", &styles::coverage_qml(bundle))?;
@@ -242,9 +249,13 @@ pub fn write_run_into(dir: &OutputDir, bundle: &RunBundle, lang: Language) -> Re
         &layers::gaps_geojson(&gap_areas, bundle.coverage.unit),
     )?;
     dir.write("gaps.qml", &styles::gaps_qml(&gap_areas))?;
-    dir.write("areas.geojson", &layers::areas_geojson(bundle, &area_stats))?;
+    let areas_layer = layers::areas_geojson(bundle, &area_stats);
+    dir.write("areas.csv", &tables::properties_csv(&areas_layer))?;
+    dir.write("areas.geojson", &areas_layer)?;
     dir.write("areas.qml", &styles::areas_qml())?;
-    dir.write("proposals.geojson", &layers::proposals_geojson(bundle))?;
+    let proposals_layer = layers::proposals_geojson(bundle);
+    dir.write("proposals.csv", &tables::properties_csv(&proposals_layer))?;
+    dir.write("proposals.geojson", &proposals_layer)?;
     dir.write("proposals.qml", &styles::proposals_qml())?;
     dir.write("schoolplan.qgs", &styles::project_qgs(bundle, &gap_areas))?;
     dir.write("summary.json", &summary.to_json())?;
