@@ -7,7 +7,7 @@
 //! `unserved_cost`, `time_limit`, `seed`.
 //!
 //! Heuristic: the uncapacitated p-median solution as a start, assignment by regret + shift/swap
-//! ([`super::assign`]), then swaps of each open site with candidates near its catchment, plus
+//! (`super::assign`), then swaps of each open site with candidates near its catchment, plus
 //! the sites opened by the Lagrangian subproblems.
 //!
 //! Bound: Lagrangian relaxation of the assignment constraints; each site's subproblem is a 0-1

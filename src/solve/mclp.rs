@@ -315,7 +315,7 @@ pub fn solve(costs: &SparseCosts, problem: &Problem) -> Result<Solution, SolveEr
 
 /// Capacitated MCLP: a demand counts as covered only when *assigned* (single-sourced) to an
 /// open site within the radius whose remaining capacity holds its usage. Sites are chosen by
-/// the uncapacitated heuristic, then demands are assigned by regret ([`super::assign`]): cost 0
+/// the uncapacitated heuristic, then demands are assigned by regret (`super::assign`): cost 0
 /// within the radius, 1 per unit weight when left out. Bound: the smaller of the uncapacitated
 /// bound and, when usage equals weight, the fixed capacity plus the `p` largest free
 /// capacities plus nothing else (a relaxation, documented as weaker than an exact one).
@@ -356,7 +356,13 @@ pub fn solve_capacitated(costs: &SparseCosts, problem: &Problem) -> Result<Solut
             let (covered, assignment) = assigned_cover(&rows, problem, &usage, caps, &sel);
             (covered, assignment, sel)
         })
-        .reduce(|a, b| if b.0 > a.0 + 1e-9 * a.0.abs().max(1.0) { b } else { a })
+        .reduce(|a, b| {
+            if b.0 > a.0 + 1e-9 * a.0.abs().max(1.0) {
+                b
+            } else {
+                a
+            }
+        })
         .unwrap_or_default();
     let mut bound = sol.bound;
     if caps.usage.is_none() {
@@ -391,7 +397,7 @@ pub fn solve_capacitated(costs: &SparseCosts, problem: &Problem) -> Result<Solut
 }
 
 /// Covered weight and assignment of a selection under capacities, by the regret heuristic
-/// ([`super::assign`]): cost 0 within the radius, 1 per unit weight when left out.
+/// (`super::assign`): cost 0 within the radius, 1 per unit weight when left out.
 fn assigned_cover(
     rows: &SparseCosts,
     problem: &Problem,
@@ -514,8 +520,8 @@ fn capacity_search(
                 open[a] = false;
             }
         }
-        for k in 0..selected.len() {
-            let r = selected[k];
+        let snapshot = selected.clone();
+        for (k, &r) in snapshot.iter().enumerate() {
             for &a in &cands {
                 if Instant::now() >= deadline {
                     break 'outer;
