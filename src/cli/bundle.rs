@@ -3,8 +3,8 @@
 use geo::Coord;
 
 use crate::pipeline::Analysis;
-use crate::report::{FindingRow, FindingStatus, ProposalKind, ProposalMeta, ProposalRow};
-use crate::rules::{self, Finding};
+use crate::report::{FindingRow, ProposalKind, ProposalMeta, ProposalRow};
+use crate::rules::Finding;
 
 /// The report's row of a rule finding.
 pub fn finding_row(f: &Finding) -> FindingRow {
@@ -27,11 +27,7 @@ pub fn finding_row(f: &Finding) -> FindingRow {
             .clone()
             .or_else(|| f.area_code.clone())
             .unwrap_or_else(|| "city".into()),
-        status: match f.status {
-            rules::FindingStatus::Fail => FindingStatus::Fail,
-            rules::FindingStatus::NotEvaluable => FindingStatus::NotEvaluable,
-            rules::FindingStatus::Pass => FindingStatus::Pass,
-        },
+        status: f.status,
         value: f.measured,
         threshold: f.threshold,
         evidence,

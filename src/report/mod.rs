@@ -68,28 +68,8 @@ pub use compare::{write_compare, Comparison};
 pub use outdir::OutputDir;
 pub use summary::Summary;
 
-/// Status of a finding, as the report sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FindingStatus {
-    /// The rule fails (listed first in reports).
-    Fail,
-    /// Data were missing: the rule could not be evaluated (never a silent pass).
-    NotEvaluable,
-    /// The rule passes.
-    Pass,
-}
-
-impl FindingStatus {
-    /// The name used in files: `fail`, `not_evaluable`, `pass`.
-    pub fn name(self) -> &'static str {
-        match self {
-            FindingStatus::Fail => "fail",
-            FindingStatus::NotEvaluable => "not_evaluable",
-            FindingStatus::Pass => "pass",
-        }
-    }
-}
+/// Status of a finding: the rules' own type (`fail`, `not_evaluable`, `pass`).
+pub use crate::rules::FindingStatus;
 
 /// One finding of a rule, as the report needs it (the lead maps `rules::Finding` to this).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,14 +1,15 @@
 //! Findings: the result of checking one rule over one area or school, with its evidence.
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 use super::common::{Rule, Scope};
 use super::project::ProjectGap;
 use super::scope::Unit;
 use crate::model::Map;
 
-/// Outcome of a check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+/// Outcome of a check (also the status the report module shows and reads back from
+/// `summary.json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingStatus {
     /// The rule fails (listed first in tables).
