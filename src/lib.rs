@@ -43,6 +43,7 @@ pub mod model;
 pub mod pipeline;
 pub mod propose;
 pub mod report;
+pub mod rng;
 pub mod rules;
 pub mod solve;
 pub mod spatial;

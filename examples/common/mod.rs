@@ -8,17 +8,18 @@
 use std::io::Write;
 use std::path::Path;
 
+use schoolplan::rng::SplitMix;
 use serde_json::{json, Map, Value};
 
-/// splitmix64 (S. Vigna): a tiny seeded generator, so outputs depend only on the seed and do not
-/// change when a `rand` release changes its algorithms.
+/// The project's splitmix64 ([`schoolplan::rng::SplitMix`]) with the draws the generators
+/// need; outputs depend only on the seed.
 #[derive(Debug, Clone)]
-pub struct Rng(u64);
+pub struct Rng(SplitMix);
 
 impl Rng {
     /// A generator for `seed`.
     pub fn new(seed: u64) -> Self {
-        Rng(seed ^ 0x9E37_79B9_7F4A_7C15)
+        Rng(SplitMix::seeded(seed))
     }
 
     /// A generator for a named sub-stream, so that adding draws in one layer does not shift
@@ -33,16 +34,12 @@ impl Rng {
 
     /// Next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
 
     /// Uniform in `[0, 1)`.
     pub fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+        self.0.unit()
     }
 
     /// Uniform in `[a, b)`.
@@ -52,7 +49,7 @@ impl Rng {
 
     /// Uniform integer in `0..n` (`n > 0`).
     pub fn below(&mut self, n: usize) -> usize {
-        (((self.next_u64() >> 32) * n as u64) >> 32) as usize
+        self.0.below(n)
     }
 
     /// Uniform integer in `a..=b`.

@@ -19,35 +19,7 @@ use super::testkit;
 /// Side of the generated city, metres.
 pub const CITY_SIDE_M: f64 = 40_000.0;
 
-/// splitmix64: a tiny seeded generator, so the data do not depend on a crate's algorithm.
-#[derive(Debug, Clone)]
-pub struct SplitMix(u64);
-
-impl SplitMix {
-    /// A generator from a seed.
-    pub fn new(seed: u64) -> Self {
-        SplitMix(seed)
-    }
-
-    /// Next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `[0, 1)`.
-    pub fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// Roughly normal (sum of three uniforms), mean 0, standard deviation ≈ `sd`.
-    pub fn normalish(&mut self, sd: f64) -> f64 {
-        (self.unit() + self.unit() + self.unit() - 1.5) * 2.0 * sd
-    }
-}
+pub use crate::rng::SplitMix;
 
 fn place(rng: &mut SplitMix, towns: &[[f64; 2]]) -> [f64; 2] {
     let p = if rng.unit() < 0.7 {

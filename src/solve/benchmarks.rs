@@ -392,7 +392,7 @@ pub fn generated_mclp(
 ) -> Result<(SparseCosts, Problem), SolveError> {
     let side = 100_000.0;
     let radius = (per_site * side * side / (std::f64::consts::PI * n.max(1) as f64)).sqrt();
-    let mut rng = super::rng::Rng::new(seed);
+    let mut rng = super::rng::Rng::seeded(seed);
     let mut point = || (rng.unit() * side, rng.unit() * side);
     let demand: Vec<(f64, f64)> = (0..n).map(|_| point()).collect();
     let sites: Vec<(f64, f64)> = (0..m).map(|_| point()).collect();

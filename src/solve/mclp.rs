@@ -292,7 +292,7 @@ pub fn solve(costs: &SparseCosts, problem: &Problem) -> Result<Solution, SolveEr
     let rows = costs.within(problem.radius);
     let cols = rows.transpose();
     let mut cover = Cover::new(&rows, &cols, &problem.fixed_open);
-    let mut rng = Rng::new(problem.seed);
+    let mut rng = Rng::seeded(problem.seed);
     let Some((selected, moves)) = heuristic(&mut cover, &limits, deadline, &mut rng) else {
         return Ok(Solution::infeasible(Sense::Maximise, total, started));
     };

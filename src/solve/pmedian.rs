@@ -194,7 +194,7 @@ pub fn solve(costs: &SparseCosts, problem: &Problem) -> Result<Solution, SolveEr
         return Ok(Solution::infeasible(Sense::Minimise, total, started));
     }
     s.descend_and_keep();
-    let mut rng = Rng::new(problem.seed);
+    let mut rng = Rng::seeded(problem.seed);
     let integral = costs.is_integral();
     let mut perturbations = s.iterate(&mut rng, deadline, FIRST_PERTURBATIONS, f64::NEG_INFINITY);
     let relax = relaxation(&s, problem, unserved);
