@@ -21,7 +21,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::areas::AreaStat;
-use super::document::{Block, Cell, CellKind};
+use super::document::{num, txt, Block, Cell, CellKind};
 use super::numbers::{human, percent, to_json_pretty};
 use super::summary::{SchoolRow, Summary};
 use super::text::{level_name, status_name, t};
@@ -350,20 +350,6 @@ impl Comparison {
     /// The comparison as pretty JSON (reals rounded to 1e-6).
     pub fn to_json(&self) -> String {
         to_json_pretty(self)
-    }
-}
-
-fn txt(s: impl Into<String>) -> Cell {
-    Cell {
-        text: s.into(),
-        kind: CellKind::Text,
-    }
-}
-
-fn num(s: impl Into<String>) -> Cell {
-    Cell {
-        text: s.into(),
-        kind: CellKind::Num,
     }
 }
 

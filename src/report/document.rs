@@ -46,14 +46,16 @@ pub struct Cell {
     pub kind: CellKind,
 }
 
-fn txt(s: impl Into<String>) -> Cell {
+/// A text cell.
+pub(crate) fn txt(s: impl Into<String>) -> Cell {
     Cell {
         text: s.into(),
         kind: CellKind::Text,
     }
 }
 
-fn num(s: impl Into<String>) -> Cell {
+/// A number cell (right-aligned).
+pub(crate) fn num(s: impl Into<String>) -> Cell {
     Cell {
         text: s.into(),
         kind: CellKind::Num,
