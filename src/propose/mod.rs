@@ -94,20 +94,8 @@ fn dispatch(
     r.map_err(|e| Error::Usage(format!("proposal {}: {e}", req.id)))
 }
 
-/// Solves every request of the scenario independently, on the map as it stands (no request
-/// sees another's sites; [`crate::pipeline::analyse`] builds them one after the other instead).
-pub fn propose(
-    map: &Map,
-    scenario: &Scenario,
-    coverage: &Coverage,
-) -> Result<Vec<ProposalOutcome>> {
-    parse_requests(scenario)?
-        .into_iter()
-        .map(|sr| propose_one(map, scenario, coverage, sr))
-        .collect()
-}
-
-/// Solves one request on the map as it stands.
+/// Solves one request on the map as it stands. [`crate::pipeline::analyse`] calls it for each
+/// request in order, building each answer into the map before the next.
 pub fn propose_one(
     map: &Map,
     scenario: &Scenario,
