@@ -47,3 +47,4 @@ pub mod rng;
 pub mod rules;
 pub mod solve;
 pub mod spatial;
+pub mod zones;
