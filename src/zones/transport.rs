@@ -201,6 +201,10 @@ struct State<'a> {
     steps: Vec<Option<BTreeMap<u32, StepHeap>>>,
     /// Per sink: sources sending flow to it (may hold stale entries).
     members: Vec<Vec<u32>>,
+    /// Dijkstra scratch, indexed by sink (`T` last): distance, predecessor, settled.
+    dist: Vec<i64>,
+    pred: Vec<(usize, Option<u32>)>,
+    done: Vec<bool>,
 }
 
 impl State<'_> {
@@ -297,20 +301,18 @@ impl State<'_> {
     fn augment_from(&mut self, a: usize) -> bool {
         let m = self.load.len();
         let t = m;
-        let mut dist: BTreeMap<usize, i64> = BTreeMap::new();
-        // pred[v] = (u, Some(source)) for a sink step, (u, None) for the arc into T.
-        let mut pred: BTreeMap<usize, (usize, Option<u32>)> = BTreeMap::new();
+        let mut touched: Vec<usize> = Vec::new();
         let mut settled: Vec<usize> = Vec::new();
-        let mut done: std::collections::BTreeSet<usize> = Default::default();
         let mut heap: BinaryHeap<Reverse<(i64, usize)>> = BinaryHeap::new();
-        dist.insert(a, 0);
+        self.dist[a] = 0;
+        touched.push(a);
         heap.push(Reverse((0, a)));
         let mut dt = None;
         while let Some(Reverse((d, u))) = heap.pop() {
-            if done.contains(&u) || dist.get(&u).is_some_and(|&x| x < d) {
+            if self.done[u] || self.dist[u] < d {
                 continue;
             }
-            done.insert(u);
+            self.done[u] = true;
             if u == t {
                 dt = Some(d);
                 break;
@@ -321,11 +323,14 @@ impl State<'_> {
                 Some(f) if f <= 0 => self.m_cost,
                 _ => 0,
             };
-            let cand = d + into_t + self.pot[u];
             debug_assert!(into_t + self.pot[u] >= 0, "negative reduced cost into T");
-            if dist.get(&t).is_none_or(|&x| cand < x) {
-                dist.insert(t, cand);
-                pred.insert(t, (u, None));
+            let cand = d + into_t + self.pot[u];
+            if cand < self.dist[t] {
+                if self.dist[t] == i64::MAX {
+                    touched.push(t);
+                }
+                self.dist[t] = cand;
+                self.pred[t] = (u, None);
                 heap.push(Reverse((cand, t)));
             }
             self.build_steps(u);
@@ -334,35 +339,46 @@ impl State<'_> {
                 .map(|h| h.keys().copied().collect())
                 .unwrap_or_default();
             for c in targets {
-                if done.contains(&(c as usize)) {
+                let cu = c as usize;
+                if self.done[cu] {
                     continue;
                 }
                 let Some((key, i)) = self.top(u, c) else {
                     continue;
                 };
-                let rc = key + self.pot[u] - self.pot[c as usize];
+                let rc = key + self.pot[u] - self.pot[cu];
                 debug_assert!(rc >= 0, "negative reduced cost {rc} on step {u}->{c}");
                 let cand = d + rc;
-                if dist.get(&(c as usize)).is_none_or(|&x| cand < x) {
-                    dist.insert(c as usize, cand);
-                    pred.insert(c as usize, (u, Some(i)));
-                    heap.push(Reverse((cand, c as usize)));
+                if cand < self.dist[cu] {
+                    if self.dist[cu] == i64::MAX {
+                        touched.push(cu);
+                    }
+                    self.dist[cu] = cand;
+                    self.pred[cu] = (u, Some(i));
+                    heap.push(Reverse((cand, cu)));
                 }
             }
         }
-        let Some(dt) = dt else { return false };
-        for &v in &settled {
-            self.pot[v] += dist[&v] - dt;
+        let result = dt.map(|dt| {
+            for &v in &settled {
+                self.pot[v] += self.dist[v] - dt;
+            }
+            // The path, from T back to a.
+            let mut path: Vec<(usize, usize, Option<u32>)> = Vec::new();
+            let mut v = t;
+            while v != a {
+                let (u, via) = self.pred[v];
+                path.push((u, v, via));
+                v = u;
+            }
+            path.reverse();
+            path
+        });
+        for &v in &touched {
+            self.dist[v] = i64::MAX;
+            self.done[v] = false;
         }
-        // The path, from T back to a.
-        let mut path: Vec<(usize, usize, Option<u32>)> = Vec::new();
-        let mut v = t;
-        while v != a {
-            let (u, via) = pred[&v];
-            path.push((u, v, via));
-            v = u;
-        }
-        path.reverse();
+        let Some(path) = result else { return false };
         let mut delta = self.excess(a);
         for &(u, v, via) in &path {
             match via {
@@ -407,6 +423,9 @@ pub fn solve(p: &Problem) -> Result<Solution, TransportError> {
         pot: vec![0; m],
         steps: vec![None; m],
         members: vec![Vec::new(); m],
+        dist: vec![i64::MAX; m + 1],
+        pred: vec![(0, None); m + 1],
+        done: vec![false; m + 1],
     };
     for i in 0..n {
         if p.supply[i] == 0 {
