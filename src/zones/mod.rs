@@ -87,6 +87,9 @@ pub struct ZoneInput<'a> {
     pub cost_resolution: f64,
     /// Schools listed per cell before pricing out (straight-line mode); 16 is plenty.
     pub k: usize,
+    /// Counties with more cells than this start from the prices of coarser versions of
+    /// themselves (straight-line mode; [`MULTISCALE_FROM`] by default).
+    pub multiscale_from: usize,
 }
 
 /// Totals of one county's zoning problem.
@@ -120,6 +123,12 @@ pub struct ZoneStats {
     pub problems: usize,
     /// Augmenting paths.
     pub augmentations: usize,
+    /// Schools settled by the shortest-path searches.
+    pub settled: usize,
+    /// Augmenting paths of the coarse problems that priced the warm start.
+    pub warm_augmentations: usize,
+    /// Schools settled by their searches.
+    pub warm_settled: usize,
     /// Arcs listed in the final problems.
     pub arcs: usize,
     /// Cells whose unlisted schools needed the exact price-out test.
@@ -292,6 +301,9 @@ pub fn assign(input: &ZoneInput) -> LevelZones {
         }
         out.stats.problems += r.problems;
         out.stats.augmentations += r.augmentations;
+        out.stats.settled += r.settled;
+        out.stats.warm_augmentations += r.warm.0;
+        out.stats.warm_settled += r.warm.1;
         out.stats.arcs += r.arcs;
         out.stats.priced_exactly += r.priced_exactly;
         out.stats.widened += r.widened;
@@ -305,18 +317,17 @@ pub fn assign(input: &ZoneInput) -> LevelZones {
                 tally.imported += d;
             }
             tally.zoned += d;
-            for &(j, x) in flows {
+            for &(j, x, c) in flows {
                 out.pupils[j] += x;
-                let c = r.cost_of(li, j);
                 out.mean_cost[j] += x * c;
                 out.max_cost[j] = out.max_cost[j].max(c);
             }
-            out.zone[i] = r.zone[li];
-            out.zone_cost[i] = r.zone[li].map_or(f64::INFINITY, |j| r.cost_of(li, j));
-            out.flows[i] = flows.clone();
+            out.zone[i] = r.zone[li].map(|z| z.0);
+            out.zone_cost[i] = r.zone[li].map_or(f64::INFINITY, |z| z.1);
+            out.flows[i] = flows.iter().map(|&(j, x, _)| (j, x)).collect();
         }
-        for &j in &g.schools {
-            let over = r.overflow.get(&j).copied().unwrap_or(0.0);
+        for (k, &j) in g.schools.iter().enumerate() {
+            let over = r.overflow.get(k).copied().unwrap_or(0.0);
             out.over_seats[j] = over;
             tally.shortfall += over;
         }
@@ -333,70 +344,75 @@ pub fn assign(input: &ZoneInput) -> LevelZones {
 
 /// The answer of one county's problem, in its local cell order.
 struct GroupResult {
-    /// Per local cell: `(school, pupils)`.
-    flows: Vec<Vec<(usize, f64)>>,
-    /// Per local cell: zone school.
-    zone: Vec<Option<usize>>,
-    /// Per local cell: `(school, cost)` of the schools it was priced against (listed arcs).
-    costs: Vec<Vec<(usize, f64)>>,
-    /// Per school: pupils above seats.
-    overflow: BTreeMap<usize, f64>,
+    /// Per local cell: `(school, pupils, cost)` where its pupils go.
+    flows: Vec<Vec<(usize, f64, f64)>>,
+    /// Per local cell: zone school and its cost.
+    zone: Vec<Option<(usize, f64)>>,
+    /// Per school of the group (aligned with `Group::schools`): pupils above seats.
+    overflow: Vec<f64>,
     problems: usize,
     augmentations: usize,
+    settled: usize,
+    warm: (usize, usize),
     arcs: usize,
     priced_exactly: usize,
     widened: usize,
 }
 
-impl GroupResult {
-    fn cost_of(&self, li: usize, j: usize) -> f64 {
-        self.costs[li]
-            .iter()
-            .find(|x| x.0 == j)
-            .map_or(f64::INFINITY, |x| x.1)
-    }
+/// One cell's arcs: local school index and cost (in the scenario's unit), by cost then school.
+type Row = Vec<(u32, f64)>;
+
+fn sort_row(r: &mut Row) {
+    r.sort_unstable_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
 }
 
 fn solve_group(input: &ZoneInput, g: &Group) -> GroupResult {
-    let local: BTreeMap<usize, u32> = g
+    let mut local = vec![u32::MAX; input.schools.len()];
+    for (k, &j) in g.schools.iter().enumerate() {
+        local[j] = k as u32;
+    }
+    let pts: Vec<(usize, [f64; 2])> = g
         .schools
         .iter()
         .enumerate()
-        .map(|(k, &j)| (j, k as u32))
+        .map(|(k, &j)| (k, input.schools[j]))
         .collect();
-    let pts: Vec<(usize, [f64; 2])> = g.schools.iter().map(|&j| (j, input.schools[j])).collect();
     let grid = KNearest::new(&pts);
     let scale = input.cost_resolution;
     let to_int = |c: f64| (c * scale).round() as i64;
-    // Full list of a cell: every school of the group with a finite cost.
-    let full = |i: usize| -> Vec<(usize, f64)> {
-        match input.costs {
-            ZoneCosts::Straight { metres_per_unit } => g
-                .schools
+    // Full row of a cell: every school of the group with a finite cost.
+    let full = |i: usize| -> Row {
+        let mut r: Row = match input.costs {
+            ZoneCosts::Straight { metres_per_unit } => pts
                 .iter()
-                .map(|&j| {
-                    let p = input.schools[j];
+                .map(|&(k, p)| {
                     let q = input.cells[i];
-                    (j, (p[0] - q[0]).hypot(p[1] - q[1]) / metres_per_unit)
+                    (
+                        k as u32,
+                        ((p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2)).sqrt() / metres_per_unit,
+                    )
                 })
                 .collect(),
             ZoneCosts::Lists(l) => l[i]
                 .iter()
-                .filter(|x| local.contains_key(&x.0) && x.1.is_finite())
-                .copied()
+                .filter(|x| local[x.0] != u32::MAX && x.1.is_finite())
+                .map(|&(j, c)| (local[j], c))
                 .collect(),
-        }
+        };
+        sort_row(&mut r);
+        r
     };
     let k = input.k.max(1);
     let truncated = matches!(input.costs, ZoneCosts::Straight { .. }) && g.schools.len() > k;
-    // Initial lists.
-    let mut lists: Vec<Vec<(usize, f64)>> = g
+    let mut rows: Vec<Row> = g
         .cells
         .par_iter()
         .map_init(Vec::new, |buf, &i| match input.costs {
             ZoneCosts::Straight { metres_per_unit } if truncated => {
                 grid.query(input.cells[i], k, buf);
-                buf.iter().map(|&(j, d)| (j, d / metres_per_unit)).collect()
+                buf.iter()
+                    .map(|&(k, d)| (k as u32, d / metres_per_unit))
+                    .collect()
             }
             _ => full(i),
         })
@@ -411,151 +427,263 @@ fn solve_group(input: &ZoneInput, g: &Group) -> GroupResult {
     let mut res = GroupResult {
         flows: Vec::new(),
         zone: Vec::new(),
-        costs: Vec::new(),
-        overflow: BTreeMap::new(),
+        overflow: Vec::new(),
         problems: 0,
         augmentations: 0,
+        settled: 0,
+        warm: (0, 0),
         arcs: 0,
         priced_exactly: 0,
         widened: 0,
     };
+    let big_m = group_big_m(input, g, &rows, scale);
+    let mut warm = match input.costs {
+        ZoneCosts::Straight { metres_per_unit } if g.cells.len() > input.multiscale_from => {
+            multiscale_prices(input, g, &supply, &capacity, metres_per_unit, big_m).map(
+                |(p, a, s)| {
+                    res.warm = (a, s);
+                    p
+                },
+            )
+        }
+        _ => None,
+    };
     loop {
-        // A cell with pupils but no reachable school of the group (network/matrix) gets none.
-        let sup: Vec<i64> = supply
-            .iter()
-            .zip(&lists)
-            .map(|(&s, l)| if l.is_empty() { 0 } else { s })
-            .collect();
-        let problem = Problem::from_lists(
-            sup,
-            capacity.clone(),
-            lists.iter().map(|l| {
-                l.iter()
-                    .map(|&(j, c)| (local[&j], to_int(c)))
-                    .collect::<Vec<_>>()
-            }),
-        );
-        let sol = transport::solve(&problem).expect("valid zoning problem");
+        let mut problem = Problem {
+            // A cell with pupils but no reachable school (network, matrix) gets none.
+            supply: supply
+                .iter()
+                .zip(&rows)
+                .map(|(&s, r)| if r.is_empty() { 0 } else { s })
+                .collect(),
+            capacity: capacity.clone(),
+            offsets: Vec::with_capacity(rows.len() + 1),
+            sinks: Vec::with_capacity(rows.len() * k),
+            costs: Vec::with_capacity(rows.len() * k),
+            overflow_cost: Some(big_m),
+        };
+        problem.offsets.push(0);
+        for r in &rows {
+            problem.sinks.extend(r.iter().map(|x| x.0));
+            problem.costs.extend(r.iter().map(|x| to_int(x.1)));
+            problem.offsets.push(problem.sinks.len());
+        }
+        let sol = transport::solve_warm(&problem, warm.as_deref()).expect("valid zoning problem");
         res.problems += 1;
         res.augmentations += sol.augmentations;
+        res.settled += sol.settled;
         res.arcs = problem.sinks.len();
         if !truncated {
-            return finish(res, g, &lists, &sol, &problem, &supply);
+            return finish(res, g, &rows, &sol, scale);
         }
-        // Price out the unlisted schools of every cell.
+        // Price out every cell's unlisted schools: first by the bound (each is at least as far
+        // as the farthest listed one), then exactly.
         let max_pot = sol.potentials.iter().copied().max().unwrap_or(0);
         let checks: Vec<(bool, bool)> = (0..g.cells.len())
             .into_par_iter()
             .map(|li| {
-                if full_rows[li] {
+                if full_rows[li] || rows[li].is_empty() {
                     return (false, false);
                 }
-                let l = &lists[li];
-                let cost_of = |a: u32| {
-                    let (s, c) = problem.row(li);
-                    s.iter().position(|&x| x == a).map_or(i64::MAX, |k| c[k])
-                };
-                let farthest = l.last().map_or(0, |x| to_int(x.1));
-                let mut reference = if sol.flows[li].is_empty() {
-                    None
-                } else {
-                    Some(li)
-                };
-                // Cells without pupils are zoned by prices: check them as if they had a unit at
-                // their best listed school.
-                if reference.is_none() && !l.is_empty() {
-                    reference = Some(li);
-                }
-                let Some(_) = reference else {
-                    return (false, false);
-                };
-                let ok = if sol.flows[li].is_empty() {
-                    let best = l
-                        .iter()
-                        .map(|&(j, c)| to_int(c) - sol.potentials[local[&j] as usize])
+                let (s, c) = problem.row(li);
+                let cost_of = |a: u32| s.iter().position(|&x| x == a).map_or(i64::MAX, |k| c[k]);
+                let farthest = *c.last().expect("non-empty row");
+                // Cells without pupils are zoned by prices: as if a unit sat at their best
+                // listed school.
+                let worst = if sol.flows[li].is_empty() {
+                    s.iter()
+                        .zip(c)
+                        .map(|(&k, &c)| c - sol.potentials[k as usize])
                         .min()
-                        .unwrap_or(i64::MAX);
-                    farthest - max_pot >= best
+                        .expect("non-empty row")
                 } else {
-                    sol.priced_out(li, cost_of, farthest, max_pot)
+                    sol.flows[li]
+                        .iter()
+                        .map(|&(a, _)| cost_of(a) - sol.potentials[a as usize])
+                        .max()
+                        .expect("flows")
                 };
-                if ok {
+                if farthest - max_pot >= worst {
                     return (false, false);
                 }
-                let i = g.cells[li];
-                let listed: std::collections::BTreeSet<usize> = l.iter().map(|x| x.0).collect();
-                let unlisted: Vec<(u32, i64)> = full(i)
+                let listed: Vec<u32> = s.to_vec();
+                let bad = full(g.cells[li])
                     .into_iter()
                     .filter(|x| !listed.contains(&x.0))
-                    .map(|(j, c)| (local[&j], to_int(c)))
-                    .collect();
-                let bad = if sol.flows[li].is_empty() {
-                    let best = l
-                        .iter()
-                        .map(|&(j, c)| to_int(c) - sol.potentials[local[&j] as usize])
-                        .min()
-                        .unwrap_or(i64::MAX);
-                    unlisted
-                        .iter()
-                        .any(|&(c, cost)| cost - sol.potentials[c as usize] < best)
-                } else {
-                    !sol.violations(li, cost_of, &unlisted).is_empty()
-                };
+                    .any(|(k, cost)| to_int(cost) - sol.potentials[k as usize] < worst);
                 (true, bad)
             })
             .collect();
         res.priced_exactly += checks.iter().filter(|c| c.0).count();
         let bad: Vec<usize> = (0..checks.len()).filter(|&li| checks[li].1).collect();
         if bad.is_empty() {
-            return finish(res, g, &lists, &sol, &problem, &supply);
+            return finish(res, g, &rows, &sol, scale);
         }
         res.widened += bad.len();
         for li in bad {
-            let mut l = full(g.cells[li]);
-            l.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
-            lists[li] = l;
+            rows[li] = full(g.cells[li]);
             full_rows[li] = true;
         }
+        warm = Some(sol.potentials);
     }
+}
+
+/// Counties with more cells than this start from the prices of coarser versions of
+/// themselves, by default.
+pub const MULTISCALE_FROM: usize = 20_000;
+
+/// An overflow cost shared by every version of a group's problem: twice the largest possible
+/// cost (the diagonal of the group's extent, or the largest listed cost) times the number of
+/// schools plus one.
+fn group_big_m(input: &ZoneInput, g: &Group, lists: &[Row], scale: f64) -> i64 {
+    let max_cost = match input.costs {
+        ZoneCosts::Straight { metres_per_unit } => {
+            let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+            let pts = g
+                .cells
+                .iter()
+                .map(|&i| input.cells[i])
+                .chain(g.schools.iter().map(|&j| input.schools[j]));
+            for p in pts {
+                for d in 0..2 {
+                    lo[d] = lo[d].min(p[d]);
+                    hi[d] = hi[d].max(p[d]);
+                }
+            }
+            (hi[0] - lo[0]).hypot(hi[1] - lo[1]) / metres_per_unit
+        }
+        ZoneCosts::Lists(_) => lists
+            .iter()
+            .flat_map(|l| l.iter().map(|x| x.1))
+            .fold(0.0, f64::max),
+    };
+    let c = ((max_cost.max(0.0) + 1.0) * scale).ceil() as i64 + 1;
+    c.saturating_mul(2)
+        .saturating_mul(g.schools.len() as i64 + 1)
+        .saturating_add(1)
+}
+
+/// Prices for a warm start, from coarser problems: the group's cells are pooled in squares
+/// (from the coarsest with a few pools per school down to twice the mean cell spacing, the
+/// side halving at each level) at their pupil-weighted
+/// centroid; each level is solved exactly from the prices of the one above (the multiscale
+/// scheme of Mérigot 2011 and Schmitzer 2016 for transport problems). The fine problem is
+/// then solved exactly from them: they change the work, never the answer.
+fn multiscale_prices(
+    input: &ZoneInput,
+    g: &Group,
+    supply: &[i64],
+    capacity: &[Option<i64>],
+    metres_per_unit: f64,
+    big_m: i64,
+) -> Option<(Vec<i64>, usize, usize)> {
+    let pts: Vec<[f64; 2]> = g.cells.iter().map(|&i| input.cells[i]).collect();
+    let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+    for p in &pts {
+        for d in 0..2 {
+            lo[d] = lo[d].min(p[d]);
+            hi[d] = hi[d].max(p[d]);
+        }
+    }
+    let area = ((hi[0] - lo[0]) * (hi[1] - lo[1])).max(1.0);
+    let spacing = (area / pts.len() as f64).sqrt();
+    let school_pts: Vec<(usize, [f64; 2])> = g
+        .schools
+        .iter()
+        .enumerate()
+        .map(|(k, &j)| (k, input.schools[j]))
+        .collect();
+    let grid = KNearest::new(&school_pts);
+    let scale = input.cost_resolution;
+    let mut sides = Vec::new();
+    let mut side = spacing * 2.0;
+    while pts.len() as f64 * (spacing / side).powi(2) > 4.0 * g.schools.len() as f64 {
+        sides.push(side);
+        side *= 2.0;
+    }
+    let mut prices: Option<Vec<i64>> = None;
+    let (mut aug, mut settled) = (0, 0);
+    for &side in sides.iter().rev() {
+        let mut pools: BTreeMap<(i64, i64), (i64, f64, f64)> = BTreeMap::new();
+        for (li, p) in pts.iter().enumerate() {
+            if supply[li] == 0 {
+                continue;
+            }
+            let key = (
+                ((p[0] - lo[0]) / side).floor() as i64,
+                ((p[1] - lo[1]) / side).floor() as i64,
+            );
+            let e = pools.entry(key).or_insert((0, 0.0, 0.0));
+            let w = supply[li] as f64;
+            e.0 += supply[li];
+            e.1 += w * p[0];
+            e.2 += w * p[1];
+        }
+        let pools: Vec<(i64, [f64; 2])> = pools
+            .into_values()
+            .map(|(s, x, y)| (s, [x / s as f64, y / s as f64]))
+            .collect();
+        let lists: Vec<Vec<(u32, i64)>> = pools
+            .par_iter()
+            .map_init(Vec::new, |buf, (_, c)| {
+                grid.query(*c, input.k.max(1), buf);
+                buf.iter()
+                    .map(|&(k, d)| (k as u32, (d / metres_per_unit * scale).round() as i64))
+                    .collect()
+            })
+            .collect();
+        let mut problem = Problem::from_lists(
+            pools.iter().map(|p| p.0).collect(),
+            capacity.to_vec(),
+            lists,
+        );
+        problem.overflow_cost = Some(big_m);
+        let sol = transport::solve_warm(&problem, prices.as_deref()).ok()?;
+        aug += sol.augmentations;
+        settled += sol.settled;
+        prices = Some(sol.potentials);
+    }
+    prices.map(|p| (p, aug, settled))
 }
 
 fn finish(
     mut res: GroupResult,
     g: &Group,
-    lists: &[Vec<(usize, f64)>],
+    rows: &[Row],
     sol: &Solution,
-    problem: &Problem,
-    supply: &[i64],
+    scale: f64,
 ) -> GroupResult {
-    let _ = supply;
+    let cost = |li: usize, k: u32| {
+        rows[li]
+            .iter()
+            .find(|x| x.0 == k)
+            .map_or(f64::INFINITY, |x| x.1)
+    };
     res.flows = sol
         .flows
         .iter()
-        .map(|f| {
+        .enumerate()
+        .map(|(li, f)| {
             f.iter()
-                .map(|&(k, x)| (g.schools[k as usize], x as f64 / UNITS))
+                .map(|&(k, x)| (g.schools[k as usize], x as f64 / UNITS, cost(li, k)))
                 .collect()
         })
         .collect();
     res.zone = (0..g.cells.len())
-        .map(|li| match sol.main_sink(li) {
-            Some(k) => Some(g.schools[k as usize]),
-            None => {
+        .map(|li| {
+            let k = match sol.main_sink(li) {
+                Some(k) => Some(k),
                 // No pupils: the school a marginal pupil would go to (least cost − price).
-                let (s, c) = problem.row(li);
-                s.iter()
-                    .zip(c)
-                    .min_by_key(|(&k, &c)| (c - sol.potentials[k as usize], k))
-                    .map(|(&k, _)| g.schools[k as usize])
-            }
+                None => rows[li]
+                    .iter()
+                    .map(|&(k, c)| ((c * scale).round() as i64 - sol.potentials[k as usize], k))
+                    .min()
+                    .map(|x| x.1),
+            };
+            k.map(|k| (g.schools[k as usize], cost(li, k)))
         })
         .collect();
-    res.costs = lists.to_vec();
-    for (k, &j) in g.schools.iter().enumerate() {
-        if sol.overflow[k] > 0 {
-            res.overflow.insert(j, sol.overflow[k] as f64 / UNITS);
-        }
-    }
+    res.overflow = sol.overflow.iter().map(|&x| x as f64 / UNITS).collect();
     res
 }
 
@@ -589,6 +717,7 @@ mod tests {
             },
             cost_resolution: 100.0,
             k,
+            multiscale_from: MULTISCALE_FROM,
         }
     }
 
@@ -696,5 +825,54 @@ mod tests {
         // The price-out test ran, and short lists were widened at least once: the exactness
         // above is not an accident of lists long enough from the start.
         assert!(exact > 0 && widened > 0, "{exact} {widened}");
+    }
+
+    #[test]
+    fn multiscale_warm_start_keeps_the_optimum() {
+        let mut rng = crate::rng::SplitMix::new(9);
+        for case in 0..4 {
+            let (n, m) = (3000, 20);
+            let cells: Vec<[f64; 2]> = (0..n)
+                .map(|_| [rng.unit() * 2e4, rng.unit() * 1e4])
+                .collect();
+            let cc = vec![Some(0); n];
+            let demand: Vec<f64> = (0..n).map(|_| rng.unit() * 3.0).collect();
+            let populated = vec![true; n];
+            let schools: Vec<[f64; 2]> = (0..m)
+                .map(|_| [rng.unit() * 2e4, rng.unit() * 1e4])
+                .collect();
+            let sc = vec![Some(0); m];
+            let seats: Vec<Option<f64>> = (0..m)
+                .map(|_| Some(((rng.unit() * 0.8 + 0.5) * 4500.0 / m as f64).round()))
+                .collect();
+            let serving = vec![true; m];
+            let plain = input(
+                &cells, &cc, &demand, &populated, &schools, &sc, &seats, &serving, 6,
+            );
+            let mut ms = plain;
+            ms.multiscale_from = 100;
+            let (a, b) = (assign(&plain), assign(&ms));
+            assert_eq!(a.stats.warm_augmentations, 0);
+            assert!(b.stats.warm_augmentations > 0, "case {case}");
+            let cost = |z: &LevelZones| -> f64 {
+                z.flows
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, f)| {
+                        let (cells, schools) = (&cells, &schools);
+                        f.iter().map(move |&(j, x)| {
+                            (x * 1000.0).round()
+                                * (((cells[i][0] - schools[j][0]).powi(2)
+                                    + (cells[i][1] - schools[j][1]).powi(2))
+                                .sqrt()
+                                    * 100.0)
+                                    .round()
+                        })
+                    })
+                    .sum()
+            };
+            assert_eq!(cost(&a), cost(&b), "case {case}");
+            assert_eq!(a.total_over_seats(), b.total_over_seats(), "case {case}");
+        }
     }
 }

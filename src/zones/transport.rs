@@ -44,7 +44,7 @@
 //! that lets callers list only each source's nearest sinks and still prove the answer exact.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BinaryHeap;
 
 /// A transportation instance (see the module docs).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -60,6 +60,9 @@ pub struct Problem {
     pub sinks: Vec<u32>,
     /// Arc costs (integers ≥ 0).
     pub costs: Vec<i64>,
+    /// The overflow cost `M` to use when it is larger than the one computed from the arcs
+    /// (so that coarse and fine versions of one problem share their prices' scale).
+    pub overflow_cost: Option<i64>,
 }
 
 /// Why an instance cannot be solved.
@@ -100,6 +103,8 @@ pub struct Solution {
     pub potentials: Vec<i64>,
     /// Augmenting paths used.
     pub augmentations: usize,
+    /// Sinks settled by the shortest-path searches, in total.
+    pub settled: usize,
     /// Sources split between two or more sinks.
     pub split_sources: usize,
 }
@@ -117,6 +122,7 @@ impl Problem {
             offsets: vec![0],
             sinks: Vec::new(),
             costs: Vec::new(),
+            overflow_cost: None,
         };
         for mut l in lists {
             l.sort_unstable_by_key(|&(j, c)| (c, j));
@@ -189,6 +195,33 @@ impl Problem {
 /// Lazy min-heaps of sink steps `u → C`: `(c_iC − c_iu, i)`.
 type StepHeap = BinaryHeap<Reverse<(i64, u32)>>;
 
+/// The steps out of one sink: neighbour sinks (sorted) and one heap each.
+#[derive(Default)]
+struct Steps {
+    targets: Vec<u32>,
+    heaps: Vec<StepHeap>,
+    /// Per target: the value of the sink's departure counter when the heap's top was last
+    /// found valid (a top can only turn stale when a source leaves the sink).
+    checked: Vec<u64>,
+    /// Per target: the heap's top as last seen (kept inline: scanning tops is the hot loop).
+    tops: Vec<Option<(i64, u32)>>,
+}
+
+/// How an arc of an augmenting path changes the flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Arc {
+    /// Source `i` sends a unit to the head instead of the tail.
+    Step(u32),
+    /// Tail takes one more pupil on a seat.
+    Seat,
+    /// Tail takes one more pupil above its seats.
+    Overflow,
+    /// (from T) head frees a seat.
+    Unseat,
+    /// (from T) head takes one pupil fewer above its seats.
+    Unoverflow,
+}
+
 struct State<'a> {
     p: &'a Problem,
     m_cost: i64,
@@ -196,15 +229,25 @@ struct State<'a> {
     load: Vec<i64>,
     seated: Vec<i64>,
     overflow: Vec<i64>,
+    /// Imbalance of the super-sink: units received minus total supply (≤ 0 while units are
+    /// still held at sinks).
+    t_excess: i64,
+    /// Potentials of the sinks and, last, of `T`.
     pot: Vec<i64>,
-    /// Per sink, built on first search: neighbour sink → heap.
-    steps: Vec<Option<BTreeMap<u32, StepHeap>>>,
+    /// Per sink, built on first search.
+    steps: Vec<Option<Steps>>,
     /// Per sink: sources sending flow to it (may hold stale entries).
     members: Vec<Vec<u32>>,
-    /// Dijkstra scratch, indexed by sink (`T` last): distance, predecessor, settled.
+    /// Per sink: how many times a source stopped sending to it.
+    departures: Vec<u64>,
+    /// Dijkstra scratch, indexed by node (`T` last).
     dist: Vec<i64>,
-    pred: Vec<(usize, Option<u32>)>,
+    pred: Vec<(u32, Arc)>,
     done: Vec<bool>,
+    heap: BinaryHeap<Reverse<(i64, u32)>>,
+    touched: Vec<u32>,
+    settled: Vec<u32>,
+    settled_total: usize,
 }
 
 impl State<'_> {
@@ -220,7 +263,8 @@ impl State<'_> {
         s.iter().position(|&x| x == j).map_or(i64::MAX, |k| c[k])
     }
 
-    fn excess(&self, j: usize) -> i64 {
+    /// Units held at sink `j` (positive: excess; negative: a deficit of forced seats).
+    fn imbalance(&self, j: usize) -> i64 {
         self.load[j] - self.seated[j] - self.overflow[j]
     }
 
@@ -234,10 +278,26 @@ impl State<'_> {
         let Some(cu) = s.iter().position(|&x| x == u).map(|k| c[k]) else {
             return;
         };
-        if let Some(h) = self.steps[u as usize].as_mut() {
+        if let Some(st) = self.steps[u as usize].as_mut() {
             for (&cj, &cc) in s.iter().zip(c) {
-                if cj != u {
-                    h.entry(cj).or_default().push(Reverse((cc - cu, i)));
+                if cj == u {
+                    continue;
+                }
+                let k = match st.targets.binary_search(&cj) {
+                    Ok(k) => k,
+                    Err(k) => {
+                        st.targets.insert(k, cj);
+                        st.heaps.insert(k, StepHeap::new());
+                        st.checked.insert(k, u64::MAX);
+                        st.tops.insert(k, None);
+                        k
+                    }
+                };
+                let e = (cc - cu, i);
+                st.heaps[k].push(Reverse(e));
+                // A new entry is valid: it becomes the cached top when smaller.
+                if st.tops[k].is_none_or(|t| e < t) {
+                    st.tops[k] = Some(e);
                 }
             }
         }
@@ -247,27 +307,45 @@ impl State<'_> {
         if self.steps[u].is_some() {
             return;
         }
-        self.steps[u] = Some(BTreeMap::new());
         let mut members = std::mem::take(&mut self.members[u]);
         members.sort_unstable();
         members.dedup();
         members.retain(|&i| self.flow(i, u as u32) > 0);
+        // Bucket the steps by target sink (counting sort), then heapify each bucket.
+        let m = self.load.len();
+        let mut count = vec![0u32; m];
         for &i in &members {
-            self.push_steps(i, u as u32);
-        }
-        self.members[u] = members;
-    }
-
-    /// The cheapest valid step out of `u` towards `c`: `(key, source)`.
-    fn top(&mut self, u: usize, c: u32) -> Option<(i64, u32)> {
-        loop {
-            let heap = self.steps[u].as_mut()?.get_mut(&c)?;
-            let Reverse((k, i)) = *heap.peek()?;
-            if self.flows[i as usize].iter().any(|f| f.0 == u as u32) {
-                return Some((k, i));
+            for &cj in self.p.row(i as usize).0 {
+                count[cj as usize] += 1;
             }
-            heap.pop();
         }
+        count[u] = 0;
+        let mut st = Steps::default();
+        let mut slot = vec![u32::MAX; m];
+        let mut buckets: Vec<Vec<Reverse<(i64, u32)>>> = Vec::new();
+        for (c, &n) in count.iter().enumerate() {
+            if n > 0 {
+                slot[c] = st.targets.len() as u32;
+                st.targets.push(c as u32);
+                buckets.push(Vec::with_capacity(n as usize));
+            }
+        }
+        for &i in &members {
+            let (s, c) = self.p.row(i as usize);
+            let Some(cu) = s.iter().position(|&x| x == u as u32).map(|k| c[k]) else {
+                continue;
+            };
+            for (&cj, &cc) in s.iter().zip(c) {
+                if cj != u as u32 {
+                    buckets[slot[cj as usize] as usize].push(Reverse((cc - cu, i)));
+                }
+            }
+        }
+        st.checked = vec![u64::MAX; st.targets.len()];
+        st.tops = vec![None; st.targets.len()];
+        st.heaps = buckets.into_iter().map(BinaryHeap::from).collect();
+        self.steps[u] = Some(st);
+        self.members[u] = members;
     }
 
     fn move_flow(&mut self, i: u32, from: u32, to: u32, amount: i64) {
@@ -276,6 +354,7 @@ impl State<'_> {
         fl[k].1 -= amount;
         if fl[k].1 == 0 {
             fl.remove(k);
+            self.departures[from as usize] += 1;
         }
         let gained_new = match fl.iter().position(|f| f.0 == to) {
             Some(k) => {
@@ -296,112 +375,182 @@ impl State<'_> {
         }
     }
 
-    /// One Dijkstra search from `a` and one augmentation. Returns false when nothing moved
-    /// (cannot happen on a valid instance: the overflow arc always reaches `T`).
+    fn relax(&mut self, v: usize, cand: i64, from: u32, arc: Arc) {
+        if cand < self.dist[v] {
+            if self.dist[v] == i64::MAX {
+                self.touched.push(v as u32);
+            }
+            self.dist[v] = cand;
+            self.pred[v] = (from, arc);
+            self.heap.push(Reverse((cand, v as u32)));
+        }
+    }
+
+    /// Whether node `v` can absorb units (a deficit).
+    fn is_deficit(&self, v: usize) -> bool {
+        if v == self.load.len() {
+            self.t_excess < 0
+        } else {
+            self.imbalance(v) < 0
+        }
+    }
+
+    /// One Dijkstra search from the node `a` holding excess, and one augmentation to the first
+    /// deficit settled. Returns false when no deficit is reachable (cannot happen on a valid
+    /// instance: the overflow arcs always reach `T`).
     fn augment_from(&mut self, a: usize) -> bool {
         let m = self.load.len();
         let t = m;
-        let mut touched: Vec<usize> = Vec::new();
-        let mut settled: Vec<usize> = Vec::new();
-        let mut heap: BinaryHeap<Reverse<(i64, usize)>> = BinaryHeap::new();
+        self.heap.clear();
+        self.touched.clear();
+        self.settled.clear();
         self.dist[a] = 0;
-        touched.push(a);
-        heap.push(Reverse((0, a)));
-        let mut dt = None;
-        while let Some(Reverse((d, u))) = heap.pop() {
+        self.touched.push(a as u32);
+        self.heap.push(Reverse((0, a as u32)));
+        let mut target = None;
+        while let Some(Reverse((d, u))) = self.heap.pop() {
+            let u = u as usize;
             if self.done[u] || self.dist[u] < d {
                 continue;
             }
             self.done[u] = true;
-            if u == t {
-                dt = Some(d);
+            self.settled.push(u as u32);
+            if u != a && self.is_deficit(u) {
+                target = Some(u);
                 break;
             }
-            settled.push(u);
-            // Into T: a free seat, else the overflow arc (T's potential is 0).
-            let into_t = match self.free_seats(u) {
-                Some(f) if f <= 0 => self.m_cost,
-                _ => 0,
-            };
-            debug_assert!(into_t + self.pot[u] >= 0, "negative reduced cost into T");
-            let cand = d + into_t + self.pot[u];
-            if cand < self.dist[t] {
-                if self.dist[t] == i64::MAX {
-                    touched.push(t);
+            if u == t {
+                // Out of T: free a seat (or an overflow place) of a sink.
+                for j in 0..m {
+                    if self.done[j] {
+                        continue;
+                    }
+                    let (arc, cost) = if self.overflow[j] > 0 {
+                        (Arc::Unoverflow, -self.m_cost)
+                    } else if self.seated[j] > 0 {
+                        (Arc::Unseat, 0)
+                    } else {
+                        continue;
+                    };
+                    let rc = cost + self.pot[t] - self.pot[j];
+                    debug_assert!(rc >= 0, "negative reduced cost out of T");
+                    self.relax(j, d + rc, t as u32, arc);
                 }
-                self.dist[t] = cand;
-                self.pred[t] = (u, None);
-                heap.push(Reverse((cand, t)));
+                continue;
+            }
+            // Into T: a free seat, else the overflow arc.
+            if !self.done[t] {
+                let (arc, cost) = match self.free_seats(u) {
+                    Some(f) if f <= 0 => (Arc::Overflow, self.m_cost),
+                    _ => (Arc::Seat, 0),
+                };
+                let rc = cost + self.pot[u] - self.pot[t];
+                debug_assert!(rc >= 0, "negative reduced cost into T");
+                self.relax(t, d + rc, u as u32, arc);
             }
             self.build_steps(u);
-            let targets: Vec<u32> = self.steps[u]
-                .as_ref()
-                .map(|h| h.keys().copied().collect())
-                .unwrap_or_default();
-            for c in targets {
-                let cu = c as usize;
-                if self.done[cu] {
+            let steps = self.steps[u].take().expect("built");
+            let mut steps = steps;
+            for k in 0..steps.targets.len() {
+                let c = steps.targets[k] as usize;
+                if self.done[c] {
                     continue;
                 }
-                let Some((key, i)) = self.top(u, c) else {
-                    continue;
+                // The cheapest step whose source still sends to u.
+                let heap = &mut steps.heaps[k];
+                let stamp = self.departures[u];
+                let top = if steps.checked[k] == stamp {
+                    steps.tops[k]
+                } else {
+                    let t = loop {
+                        let Some(&Reverse((key, i))) = heap.peek() else {
+                            break None;
+                        };
+                        if self.flows[i as usize].iter().any(|f| f.0 == u as u32) {
+                            break Some((key, i));
+                        }
+                        heap.pop();
+                    };
+                    steps.checked[k] = stamp;
+                    steps.tops[k] = t;
+                    t
                 };
-                let rc = key + self.pot[u] - self.pot[cu];
+                let Some((key, i)) = top else { continue };
+                let rc = key + self.pot[u] - self.pot[c];
                 debug_assert!(rc >= 0, "negative reduced cost {rc} on step {u}->{c}");
-                let cand = d + rc;
-                if cand < self.dist[cu] {
-                    if self.dist[cu] == i64::MAX {
-                        touched.push(cu);
-                    }
-                    self.dist[cu] = cand;
-                    self.pred[cu] = (u, Some(i));
-                    heap.push(Reverse((cand, cu)));
-                }
+                self.relax(c, d + rc, u as u32, Arc::Step(i));
             }
+            self.steps[u] = Some(steps);
         }
-        let result = dt.map(|dt| {
-            for &v in &settled {
+        let result = target.map(|tg| {
+            let dt = self.dist[tg];
+            for k in 0..self.settled.len() {
+                let v = self.settled[k] as usize;
                 self.pot[v] += self.dist[v] - dt;
             }
-            // The path, from T back to a.
-            let mut path: Vec<(usize, usize, Option<u32>)> = Vec::new();
-            let mut v = t;
+            let mut path: Vec<(usize, usize, Arc)> = Vec::new();
+            let mut v = tg;
             while v != a {
-                let (u, via) = self.pred[v];
-                path.push((u, v, via));
-                v = u;
+                let (u, arc) = self.pred[v];
+                path.push((u as usize, v, arc));
+                v = u as usize;
             }
             path.reverse();
-            path
+            (tg, path)
         });
-        for &v in &touched {
+        for k in 0..self.touched.len() {
+            let v = self.touched[k] as usize;
             self.dist[v] = i64::MAX;
             self.done[v] = false;
         }
-        let Some(path) = result else { return false };
-        let mut delta = self.excess(a);
-        for &(u, v, via) in &path {
-            match via {
-                Some(i) => delta = delta.min(self.flow(i, u as u32)),
-                None => {
-                    debug_assert_eq!(v, t);
-                    if let Some(f) = self.free_seats(u) {
-                        if f > 0 {
-                            delta = delta.min(f);
-                        }
-                    }
-                }
+        self.settled_total += self.settled.len();
+        let Some((tg, path)) = result else {
+            return false;
+        };
+        let held = |s: &Self, v: usize| {
+            if v == t {
+                s.t_excess
+            } else {
+                s.imbalance(v)
+            }
+        };
+        let mut delta = held(self, a).min(-held(self, tg));
+        for &(u, _, arc) in &path {
+            let cap = match arc {
+                Arc::Step(i) => self.flow(i, u as u32),
+                Arc::Seat => self.free_seats(u).unwrap_or(i64::MAX),
+                Arc::Overflow => i64::MAX,
+                Arc::Unseat | Arc::Unoverflow => i64::MAX,
+            };
+            delta = delta.min(cap);
+        }
+        for &(_, v, arc) in &path {
+            match arc {
+                Arc::Unseat => delta = delta.min(self.seated[v]),
+                Arc::Unoverflow => delta = delta.min(self.overflow[v]),
+                _ => {}
             }
         }
         debug_assert!(delta > 0);
-        for &(u, v, via) in &path {
-            match via {
-                Some(i) => self.move_flow(i, u as u32, v as u32, delta),
-                None => match self.free_seats(u) {
-                    Some(f) if f > 0 => self.seated[u] += delta,
-                    Some(_) => self.overflow[u] += delta,
-                    None => self.seated[u] += delta,
-                },
+        for &(u, v, arc) in &path {
+            match arc {
+                Arc::Step(i) => self.move_flow(i, u as u32, v as u32, delta),
+                Arc::Seat => {
+                    self.seated[u] += delta;
+                    self.t_excess += delta;
+                }
+                Arc::Overflow => {
+                    self.overflow[u] += delta;
+                    self.t_excess += delta;
+                }
+                Arc::Unseat => {
+                    self.seated[v] -= delta;
+                    self.t_excess -= delta;
+                }
+                Arc::Unoverflow => {
+                    self.overflow[v] -= delta;
+                    self.t_excess -= delta;
+                }
             }
         }
         true
@@ -410,47 +559,104 @@ impl State<'_> {
 
 /// Solves `p` exactly (see the module docs).
 pub fn solve(p: &Problem) -> Result<Solution, TransportError> {
+    solve_warm(p, None)
+}
+
+/// Solves `p` exactly, starting from sink potentials `warm` (for instance the optimal prices
+/// of a coarser version of the same problem): each source starts at a sink minimising
+/// `c_ij − π_j`, sinks with a negative price start full. Any potentials give the same optimal
+/// cost (ties aside); good ones leave few units to move. Potentials are clamped to
+/// `[−M, 0]` (0 for unlimited sinks), where they keep every reduced cost non-negative.
+pub fn solve_warm(p: &Problem, warm: Option<&[i64]>) -> Result<Solution, TransportError> {
     p.validate()?;
     let n = p.supply.len();
     let m = p.capacity.len();
+    let m_cost = p.big_m();
+    let mut pot: Vec<i64> = (0..m)
+        .map(|j| match (warm.and_then(|w| w.get(j)), p.capacity[j]) {
+            (_, None) | (None, _) => 0,
+            (Some(&x), Some(_)) => x.clamp(-m_cost, 0),
+        })
+        .collect();
     let mut st = State {
         p,
-        m_cost: p.big_m(),
+        m_cost,
         flows: vec![Vec::new(); n],
         load: vec![0; m],
         seated: vec![0; m],
         overflow: vec![0; m],
-        pot: vec![0; m],
-        steps: vec![None; m],
+        t_excess: 0,
+        pot: Vec::new(),
+        steps: (0..m).map(|_| None).collect(),
         members: vec![Vec::new(); m],
+        departures: vec![0; m],
         dist: vec![i64::MAX; m + 1],
-        pred: vec![(0, None); m + 1],
+        pred: vec![(0, Arc::Seat); m + 1],
         done: vec![false; m + 1],
+        heap: BinaryHeap::new(),
+        touched: Vec::new(),
+        settled: Vec::new(),
+        settled_total: 0,
     };
+    let mut total: i64 = 0;
     for i in 0..n {
         if p.supply[i] == 0 {
             continue;
         }
-        let j = p.row(i).0[0];
+        total += p.supply[i];
+        let (s, c) = p.row(i);
+        let mut best = 0;
+        if warm.is_some() {
+            for k in 1..s.len() {
+                let (a, b) = (c[k] - pot[s[k] as usize], c[best] - pot[s[best] as usize]);
+                if a < b || (a == b && s[k] < s[best]) {
+                    best = k;
+                }
+            }
+        }
+        let j = s[best];
         st.flows[i].push((j, p.supply[i]));
         st.load[j as usize] += p.supply[i];
         st.members[j as usize].push(i as u32);
     }
+    let mut received = 0;
     for j in 0..m {
-        st.seated[j] = match p.capacity[j] {
-            Some(c) => st.load[j].min(c),
-            None => st.load[j],
-        };
-    }
-    let mut augmentations = 0;
-    for a in 0..m {
-        while st.excess(a) > 0 {
-            if !st.augment_from(a) {
-                return Err(TransportError::Invalid(format!(
-                    "sink {a}: excess could not be placed"
-                )));
+        let load = st.load[j];
+        match p.capacity[j] {
+            None => st.seated[j] = load,
+            Some(cap) if pot[j] == 0 => st.seated[j] = load.min(cap),
+            Some(cap) => {
+                st.seated[j] = cap;
+                if pot[j] == -m_cost {
+                    st.overflow[j] = (load - cap).max(0);
+                }
             }
-            augmentations += 1;
+        }
+        received += st.seated[j] + st.overflow[j];
+    }
+    st.t_excess = received - total;
+    pot.push(0);
+    st.pot = pot;
+    let mut augmentations = 0;
+    loop {
+        let mut any = false;
+        for a in 0..=m {
+            loop {
+                let held = if a == m { st.t_excess } else { st.imbalance(a) };
+                if held <= 0 {
+                    break;
+                }
+                any = true;
+                if !st.augment_from(a) {
+                    return Err(TransportError::Invalid(format!(
+                        "node {a}: excess could not be placed"
+                    )));
+                }
+                augmentations += 1;
+            }
+        }
+        if !any {
+            break;
         }
     }
     let mut cost: i128 = 0;
@@ -460,13 +666,22 @@ pub fn solve(p: &Problem) -> Result<Solution, TransportError> {
         }
     }
     let split_sources = st.flows.iter().filter(|f| f.len() > 1).count();
+    let settled = st.settled_total;
+    // Potentials relative to T.
+    let pt = st.pot[m];
+    let potentials: Vec<i64> = st.pot[..m].iter().map(|&x| x - pt).collect();
+    let overflow: Vec<i64> = (0..m)
+        .map(|j| p.capacity[j].map_or(0, |c| (st.load[j] - c).max(0)))
+        .collect();
+    debug_assert_eq!(overflow, st.overflow);
     Ok(Solution {
         flows: st.flows,
         load: st.load,
-        overflow: st.overflow,
+        overflow,
         cost,
-        potentials: st.pot,
+        potentials,
         augmentations,
+        settled,
         split_sources,
     })
 }
@@ -766,6 +981,22 @@ mod tests {
             check_solution(&p, &s);
             let over: i64 = s.overflow.iter().sum();
             assert_eq!((over, s.cost), reference(&p), "case {case}");
+            // Any warm start gives the same optimum: arbitrary prices, some at −M.
+            let big = p.big_m();
+            let warm: Vec<i64> = (0..m)
+                .map(|_| match rng.below(4) {
+                    0 => 0,
+                    1 => -big,
+                    _ => -((rng.next_u64() % 300) as i64),
+                })
+                .collect();
+            let w = solve_warm(&p, Some(&warm)).unwrap();
+            check_solution(&p, &w);
+            let over_w: i64 = w.overflow.iter().sum();
+            assert_eq!((over_w, w.cost), (over, s.cost), "case {case}: warm start");
+            // Warm from the optimal prices: nothing left to move.
+            let again = solve_warm(&p, Some(&s.potentials)).unwrap();
+            assert_eq!(again.cost, s.cost, "case {case}: from optimal prices");
             // Duals certify optimality over the listed arcs.
             for i in 0..n {
                 let (sk, c) = p.row(i);
