@@ -691,6 +691,7 @@ fn finish(
 mod tests {
     use super::*;
 
+    #[allow(clippy::too_many_arguments)]
     fn input<'a>(
         cells: &'a [[f64; 2]],
         cc: &'a [Option<usize>],
@@ -793,7 +794,7 @@ mod tests {
             let sc = vec![Some(0); m];
             // Tight: seats 60–110 % of a fair share, some clustered demand.
             let seats: Vec<Option<f64>> = (0..m)
-                .map(|_| Some((rng.unit() * 0.5 + 0.6) * 2000.0 / m as f64 * 1.0).map(f64::round))
+                .map(|_| Some(((rng.unit() * 0.5 + 0.6) * 2000.0 / m as f64).round()))
                 .collect();
             let serving = vec![true; m];
             let short = assign(&input(

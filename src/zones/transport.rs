@@ -620,6 +620,7 @@ pub fn solve_warm(p: &Problem, warm: Option<&[i64]>) -> Result<Solution, Transpo
         st.members[j as usize].push(i as u32);
     }
     let mut received = 0;
+    #[allow(clippy::needless_range_loop)] // j indexes five arrays
     for j in 0..m {
         let load = st.load[j];
         match p.capacity[j] {
@@ -858,8 +859,8 @@ mod tests {
             }
         }
         assert_eq!(load, s.load);
-        for j in 0..m {
-            let over = p.capacity[j].map_or(0, |c| (load[j] - c).max(0));
+        for (j, &l) in load.iter().enumerate() {
+            let over = p.capacity[j].map_or(0, |c| (l - c).max(0));
             assert_eq!(over, s.overflow[j], "sink {j}");
         }
     }
