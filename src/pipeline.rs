@@ -7,10 +7,10 @@
 use std::path::Path;
 use std::time::Instant;
 
+use crate::config::Scenario;
 use crate::coverage::{self, Coverage};
 use crate::error::Result;
 use crate::io::layers::load_map;
-use crate::io::scenario::Scenario;
 use crate::model::Map;
 use crate::propose::{self, ProposalOutcome};
 use crate::rules::{self, Finding, Project, ProjectKind};

@@ -1,10 +1,10 @@
 //! Brute-force oracles on seeded random data: the indexes and the engine against direct
 //! computation.
 
+use schoolplan::config::DistanceMode;
 use schoolplan::coverage::bench::{synthetic_map, SplitMix};
 use schoolplan::coverage::testkit::{level, scenario};
 use schoolplan::coverage::{compute, Unreachable};
-use schoolplan::io::scenario::DistanceMode;
 use schoolplan::model::Level;
 use schoolplan::spatial::index::straight_costs;
 use schoolplan::spatial::network::{NetworkOptions, RoadNetwork};
@@ -78,7 +78,7 @@ fn network_costs_match_petgraph_dijkstra() {
 
     let map = synthetic_map(0, 0, 400, 3);
     let options = NetworkOptions {
-        unit: schoolplan::io::scenario::CostUnit::M,
+        unit: schoolplan::config::CostUnit::M,
         walk_speed_kmh: 4.5,
         snap_max_m: 3000.0,
         join_tolerance_m: 1.0,

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use schoolplan::io::scenario::Scenario;
+use schoolplan::config::Scenario;
 use serde_json::Value;
 
 #[allow(dead_code)]

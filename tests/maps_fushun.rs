@@ -9,9 +9,9 @@ use geo::{
     Area, BooleanOps, BoundingRect, Centroid, Contains, Coord, LineString, MultiPolygon, Point,
     Polygon, Validation,
 };
-use schoolplan::io::scenario::Scenario;
-use schoolplan::spatial::datum::Datum;
-use schoolplan::spatial::projection::LocalProjection;
+use schoolplan::config::Scenario;
+use schoolplan::geodesy::datum::Datum;
+use schoolplan::geodesy::projection::LocalProjection;
 use serde_json::Value;
 
 #[allow(dead_code)]

@@ -8,7 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use schoolplan::io::scenario::Language;
+use schoolplan::config::Language;
 use schoolplan::report::sample::SampleRun;
 use schoolplan::report::{self, Comparison, Summary};
 

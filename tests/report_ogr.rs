@@ -9,7 +9,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use schoolplan::io::scenario::Language;
+use schoolplan::config::Language;
 use schoolplan::report::{self, sample::SampleRun};
 
 fn have_ogrinfo() -> bool {

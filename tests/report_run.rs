@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use schoolplan::io::scenario::Language;
+use schoolplan::config::Language;
 use schoolplan::report::sample::SampleRun;
 use schoolplan::report::{self, Comparison, Summary};
 use serde_json::Value;

@@ -11,7 +11,7 @@
 
 use std::time::Instant;
 
-use crate::io::scenario::{DistanceMode, Scenario};
+use crate::config::{DistanceMode, Scenario};
 use crate::model::{Level, Map};
 
 use super::testkit;

@@ -424,8 +424,8 @@ pub fn capacity_gaps(b: &RunBundle, stats: &[AreaStat]) -> Vec<CapacityGap> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::DistanceMode;
     use crate::coverage::testkit;
-    use crate::io::scenario::DistanceMode;
     use crate::report::sample::{rect_m, to_lonlat};
     use crate::report::{FindingRow, ProposalRow};
 

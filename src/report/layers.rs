@@ -20,7 +20,7 @@ use super::areas::AreaStat;
 use super::gaps::{GapArea, GapShape};
 use super::numbers::{opt_real, real, round_coord};
 use super::{FindingStatus, RunBundle};
-use crate::io::scenario::CostUnit;
+use crate::config::CostUnit;
 use crate::model::Level;
 
 /// Properties of one feature, in order.

@@ -59,9 +59,9 @@ use std::path::Path;
 use geo::Coord;
 use serde::{Deserialize, Serialize};
 
+use crate::config::{Language, Scenario};
 use crate::coverage::Coverage;
 use crate::error::Result;
-use crate::io::scenario::{Language, Scenario};
 use crate::model::{Level, Map};
 
 pub use compare::{write_compare, Comparison};

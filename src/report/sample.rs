@@ -12,15 +12,15 @@ use std::path::PathBuf;
 use geo::{coord, Coord, LineString, MultiPolygon, Polygon};
 
 use super::{FindingRow, FindingStatus, ProposalKind, ProposalMeta, ProposalRow, RunBundle};
-use crate::coverage::Coverage;
-use crate::io::scenario::{
+use crate::config::{
     AccessibilityConfig, CostUnit, Decay, DistanceConfig, DistanceMode, Language, LayersFile,
     LevelConfig, PopulationFile, Scenario,
 };
+use crate::coverage::Coverage;
+use crate::geodesy::projection::LocalProjection;
 use crate::model::{
     Area, AreaKind, DemandCell, DemandLayer, Level, Map, Ownership, School, Status,
 };
-use crate::spatial::projection::LocalProjection;
 
 /// Cell side of the sample grid, metres.
 pub const CELL_M: f64 = 250.0;
@@ -282,6 +282,7 @@ fn build(plan: bool) -> SampleRun {
         townships,
         candidates: Vec::new(),
         roads: Vec::new(),
+        matrix: None,
         school_areas,
         warnings: Vec::new(),
         synthetic: true,

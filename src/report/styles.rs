@@ -161,8 +161,8 @@ pub fn coverage_renderer(b: &RunBundle) -> String {
         return "<renderer-v2 type=\"nullSymbol\"/>".into();
     };
     let unit = match b.coverage.unit {
-        crate::io::scenario::CostUnit::M => "m",
-        crate::io::scenario::CostUnit::Min => "min",
+        crate::config::CostUnit::M => "m",
+        crate::config::CostUnit::Min => "min",
     };
     let breaks = [0.0, r / 2.0, r, 2.0 * r, 1e12];
     let labels = vec![

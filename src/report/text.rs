@@ -1,6 +1,6 @@
 //! Words of the report in English and Chinese, and escaping.
 
-use crate::io::scenario::{CostUnit, DistanceMode, Language};
+use crate::config::{CostUnit, DistanceMode, Language};
 use crate::model::{AreaKind, Level};
 
 use super::{FindingStatus, ProposalKind};

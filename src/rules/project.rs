@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::{DistanceMode, Scenario};
 use crate::coverage::{Coverage, LevelCoverage};
-use crate::io::scenario::{DistanceMode, Scenario};
 use crate::model::{Level, Map, School};
 
 /// New build or expansion.

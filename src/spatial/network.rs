@@ -43,7 +43,7 @@ use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 use rayon::prelude::*;
 
-use crate::io::scenario::{CostUnit, DistanceConfig};
+use crate::config::{CostUnit, DistanceConfig};
 use crate::model::Road;
 use crate::spatial::index::{distance_m, CostLists, SegmentIndex};
 

@@ -141,7 +141,7 @@ impl MinCoverage {
 
 fn unit_name(ctx: &Context) -> &'static str {
     match ctx.coverage.unit {
-        crate::io::scenario::CostUnit::M => "m",
-        crate::io::scenario::CostUnit::Min => "min",
+        crate::config::CostUnit::M => "m",
+        crate::config::CostUnit::Min => "min",
     }
 }
