@@ -4,3 +4,4 @@ pub mod graph_costs;
 pub mod index;
 pub mod locate;
 pub mod network;
+pub mod routing;
