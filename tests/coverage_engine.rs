@@ -1,10 +1,10 @@
 //! Coverage engine on hand-built maps: straight line, road network, cost matrix, capacity.
 
 use schoolplan::config::{CostUnit, DistanceMode, Scenario};
-use schoolplan::coverage::testkit::{area, cell, level, map, road, scenario, school};
 use schoolplan::coverage::{
     compute, compute_with_matrix, level_demand_with_warnings, Coverage, Unreachable,
 };
+use schoolplan_testkit::map::{area, cell, level, map, road, scenario, school};
 
 use schoolplan::model::{AreaKind, Level, Map, Status};
 

@@ -2,12 +2,12 @@
 //! computation.
 
 use schoolplan::config::DistanceMode;
-use schoolplan::coverage::bench::{synthetic_map, SplitMix};
-use schoolplan::coverage::testkit::{level, scenario};
 use schoolplan::coverage::{compute, Unreachable};
 use schoolplan::model::Level;
 use schoolplan::spatial::index::straight_costs;
 use schoolplan::spatial::network::{NetworkOptions, RoadNetwork};
+use schoolplan_testkit::bench::{synthetic_map, SplitMix};
+use schoolplan_testkit::map::{level, scenario};
 
 fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
     ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
@@ -85,7 +85,7 @@ fn network_costs_match_petgraph_dijkstra() {
     };
     let net = RoadNetwork::build(&map.roads, options);
     let mut rng = SplitMix::new(5);
-    let side = schoolplan::coverage::bench::CITY_SIDE_M;
+    let side = schoolplan_testkit::bench::CITY_SIDE_M;
     let mut pt = || [rng.unit() * side, rng.unit() * side];
     let origins: Vec<[f64; 2]> = (0..40).map(|_| pt()).collect();
     let dests: Vec<[f64; 2]> = (0..15).map(|_| pt()).collect();

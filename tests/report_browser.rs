@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use schoolplan::config::Language;
-use schoolplan::report::sample::SampleRun;
 use schoolplan::report::{self, Comparison, Summary};
+use schoolplan_testkit::sample::SampleRun;
 
 fn chromium() -> Option<PathBuf> {
     ["chromium", "chromium-browser", "google-chrome"]

@@ -10,7 +10,8 @@ use std::path::Path;
 use std::process::Command;
 
 use schoolplan::config::Language;
-use schoolplan::report::{self, sample::SampleRun};
+use schoolplan::report;
+use schoolplan_testkit::sample::SampleRun;
 
 fn have_ogrinfo() -> bool {
     let found = Command::new("ogrinfo")

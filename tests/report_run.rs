@@ -6,8 +6,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use schoolplan::config::Language;
-use schoolplan::report::sample::SampleRun;
 use schoolplan::report::{self, Comparison, Summary};
+use schoolplan_testkit::sample::SampleRun;
 use serde_json::Value;
 
 fn scratch(name: &str) -> PathBuf {

@@ -55,12 +55,10 @@
 //! Levels are measured one after the other, each in parallel over cells (rayon).
 
 pub mod areas;
-pub mod bench;
 pub mod capacity;
 mod demand;
 mod output;
 pub mod reach;
-pub mod testkit;
 
 pub use areas::AreaTally;
 pub use demand::{level_demand, level_demand_with_warnings};

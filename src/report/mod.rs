@@ -47,7 +47,6 @@ pub mod layers;
 pub mod markdown;
 pub mod numbers;
 pub mod outdir;
-pub mod sample;
 pub mod styles;
 pub mod summary;
 pub mod svg;

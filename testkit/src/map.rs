@@ -8,12 +8,12 @@ use std::path::PathBuf;
 
 use geo::{Coord, LineString, MultiPolygon};
 
-use crate::config::{
+use schoolplan::config::{
     AccessibilityConfig, CostUnit, Decay, DistanceConfig, DistanceMode, Language, LayersFile,
     LevelConfig, PopulationFile, Scenario,
 };
-use crate::geodesy::projection::LocalProjection;
-use crate::model::{
+use schoolplan::geodesy::projection::LocalProjection;
+use schoolplan::model::{
     Area, AreaKind, DemandCell, DemandLayer, Level, Map, Ownership, Road, School, Status,
 };
 
