@@ -93,10 +93,7 @@ pub fn run(path: &Path, opts: &RunOptions, out: &mut dyn Write) -> Result<Outcom
             l.covered_demand,
             l.total_demand,
             l.radius,
-            match a.coverage.unit {
-                crate::config::CostUnit::M => "m",
-                crate::config::CostUnit::Min => "min",
-            }
+            a.coverage.unit.symbol()
         ));
     }
     let count = |st: FindingStatus| a.findings.iter().filter(|f| f.status == st).count();

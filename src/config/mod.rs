@@ -165,6 +165,16 @@ pub enum CostUnit {
     Min,
 }
 
+impl CostUnit {
+    /// The unit symbol used in outputs and messages: `m` or `min`.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CostUnit::M => "m",
+            CostUnit::Min => "min",
+        }
+    }
+}
+
 /// `[distance]`.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]

@@ -7,12 +7,14 @@
 pub mod area;
 pub mod demand;
 pub mod matrix;
+pub mod project;
 pub mod road;
 pub mod school;
 pub mod site;
 
 pub use area::{Area, AreaKind};
 pub use demand::{DemandCell, DemandLayer};
+pub use project::ProjectKind;
 pub use road::Road;
 pub use school::{Level, Ownership, School, Status};
 pub use site::Candidate;

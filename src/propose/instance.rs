@@ -15,7 +15,7 @@ use super::request::{Objective, ProposalRequest};
 use crate::config::{DistanceMode, Scenario};
 use crate::coverage::{reach, LevelCoverage};
 use crate::error::{Error, Result};
-use crate::model::{Level, Map};
+use crate::model::{Level, Map, ProjectKind};
 use crate::solve::{Capacities, GroupLimit, Problem, SparseCosts};
 use crate::spatial::index::PointIndex;
 use crate::spatial::network::{NetworkOptions, RoadNetwork};
@@ -35,6 +35,15 @@ pub enum SiteKind {
 }
 
 impl SiteKind {
+    /// The project a chosen site of this kind means; `None` for a school already open.
+    pub fn project(self) -> Option<ProjectKind> {
+        match self {
+            SiteKind::Existing => None,
+            SiteKind::Expansion => Some(ProjectKind::Expansion),
+            SiteKind::New => Some(ProjectKind::New),
+        }
+    }
+
     /// Name used in outputs.
     pub fn name(self) -> &'static str {
         match self {

@@ -140,8 +140,5 @@ impl MinCoverage {
 }
 
 fn unit_name(ctx: &Context) -> &'static str {
-    match ctx.coverage.unit {
-        crate::config::CostUnit::M => "m",
-        crate::config::CostUnit::Min => "min",
-    }
+    ctx.coverage.unit.symbol()
 }
