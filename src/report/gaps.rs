@@ -28,14 +28,13 @@ use geo::orient::{Direction, Orient};
 use geo::{Area, Coord, Intersects, MapCoords, MultiPolygon, Polygon};
 
 use super::numbers::round_coord;
-use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{RTree, RTreeObject, AABB};
 use serde::{Deserialize, Serialize};
 
 use super::areas::AreaStat;
 use super::RunBundle;
 use crate::coverage::LevelCoverage;
 use crate::model::{AreaKind, Level, Map};
+use crate::spatial::index::{BoxIndex, PointIndex};
 
 /// Geometry of a gap area.
 #[derive(Debug, Clone, PartialEq)]
@@ -168,28 +167,18 @@ fn polygon_components(map: &Map, cells: &[usize]) -> Vec<Vec<usize>> {
         .iter()
         .map(|&i| map.demand.cells[i].shape_m.as_ref().expect("polygon cell"))
         .collect();
-    let rects: Vec<GeomWithData<Rectangle<[f64; 2]>, usize>> = shapes
+    let rects: Vec<([f64; 2], [f64; 2], usize)> = shapes
         .iter()
         .enumerate()
         .filter_map(|(k, s)| {
-            geo::BoundingRect::bounding_rect(*s).map(|r| {
-                GeomWithData::new(
-                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-                    k,
-                )
-            })
+            geo::BoundingRect::bounding_rect(*s)
+                .map(|r| ([r.min().x, r.min().y], [r.max().x, r.max().y], k))
         })
         .collect();
-    let tree = RTree::bulk_load(rects.clone());
+    let boxes = BoxIndex::new(rects.iter().copied());
     let mut dsu = Dsu::new(cells.len());
-    for r in &rects {
-        let env = r.geom().envelope();
-        let grown = AABB::from_corners(
-            [env.lower()[0] - 1e-6, env.lower()[1] - 1e-6],
-            [env.upper()[0] + 1e-6, env.upper()[1] + 1e-6],
-        );
-        for other in tree.locate_in_envelope_intersecting(&grown) {
-            let (a, b) = (r.data, other.data);
+    for &(lo, hi, a) in &rects {
+        for b in boxes.meeting(lo, hi, 1e-6) {
             if a < b && shapes[a].intersects(shapes[b]) {
                 dsu.union(a, b);
             }
@@ -210,31 +199,28 @@ fn point_spacing(map: &Map) -> f64 {
     if pts.len() < 2 {
         return 0.0;
     }
-    let tree = RTree::bulk_load(pts.clone());
+    let index = PointIndex::new(&pts);
     let mut nn: Vec<f64> = pts
         .iter()
-        .filter_map(|p| {
-            tree.nearest_neighbor_iter(p)
-                .find(|q| *q != p)
-                .map(|q| ((q[0] - p[0]).powi(2) + (q[1] - p[1]).powi(2)).sqrt())
-        })
+        .filter_map(|&p| index.nearest_apart_m(p))
         .collect();
     nn.sort_by(f64::total_cmp);
     nn[nn.len() / 2]
 }
 
 fn point_components(map: &Map, cells: &[usize], threshold: f64) -> Vec<Vec<usize>> {
-    let pts: Vec<GeomWithData<[f64; 2], usize>> = cells
+    let pts: Vec<[f64; 2]> = cells
         .iter()
-        .enumerate()
-        .map(|(k, &i)| GeomWithData::new([map.demand.cells[i].pos.x, map.demand.cells[i].pos.y], k))
+        .map(|&i| [map.demand.cells[i].pos.x, map.demand.cells[i].pos.y])
         .collect();
-    let tree = RTree::bulk_load(pts.clone());
+    let index = PointIndex::new(&pts);
     let mut dsu = Dsu::new(cells.len());
-    for p in &pts {
-        for q in tree.locate_within_distance(*p.geom(), threshold * threshold) {
-            if p.data < q.data {
-                dsu.union(p.data, q.data);
+    let mut near = Vec::new();
+    for (a, &p) in pts.iter().enumerate() {
+        index.within_radius_into(p, threshold, &mut near);
+        for &(b, _) in &near {
+            if a < b {
+                dsu.union(a, b);
             }
         }
     }
