@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use super::bundle::{finding_row, proposal_rows};
 use super::{emit, Outcome};
+use crate::config::Language;
 use crate::error::Error;
-use crate::io::scenario::Language;
 use crate::pipeline::{analyse, Analysis};
 use crate::report::{areas, gaps, write_compare, Comparison, FindingRow, RunBundle, Summary};
 

@@ -9,8 +9,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::bundle::{finding_row, proposal_rows};
 use super::{emit, Outcome};
+use crate::config::Language;
 use crate::error::Error;
-use crate::io::scenario::Language;
 use crate::pipeline::{analyse, Analysis};
 use crate::report::{self, FindingRow, OutputDir, RunBundle};
 use crate::rules::{findings_to_csv, findings_to_json, FindingStatus};
@@ -93,10 +93,7 @@ pub fn run(path: &Path, opts: &RunOptions, out: &mut dyn Write) -> Result<Outcom
             l.covered_demand,
             l.total_demand,
             l.radius,
-            match a.coverage.unit {
-                crate::io::scenario::CostUnit::M => "m",
-                crate::io::scenario::CostUnit::Min => "min",
-            }
+            a.coverage.unit.symbol()
         ));
     }
     let count = |st: FindingStatus| a.findings.iter().filter(|f| f.status == st).count();

@@ -11,7 +11,7 @@ use geo::{Coord, Geometry, MapCoords};
 use serde_json::{Map as JsonMap, Value};
 
 use crate::error::{Problem, Severity};
-use crate::spatial::datum::Datum;
+use crate::geodesy::datum::Datum;
 
 /// One feature of a layer, geometry in WGS 84.
 #[derive(Debug, Clone)]

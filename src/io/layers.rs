@@ -15,10 +15,10 @@ use std::path::Path;
 use geo::{BoundingRect, Centroid, Coord, Geometry, MapCoords, MultiPolygon, Rect};
 
 use super::features::{describe, read_features, FeatureRecord, FileProblems, Props};
-use super::scenario::{LayerSpec, Scenario};
+use crate::config::{DistanceMode, LayerSpec, Scenario};
 use crate::error::{Error, Problem, Result, Severity};
+use crate::geodesy::projection::LocalProjection;
 use crate::model::*;
-use crate::spatial::projection::LocalProjection;
 
 mod checks;
 
@@ -97,6 +97,10 @@ pub fn load_map(scenario: &Scenario) -> Result<Map> {
         .map(|l| parse_roads(l, &project))
         .unwrap_or_default();
 
+    let matrix = match (&scenario.distance.mode, &l.matrix) {
+        (DistanceMode::Matrix, Some(spec)) => Some(super::matrix::read_matrix(&spec.path)?),
+        _ => None,
+    };
     let mut map = Map {
         projection,
         schools: school_list,
@@ -105,6 +109,7 @@ pub fn load_map(scenario: &Scenario) -> Result<Map> {
         townships: township_areas,
         candidates: candidate_list,
         roads,
+        matrix,
         school_areas: Vec::new(),
         warnings: Vec::new(),
         synthetic: false,
