@@ -65,6 +65,7 @@ pub mod cli;
 pub mod config;
 pub mod coverage;
 pub mod error;
+pub mod forecast;
 pub mod geodesy;
 pub mod io;
 pub mod model;

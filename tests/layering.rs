@@ -20,27 +20,34 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
     a.insert("model", &["error", "rng", "geodesy"]);
     a.insert("config", &["error", "rng", "geodesy", "model"]);
     a.insert("spatial", &["error", "rng", "geodesy", "model", "config"]);
+    a.insert("forecast", &["error", "rng", "geodesy", "model", "config"]);
+    a.insert(
+        "zones",
+        &["error", "rng", "geodesy", "model", "config", "spatial"],
+    );
     a.insert(
         "coverage",
-        &["error", "rng", "geodesy", "model", "config", "spatial"],
+        &[
+            "error", "rng", "geodesy", "model", "config", "spatial", "forecast", "zones",
+        ],
     );
     a.insert(
         "rules",
         &[
-            "error", "rng", "geodesy", "model", "config", "spatial", "coverage",
+            "error", "rng", "geodesy", "model", "config", "spatial", "forecast", "zones", "coverage",
         ],
     );
     a.insert("solve", BASE);
     a.insert(
         "propose",
         &[
-            "error", "rng", "geodesy", "model", "config", "spatial", "coverage", "rules", "solve",
+            "error", "rng", "geodesy", "model", "config", "spatial", "forecast", "zones", "coverage", "rules", "solve",
         ],
     );
     a.insert(
         "report",
         &[
-            "error", "rng", "geodesy", "model", "config", "spatial", "coverage", "rules", "solve",
+            "error", "rng", "geodesy", "model", "config", "spatial", "forecast", "zones", "coverage", "rules", "solve",
             "propose",
         ],
     );
@@ -51,14 +58,14 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
     a.insert(
         "pipeline",
         &[
-            "error", "rng", "geodesy", "model", "config", "spatial", "coverage", "rules", "solve",
+            "error", "rng", "geodesy", "model", "config", "spatial", "forecast", "zones", "coverage", "rules", "solve",
             "propose", "report", "io",
         ],
     );
     a.insert(
         "cli",
         &[
-            "error", "rng", "geodesy", "model", "config", "spatial", "coverage", "rules", "solve",
+            "error", "rng", "geodesy", "model", "config", "spatial", "forecast", "zones", "coverage", "rules", "solve",
             "propose", "report", "io", "pipeline",
         ],
     );

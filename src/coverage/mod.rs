@@ -54,17 +54,21 @@
 //!
 //! Levels are measured one after the other, each in parallel over cells (rayon).
 
+mod access;
 pub mod areas;
 pub mod capacity;
 mod demand;
 mod output;
 pub mod reach;
+pub mod settings;
 
 pub use areas::AreaTally;
-pub use demand::{level_demand, level_demand_with_warnings};
+pub use demand::{apply_forecast, level_demand, level_demand_with_warnings};
 pub use output::SchoolLoad;
 
-use crate::config::{CostUnit, DistanceMode, LevelConfig, Scenario};
+use crate::config::{CostUnit, DistanceMode, LevelConfig, Scenario, Setting, SettingStandard};
+use crate::forecast::Projection;
+use crate::zones::LevelZones;
 use crate::error::{Error, Problem, Severity};
 use crate::model::matrix::CostMatrix;
 use crate::model::{Level, Map};
@@ -101,8 +105,16 @@ impl Unreachable {
 pub struct LevelCoverage {
     /// The level measured.
     pub level: Level,
-    /// Service radius in the scenario's unit (metres or minutes), inclusive.
+    /// Service radius of urban cells in the scenario's unit (metres or minutes), inclusive;
+    /// see [`LevelCoverage::standards`] for the rural one.
     pub radius: f64,
+    /// The standard of each setting (indexed by [`Setting::index`]).
+    pub standards: [SettingStandard; 2],
+    /// Per cell: its setting.
+    pub setting: Vec<Setting>,
+    /// Per cell: beyond the day radius but within the boarding reach of an open boarding school
+    /// of the level (so covered).
+    pub boarding: Vec<bool>,
     /// Per cell: demand of this level (cohort × enrolment rate × projection factor).
     pub demand: Vec<f64>,
     /// Per cell: index (into `Map::schools`) of the nearest open school serving the level.
@@ -111,7 +123,7 @@ pub struct LevelCoverage {
     pub cost: Vec<f64>,
     /// Per cell: why no school is reachable (`None` when one is).
     pub unreachable: Vec<Option<Unreachable>>,
-    /// Per cell: `cost ≤ radius`.
+    /// Per cell: `cost ≤` the radius of the cell's setting, or served by a boarding school.
     pub covered: Vec<bool>,
     /// Per cell: the school the demand is allocated to under capacity (`None` when unallocated).
     pub allocated: Vec<Option<usize>>,
@@ -125,7 +137,8 @@ pub struct LevelCoverage {
     pub total_demand: f64,
     /// Σ demand of covered cells.
     pub covered_demand: f64,
-    /// Catchment of the accessibility index (radius × catchment factor), same unit.
+    /// Catchment of the accessibility index in urban cells (radius × catchment factor), same
+    /// unit; a rural cell's is its own radius × the factor.
     pub catchment: f64,
     /// Per school: demand whose nearest school it is (any distance; 0 for non-serving ones).
     pub nearest_demand: Vec<f64>,
@@ -137,6 +150,12 @@ pub struct LevelCoverage {
     pub per_township: Vec<AreaTally>,
     /// The whole map.
     pub city: AreaTally,
+    /// The whole map, per setting (demand, covered, unreachable; no seats).
+    pub per_setting: [AreaTally; 2],
+    /// Per county and setting (demand, covered, unreachable; no seats).
+    pub per_county_setting: Vec<[AreaTally; 2]>,
+    /// Attendance zones, when the level asks for them.
+    pub zones: Option<LevelZones>,
 }
 
 impl Default for LevelCoverage {
@@ -146,6 +165,12 @@ impl Default for LevelCoverage {
         LevelCoverage {
             level: Level::Kindergarten,
             radius: 0.0,
+            standards: [SettingStandard {
+                radius: 0.0,
+                boarding_radius_m: None,
+            }; 2],
+            setting: Vec::new(),
+            boarding: Vec::new(),
             demand: Vec::new(),
             nearest: Vec::new(),
             cost: Vec::new(),
@@ -163,11 +188,25 @@ impl Default for LevelCoverage {
             per_county: Vec::new(),
             per_township: Vec::new(),
             city: AreaTally::default(),
+            per_setting: [AreaTally::default(); 2],
+            per_county_setting: Vec::new(),
+            zones: None,
         }
     }
 }
 
 impl LevelCoverage {
+    /// The day radius of cell `i` (its setting's), in the scenario's unit.
+    pub fn radius_at(&self, i: usize) -> f64 {
+        let s = self.setting.get(i).copied().unwrap_or_default();
+        self.standards[s.index()].radius
+    }
+
+    /// Whether the level has different standards in urban and rural cells.
+    pub fn has_settings(&self) -> bool {
+        self.setting.iter().any(|&s| s == Setting::Rural)
+    }
+
     /// Population-weighted coverage share (covered ÷ demand); 1 when there is no demand.
     pub fn coverage(&self) -> f64 {
         if self.total_demand > 0.0 {
@@ -190,6 +229,10 @@ pub struct Coverage {
     /// Non-fatal problems met while measuring (missing cohort shares, schools off the network,
     /// matrix ids matching no cell), to be reported with the findings.
     pub warnings: Vec<Problem>,
+    /// Per cell: its setting (urban or rural).
+    pub settings: Vec<Setting>,
+    /// The forecast the demand was scaled with (base year to the scenario's year).
+    pub forecast: Option<Projection>,
 }
 
 impl Coverage {
@@ -260,12 +303,21 @@ fn measure(map: &Map, scenario: &Scenario, matrix: Option<&CostMatrix>) -> Resul
             ));
         }
     }
+    let cell_settings = settings::classify(map, scenario.settings.as_ref());
+    let forecast = scenario
+        .forecast
+        .as_ref()
+        .map(|f| Projection::project(f, scenario.year.unwrap_or(f.base_year)));
     let mut levels = Vec::with_capacity(scenario.levels.len());
     for cfg in &scenario.levels {
         let (demand, w) = level_demand_with_warnings(map, scenario, cfg.level)?;
         warnings.extend(w);
         let catchment = cfg.radius * scenario.accessibility.catchment_factor;
-        let cutoff = cfg.radius.max(catchment);
+        let cutoff = cfg
+            .standards()
+            .iter()
+            .map(|s| s.radius.max(s.radius * scenario.accessibility.catchment_factor))
+            .fold(0.0, f64::max);
         let serving: Vec<usize> = (0..map.schools.len())
             .filter(|&j| map.schools[j].serves(cfg.level))
             .collect();
@@ -309,13 +361,31 @@ fn measure(map: &Map, scenario: &Scenario, matrix: Option<&CostMatrix>) -> Resul
                 reach::metres_per_unit(d.unit, d.walk_speed_kmh),
             )
         };
-        levels.push(finish_level(map, scenario, cfg, demand, reach, catchment));
+        let full = if cfg.zones && mode != DistanceMode::Straight {
+            Some(if let Some(m) = matrix {
+                access::full_matrix_lists(map, cfg.level, m)
+            } else {
+                let ns = net.as_mut().expect("network mode");
+                network_reach(ns, map, scenario, cfg, &positions, f64::INFINITY, &mut Vec::new())
+                    .lists
+                    .into_lists()
+            })
+        } else {
+            None
+        };
+        let mut lc = finish_level(map, scenario, cfg, demand, reach, catchment, &cell_settings);
+        if cfg.zones {
+            lc.zones = Some(access::zones(map, scenario, &lc, full.as_deref()));
+        }
+        levels.push(lc);
     }
     Ok(Coverage {
         mode,
         unit: d.unit,
         levels,
         warnings,
+        settings: cell_settings,
+        forecast,
     })
 }
 
@@ -390,7 +460,17 @@ fn finish_level(
     demand: Vec<f64>,
     reach: Reach,
     catchment: f64,
+    cell_settings: &[Setting],
 ) -> LevelCoverage {
+    let standards = cfg.standards();
+    let radius: Vec<f64> = cell_settings
+        .iter()
+        .map(|s| standards[s.index()].radius)
+        .collect();
+    let catchments: Vec<f64> = radius
+        .iter()
+        .map(|r| r * scenario.accessibility.catchment_factor)
+        .collect();
     let m = map.schools.len();
     let school_seats: Vec<Option<f64>> = map
         .schools
@@ -403,12 +483,19 @@ fn finish_level(
             }
         })
         .collect();
-    let covered: Vec<bool> = reach.cost.iter().map(|&c| c <= cfg.radius).collect();
-    let alloc = capacity::allocate_greedy(&demand, &reach.lists, cfg.radius, &school_seats, m);
+    let boarding = access::boarding_cover(map, cfg.level, &standards, cell_settings, &reach.cost, &radius);
+    let covered: Vec<bool> = reach
+        .cost
+        .iter()
+        .zip(&radius)
+        .zip(&boarding)
+        .map(|((&c, &r), &b)| c <= r || b)
+        .collect();
+    let alloc = capacity::allocate_greedy(&demand, &reach.lists, &radius, &school_seats, m);
     let accessibility = capacity::two_step_fca(
         &demand,
         &reach.lists,
-        catchment,
+        &catchments,
         &school_seats,
         scenario.accessibility.decay,
     );
@@ -434,6 +521,9 @@ fn finish_level(
     let mut lc = LevelCoverage {
         level: cfg.level,
         radius: cfg.radius,
+        standards,
+        setting: cell_settings.to_vec(),
+        boarding,
         demand,
         nearest: reach.nearest,
         cost: reach.cost,
@@ -451,6 +541,9 @@ fn finish_level(
         per_county: Vec::new(),
         per_township: Vec::new(),
         city: AreaTally::default(),
+        per_setting: [AreaTally::default(); 2],
+        per_county_setting: Vec::new(),
+        zones: None,
     };
     areas::tally(map, &mut lc);
     lc

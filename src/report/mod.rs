@@ -38,6 +38,7 @@
 //!
 //! [`sample`] builds a small synthetic town with everything filled in, for tests and demos.
 
+pub mod access;
 pub mod areas;
 pub mod compare;
 pub mod document;
@@ -220,6 +221,7 @@ pub fn write_run_into(dir: &OutputDir, bundle: &RunBundle, lang: Language) -> Re
     dir.write("proposals.geojson", &proposals_layer)?;
     dir.write("proposals.qml", &styles::proposals_qml())?;
     dir.write("schoolplan.qgs", &styles::project_qgs(bundle, &gap_areas))?;
+    access::write_access(dir, bundle, &summary)?;
     dir.write("summary.json", &summary.to_json())?;
     let findings = numbers::to_json_pretty(&summary.findings);
     dir.write("findings.json", &findings)?;

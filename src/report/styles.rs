@@ -81,7 +81,7 @@ fn fill(
     )
 }
 
-fn qml(renderer: &str, geometry_type: u8) -> String {
+pub(super) fn qml(renderer: &str, geometry_type: u8) -> String {
     format!(
         "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis version=\"{QGIS_VERSION}\" styleCategories=\"Symbology\">\n{renderer}\n<layerGeometryType>{geometry_type}</layerGeometryType>\n</qgis>\n"
     )
@@ -110,7 +110,7 @@ pub fn schools_qml() -> String {
     qml(&schools_renderer(), 0)
 }
 
-fn graduated(
+pub(super) fn graduated(
     attr: &str,
     breaks: &[f64],
     labels: &[String],

@@ -229,6 +229,8 @@ pub fn scenario_lang(rules_toml: &str, language: Language) -> Scenario {
             decay: Decay::Step,
             catchment_factor: 2.0,
         },
+        settings: None,
+        forecast: None,
         rules: parsed
             .rules
             .into_iter()
