@@ -200,6 +200,10 @@ pub struct ForecastFile {
     pub births: Vec<BirthRecord>,
     /// How births continue after the last record (default `hold`).
     pub births_after: Option<BirthsAfter>,
+    /// The base-year age whose census count anchors the births index (default 0): new
+    /// cohorts are `P(anchor, base) × B(t) ÷ B(base − anchor)`. Censuses undercount infants;
+    /// anchoring on age 1 uses the cohort of a year the births series records.
+    pub anchor_age: Option<u32>,
     /// Survival from age 0 to 1 (default 0.9946: infant mortality 5.4‰, 国家卫生健康委
     /// 2020年我国卫生健康事业发展统计公报).
     pub infant_survival: Option<f64>,
@@ -241,6 +245,8 @@ pub struct ForecastConfig {
     pub births: Vec<BirthRecord>,
     /// Continuation after the last record.
     pub births_after: BirthsAfter,
+    /// Base-year age anchoring the births index.
+    pub anchor_age: u32,
     /// Rates of counties without overrides.
     pub default_rates: CountyRates,
     /// Rates per county code (only the overridden ones).

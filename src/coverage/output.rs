@@ -47,13 +47,19 @@ impl LevelCoverage {
         let allocated_demand = self.school_demand[j];
         let zone_pupils = self.zones.as_ref().map(|z| z.pupils[j]);
         let load = zone_pupils.unwrap_or(nearest_demand);
+        // With zones the solver's own count of pupils above seats (exact in its 0.001-pupil
+        // units; recomputing from rounded pupils could leave a crumb).
+        let over = match &self.zones {
+            Some(z) => z.over_seats[j],
+            None => (load - seats.unwrap_or(0.0)).max(0.0),
+        };
         SchoolLoad {
             seats,
             nearest_demand,
             zone_pupils,
             allocated_demand,
             utilisation: seats.filter(|s| *s > 0.0).map(|s| load / s),
-            over_capacity: seats.map(|s| (load - s).max(0.0)),
+            over_capacity: seats.map(|_| over),
             spare_seats: seats.map(|s| s - allocated_demand),
         }
     }

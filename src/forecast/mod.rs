@@ -7,9 +7,10 @@
 //!
 //! - `P(a + 1, t + 1) = P(a, t) × s(a) × (1 + m)`: survival `s(0)` = infant survival, `s(a ≥ 1)` =
 //!   child survival, `m` the county's net migration rate a year;
-//! - the new age 0 follows the births: `P(0, t) = P(0, base) × B(t) ÷ B(base)` — the births
-//!   series is used as an **index**, so its scope (registered births of the city) need not match
-//!   the census's resident infants, only their trend. Years the series lacks are interpolated
+//! - the new age 0 follows the births: `P(0, t) = P(a, base) × B(t) ÷ B(base − a)` with the
+//!   anchor age `a` (default 0; censuses undercount infants, so age 1 may be the better
+//!   anchor) — the births series is used as an **index**, so its scope (registered births of
+//!   the city) need not match the census's resident children, only their trend. Years the series lacks are interpolated
 //!   geometrically between records, and before the first or after the last held (or, with
 //!   `births_after = "trend"`, continued at the average rate): each such year is flagged
 //!   ([`BirthStatus`]).
@@ -135,7 +136,8 @@ impl Projection {
     pub fn project(cfg: &ForecastConfig, to_year: i32) -> Projection {
         let to_year = to_year.max(cfg.base_year);
         let births = births_series(cfg, cfg.base_year, to_year);
-        let b0 = births[0].births;
+        let anchor = cfg.anchor_age as usize;
+        let b0 = births_series(cfg, cfg.base_year - anchor as i32, cfg.base_year - anchor as i32)[0].births;
         let mut counties = BTreeMap::new();
         let mut urbanisation = BTreeMap::new();
         for (code, base) in &cfg.base {
@@ -146,7 +148,7 @@ impl Projection {
                 let prev = &years[k - 1];
                 let mut next = vec![0.0; prev.len()];
                 if !next.is_empty() {
-                    next[0] = base[0] * b.births / b0;
+                    next[0] = base.get(anchor).copied().unwrap_or(0.0) * b.births / b0;
                 }
                 for a in 1..prev.len() {
                     let s = if a == 1 {
@@ -231,6 +233,7 @@ mod tests {
                 .collect(),
             births: vec![rec(2019, 1000.0), rec(2022, 125.0)],
             births_after: BirthsAfter::Hold,
+            anchor_age: 0,
             default_rates: CountyRates {
                 infant_survival: 1.0,
                 child_survival: 1.0,
@@ -262,15 +265,22 @@ mod tests {
     #[test]
     fn cohorts_age_and_follow_births() {
         let p = Projection::project(&cfg(), 2023);
-        // 2023, ages 0..=5: age 0 = 10 × B(2023)/B(2020) = 10 × 125/500; age 1 ← 2022's age 0
-        // = 10 × 250/500 … age 3 ← 2020's age 0 = 10; age 4 ← 20; age 5 ← 30.
+        // 2023, ages 0..=5: age 0 = 10 × B(2023)/B(2020) = 10 × 125/500 (held); age 1 ← 2022's
+        // age 0 = 10 × 125/500; age 2 ← 2021's = 10 × 250/500; age 3 ← 2020's age 0 = 10;
+        // age 4 ← 20; age 5 ← 30.
         let ages = &p.counties["A"][3];
-        assert_eq!(ages, &vec![2.5, 5.0, 10.0, 10.0, 20.0, 30.0]);
+        assert_eq!(ages, &vec![2.5, 2.5, 5.0, 10.0, 20.0, 30.0]);
         assert_eq!(p.cohort("A", 2023, 3, 5), Some(60.0));
         assert_eq!(p.factor("A", 2023, 3, 5), Some(60.0 / 150.0));
         assert_eq!(p.cohort("B", 2023, 3, 5), None);
         assert_eq!(cohort_ages("pop_3_5"), Some((3, 5)));
         assert_eq!(cohort_ages("pop_total"), None);
+        // Anchored on age 1 (20 persons, born 2019: B = 1000): age 0 in 2021 = 20 × 250/1000.
+        let mut c = cfg();
+        c.anchor_age = 1;
+        let q = Projection::project(&c, 2021);
+        assert_eq!(q.counties["A"][1][0], 5.0);
+        assert_eq!(q.counties["A"][0], cfg().base["A"], "the base year is the census");
     }
 
     #[test]

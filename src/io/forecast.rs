@@ -127,6 +127,15 @@ pub fn resolve(path: &Path, f: &ForecastFile, year: Option<i32>) -> Result<Forec
         base,
         births,
         births_after: f.births_after.unwrap_or(BirthsAfter::Hold),
+        anchor_age: match f.anchor_age {
+            Some(a) if a > 5 => {
+                return Err(err(
+                    path,
+                    format!("`forecast.anchor_age`: expected an age 0–5, found {a}"),
+                ))
+            }
+            a => a.unwrap_or(0),
+        },
         default_rates,
         county_rates,
     })

@@ -268,6 +268,7 @@ fn merge_forecast(b: ForecastFile, t: ForecastFile) -> ForecastFile {
         base_ages: t.base_ages.or(b.base_ages),
         births: if t.births.is_empty() { b.births } else { t.births },
         births_after: t.births_after.or(b.births_after),
+        anchor_age: t.anchor_age.or(b.anchor_age),
         infant_survival: t.infant_survival.or(b.infant_survival),
         child_survival: t.child_survival.or(b.child_survival),
         migration: t.migration.or(b.migration),
