@@ -34,21 +34,23 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
     a.insert(
         "rules",
         &[
-            "error", "rng", "geodesy", "model", "config", "spatial", "forecast", "zones", "coverage",
+            "error", "rng", "geodesy", "model", "config", "spatial", "forecast", "zones",
+            "coverage",
         ],
     );
     a.insert("solve", BASE);
     a.insert(
         "propose",
         &[
-            "error", "rng", "geodesy", "model", "config", "spatial", "forecast", "zones", "coverage", "rules", "solve",
+            "error", "rng", "geodesy", "model", "config", "spatial", "forecast", "zones",
+            "coverage", "rules", "solve",
         ],
     );
     a.insert(
         "report",
         &[
-            "error", "rng", "geodesy", "model", "config", "spatial", "forecast", "zones", "coverage", "rules", "solve",
-            "propose",
+            "error", "rng", "geodesy", "model", "config", "spatial", "forecast", "zones",
+            "coverage", "rules", "solve", "propose",
         ],
     );
     a.insert(
@@ -58,15 +60,15 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
     a.insert(
         "pipeline",
         &[
-            "error", "rng", "geodesy", "model", "config", "spatial", "forecast", "zones", "coverage", "rules", "solve",
-            "propose", "report", "io",
+            "error", "rng", "geodesy", "model", "config", "spatial", "forecast", "zones",
+            "coverage", "rules", "solve", "propose", "report", "io",
         ],
     );
     a.insert(
         "cli",
         &[
-            "error", "rng", "geodesy", "model", "config", "spatial", "forecast", "zones", "coverage", "rules", "solve",
-            "propose", "report", "io", "pipeline",
+            "error", "rng", "geodesy", "model", "config", "spatial", "forecast", "zones",
+            "coverage", "rules", "solve", "propose", "report", "io", "pipeline",
         ],
     );
     a

@@ -50,7 +50,9 @@ use serde::{Deserialize, Serialize};
 use crate::model::{AreaKind, Level};
 
 /// The setting of a cell: which service standard applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Setting {
     /// Urban (城镇): the GB 50180-2018 life-circle standards.

@@ -49,11 +49,7 @@ pub(super) fn boarding_cover(
 
 /// Every listed `(school, cost)` of each cell in the cost matrix, for the schools serving the
 /// level (zones need costs beyond the coverage cutoff).
-pub(super) fn full_matrix_lists(
-    map: &Map,
-    level: Level,
-    m: &CostMatrix,
-) -> Vec<Vec<(usize, f64)>> {
+pub(super) fn full_matrix_lists(map: &Map, level: Level, m: &CostMatrix) -> Vec<Vec<(usize, f64)>> {
     let ids: Vec<&str> = map.demand.cells.iter().map(|c| c.id.as_str()).collect();
     let sids: Vec<Option<&str>> = map
         .schools

@@ -90,9 +90,10 @@ pub fn apply_forecast(
         match c.county.and_then(|k| factors[k]) {
             Some(f) => demand[i] *= f[settings[i].index()],
             None if demand[i] > 0.0 => {
-                let code = c
-                    .county
-                    .map_or_else(|| "(no county)".to_string(), |k| map.counties[k].code.clone());
+                let code = c.county.map_or_else(
+                    || "(no county)".to_string(),
+                    |k| map.counties[k].code.clone(),
+                );
                 *unscaled.entry(code).or_default() += 1;
             }
             None => {}

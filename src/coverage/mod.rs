@@ -67,12 +67,12 @@ pub use demand::{apply_forecast, level_demand, level_demand_with_warnings};
 pub use output::SchoolLoad;
 
 use crate::config::{CostUnit, DistanceMode, LevelConfig, Scenario, Setting, SettingStandard};
-use crate::forecast::Projection;
-use crate::zones::LevelZones;
 use crate::error::{Error, Problem, Severity};
+use crate::forecast::Projection;
 use crate::model::matrix::CostMatrix;
 use crate::model::{Level, Map};
 use crate::spatial::network::{NetworkOptions, RoadNetwork, Snap, Traversal};
+use crate::zones::LevelZones;
 use reach::Reach;
 
 /// Why a cell has no school in reach at all (distance infinite).
@@ -316,7 +316,10 @@ fn measure(map: &Map, scenario: &Scenario, matrix: Option<&CostMatrix>) -> Resul
         let cutoff = cfg
             .standards()
             .iter()
-            .map(|s| s.radius.max(s.radius * scenario.accessibility.catchment_factor))
+            .map(|s| {
+                s.radius
+                    .max(s.radius * scenario.accessibility.catchment_factor)
+            })
             .fold(0.0, f64::max);
         let serving: Vec<usize> = (0..map.schools.len())
             .filter(|&j| map.schools[j].serves(cfg.level))
@@ -366,9 +369,17 @@ fn measure(map: &Map, scenario: &Scenario, matrix: Option<&CostMatrix>) -> Resul
                 access::full_matrix_lists(map, cfg.level, m)
             } else {
                 let ns = net.as_mut().expect("network mode");
-                network_reach(ns, map, scenario, cfg, &positions, f64::INFINITY, &mut Vec::new())
-                    .lists
-                    .into_lists()
+                network_reach(
+                    ns,
+                    map,
+                    scenario,
+                    cfg,
+                    &positions,
+                    f64::INFINITY,
+                    &mut Vec::new(),
+                )
+                .lists
+                .into_lists()
             })
         } else {
             None
@@ -483,7 +494,14 @@ fn finish_level(
             }
         })
         .collect();
-    let boarding = access::boarding_cover(map, cfg.level, &standards, cell_settings, &reach.cost, &radius);
+    let boarding = access::boarding_cover(
+        map,
+        cfg.level,
+        &standards,
+        cell_settings,
+        &reach.cost,
+        &radius,
+    );
     let covered: Vec<bool> = reach
         .cost
         .iter()

@@ -112,7 +112,10 @@ pub fn births_series(cfg: &ForecastConfig, from: i32, to: i32) -> Vec<BirthYear>
                 };
                 (b, BirthStatus::Extrapolated)
             } else {
-                let k = recs.iter().position(|r| r.year > y).expect("inside the records");
+                let k = recs
+                    .iter()
+                    .position(|r| r.year > y)
+                    .expect("inside the records");
                 let (a, b) = (&recs[k - 1], &recs[k]);
                 let f = f64::from(y - a.year) / f64::from(b.year - a.year);
                 (
@@ -137,7 +140,12 @@ impl Projection {
         let to_year = to_year.max(cfg.base_year);
         let births = births_series(cfg, cfg.base_year, to_year);
         let anchor = cfg.anchor_age as usize;
-        let b0 = births_series(cfg, cfg.base_year - anchor as i32, cfg.base_year - anchor as i32)[0].births;
+        let b0 = births_series(
+            cfg,
+            cfg.base_year - anchor as i32,
+            cfg.base_year - anchor as i32,
+        )[0]
+        .births;
         let mut counties = BTreeMap::new();
         let mut urbanisation = BTreeMap::new();
         for (code, base) in &cfg.base {
@@ -254,7 +262,15 @@ mod tests {
         use BirthStatus::*;
         assert_eq!(
             st,
-            vec![Extrapolated, Recorded, Interpolated, Interpolated, Recorded, Extrapolated, Extrapolated]
+            vec![
+                Extrapolated,
+                Recorded,
+                Interpolated,
+                Interpolated,
+                Recorded,
+                Extrapolated,
+                Extrapolated
+            ]
         );
         let mut c = cfg();
         c.births_after = BirthsAfter::Trend;
@@ -280,7 +296,11 @@ mod tests {
         c.anchor_age = 1;
         let q = Projection::project(&c, 2021);
         assert_eq!(q.counties["A"][1][0], 5.0);
-        assert_eq!(q.counties["A"][0], cfg().base["A"], "the base year is the census");
+        assert_eq!(
+            q.counties["A"][0],
+            cfg().base["A"],
+            "the base year is the census"
+        );
     }
 
     #[test]

@@ -31,10 +31,12 @@ pub fn resolve(path: &Path, f: &ForecastFile, year: Option<i32>) -> Result<Forec
             ));
         }
     }
-    let base_file = f
-        .base_ages
-        .clone()
-        .ok_or_else(|| err(path, "`forecast.base_ages`: required (a CSV county,age_from,age_to,persons)".into()))?;
+    let base_file = f.base_ages.clone().ok_or_else(|| {
+        err(
+            path,
+            "`forecast.base_ages`: required (a CSV county,age_from,age_to,persons)".into(),
+        )
+    })?;
     if f.births.is_empty() {
         return Err(err(
             path,
@@ -73,8 +75,20 @@ pub fn resolve(path: &Path, f: &ForecastFile, year: Option<i32>) -> Result<Forec
         }
     };
     let default_rates = CountyRates {
-        infant_survival: rate("forecast.infant_survival", f.infant_survival, 0.5, 1.0, 0.9946)?,
-        child_survival: rate("forecast.child_survival", f.child_survival, 0.5, 1.0, 0.9997)?,
+        infant_survival: rate(
+            "forecast.infant_survival",
+            f.infant_survival,
+            0.5,
+            1.0,
+            0.9946,
+        )?,
+        child_survival: rate(
+            "forecast.child_survival",
+            f.child_survival,
+            0.5,
+            1.0,
+            0.9997,
+        )?,
         migration: rate("forecast.migration", f.migration, -0.5, 0.5, 0.0)?,
         urbanisation: rate("forecast.urbanisation", f.urbanisation, 0.0, 0.5, 0.0)?,
     };
@@ -98,7 +112,13 @@ pub fn resolve(path: &Path, f: &ForecastFile, year: Option<i32>) -> Result<Forec
                     1.0,
                     default_rates.child_survival,
                 )?,
-                migration: rate(&k("migration"), c.migration, -0.5, 0.5, default_rates.migration)?,
+                migration: rate(
+                    &k("migration"),
+                    c.migration,
+                    -0.5,
+                    0.5,
+                    default_rates.migration,
+                )?,
                 urbanisation: rate(
                     &k("urbanisation"),
                     c.urbanisation,
@@ -186,7 +206,11 @@ pub fn read_base(path: &Path) -> Result<BTreeMap<String, Vec<f64>>> {
         let to = field(2).parse::<u32>();
         let persons = field(3).parse::<f64>();
         let (from, to, persons) = match (from, to, persons) {
-            (Ok(a), Ok(b), Ok(p)) if a <= b && b <= 120 && p.is_finite() && p >= 0.0 && !county.is_empty() => (a, b, p),
+            (Ok(a), Ok(b), Ok(p))
+                if a <= b && b <= 120 && p.is_finite() && p >= 0.0 && !county.is_empty() =>
+            {
+                (a, b, p)
+            }
             _ => {
                 problems.push(format!(
                     "line {line}: expected a county code, ages 0 ≤ age_from ≤ age_to ≤ 120 and persons ≥ 0, found {:?},{:?},{:?},{:?}",

@@ -160,7 +160,10 @@ fn merge(base: Chain, top: Chain) -> Chain {
                             SettingFile {
                                 radius_m: over!(sb.radius_m, st.radius_m),
                                 radius_min: over!(sb.radius_min, st.radius_min),
-                                boarding_radius_m: over!(sb.boarding_radius_m, st.boarding_radius_m),
+                                boarding_radius_m: over!(
+                                    sb.boarding_radius_m,
+                                    st.boarding_radius_m
+                                ),
                             },
                         );
                     }
@@ -266,7 +269,11 @@ fn merge_forecast(b: ForecastFile, t: ForecastFile) -> ForecastFile {
     ForecastFile {
         base_year: t.base_year.or(b.base_year),
         base_ages: t.base_ages.or(b.base_ages),
-        births: if t.births.is_empty() { b.births } else { t.births },
+        births: if t.births.is_empty() {
+            b.births
+        } else {
+            t.births
+        },
         births_after: t.births_after.or(b.births_after),
         anchor_age: t.anchor_age.or(b.anchor_age),
         infant_survival: t.infant_survival.or(b.infant_survival),

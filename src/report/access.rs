@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use geo::{Coord, MapCoords, Orient, Polygon};
 use geo::orient::Direction;
+use geo::{Coord, MapCoords, Orient, Polygon};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -164,12 +164,7 @@ pub fn settings_summary(b: &RunBundle, lc: &LevelCoverage) -> Vec<SettingSummary
 pub fn zones_summary(map: &Map, lc: &LevelCoverage) -> Option<ZonesSummary> {
     let z = lc.zones.as_ref()?;
     let pupils: f64 = z.pupils.iter().sum();
-    let cost: f64 = z
-        .mean_cost
-        .iter()
-        .zip(&z.pupils)
-        .map(|(c, p)| c * p)
-        .sum();
+    let cost: f64 = z.mean_cost.iter().zip(&z.pupils).map(|(c, p)| c * p).sum();
     let mut counties: Vec<CountyZoneRow> = map
         .counties
         .iter()
@@ -354,7 +349,10 @@ pub fn zones_geojson(b: &RunBundle) -> String {
                 format!("mean_distance_{unit}"),
                 json!(round(z.mean_cost[j], 1)),
             );
-            p.insert(format!("max_distance_{unit}"), json!(round(z.max_cost[j], 1)));
+            p.insert(
+                format!("max_distance_{unit}"),
+                json!(round(z.max_cost[j], 1)),
+            );
             p.insert("cells".into(), json!(list.len()));
             p.insert("parts".into(), json!(parts));
             p.insert("synthetic".into(), json!(map.synthetic));
@@ -386,7 +384,12 @@ pub fn zones_renderer() -> String {
         "0.9 – 1.0".to_string(),
         "> 1 (pupils above seats)".to_string(),
     ];
-    let colours = [(222, 235, 247), (158, 202, 225), (49, 130, 189), (215, 25, 28)];
+    let colours = [
+        (222, 235, 247),
+        (158, 202, 225),
+        (49, 130, 189),
+        (215, 25, 28),
+    ];
     super::styles::graduated("utilisation", &breaks, &labels, &colours, false)
 }
 

@@ -16,7 +16,7 @@
 //! - **Counties without a school of the level.** Their cells (and cells outside every county)
 //!   join the problem of the county of their nearest school of the level, flagged
 //!   `cross_county`; that county's shortfall includes them ([`CountyZone::imported`]).
-//! - **Whole cells, mostly.** Pupils are flows in units of 0.001 pupil; an optimal basic
+//! - **Whole cells, mostly.** Pupils are flows in units of 10⁻⁶ pupil; an optimal basic
 //!   solution splits at most `schools − 1` cells of a county between schools. A split cell's
 //!   zone is the school taking most of its pupils; the pupils themselves are counted where they
 //!   go ([`LevelZones::flows`]).
@@ -191,8 +191,8 @@ impl LevelZones {
     }
 }
 
-/// Pupils are solved in thousandths.
-const UNITS: f64 = 1000.0;
+/// Pupils are solved in millionths.
+const UNITS: f64 = 1_000_000.0;
 
 fn units(x: f64) -> i64 {
     if x.is_finite() && x > 0.0 {
