@@ -229,6 +229,8 @@ pub fn run_blocks(ctx: &ReportContext, lang: Language) -> Vec<Block> {
         out.push(Block::Table(head, rows));
     }
 
+    out.extend(super::forecast::access_blocks(ctx, lang));
+
     out.push(Block::Heading(t(lang, "maps").into()));
     for l in &s.levels {
         if let Some(svg) = super::svg::level_map(ctx.bundle, l.level, ctx.gaps, lang) {

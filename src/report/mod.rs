@@ -42,6 +42,7 @@ pub mod access;
 pub mod areas;
 pub mod compare;
 pub mod document;
+pub mod forecast;
 pub mod gaps;
 pub mod html;
 pub mod layers;
