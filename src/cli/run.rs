@@ -86,14 +86,19 @@ pub fn run(path: &Path, opts: &RunOptions, out: &mut dyn Write) -> Result<Outcom
         s.push_str("note: some inputs are SYNTHETIC (generated, not real data)\n");
     }
     for l in &a.coverage.levels {
+        let unit = a.coverage.unit.symbol();
+        let rural = l.standards[1].radius;
+        let within = if l.has_settings() && rural != l.radius {
+            format!("{} {unit} urban, {rural} {unit} rural", l.radius)
+        } else {
+            format!("{} {unit}", l.radius)
+        };
         s.push_str(&format!(
-            "  {:<13} coverage {:>6.1} %  ({:.0} of {:.0} pupils within {} {})\n",
+            "  {:<13} coverage {:>6.1} %  ({:.0} of {:.0} pupils within {within})\n",
             l.level.name(),
             100.0 * l.coverage(),
             l.covered_demand,
             l.total_demand,
-            l.radius,
-            a.coverage.unit.symbol()
         ));
     }
     let count = |st: FindingStatus| a.findings.iter().filter(|f| f.status == st).count();
