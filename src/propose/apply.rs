@@ -55,7 +55,11 @@ pub fn apply(map: &mut Map, class_size: f64, o: &ProposalOutcome) -> (usize, usi
             .map(|c| c.synthetic)
             .or_else(|| {
                 let cell = s.id.strip_prefix("cell:")?;
-                map.demand.cells.iter().find(|c| c.id == cell).map(|c| c.synthetic)
+                map.demand
+                    .cells
+                    .iter()
+                    .find(|c| c.id == cell)
+                    .map(|c| c.synthetic)
             })
             .unwrap_or(false);
         map.schools.push(School {

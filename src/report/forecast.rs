@@ -60,7 +60,11 @@ pub fn settings_blocks(ctx: &ReportContext, lang: Language) -> Vec<Block> {
             let st = lc.standards[s.index()];
             let mut t = format!("{} {unit}", human(st.radius, 0));
             if let Some(br) = st.boarding_radius_m {
-                t.push_str(&format!(" / {} m {}", human(br, 0), tr(lang, "boarding", "寄宿")));
+                t.push_str(&format!(
+                    " / {} m {}",
+                    human(br, 0),
+                    tr(lang, "boarding", "寄宿")
+                ));
             }
             t
         };
@@ -80,10 +84,18 @@ pub fn settings_blocks(ctx: &ReportContext, lang: Language) -> Vec<Block> {
                 txt(name),
                 num(radius(Setting::Urban)),
                 num(human(u.demand, 0)),
-                num(if u.demand > 0.0 { percent(Some(u.coverage())) } else { "–".into() }),
+                num(if u.demand > 0.0 {
+                    percent(Some(u.coverage()))
+                } else {
+                    "–".into()
+                }),
                 num(radius(Setting::Rural)),
                 num(human(r.demand, 0)),
-                num(if r.demand > 0.0 { percent(Some(r.coverage())) } else { "–".into() }),
+                num(if r.demand > 0.0 {
+                    percent(Some(r.coverage()))
+                } else {
+                    "–".into()
+                }),
             ]);
         }
     }
@@ -175,7 +187,11 @@ pub fn forecast_blocks(ctx: &ReportContext, lang: Language) -> Vec<Block> {
             continue;
         }
         out.push(Block::Map(
-            format!("{} · {}", tr(lang, "Forecast", "预测"), level_name(lang, level)),
+            format!(
+                "{} · {}",
+                tr(lang, "Forecast", "预测"),
+                level_name(lang, level)
+            ),
             format!("forecast-{}", level.name()),
             chart(&rows, &names),
         ));
@@ -223,7 +239,10 @@ fn chart(rows: &[&ForecastRow], names: &BTreeMap<String, String>) -> String {
     ];
     let mut by_county: BTreeMap<&str, Vec<(i32, f64)>> = BTreeMap::new();
     for r in rows {
-        by_county.entry(r.county.as_str()).or_default().push((r.year, r.children));
+        by_county
+            .entry(r.county.as_str())
+            .or_default()
+            .push((r.year, r.children));
     }
     let y0 = rows.iter().map(|r| r.year).min().unwrap_or(0);
     let y1 = rows.iter().map(|r| r.year).max().unwrap_or(0).max(y0 + 1);
