@@ -33,7 +33,11 @@ fn params() -> Params {
         .map(|b| {
             (
                 b["year"].as_integer().unwrap() as i32,
-                b["births"].as_integer().map(|x| x as f64).or(b["births"].as_float()).unwrap(),
+                b["births"]
+                    .as_integer()
+                    .map(|x| x as f64)
+                    .or(b["births"].as_float())
+                    .unwrap(),
             )
         })
         .collect();
@@ -93,9 +97,7 @@ fn base_table() -> BTreeMap<String, Vec<f64>> {
         if v.len() <= b {
             v.resize(b + 1, 0.0);
         }
-        for age in a..=b {
-            v[age] = persons / (b - a + 1) as f64;
-        }
+        v[a..=b].fill(persons / (b - a + 1) as f64);
     }
     m
 }
@@ -106,10 +108,12 @@ fn plan_2025_measures_urban_and_rural_forecasts_2025_and_zones_within_counties()
 
     // 1. Urban and rural standards, the rural one larger.
     for level in ["kindergarten", "primary", "junior"] {
-        let s = r.level(level)["settings"].as_array().expect("settings").clone();
-        let radius = |name: &str| {
-            num(&s.iter().find(|x| x["setting"] == name).unwrap()["radius_m"])
-        };
+        let s = r.level(level)["settings"]
+            .as_array()
+            .expect("settings")
+            .clone();
+        let radius =
+            |name: &str| num(&s.iter().find(|x| x["setting"] == name).unwrap()["radius_m"]);
         assert!(radius("rural") > radius("urban"), "{level}");
         let demand: f64 = s.iter().map(|x| num(&x["demand"])).sum();
         assert!(close(demand, num(&r.level(level)["demand"]), 1e-6));
@@ -138,13 +142,21 @@ fn plan_2025_measures_urban_and_rural_forecasts_2025_and_zones_within_counties()
         );
         // Primary: ages 6–11 of 2025 are the census ages 1–6, aged.
         let pf = cohort(&p, ages, 2025, 6, 11) / cohort(&p, ages, 2020, 6, 11);
-        assert!(close(row(2025, county, "primary"), row(2020, county, "primary") * pf, 1e-9));
+        assert!(close(
+            row(2025, county, "primary"),
+            row(2020, county, "primary") * pf,
+            1e-9
+        ));
         k2020 += census;
         k2025 += got;
     }
     assert!(k2025 < 0.65 * k2020, "{k2025} of {k2020}");
     let rate = 0.895; // the scenario's kindergarten enrolment rate
-    assert!(close(num(&r.level("kindergarten")["demand"]), rate * k2025, 1e-9));
+    assert!(close(
+        num(&r.level("kindergarten")["demand"]),
+        rate * k2025,
+        1e-9
+    ));
     let years: Vec<i64> = rows.iter().map(|x| x["year"].as_i64().unwrap()).collect();
     assert_eq!(years.iter().min(), Some(&2020));
     assert_eq!(years.iter().max(), Some(&2025));
@@ -162,19 +174,29 @@ fn plan_2025_measures_urban_and_rural_forecasts_2025_and_zones_within_counties()
         assert!(zones.iter().any(|z| z["level"] == level), "{level} zones");
         let mut seats: BTreeMap<String, f64> = BTreeMap::new();
         for s in &schools {
-            if let (Some(c), Some(x)) = (s["county"].as_str(), opt_num(s.get(&format!("seats_{level}")))) {
+            if let (Some(c), Some(x)) = (
+                s["county"].as_str(),
+                opt_num(s.get(&format!("seats_{level}"))),
+            ) {
                 *seats.entry(c.to_string()).or_default() += x;
             }
         }
         let mut demand: BTreeMap<String, f64> = BTreeMap::new();
         for c in &cells {
             let d = num(&c[&format!("demand_{level}")]);
-            let Some(county) = c["county"].as_str() else { continue };
+            let Some(county) = c["county"].as_str() else {
+                continue;
+            };
             *demand.entry(county.to_string()).or_default() += d;
             if d > 0.0 {
                 assert!(seats.contains_key(county));
                 let z = c[&format!("zone_{level}")].as_str().expect("zoned");
-                assert_eq!(county_of[z].as_deref(), Some(county), "{level} cell {}", c["id"]);
+                assert_eq!(
+                    county_of[z].as_deref(),
+                    Some(county),
+                    "{level} cell {}",
+                    c["id"]
+                );
             }
         }
         // 4. Pupils above seats over all schools = the counties' seat shortfall.
@@ -190,7 +212,10 @@ fn plan_2025_measures_urban_and_rural_forecasts_2025_and_zones_within_counties()
             .iter()
             .map(|(c, d)| (d - seats.get(c).copied().unwrap_or(0.0)).max(0.0))
             .sum();
-        assert!((over - shortfall).abs() < 1e-3, "{level}: {over} vs {shortfall}");
+        assert!(
+            (over - shortfall).abs() < 1e-3,
+            "{level}: {over} vs {shortfall}"
+        );
         let z: &Value = &r.level(level)["zones"];
         assert!((num(&z["shortfall"]) - shortfall).abs() < 1e-3);
         assert_eq!(num(&z["cross_county_pupils"]), 0.0);

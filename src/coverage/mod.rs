@@ -198,13 +198,15 @@ impl Default for LevelCoverage {
 impl LevelCoverage {
     /// The day radius of cell `i` (its setting's), in the scenario's unit.
     pub fn radius_at(&self, i: usize) -> f64 {
-        let s = self.setting.get(i).copied().unwrap_or_default();
-        self.standards[s.index()].radius
+        match self.setting.get(i).copied().unwrap_or_default() {
+            Setting::Urban => self.radius,
+            Setting::Rural => self.standards[Setting::Rural.index()].radius,
+        }
     }
 
     /// Whether the level has different standards in urban and rural cells.
     pub fn has_settings(&self) -> bool {
-        self.setting.iter().any(|&s| s == Setting::Rural)
+        self.setting.contains(&Setting::Rural)
     }
 
     /// Population-weighted coverage share (covered ÷ demand); 1 when there is no demand.

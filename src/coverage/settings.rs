@@ -27,7 +27,7 @@ pub fn classify(map: &Map, cfg: Option<&SettingsConfig>) -> Vec<Setting> {
             let by_area = township
                 .iter()
                 .chain(county.iter())
-                .any(|a| cfg.urban_areas.iter().any(|code| *code == a.code));
+                .any(|a| cfg.urban_areas.contains(&a.code));
             let by_density = match (cfg.urban_min_density_per_km2, c.pop_total, &c.shape_m) {
                 (Some(min), Some(pop), Some(shape)) => {
                     let km2 = shape.unsigned_area() / 1e6;
