@@ -8,7 +8,11 @@
 //!   [`DemandCell::pos`](crate::model::DemandCell::pos), its centroid; a school from its point.
 //! - **Demand** of a cell for a level = cohort × `enrolment_rate` × `population.factors[field]`
 //!   ([`level_demand`]); a layer without the cohort field uses `pop_total` × the county's
-//!   cohort share, else 0 with a warning in [`Coverage::warnings`].
+//!   cohort share, else 0 with a warning in [`Coverage::warnings`]. With a `[forecast]`, the
+//!   demand is then scaled to the scenario's year ([`crate::forecast`]).
+//! - **Setting** ([`settings::classify`]): each cell is urban or rural (`[settings]`; all urban
+//!   without it) and is measured against its setting's standard of the level: its day radius
+//!   ([`LevelCoverage::radius_at`]) and, where given, a boarding school's reach.
 //! - **Serving schools**: open schools (existing or planned, not closed) whose level serves the
 //!   measured level ([`Level::serves`](crate::model::Level::serves): a nine-year school serves
 //!   primary and junior).
@@ -23,8 +27,9 @@
 //!   schools (cheap: `O((V + E) log V)` per level), matrices the smallest listed cost. Ties go to
 //!   the lower school index. Cells with no reachable school get cost `INFINITY` and an
 //!   [`Unreachable`] reason.
-//! - **Covered** means cost **≤ radius (inclusive)**: a cell exactly at 500 m of a primary
-//!   school with a 500 m radius is covered. Coverage shares are always **population-weighted**
+//! - **Covered** means cost **≤ the cell's radius (inclusive)** — a cell exactly at 500 m of a
+//!   primary school with a 500 m radius is covered — or, in a setting with `boarding_radius_m`,
+//!   a straight line ≤ that reach to an open boarding school of the level. Coverage shares are always **population-weighted**
 //!   (Σ demand of covered cells ÷ Σ demand), never counts of cells; zero-demand cells weigh
 //!   nothing.
 //! - **Cutoff of the pair lists**: besides the nearest school, every school within
@@ -37,17 +42,18 @@
 //!   demand. Schools with unknown seats (no `capacity_seats`, no `classes`) are not limited.
 //!   Seats come from [`School::seats_for`](crate::model::School::seats_for) with the level's
 //!   class size (a nine-year school's seats split 6 : 3 between primary and junior).
-//! - **Load** of a school ([`LevelCoverage::school_load`]): `nearest_demand` is the demand
-//!   whose nearest school it is (the demand that "chooses" it, at any distance); utilisation =
-//!   nearest demand ÷ seats; over capacity = nearest demand − seats when positive; spare seats
-//!   = seats − allocated demand (under-use).
+//! - **Load** of a school ([`LevelCoverage::school_load`]): with attendance zones
+//!   (`zones = true`, [`crate::zones`]) the pupils of its zone; otherwise `nearest_demand`, the
+//!   demand whose nearest school it is (the demand that "chooses" it, at any distance);
+//!   utilisation = load ÷ seats; over capacity = load − seats when positive; spare seats = seats
+//!   − allocated demand (under-use).
 //! - **Accessibility** ([`capacity::two_step_fca`]): the two-step floating catchment area
 //!   index of W. Luo and F. Wang (2003), "Measures of spatial accessibility to health care in a
 //!   GIS environment: synthesis and a case study in the Chicago region", *Environment and
 //!   Planning B* 30, 865–884, with the distance decay of the scenario (step as in the
 //!   original; linear, Gaussian (Dai 2010) and exponential as in the enhanced 2SFCA of Luo and
 //!   Qi 2009): `R_j = S_j / Σ_{i: d_ij ≤ d0} D_i W(d_ij)`, `A_i = Σ_{j: d_ij ≤ d0} R_j W(d_ij)`,
-//!   `d0 = radius × catchment_factor`. Unit: seats per pupil.
+//!   `d0 = radius × catchment_factor`, the radius of the cell's setting. Unit: seats per pupil.
 //! - **Areas**: per county and per township ([`AreaTally`]): demand, covered demand and
 //!   allocated demand of the cells whose centroid lies in the area, and seats of the serving
 //!   schools located in it; cells outside every area count only in [`LevelCoverage::city`].
