@@ -249,3 +249,127 @@ pub fn read_base(path: &Path) -> Result<BTreeMap<String, Vec<f64>>> {
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Setting;
+
+    use crate::model::Level;
+
+    fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    const BASE: &str =
+        "[layers.schools]\npath = \"s.geojson\"\n[layers.population]\npath = \"p.geojson\"\n";
+
+    #[test]
+    fn groups_split_evenly_and_every_problem_is_reported_with_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let ok = write(
+            dir.path(),
+            "ages.csv",
+            "county,age_from,age_to,persons\nA,0,0,10\nA,1,4,40\nB,0,1,6\n",
+        );
+        let t = read_base(&ok).unwrap();
+        assert_eq!(t["A"], vec![10.0, 10.0, 10.0, 10.0, 10.0]);
+        assert_eq!(t["B"], vec![3.0, 3.0]);
+        let bad = write(
+            dir.path(),
+            "bad.csv",
+            "county,age_from,age_to,persons\nA,4,1,10\nA,0,2,3\nA,2,3,1\nB,0,0,-1\n",
+        );
+        let e = read_base(&bad).unwrap_err().to_string();
+        for want in [
+            "line 2",
+            "line 4",
+            "already given on line 3",
+            "line 5",
+            "bad.csv",
+        ] {
+            assert!(e.contains(want), "{want} in {e}");
+        }
+        let header = write(dir.path(), "h.csv", "code,from,to,n\nA,0,0,1\n");
+        assert!(read_base(&header)
+            .unwrap_err()
+            .to_string()
+            .contains("header"));
+    }
+
+    #[test]
+    fn forecast_and_settings_keys_resolve_merge_and_check() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "ages.csv",
+            "county,age_from,age_to,persons\nA,0,9,100\n",
+        );
+        write(
+            dir.path(),
+            "base.toml",
+            &format!(
+                "year = 2020\n{BASE}[settings]\nurban_township_kinds = [\"street\"]\n[levels.primary]\n[levels.senior]\n[levels.junior]\nzones = true\n[forecast]\nbase_year = 2020\nbase_ages = \"ages.csv\"\nbirths = [{{ year = 2020, births = 100 }}]\nmigration = -0.01\n[forecast.counties.A]\nmigration = -0.02\n"
+            ),
+        );
+        let plan = write(
+            dir.path(),
+            "plan.toml",
+            "extends = \"base.toml\"\nyear = 2025\n[settings]\nurban_min_density_per_km2 = 1500\n[levels.junior.settings.rural]\nboarding_radius_m = 12000\n[forecast]\nanchor_age = 1\n",
+        );
+        let s = crate::config::Scenario::load(&plan).unwrap();
+        let st = s.settings.as_ref().unwrap();
+        assert_eq!(
+            st.urban_township_kinds,
+            vec![crate::model::AreaKind::Street]
+        );
+        assert_eq!(st.urban_min_density_per_km2, Some(1500.0));
+        let j = s.level(Level::Junior).unwrap();
+        assert!(j.zones);
+        // Rural junior: the default 3,000 m day radius, the boarding reach from the plan.
+        let r = j.standard(Setting::Rural);
+        assert_eq!((r.radius, r.boarding_radius_m), (3000.0, Some(12000.0)));
+        assert_eq!(j.standard(Setting::Urban).radius, 1000.0);
+        // Primary gets the rural default too; senior has none (same as urban).
+        let p = s.level(Level::Primary).unwrap();
+        assert_eq!(p.standard(Setting::Rural).radius, 2000.0);
+        let sen = s.level(Level::Senior).unwrap();
+        assert_eq!(sen.standard(Setting::Rural).radius, sen.radius);
+        let f = s.forecast.as_ref().unwrap();
+        assert_eq!((f.base_year, f.anchor_age), (2020, 1));
+        assert_eq!(f.base["A"].len(), 10);
+        assert_eq!(f.rates("A").migration, -0.02);
+        assert_eq!(f.rates("Z").migration, -0.01);
+        // Errors name the key.
+        let bad = write(
+            dir.path(),
+            "bad.toml",
+            "extends = \"base.toml\"\n[forecast]\nchild_survival = 1.5\n",
+        );
+        let e = crate::config::Scenario::load(&bad).unwrap_err().to_string();
+        assert!(e.contains("forecast.child_survival"), "{e}");
+        let early = write(
+            dir.path(),
+            "early.toml",
+            "extends = \"base.toml\"\nyear = 2010\n",
+        );
+        assert!(crate::config::Scenario::load(&early)
+            .unwrap_err()
+            .to_string()
+            .contains("base_year"));
+        let unknown = write(
+            dir.path(),
+            "u.toml",
+            "extends = \"base.toml\"\n[levels.junior.settings.suburban]\nradius_m = 1\n",
+        );
+        assert!(crate::config::Scenario::load(&unknown).is_err());
+        // Without [settings], the rural standard is the urban one.
+        let plain = write(dir.path(), "plain.toml", BASE);
+        let s = crate::config::Scenario::load(&plain).unwrap();
+        let k = s.level(Level::Kindergarten).unwrap();
+        assert_eq!(k.standard(Setting::Rural), k.standard(Setting::Urban));
+        assert!(s.settings.is_none() && s.forecast.is_none());
+    }
+}
