@@ -1,5 +1,6 @@
 //! Geometry in metres: datum conversion, the local projection, spatial indexes, road networks.
 
+pub mod crs;
 pub mod datum;
 pub mod graph_costs;
 pub mod index;
