@@ -218,7 +218,7 @@ impl Crs {
     /// CGCS2000 parameters).
     pub fn from_proj_string(def: &str) -> Result<Crs, String> {
         let lower = def.to_ascii_lowercase();
-        for bad in ["+towgs84", "+ellps=krass", "+ellps=iau76", "+nadgrids=" ] {
+        for bad in ["+towgs84", "+ellps=krass", "+ellps=iau76", "+nadgrids="] {
             if lower.contains(bad) && !lower.contains("+nadgrids=@null") {
                 return Err(format!(
                     "{def:?}: datum shifts are not supported; give coordinates on WGS 84 or CGCS2000"
@@ -247,13 +247,18 @@ impl Crs {
             .and_then(|d| d.text(0))
             .unwrap_or_default();
         check_datum(&datum_name, &name)?;
-        let geographic = matches!(kind.as_str(), "GEOGCS" | "GEOGCRS" | "GEODCRS" | "GEOGRAPHICCRS");
+        let geographic = matches!(
+            kind.as_str(),
+            "GEOGCS" | "GEOGCRS" | "GEODCRS" | "GEOGRAPHICCRS"
+        );
         if geographic {
             let code = if is_cgcs2000(&datum_name) { 4490 } else { 4326 };
             return Crs::from_epsg(code);
         }
         if !matches!(kind.as_str(), "PROJCS" | "PROJCRS" | "PROJECTEDCRS") {
-            return Err(format!("WKT of kind {kind} is not a geographic or projected system"));
+            return Err(format!(
+                "WKT of kind {kind} is not a geographic or projected system"
+            ));
         }
         let (a, rf) = root
             .find("SPHEROID")
@@ -274,8 +279,19 @@ impl Crs {
                 names.contains(&n.as_str()).then(|| p.number(1)).flatten()
             })
         };
-        let lon0 = param(&["central_meridian", "longitude_of_natural_origin", "longitude_of_center", "longitude_of_origin"]).unwrap_or(0.0);
-        let lat0 = param(&["latitude_of_origin", "latitude_of_natural_origin", "latitude_of_center"]).unwrap_or(0.0);
+        let lon0 = param(&[
+            "central_meridian",
+            "longitude_of_natural_origin",
+            "longitude_of_center",
+            "longitude_of_origin",
+        ])
+        .unwrap_or(0.0);
+        let lat0 = param(&[
+            "latitude_of_origin",
+            "latitude_of_natural_origin",
+            "latitude_of_center",
+        ])
+        .unwrap_or(0.0);
         let k = param(&["scale_factor", "scale_factor_at_natural_origin"]).unwrap_or(1.0);
         let x0 = param(&["false_easting"]).unwrap_or(0.0);
         let y0 = param(&["false_northing"]).unwrap_or(0.0);
@@ -293,7 +309,10 @@ impl Crs {
         };
         let def = if method.contains("transverse_mercator") || method.contains("gauss_kruger") {
             format!("+proj=tmerc +lat_0={lat0} +lon_0={lon0} +k={k} +x_0={x0} +y_0={y0} +a={a} +rf={rf} {units} +no_defs")
-        } else if method.contains("auxiliary_sphere") || method.contains("pseudo_mercator") || method.contains("popular_visualisation") {
+        } else if method.contains("auxiliary_sphere")
+            || method.contains("pseudo_mercator")
+            || method.contains("popular_visualisation")
+        {
             return Crs::from_epsg(3857);
         } else if method.contains("mercator") {
             format!("+proj=merc +lon_0={lon0} +k={k} +x_0={x0} +y_0={y0} +a={a} +rf={rf} {units} +no_defs")
@@ -417,7 +436,11 @@ impl Crs {
                 return Ok(());
             }
             // Mostly in range: a few bad coordinates, left to the per-feature checks.
-            if ext[0].abs() <= 1000.0 && ext[1].abs() <= 1000.0 && ext[2].abs() <= 1000.0 && ext[3].abs() <= 1000.0 {
+            if ext[0].abs() <= 1000.0
+                && ext[1].abs() <= 1000.0
+                && ext[2].abs() <= 1000.0
+                && ext[3].abs() <= 1000.0
+            {
                 return Ok(());
             }
             return Err(format!(
@@ -432,7 +455,12 @@ impl Crs {
                 self.label()
             ));
         }
-        let corners = [(ext[0], ext[1]), (ext[2], ext[3]), (ext[0], ext[3]), (ext[2], ext[1])];
+        let corners = [
+            (ext[0], ext[1]),
+            (ext[2], ext[3]),
+            (ext[0], ext[3]),
+            (ext[2], ext[1]),
+        ];
         let ok = corners.iter().all(|&(x, y)| self.to_wgs84(x, y).is_some());
         // A zone-numbered Gauss-Krüger easting carries its zone in the millions.
         let zone_mismatch = self.zone_prefix().is_some_and(|z| {
@@ -440,7 +468,9 @@ impl Crs {
             let zx2 = (ext[2] / 1e6).floor() as i64;
             zx != z as i64 || zx2 != z as i64
         });
-        let cm_with_prefix = self.definition().contains("+x_0=500000 ") && ext[0] >= 1.0e7 && self.definition().contains("+k=1 ");
+        let cm_with_prefix = self.definition().contains("+x_0=500000 ")
+            && ext[0] >= 1.0e7
+            && self.definition().contains("+k=1 ");
         if ok && !zone_mismatch && !cm_with_prefix {
             return Ok(());
         }
@@ -486,7 +516,10 @@ pub fn guess(ext: [f64; 4]) -> Vec<String> {
     let [x0, y0, x1, y1] = ext;
     let mut out = Vec::new();
     if x0 >= -180.0 && x1 <= 180.0 && y0 >= -90.0 && y1 <= 90.0 {
-        out.push("longitude/latitude degrees (crs = \"EPSG:4326\", or \"EPSG:4490\" for CGCS2000)".to_string());
+        out.push(
+            "longitude/latitude degrees (crs = \"EPSG:4326\", or \"EPSG:4490\" for CGCS2000)"
+                .to_string(),
+        );
         return out;
     }
     if x0 >= -90.0 && x1 <= 90.0 && y0 >= -180.0 && y1 <= 180.0 {
@@ -565,7 +598,15 @@ fn check_datum(datum: &str, name: &str) -> Result<(), String> {
 }
 
 /// The EPSG code of a standard CGCS2000 Gauss-Krüger or WGS 84 UTM definition, if it is one.
-fn standard_code(cgcs: bool, lon0: f64, lat0: f64, k: f64, x0: f64, y0: f64, a: f64) -> Option<u32> {
+fn standard_code(
+    cgcs: bool,
+    lon0: f64,
+    lat0: f64,
+    k: f64,
+    x0: f64,
+    y0: f64,
+    a: f64,
+) -> Option<u32> {
     if lat0 != 0.0 || (a - 6378137.0).abs() > 1e-6 {
         return None;
     }
@@ -606,7 +647,8 @@ fn standard_code(cgcs: bool, lon0: f64, lat0: f64, k: f64, x0: f64, y0: f64, a: 
     None
 }
 
-const SUPPORTED: &str = "EPSG:4326, 4490, 4491–4554 (CGCS2000 Gauss-Krüger), 326xx/327xx (UTM), 3857";
+const SUPPORTED: &str =
+    "EPSG:4326, 4490, 4491–4554 (CGCS2000 Gauss-Krüger), 326xx/327xx (UTM), 3857";
 
 /// A minimal WKT tree reader (WKT 1, ESRI and WKT 2 share the `NAME[args…]` syntax).
 mod wkt {
@@ -796,11 +838,26 @@ mod tests {
         assert!((q.0 - p.0 - 41_000_000.0).abs() < 1e-6 && (q.1 - p.1).abs() < 1e-6);
         // PROJ 9 through GDAL 3.6: `echo 123.9 41.85 | gdaltransform -s_srs "+proj=longlat
         // +datum=WGS84" -t_srs EPSG:4550 -output_xy` (and EPSG:4549, EPSG:32651).
-        assert!(close(p, (574_740.890246213, 4_635_367.76777746), 1e-3), "{p:?}");
-        let p49 = Crs::from_epsg(4549).unwrap().from_wgs84(LONLAT.0, LONLAT.1).unwrap();
-        assert!(close(p49, (823_903.506346517, 4_642_336.96962273), 1e-3), "{p49:?}");
-        let utm = Crs::from_epsg(32651).unwrap().from_wgs84(LONLAT.0, LONLAT.1).unwrap();
-        assert!(close(utm, (574_710.993889571, 4_633_513.62078665), 1e-3), "{utm:?}");
+        assert!(
+            close(p, (574_740.890246213, 4_635_367.76777746), 1e-3),
+            "{p:?}"
+        );
+        let p49 = Crs::from_epsg(4549)
+            .unwrap()
+            .from_wgs84(LONLAT.0, LONLAT.1)
+            .unwrap();
+        assert!(
+            close(p49, (823_903.506346517, 4_642_336.96962273), 1e-3),
+            "{p49:?}"
+        );
+        let utm = Crs::from_epsg(32651)
+            .unwrap()
+            .from_wgs84(LONLAT.0, LONLAT.1)
+            .unwrap();
+        assert!(
+            close(utm, (574_710.993889571, 4_633_513.62078665), 1e-3),
+            "{utm:?}"
+        );
         let back = cm.to_wgs84(p.0, p.1).unwrap();
         assert!(close(back, LONLAT, 1e-9), "{back:?}");
     }
@@ -814,17 +871,27 @@ mod tests {
             assert!(close(back, LONLAT, 1e-8), "{code}: {back:?}");
         }
         // Web Mercator is spherical: x = R·λ exactly.
-        let m = Crs::from_epsg(3857).unwrap().from_wgs84(123.9, 0.0).unwrap();
+        let m = Crs::from_epsg(3857)
+            .unwrap()
+            .from_wgs84(123.9, 0.0)
+            .unwrap();
         assert!((m.0 - 6378137.0 * 123.9f64.to_radians()).abs() < 1e-6);
     }
 
     #[test]
     fn parse_forms_and_refusals() {
         assert_eq!(Crs::parse("epsg:4549").unwrap().code, "EPSG:4549");
-        assert_eq!(Crs::parse("urn:ogc:def:crs:EPSG::4490").unwrap().code, "EPSG:4490");
+        assert_eq!(
+            Crs::parse("urn:ogc:def:crs:EPSG::4490").unwrap().code,
+            "EPSG:4490"
+        );
         assert!(Crs::parse("gcj02").unwrap().is_geographic());
-        assert!(Crs::parse("EPSG:2435").unwrap_err().contains("Beijing 1954"));
-        assert!(Crs::parse("EPSG:27700").unwrap_err().contains("not supported"));
+        assert!(Crs::parse("EPSG:2435")
+            .unwrap_err()
+            .contains("Beijing 1954"));
+        assert!(Crs::parse("EPSG:27700")
+            .unwrap_err()
+            .contains("not supported"));
         assert!(Crs::parse("EPSG:x").is_err());
         assert!(Crs::parse("nonsense").is_err());
     }
@@ -865,7 +932,10 @@ mod tests {
         let e = cm.check_extent([123.8, 41.8, 124.0, 41.9]).unwrap_err();
         assert!(e.contains("longitude/latitude"), "{e}");
         // Web Mercator numbers declared as lon/lat.
-        let w = Crs::from_epsg(3857).unwrap().from_wgs84(123.9, 41.85).unwrap();
+        let w = Crs::from_epsg(3857)
+            .unwrap()
+            .from_wgs84(123.9, 41.85)
+            .unwrap();
         let e = Crs::geographic(Datum::Wgs84)
             .check_extent([w.0, w.1, w.0 + 10.0, w.1 + 10.0])
             .unwrap_err();

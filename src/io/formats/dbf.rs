@@ -4,7 +4,8 @@
 //! fixed-width records each starting with a deletion flag (`*` = deleted). Text fields are in
 //! the file's code page: the layer's `encoding`, else the `.cpg` file beside it (`UTF-8`,
 //! `GBK`, `936`, …), else the language-driver byte of the header (`0x4D` / `0x7A` = GBK,
-//! `0x57` = ANSI, …), else UTF-8 — and GB18030 (a superset of GBK) when the bytes are not
+//! …; `0x57` "ANSI" is the writer's system code page, unknown here, so it is
+//! treated as unset), else UTF-8 — and GB18030 (a superset of GBK) when the bytes are not
 //! valid UTF-8. GBK is what ArcGIS, older QGIS and most Chinese bureaus write.
 //!
 //! We read it ourselves (≈ 150 lines) rather than with the `dbase` crate, to control the
@@ -68,7 +69,6 @@ pub fn choose_encoding(
     let by_ldid = match ldid {
         0x4D | 0x7A => Some(encoding_rs::GBK),
         0x4F | 0x78 => Some(encoding_rs::BIG5),
-        0x57 | 0x03 => Some(encoding_rs::WINDOWS_1252),
         _ => None,
     };
     Ok(by_ldid.map(|e| (e, format!("{} (DBF language byte 0x{ldid:02X})", e.name()))))
@@ -77,7 +77,10 @@ pub fn choose_encoding(
 /// Parses a DBF file's bytes. `cpg` is the content of the `.cpg` file, when there is one.
 pub fn parse(bytes: &[u8], explicit: Option<&str>, cpg: Option<&str>) -> Result<Table, String> {
     if bytes.len() < 32 {
-        return Err(format!("a dBASE header of 32 bytes, found {} bytes", bytes.len()));
+        return Err(format!(
+            "a dBASE header of 32 bytes, found {} bytes",
+            bytes.len()
+        ));
     }
     let n_records = u32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]) as usize;
     let header_len = u16::from_le_bytes([bytes[8], bytes[9]]) as usize;
@@ -202,7 +205,13 @@ fn value(
                 return (Ok(Value::Null), false);
             }
             let (s, fb) = decode_text(raw, enc);
-            (Ok(Value::String(s.trim_end().to_string())), fb)
+            let s = s.trim_end().to_string();
+            // Lists written by GDAL as `(N:a,b,…)` or JSON become arrays; the rest stays text.
+            let v = match super::cell_value(&s) {
+                a @ Value::Array(_) => a,
+                _ => Value::String(s),
+            };
+            (Ok(v), fb)
         }
         b'N' | b'F' => {
             let t = String::from_utf8_lossy(raw);
@@ -240,13 +249,23 @@ fn value(
                 return (Ok(Value::Null), false);
             }
             if t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
-                (Ok(Value::String(format!("{}-{}-{}", &t[..4], &t[4..6], &t[6..]))), false)
+                (
+                    Ok(Value::String(format!(
+                        "{}-{}-{}",
+                        &t[..4],
+                        &t[4..6],
+                        &t[6..]
+                    ))),
+                    false,
+                )
             } else {
                 (Err(format!("{t:?}")), false)
             }
         }
         b'I' if raw.len() == 4 => (
-            Ok(Value::from(i32::from_le_bytes([raw[0], raw[1], raw[2], raw[3]]))),
+            Ok(Value::from(i32::from_le_bytes([
+                raw[0], raw[1], raw[2], raw[3],
+            ]))),
             false,
         ),
         b'O' if raw.len() == 8 => {
@@ -257,7 +276,14 @@ fn value(
         }
         _ => {
             let (s, fb) = decode_text(trim_bytes(raw), enc);
-            (Ok(if s.is_empty() { Value::Null } else { Value::String(s) }), fb)
+            (
+                Ok(if s.is_empty() {
+                    Value::Null
+                } else {
+                    Value::String(s)
+                }),
+                fb,
+            )
         }
     }
 }
@@ -314,13 +340,26 @@ mod tests {
         assert!(t.encoding.starts_with("GBK"), "{}", t.encoding);
         // No language byte: .cpg says so, or the bytes are not UTF-8.
         let bytes = dbf(0, &[(&gbk, "1")]);
-        assert_eq!(parse(&bytes, None, Some("936")).unwrap().records[0].as_ref().unwrap()["NAME"], Value::from("抚顺市新抚区"));
+        assert_eq!(
+            parse(&bytes, None, Some("936")).unwrap().records[0]
+                .as_ref()
+                .unwrap()["NAME"],
+            Value::from("抚顺市新抚区")
+        );
         let t = parse(&bytes, None, None).unwrap();
-        assert_eq!(t.records[0].as_ref().unwrap()["NAME"], Value::from("抚顺市新抚区"));
+        assert_eq!(
+            t.records[0].as_ref().unwrap()["NAME"],
+            Value::from("抚顺市新抚区")
+        );
         assert!(t.encoding.contains("GB18030"));
         // UTF-8 stays UTF-8.
         let bytes = dbf(0, &[("抚顺".as_bytes(), "1")]);
-        assert_eq!(parse(&bytes, None, None).unwrap().records[0].as_ref().unwrap()["NAME"], Value::from("抚顺"));
+        assert_eq!(
+            parse(&bytes, None, None).unwrap().records[0]
+                .as_ref()
+                .unwrap()["NAME"],
+            Value::from("抚顺")
+        );
     }
 
     #[test]

@@ -5,13 +5,13 @@
 //! several. The CRS is the SRS row of `gpkg_spatial_ref_sys`: its EPSG code
 //! (`organization = 'EPSG'`), else its WKT definition. Geometry blobs are the GeoPackage header
 //! plus WKB ([`super::wkb`]). Every other column becomes a property: integers and reals as
-//! numbers, text through [`super::cell_value`]-like typing only for JSON arrays (GDAL writes
-//! list fields as JSON text), BLOBs as their length.
+//! numbers (integral reals as integers), text as text except lists (GDAL writes list fields as
+//! JSON text or `(N:a,b,…)`), which become arrays; BLOBs as their length.
 
 use serde_json::{Map as JsonMap, Value};
 
 use super::sqlite::{Database, SqlValue, TableInfo};
-use super::{file_error, number_value, wkb, RawFeature, RawLayer};
+use super::{cell_value, file_error, number_value, wkb, RawFeature, RawLayer};
 use crate::error::{Problem, Severity};
 use crate::io::features::FileProblems;
 use crate::io::scenario::LayerSpec;
@@ -37,11 +37,23 @@ fn layer(db: &Database, spec: &LayerSpec) -> Result<Layer, (String, String, Stri
     let gc = db
         .table("gpkg_geometry_columns")
         .map_err(|m| e("file", "a readable GeoPackage".into(), m))?
-        .ok_or_else(|| e("file", "a GeoPackage (a gpkg_geometry_columns table)".into(), "an SQLite file without it".into()))?;
-    let rows = db.select(&gc).map_err(|m| e("file", "a readable gpkg_geometry_columns".into(), m))?;
+        .ok_or_else(|| {
+            e(
+                "file",
+                "a GeoPackage (a gpkg_geometry_columns table)".into(),
+                "an SQLite file without it".into(),
+            )
+        })?;
+    let rows = db
+        .select(&gc)
+        .map_err(|m| e("file", "a readable gpkg_geometry_columns".into(), m))?;
     let col = |name: &str| gc.columns.iter().position(|c| c.eq_ignore_ascii_case(name));
     let (Some(tn), Some(cn), srs) = (col("table_name"), col("column_name"), col("srs_id")) else {
-        return Err(e("file", "gpkg_geometry_columns with table_name and column_name".into(), format!("columns {}", gc.columns.join(", "))));
+        return Err(e(
+            "file",
+            "gpkg_geometry_columns with table_name and column_name".into(),
+            format!("columns {}", gc.columns.join(", ")),
+        ));
     };
     let layers: Vec<(String, String, Option<i64>)> = rows
         .iter()
@@ -55,16 +67,30 @@ fn layer(db: &Database, spec: &LayerSpec) -> Result<Layer, (String, String, Stri
         .collect();
     let names: Vec<&str> = layers.iter().map(|l| l.0.as_str()).collect();
     let chosen = match &spec.layer {
-        Some(l) => layers.iter().find(|x| x.0.eq_ignore_ascii_case(l)).ok_or_else(|| {
-            e("layer", format!("a feature table named {l:?}"), format!("feature tables {}", names.join(", ")))
-        })?,
+        Some(l) => layers
+            .iter()
+            .find(|x| x.0.eq_ignore_ascii_case(l))
+            .ok_or_else(|| {
+                e(
+                    "layer",
+                    format!("a feature table named {l:?}"),
+                    format!("feature tables {}", names.join(", ")),
+                )
+            })?,
         None => match layers.as_slice() {
             [one] => one,
-            [] => return Err(e("layer", "a feature table".into(), "a GeoPackage without feature tables".into())),
+            [] => {
+                return Err(e(
+                    "layer",
+                    "a feature table".into(),
+                    "a GeoPackage without feature tables".into(),
+                ))
+            }
             _ => {
                 return Err(e(
                     "layer",
-                    "`layer = \"…\"` on the scenario layer, naming one of its feature tables".into(),
+                    "`layer = \"…\"` on the scenario layer, naming one of its feature tables"
+                        .into(),
                     format!("{} feature tables: {}", layers.len(), names.join(", ")),
                 ))
             }
@@ -73,12 +99,24 @@ fn layer(db: &Database, spec: &LayerSpec) -> Result<Layer, (String, String, Stri
     let table = db
         .table(&chosen.0)
         .map_err(|m| e("file", format!("a readable table {:?}", chosen.0), m))?
-        .ok_or_else(|| e("layer", format!("the table {:?} listed in gpkg_geometry_columns", chosen.0), "no such table".into()))?;
+        .ok_or_else(|| {
+            e(
+                "layer",
+                format!("the table {:?} listed in gpkg_geometry_columns", chosen.0),
+                "no such table".into(),
+            )
+        })?;
     let geom_col = table
         .columns
         .iter()
         .position(|c| c.eq_ignore_ascii_case(&chosen.1))
-        .ok_or_else(|| e("geometry", format!("the geometry column {:?}", chosen.1), format!("columns {}", table.columns.join(", "))))?;
+        .ok_or_else(|| {
+            e(
+                "geometry",
+                format!("the geometry column {:?}", chosen.1),
+                format!("columns {}", table.columns.join(", ")),
+            )
+        })?;
     Ok(Layer {
         table,
         geom_col,
@@ -97,7 +135,12 @@ fn srs(db: &Database, srs_id: i64) -> Result<Option<Crs>, String> {
     };
     let col = |name: &str| t.columns.iter().position(|c| c.eq_ignore_ascii_case(name));
     let rows = db.select(&t)?;
-    let (id_c, org_c, code_c, def_c) = (col("srs_id"), col("organization"), col("organization_coordsys_id"), col("definition"));
+    let (id_c, org_c, code_c, def_c) = (
+        col("srs_id"),
+        col("organization"),
+        col("organization_coordsys_id"),
+        col("definition"),
+    );
     for r in rows {
         if id_c.and_then(|i| r.get(i)) != Some(&SqlValue::Int(srs_id)) {
             continue;
@@ -119,7 +162,9 @@ fn srs(db: &Database, srs_id: i64) -> Result<Option<Crs>, String> {
             .map(Some)
             .map_err(|e| format!("SRS {srs_id} ({org} {}): {e}", code.unwrap_or(0)));
     }
-    Err(format!("an SRS row with srs_id {srs_id} in gpkg_spatial_ref_sys"))
+    Err(format!(
+        "an SRS row with srs_id {srs_id} in gpkg_spatial_ref_sys"
+    ))
 }
 
 /// The CRS a GeoPackage layer declares.
@@ -146,7 +191,10 @@ pub fn read(spec: &LayerSpec, fp: &mut FileProblems) -> Option<RawLayer> {
         }
     };
     let declared = match l.srs_id.map(|id| srs(&db, id)) {
-        Some(Ok(Some(c))) => Some((c, format!("gpkg_spatial_ref_sys (srs_id {})", l.srs_id.unwrap_or(0)))),
+        Some(Ok(Some(c))) => Some((
+            c,
+            format!("gpkg_spatial_ref_sys (srs_id {})", l.srs_id.unwrap_or(0)),
+        )),
         Some(Ok(None)) | None => None,
         Some(Err(e)) => {
             file_error(fp, "crs", "a supported CRS (or `crs` on the layer)", e);
@@ -156,7 +204,12 @@ pub fn read(spec: &LayerSpec, fp: &mut FileProblems) -> Option<RawLayer> {
     let rows = match db.select(&l.table) {
         Ok(r) => r,
         Err(e) => {
-            file_error(fp, "file", format!("a readable table {:?}", l.table.name), e);
+            file_error(
+                fp,
+                "file",
+                format!("a readable table {:?}", l.table.name),
+                e,
+            );
             return None;
         }
     };
@@ -178,7 +231,9 @@ pub fn read(spec: &LayerSpec, fp: &mut FileProblems) -> Option<RawLayer> {
                         Ok(g) => geometry = Some(g),
                         Err(e) => problem = Some(("a readable geometry blob".to_string(), e)),
                     },
-                    SqlValue::Null => problem = Some(("a geometry".to_string(), "none (NULL)".to_string())),
+                    SqlValue::Null => {
+                        problem = Some(("a geometry".to_string(), "none (NULL)".to_string()))
+                    }
                     other => problem = Some(("a geometry blob".to_string(), format!("{other:?}"))),
                 }
                 continue;
@@ -191,13 +246,11 @@ pub fn read(spec: &LayerSpec, fp: &mut FileProblems) -> Option<RawLayer> {
                 SqlValue::Null => Value::Null,
                 SqlValue::Int(n) => Value::from(n),
                 SqlValue::Real(f) => number_value(f).unwrap_or(Value::Null),
-                SqlValue::Text(s) => {
-                    if s.starts_with('[') && s.ends_with(']') {
-                        serde_json::from_str::<Value>(&s).unwrap_or(Value::String(s))
-                    } else {
-                        Value::String(s)
-                    }
-                }
+                // Lists arrive as JSON text or GDAL's `(N:a,b,…)`; see `cell_value`.
+                SqlValue::Text(s) => match cell_value(&s) {
+                    v @ Value::Array(_) => v,
+                    _ => Value::String(s),
+                },
                 SqlValue::Blob(b) => Value::String(format!("<blob of {} bytes>", b.len())),
             };
             props.insert(name.clone(), value);

@@ -267,7 +267,9 @@ pub fn read_records(
         Format::Gpkg => gpkg::read(spec, fp)?,
         Format::Shapefile => shp::read(spec, fp)?,
         Format::Csv | Format::Xlsx => table::read(spec, format, fp)?,
-        Format::Geotiff | Format::Asc => raster::read(spec, format, scenario_crs.as_ref(), mask, fp)?,
+        Format::Geotiff | Format::Asc => {
+            raster::read(spec, format, scenario_crs.as_ref(), mask, fp)?
+        }
         Format::OsmPbf => osm::read_masked(spec, mask.and_then(|m| m.extent), fp)?,
     };
     let crs = effective_crs(spec, scenario_crs, raw.declared.as_ref().map(|d| &d.0), fp)?;
@@ -297,7 +299,11 @@ fn effective_crs(
                 fp,
                 "datum",
                 "`datum` only on lon/lat layers",
-                format!("datum {} with projected CRS {}", spec.datum.name(), crs.label()),
+                format!(
+                    "datum {} with projected CRS {}",
+                    spec.datum.name(),
+                    crs.label()
+                ),
             );
             return None;
         }
@@ -325,7 +331,10 @@ pub fn describe(spec: &LayerSpec) -> LayerInfo {
             Some(Format::Geojson) => geojson_declared(&spec.path)
                 .map(|c| (Some(c), "GeoJSON `crs`".into()))
                 .unwrap_or((None, "RFC 7946 default".into())),
-            Some(Format::OsmPbf) => (Some(Crs::geographic(Datum::Wgs84)), "OSM (always WGS 84)".into()),
+            Some(Format::OsmPbf) => (
+                Some(Crs::geographic(Datum::Wgs84)),
+                "OSM (always WGS 84)".into(),
+            ),
             _ => (None, "default".into()),
         },
     };
@@ -405,7 +414,10 @@ pub fn finish(
                     if failed.get().is_none() {
                         failed.set(Some(c));
                     }
-                    Coord { x: f64::NAN, y: f64::NAN }
+                    Coord {
+                        x: f64::NAN,
+                        y: f64::NAN,
+                    }
                 }
             });
             let failed = failed.get();
@@ -522,7 +534,10 @@ pub fn canonical_number(t: &str) -> Option<Value> {
     if int_part.len() > 1 && int_part.starts_with('0') {
         return None;
     }
-    if !digits.chars().all(|c| c.is_ascii_digit() || ".eE-+".contains(c)) {
+    if !digits
+        .chars()
+        .all(|c| c.is_ascii_digit() || ".eE-+".contains(c))
+    {
         return None;
     }
     if let Ok(i) = t.parse::<i64>() {
@@ -545,7 +560,11 @@ pub fn number_value(f: f64) -> Option<Value> {
 
 /// GeoJSON with the layer's datum, read by [`super::features`], after checking the extent
 /// against the CRS the file declares (a `crs` member) or lon/lat.
-fn read_geojson(spec: &LayerSpec, id_field: &str, fp: &mut FileProblems) -> Option<Vec<FeatureRecord>> {
+fn read_geojson(
+    spec: &LayerSpec,
+    id_field: &str,
+    fp: &mut FileProblems,
+) -> Option<Vec<FeatureRecord>> {
     let mut root = super::features::read_json(&spec.path, fp)?;
     let declared = match root.get("crs").map(crs_member) {
         Some(Ok(c)) => Some(c),
@@ -561,7 +580,8 @@ fn read_geojson(spec: &LayerSpec, id_field: &str, fp: &mut FileProblems) -> Opti
         if let Err(e) = crs.check_extent(ext) {
             let (expected, found) = split_expected(&e);
             fp.problems.push(
-                Problem::file(Severity::Error, fp.file.clone(), expected, found).on_property("geometry"),
+                Problem::file(Severity::Error, fp.file.clone(), expected, found)
+                    .on_property("geometry"),
             );
             return None;
         }
@@ -657,9 +677,10 @@ fn project_json(root: &mut Value, crs: &Crs) {
             if a.len() >= 2 && a[0].is_number() && a[1].is_number() {
                 if let (Some(x), Some(y)) = (a[0].as_f64(), a[1].as_f64()) {
                     if let Some((lon, lat)) = crs.to_wgs84(x, y) {
-                        if let (Some(x), Some(y)) =
-                            (serde_json::Number::from_f64(lon), serde_json::Number::from_f64(lat))
-                        {
+                        if let (Some(x), Some(y)) = (
+                            serde_json::Number::from_f64(lon),
+                            serde_json::Number::from_f64(lat),
+                        ) {
                             a[0] = Value::Number(x);
                             a[1] = Value::Number(y);
                         }
@@ -725,8 +746,14 @@ mod tests {
 
     #[test]
     fn formats_from_names() {
-        assert_eq!(Format::from_path(Path::new("a/roads.osm.pbf")), Some(Format::OsmPbf));
-        assert_eq!(Format::from_path(Path::new("a/B.SHP")), Some(Format::Shapefile));
+        assert_eq!(
+            Format::from_path(Path::new("a/roads.osm.pbf")),
+            Some(Format::OsmPbf)
+        );
+        assert_eq!(
+            Format::from_path(Path::new("a/B.SHP")),
+            Some(Format::Shapefile)
+        );
         assert_eq!(Format::from_path(Path::new("x.tif")), Some(Format::Geotiff));
         assert_eq!(Format::from_path(Path::new("x.dat")), None);
     }

@@ -68,7 +68,10 @@ pub fn parse_maxspeed(v: &str) -> Option<f64> {
     let t = v.trim();
     let (num, mph) = match t.strip_suffix("mph") {
         Some(n) => (n.trim(), true),
-        None => (t.trim_end_matches("km/h").trim_end_matches("kmh").trim(), false),
+        None => (
+            t.trim_end_matches("km/h").trim_end_matches("kmh").trim(),
+            false,
+        ),
     };
     let x: f64 = num.parse().ok()?;
     (x.is_finite() && x > 0.0).then_some(if mph { x * 1.609_344 } else { x })
@@ -108,7 +111,10 @@ fn way_of(w: &osmpbf::Way<'_>) -> Option<Way> {
         Some("no" | "0" | "false") => (false, false),
         _ => (implied, false),
     };
-    let barrier = matches!(highway.as_str(), "motorway" | "motorway_link" | "trunk" | "trunk_link");
+    let barrier = matches!(
+        highway.as_str(),
+        "motorway" | "motorway_link" | "trunk" | "trunk_link"
+    );
     Some(Way {
         id: w.id(),
         refs: w.refs().collect(),
@@ -127,11 +133,20 @@ pub fn read(spec: &LayerSpec, fp: &mut FileProblems) -> Option<RawLayer> {
 }
 
 /// Reads the roads, keeping ways with a node inside `extent` (lon/lat) when given.
-pub fn read_masked(spec: &LayerSpec, extent: Option<[f64; 4]>, fp: &mut FileProblems) -> Option<RawLayer> {
+pub fn read_masked(
+    spec: &LayerSpec,
+    extent: Option<[f64; 4]>,
+    fp: &mut FileProblems,
+) -> Option<RawLayer> {
     let open = |fp: &mut FileProblems| match ElementReader::from_path(&spec.path) {
         Ok(r) => Some(r),
         Err(e) => {
-            file_error(fp, "file", "a readable OpenStreetMap PBF file", e.to_string());
+            file_error(
+                fp,
+                "file",
+                "a readable OpenStreetMap PBF file",
+                e.to_string(),
+            );
             None
         }
     };
@@ -151,7 +166,12 @@ pub fn read_masked(spec: &LayerSpec, extent: Option<[f64; 4]>, fp: &mut FileProb
     let mut ways = match ways {
         Ok(w) => w,
         Err(e) => {
-            file_error(fp, "file", "a readable OpenStreetMap PBF file", e.to_string());
+            file_error(
+                fp,
+                "file",
+                "a readable OpenStreetMap PBF file",
+                e.to_string(),
+            );
             return None;
         }
     };
@@ -196,7 +216,12 @@ pub fn read_masked(spec: &LayerSpec, extent: Option<[f64; 4]>, fp: &mut FileProb
     let nodes = match nodes {
         Ok(n) => n,
         Err(e) => {
-            file_error(fp, "file", "a readable OpenStreetMap PBF file", e.to_string());
+            file_error(
+                fp,
+                "file",
+                "a readable OpenStreetMap PBF file",
+                e.to_string(),
+            );
             return None;
         }
     };
@@ -206,7 +231,12 @@ pub fn read_masked(spec: &LayerSpec, extent: Option<[f64; 4]>, fp: &mut FileProb
         .collect();
     let margin = 0.05;
     let inside = |lon: f64, lat: f64| {
-        extent.is_none_or(|e| lon >= e[0] - margin && lon <= e[2] + margin && lat >= e[1] - margin && lat <= e[3] + margin)
+        extent.is_none_or(|e| {
+            lon >= e[0] - margin
+                && lon <= e[2] + margin
+                && lat >= e[1] - margin
+                && lat <= e[3] + margin
+        })
     };
     let mut features = Vec::new();
     let mut missing = 0usize;

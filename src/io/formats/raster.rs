@@ -207,7 +207,9 @@ fn tiff_crs(file: &GeoTiffFile) -> Result<Option<Crs>, String> {
         let d = |id: u16| keys.get_double(id).and_then(|v| v.first().copied());
         // ProjCoordTransGeoKey 3075: 1 = transverse Mercator.
         if keys.get_short(k::PROJ_COORD_TRANS) != Some(1) {
-            return Err("a GeoTIFF CRS with an EPSG code or a user-defined transverse Mercator".into());
+            return Err(
+                "a GeoTIFF CRS with an EPSG code or a user-defined transverse Mercator".into(),
+            );
         }
         let lon0 = d(3080).or_else(|| d(3088)).unwrap_or(0.0);
         let lat0 = d(3081).or_else(|| d(3089)).unwrap_or(0.0);
@@ -253,22 +255,34 @@ fn open_asc(path: &Path) -> Result<Band, String> {
     let nrows = num("nrows")? as usize;
     let cell = num("cellsize")?;
     if ncols == 0 || nrows == 0 || !(cell > 0.0) || ncols.saturating_mul(nrows) > 400_000_000 {
-        return Err(format!("a grid of positive size, found {ncols} × {nrows}, cell {cell}"));
+        return Err(format!(
+            "a grid of positive size, found {ncols} × {nrows}, cell {cell}"
+        ));
     }
     let (x0, y0) = match (num("xllcorner"), num("yllcorner")) {
         (Ok(x), Ok(y)) => (x, y),
-        _ => (num("xllcenter")? - cell / 2.0, num("yllcenter")? - cell / 2.0),
+        _ => (
+            num("xllcenter")? - cell / 2.0,
+            num("yllcenter")? - cell / 2.0,
+        ),
     };
     let nodata = header.get("nodata_value").and_then(|v| v.parse().ok());
     let mut values = Vec::with_capacity(ncols * nrows);
-    for (i, tok) in text[body_start.min(text.len())..].split_whitespace().enumerate() {
+    for (i, tok) in text[body_start.min(text.len())..]
+        .split_whitespace()
+        .enumerate()
+    {
         let v: f32 = tok
             .parse()
             .map_err(|_| format!("numbers in the grid, found {tok:?} at value {i}"))?;
         values.push(v);
     }
     if values.len() != ncols * nrows {
-        return Err(format!("{} values ({ncols} × {nrows}), found {}", ncols * nrows, values.len()));
+        return Err(format!(
+            "{} values ({ncols} × {nrows}), found {}",
+            ncols * nrows,
+            values.len()
+        ));
     }
     let prj = path.with_extension("prj");
     let crs = match std::fs::read_to_string(&prj) {
@@ -323,18 +337,37 @@ pub fn read(
         for part in parts {
             let f = Format::from_path(part.path()).unwrap_or(Format::Geotiff);
             match open_band(part.path(), f, part.band()) {
-                Ok(b) if b.width == main.width && b.height == main.height && same_grid(&b.affine, &main.affine) => {
+                Ok(b)
+                    if b.width == main.width
+                        && b.height == main.height
+                        && same_grid(&b.affine, &main.affine) =>
+                {
                     bands.push((b, part.factor()))
                 }
                 Ok(b) => {
                     file_error(
                         fp,
                         &format!("cohort_rasters.{field}"),
-                        format!("the grid of {} ({} × {})", spec.path.display(), main.width, main.height),
-                        format!("{} with {} × {} pixels or another origin / pixel size", part.path().display(), b.width, b.height),
+                        format!(
+                            "the grid of {} ({} × {})",
+                            spec.path.display(),
+                            main.width,
+                            main.height
+                        ),
+                        format!(
+                            "{} with {} × {} pixels or another origin / pixel size",
+                            part.path().display(),
+                            b.width,
+                            b.height
+                        ),
                     );
                 }
-                Err(e) => file_error(fp, &format!("cohort_rasters.{field}"), e, format!("{}", part.path().display())),
+                Err(e) => file_error(
+                    fp,
+                    &format!("cohort_rasters.{field}"),
+                    e,
+                    format!("{}", part.path().display()),
+                ),
             }
         }
         cohorts.push((field.clone(), bands));
@@ -377,7 +410,12 @@ pub fn read(
         let total = match main.rows(r, n, col0, w) {
             Ok(v) => v,
             Err(e) => {
-                file_error(fp, "file", "readable pixels", format!("rows {r}–{}: {e}", r + n));
+                file_error(
+                    fp,
+                    "file",
+                    "readable pixels",
+                    format!("rows {r}–{}: {e}", r + n),
+                );
                 return None;
             }
         };
@@ -417,7 +455,10 @@ pub fn read(
                 let t = is_value(t, main.nodata).then_some(t);
                 let cs: Vec<f64> = cohort_vals.iter().map(|v| v[k]).collect();
                 let any_cohort = cs.iter().any(|&v| v > 0.0);
-                if let Some(v) = t.filter(|v| *v < 0.0).or(cs.iter().copied().find(|v| *v < 0.0)) {
+                if let Some(v) = t
+                    .filter(|v| *v < 0.0)
+                    .or(cs.iter().copied().find(|v| *v < 0.0))
+                {
                     negative_count += 1;
                     negative.get_or_insert((row, col, v));
                     continue;
@@ -430,7 +471,10 @@ pub fn read(
                 };
                 let mut props = JsonMap::new();
                 props.insert("id".into(), Value::String(format!("r{row}c{col}")));
-                props.insert("pop_total".into(), t.and_then(round_people).unwrap_or(Value::Null));
+                props.insert(
+                    "pop_total".into(),
+                    t.and_then(round_people).unwrap_or(Value::Null),
+                );
                 for ((field, _), v) in cohorts.iter().zip(cs) {
                     props.insert(field.clone(), round_people(v).unwrap_or(Value::Null));
                 }
@@ -468,7 +512,9 @@ fn round_people(v: f64) -> Option<Value> {
 
 fn same_grid(a: &Affine, b: &Affine) -> bool {
     let tol = 1e-6 * a.0[1].abs().max(a.0[5].abs()).max(1e-12);
-    a.0.iter().zip(b.0.iter()).all(|(x, y)| (x - y).abs() <= tol.max(1e-9))
+    a.0.iter()
+        .zip(b.0.iter())
+        .all(|(x, y)| (x - y).abs() <= tol.max(1e-9))
 }
 
 /// A pixel's outline in WGS 84.
@@ -502,7 +548,12 @@ fn window(band: &Band, crs: &Crs, mask: &AreaMask) -> Option<Window> {
             }
         }
     }
-    let (mut cmin, mut rmin, mut cmax, mut rmax) = (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
+    let (mut cmin, mut rmin, mut cmax, mut rmax) = (
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    );
     for &(c, r) in rings.iter().flatten() {
         cmin = cmin.min(c);
         cmax = cmax.max(c);
@@ -513,8 +564,14 @@ fn window(band: &Band, crs: &Crs, mask: &AreaMask) -> Option<Window> {
         return None;
     }
     let clamp = |v: f64, hi: usize| -> usize { v.max(0.0).min(hi as f64) as usize };
-    let (r0, r1) = (clamp(rmin.floor(), band.height), clamp(rmax.ceil() + 1.0, band.height));
-    let (c0, c1) = (clamp(cmin.floor(), band.width), clamp(cmax.ceil() + 1.0, band.width));
+    let (r0, r1) = (
+        clamp(rmin.floor(), band.height),
+        clamp(rmax.ceil() + 1.0, band.height),
+    );
+    let (c0, c1) = (
+        clamp(cmin.floor(), band.width),
+        clamp(cmax.ceil() + 1.0, band.width),
+    );
     // Even-odd scanline at each row centre.
     let mut crossings: Vec<Vec<f64>> = vec![Vec::new(); r1.saturating_sub(r0)];
     for ring in &rings {
@@ -561,7 +618,10 @@ mod tests {
 
     #[test]
     fn samples_decode_by_type() {
-        let b: Vec<u8> = [1.5f32, -2.0].iter().flat_map(|v| v.to_ne_bytes()).collect();
+        let b: Vec<u8> = [1.5f32, -2.0]
+            .iter()
+            .flat_map(|v| v.to_ne_bytes())
+            .collect();
         assert_eq!(decode_samples(&b, 3, 32).unwrap(), vec![1.5, -2.0]);
         assert!(decode_samples(&b, 3, 24).is_err());
         assert!(is_value(3.0, Some(-99999.0)) && !is_value(-99999.0, Some(-99999.0)));

@@ -21,11 +21,19 @@ fn sidecar(path: &Path, ext: &str) -> Option<PathBuf> {
     let upper = path
         .extension()
         .is_some_and(|e| e.to_string_lossy().chars().all(|c| c.is_ascii_uppercase()));
-    let first = path.with_extension(if upper { ext.to_ascii_uppercase() } else { ext.to_string() });
+    let first = path.with_extension(if upper {
+        ext.to_ascii_uppercase()
+    } else {
+        ext.to_string()
+    });
     if first.exists() {
         return Some(first);
     }
-    let second = path.with_extension(if upper { ext.to_string() } else { ext.to_ascii_uppercase() });
+    let second = path.with_extension(if upper {
+        ext.to_string()
+    } else {
+        ext.to_ascii_uppercase()
+    });
     second.exists().then_some(second)
 }
 
@@ -69,7 +77,12 @@ pub fn read(spec: &LayerSpec, fp: &mut FileProblems) -> Option<RawLayer> {
         }
     }
     let Some(dbf_path) = sidecar(path, "dbf") else {
-        file_error(fp, "file", "a .dbf file beside the .shp (the attributes)", "none");
+        file_error(
+            fp,
+            "file",
+            "a .dbf file beside the .shp (the attributes)",
+            "none",
+        );
         return None;
     };
     let bytes = match std::fs::read(&dbf_path) {
@@ -83,12 +96,22 @@ pub fn read(spec: &LayerSpec, fp: &mut FileProblems) -> Option<RawLayer> {
     let table = match dbf::parse(&bytes, spec.encoding.as_deref(), cpg.as_deref()) {
         Ok(t) => t,
         Err(e) => {
-            file_error(fp, "file", format!("a dBASE table ({})", dbf_path.display()), e);
+            file_error(
+                fp,
+                "file",
+                format!("a dBASE table ({})", dbf_path.display()),
+                e,
+            );
             return None;
         }
     };
     for (index, field, expected, found) in &table.problems {
-        let mut p = Problem::file(Severity::Error, fp.file.clone(), expected.clone(), found.clone());
+        let mut p = Problem::file(
+            Severity::Error,
+            fp.file.clone(),
+            expected.clone(),
+            found.clone(),
+        );
         if let Some(i) = index {
             p = p.at_feature(*i, None);
         }
@@ -106,10 +129,18 @@ pub fn read(spec: &LayerSpec, fp: &mut FileProblems) -> Option<RawLayer> {
         );
     }
     let declared = match sidecar(path, "prj") {
-        Some(prj) => match std::fs::read_to_string(&prj).map_err(|e| e.to_string()).and_then(|w| Crs::from_wkt(&w)) {
+        Some(prj) => match std::fs::read_to_string(&prj)
+            .map_err(|e| e.to_string())
+            .and_then(|w| Crs::from_wkt(&w))
+        {
             Ok(c) => Some((c, ".prj".to_string())),
             Err(e) => {
-                file_error(fp, "crs", "a supported CRS in the .prj (or `crs` on the layer)", e);
+                file_error(
+                    fp,
+                    "crs",
+                    "a supported CRS in the .prj (or `crs` on the layer)",
+                    e,
+                );
                 return None;
             }
         },
@@ -136,9 +167,14 @@ pub fn read(spec: &LayerSpec, fp: &mut FileProblems) -> Option<RawLayer> {
         }
         if f.geometry.is_none() {
             fp.problems.push(
-                Problem::file(Severity::Error, fp.file.clone(), "a geometry", "a null shape")
-                    .at_feature(index, None)
-                    .on_property("geometry"),
+                Problem::file(
+                    Severity::Error,
+                    fp.file.clone(),
+                    "a geometry",
+                    "a null shape",
+                )
+                .at_feature(index, None)
+                .on_property("geometry"),
             );
         }
         features.push(f);

@@ -117,7 +117,12 @@ impl Database {
         Ok(out)
     }
 
-    fn walk(&self, page_no: u32, depth: usize, out: &mut Vec<(i64, Vec<SqlValue>)>) -> Result<(), String> {
+    fn walk(
+        &self,
+        page_no: u32,
+        depth: usize,
+        out: &mut Vec<(i64, Vec<SqlValue>)>,
+    ) -> Result<(), String> {
         if depth > 40 {
             return Err("a b-tree of reasonable depth (a page cycle?)".into());
         }
@@ -145,8 +150,12 @@ impl Database {
                 let right = be32(page, hdr + 8)?;
                 self.walk(right, depth + 1, out)
             }
-            0x02 | 0x0A => Err("a table b-tree, found an index b-tree (WITHOUT ROWID table?)".into()),
-            k => Err(format!("a b-tree page, found page type 0x{k:02X} on page {page_no}")),
+            0x02 | 0x0A => {
+                Err("a table b-tree, found an index b-tree (WITHOUT ROWID table?)".into())
+            }
+            k => Err(format!(
+                "a b-tree page, found page type 0x{k:02X} on page {page_no}"
+            )),
         }
     }
 
@@ -373,7 +382,10 @@ pub fn parse_create(sql: &str) -> (Vec<String>, Option<usize>) {
             }
         };
         let rest_up = rest.trim().to_ascii_uppercase();
-        if rest_up.starts_with("INTEGER") && rest_up.contains("PRIMARY KEY") && !rest_up.contains("DESC") {
+        if rest_up.starts_with("INTEGER")
+            && rest_up.contains("PRIMARY KEY")
+            && !rest_up.contains("DESC")
+        {
             alias = Some(cols.len());
         }
         cols.push(name);
@@ -408,7 +420,11 @@ mod tests {
         r.extend_from_slice(b"abc");
         assert_eq!(
             record(&r).unwrap(),
-            vec![SqlValue::Int(-2), SqlValue::Real(1.5), SqlValue::Text("abc".into())]
+            vec![
+                SqlValue::Int(-2),
+                SqlValue::Real(1.5),
+                SqlValue::Text("abc".into())
+            ]
         );
         assert!(record(&r[..6]).is_err());
     }

@@ -14,12 +14,24 @@
 use geo::{Geometry, Point};
 use serde_json::{Map as JsonMap, Value};
 
-use super::{canonical_number, cell_value, file_error, list_columns, number_value, Format, RawFeature, RawLayer};
+use super::{
+    canonical_number, cell_value, file_error, list_columns, number_value, Format, RawFeature,
+    RawLayer,
+};
 use crate::error::{Problem, Severity};
 use crate::io::features::{FeatureRecord, FileProblems};
 use crate::io::scenario::LayerSpec;
 
-const X_NAMES: [&str; 8] = ["lon", "lng", "longitude", "x", "经度", "long", "point_x", "easting"];
+const X_NAMES: [&str; 8] = [
+    "lon",
+    "lng",
+    "longitude",
+    "x",
+    "经度",
+    "long",
+    "point_x",
+    "easting",
+];
 const Y_NAMES: [&str; 6] = ["lat", "latitude", "y", "纬度", "point_y", "northing"];
 
 /// Reads a CSV or Excel point table.
@@ -29,12 +41,21 @@ pub fn read(spec: &LayerSpec, format: Format, fp: &mut FileProblems) -> Option<R
         _ => read_csv(spec, fp)?,
     };
     fp.row_base = Some(base);
-    let find = |given: &Option<String>, names: &[&str], key: &str, fp: &mut FileProblems| -> Option<usize> {
+    let find = |given: &Option<String>,
+                names: &[&str],
+                key: &str,
+                fp: &mut FileProblems|
+     -> Option<usize> {
         match given {
             Some(name) => {
                 let i = header.iter().position(|h| h == name);
                 if i.is_none() {
-                    file_error(fp, key, format!("a column named {name:?}"), list_columns(header.iter()));
+                    file_error(
+                        fp,
+                        key,
+                        format!("a column named {name:?}"),
+                        list_columns(header.iter()),
+                    );
                 }
                 i
             }
@@ -46,7 +67,10 @@ pub fn read(spec: &LayerSpec, format: Format, fp: &mut FileProblems) -> Option<R
                     file_error(
                         fp,
                         key,
-                        format!("a coordinate column ({}), or `{key}` on the layer", names.join(", ")),
+                        format!(
+                            "a coordinate column ({}), or `{key}` on the layer",
+                            names.join(", ")
+                        ),
                         list_columns(header.iter()),
                     );
                 }
@@ -60,7 +84,12 @@ pub fn read(spec: &LayerSpec, format: Format, fp: &mut FileProblems) -> Option<R
     let mut seen = std::collections::BTreeSet::new();
     for h in &header {
         if !h.is_empty() && !seen.insert(h) {
-            file_error(fp, h, "unique column names", format!("{h:?} twice in the header"));
+            file_error(
+                fp,
+                h,
+                "unique column names",
+                format!("{h:?} twice in the header"),
+            );
         }
     }
     let mut features = Vec::new();
@@ -92,7 +121,13 @@ pub fn read(spec: &LayerSpec, format: Format, fp: &mut FileProblems) -> Option<R
     })
 }
 
-fn coordinate(row: &[Value], i: usize, column: &str, f: &RawFeature, fp: &mut FileProblems) -> Option<f64> {
+fn coordinate(
+    row: &[Value],
+    i: usize,
+    column: &str,
+    f: &RawFeature,
+    fp: &mut FileProblems,
+) -> Option<f64> {
     let v = row.get(i).unwrap_or(&Value::Null);
     let n = match v {
         Value::Number(n) => n.as_f64(),
@@ -106,10 +141,11 @@ fn coordinate(row: &[Value], i: usize, column: &str, f: &RawFeature, fp: &mut Fi
     if n.is_none() {
         let rec = FeatureRecord {
             index: f.index,
-            id: f
-                .props
-                .get("id")
-                .and_then(|v| v.as_str().map(str::to_string).or_else(|| v.as_i64().map(|n| n.to_string()))),
+            id: f.props.get("id").and_then(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .or_else(|| v.as_i64().map(|n| n.to_string()))
+            }),
             props: JsonMap::new(),
             geometry: None,
         };
@@ -172,9 +208,14 @@ fn read_csv(spec: &LayerSpec, fp: &mut FileProblems) -> Option<Table> {
             }
             Err(e) => {
                 fp.problems.push(
-                    Problem::file(Severity::Error, fp.file.clone(), "a well-formed CSV record", e.to_string())
-                        .at_feature(i, None)
-                        .at_row(i + 2),
+                    Problem::file(
+                        Severity::Error,
+                        fp.file.clone(),
+                        "a well-formed CSV record",
+                        e.to_string(),
+                    )
+                    .at_feature(i, None)
+                    .at_row(i + 2),
                 );
                 rows.push(Vec::new());
             }
@@ -197,12 +238,22 @@ fn sniff_delimiter(text: &str) -> u8 {
 pub fn decode(bytes: &[u8], encoding: Option<&str>, fp: &mut FileProblems) -> Option<String> {
     if let Some(label) = encoding {
         let Some(enc) = encoding_rs::Encoding::for_label(label.trim().as_bytes()) else {
-            file_error(fp, "encoding", "a known text encoding (UTF-8, GBK, GB18030, Big5, …)", format!("{label:?}"));
+            file_error(
+                fp,
+                "encoding",
+                "a known text encoding (UTF-8, GBK, GB18030, Big5, …)",
+                format!("{label:?}"),
+            );
             return None;
         };
         let (text, _, bad) = enc.decode(bytes);
         if bad {
-            file_error(fp, "encoding", format!("text in {}", enc.name()), "bytes that are not");
+            file_error(
+                fp,
+                "encoding",
+                format!("text in {}", enc.name()),
+                "bytes that are not",
+            );
             return None;
         }
         return Some(text.into_owned());
@@ -212,7 +263,12 @@ pub fn decode(bytes: &[u8], encoding: Option<&str>, fp: &mut FileProblems) -> Op
         Err(_) => {
             let (text, _, bad) = encoding_rs::GB18030.decode(bytes);
             if bad {
-                file_error(fp, "encoding", "UTF-8 or GBK text (or `encoding` on the layer)", "bytes that are neither");
+                file_error(
+                    fp,
+                    "encoding",
+                    "UTF-8 or GBK text (or `encoding` on the layer)",
+                    "bytes that are neither",
+                );
                 return None;
             }
             fp.problems.push(
@@ -234,7 +290,12 @@ fn read_xlsx(spec: &LayerSpec, fp: &mut FileProblems) -> Option<Table> {
     let mut wb = match calamine::open_workbook_auto(&spec.path) {
         Ok(w) => w,
         Err(e) => {
-            file_error(fp, "file", "a readable Excel workbook (.xlsx, .xls, .ods)", e.to_string());
+            file_error(
+                fp,
+                "file",
+                "a readable Excel workbook (.xlsx, .xls, .ods)",
+                e.to_string(),
+            );
             return None;
         }
     };
@@ -242,7 +303,12 @@ fn read_xlsx(spec: &LayerSpec, fp: &mut FileProblems) -> Option<Table> {
     let sheet = match &spec.layer {
         Some(l) if names.contains(l) => l.clone(),
         Some(l) => {
-            file_error(fp, "layer", format!("a sheet named {l:?}"), format!("sheets {}", names.join(", ")));
+            file_error(
+                fp,
+                "layer",
+                format!("a sheet named {l:?}"),
+                format!("sheets {}", names.join(", ")),
+            );
             return None;
         }
         None => match names.first() {
@@ -256,7 +322,12 @@ fn read_xlsx(spec: &LayerSpec, fp: &mut FileProblems) -> Option<Table> {
     let range = match wb.worksheet_range(&sheet) {
         Ok(r) => r,
         Err(e) => {
-            file_error(fp, "layer", format!("a readable sheet {sheet:?}"), e.to_string());
+            file_error(
+                fp,
+                "layer",
+                format!("a readable sheet {sheet:?}"),
+                e.to_string(),
+            );
             return None;
         }
     };
@@ -265,7 +336,12 @@ fn read_xlsx(spec: &LayerSpec, fp: &mut FileProblems) -> Option<Table> {
     let header: Vec<String> = match rows_iter.next() {
         Some(r) => r.iter().map(|c| cell_text(c).trim().to_string()).collect(),
         None => {
-            file_error(fp, "header", "a header row", format!("an empty sheet {sheet:?}"));
+            file_error(
+                fp,
+                "header",
+                "a header row",
+                format!("an empty sheet {sheet:?}"),
+            );
             return None;
         }
     };

@@ -16,7 +16,10 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn u8(&mut self) -> Result<u8, String> {
-        let v = *self.b.get(self.at).ok_or("a geometry longer than the blob")?;
+        let v = *self
+            .b
+            .get(self.at)
+            .ok_or("a geometry longer than the blob")?;
         self.at += 1;
         Ok(v)
     }
@@ -27,7 +30,11 @@ impl Reader<'_> {
             .ok_or("a geometry longer than the blob")?;
         self.at += 4;
         let a = [s[0], s[1], s[2], s[3]];
-        Ok(if le { u32::from_le_bytes(a) } else { u32::from_be_bytes(a) })
+        Ok(if le {
+            u32::from_le_bytes(a)
+        } else {
+            u32::from_be_bytes(a)
+        })
     }
     fn f64(&mut self, le: bool) -> Result<f64, String> {
         let s = self
@@ -37,7 +44,11 @@ impl Reader<'_> {
         self.at += 8;
         let mut a = [0u8; 8];
         a.copy_from_slice(s);
-        Ok(if le { f64::from_le_bytes(a) } else { f64::from_be_bytes(a) })
+        Ok(if le {
+            f64::from_le_bytes(a)
+        } else {
+            f64::from_be_bytes(a)
+        })
     }
     /// A count, checked against the bytes left (each item needs at least `min_bytes`).
     fn count(&mut self, le: bool, min_bytes: usize) -> Result<usize, String> {
@@ -64,7 +75,9 @@ pub fn gpkg_body(blob: &[u8]) -> Result<(&[u8], bool), String> {
     };
     let empty = flags & 0x10 != 0;
     let start = 8 + env;
-    let body = blob.get(start..).ok_or("a geometry after the GeoPackage header")?;
+    let body = blob
+        .get(start..)
+        .ok_or("a geometry after the GeoPackage header")?;
     Ok((body, empty))
 }
 
@@ -113,7 +126,10 @@ fn geometry(r: &mut Reader<'_>, depth: usize) -> Result<Geometry<f64>, String> {
     };
     let line = |r: &mut Reader<'_>| -> Result<LineString<f64>, String> {
         let n = r.count(le, 16)?;
-        (0..n).map(|_| coord(r)).collect::<Result<Vec<_>, _>>().map(LineString)
+        (0..n)
+            .map(|_| coord(r))
+            .collect::<Result<Vec<_>, _>>()
+            .map(LineString)
     };
     let polygon = |r: &mut Reader<'_>| -> Result<Polygon<f64>, String> {
         let n = r.count(le, 4)?;
@@ -188,7 +204,10 @@ mod tests {
 
     #[test]
     fn points_polygons_and_z() {
-        assert_eq!(parse(&point_le(1.0, 2.0)).unwrap(), Geometry::Point(Point::new(1.0, 2.0)));
+        assert_eq!(
+            parse(&point_le(1.0, 2.0)).unwrap(),
+            Geometry::Point(Point::new(1.0, 2.0))
+        );
         // Big-endian ISO PointZ.
         let mut b = vec![0u8];
         b.extend_from_slice(&1001u32.to_be_bytes());
