@@ -85,8 +85,8 @@ impl Crs {
     pub fn geographic(datum: Datum) -> Crs {
         let (code, name) = match datum {
             Datum::Wgs84 => ("EPSG:4326", "WGS 84"),
-            Datum::Gcj02 => ("GCJ-02", "GCJ-02 lon/lat (Amap, Tencent, DataV)"),
-            Datum::Bd09 => ("BD-09", "BD-09 lon/lat (Baidu)"),
+            Datum::Gcj02 => ("GCJ-02", "lon/lat (Amap, Tencent, DataV)"),
+            Datum::Bd09 => ("BD-09", "lon/lat (Baidu)"),
         };
         Crs {
             code: code.into(),
