@@ -338,7 +338,7 @@ fn gdal_converted_layers_give_the_same_coverage_and_findings() {
     }
     let c = Converted::new();
     let demo = format!("{DEMO}/demo.toml");
-    let (base, base_findings) = c.run(&Path::new(&demo).to_path_buf());
+    let (base, base_findings) = c.run(Path::new(&demo));
 
     // Schools GPKG (EPSG:4549), townships Shapefile (EPSG:4490), counties GPKG.
     let (s, f) = c.run(&c.scenario("vector", &demo, VECTOR_LAYERS));

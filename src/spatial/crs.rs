@@ -616,7 +616,7 @@ fn standard_code(
     }
     let lon = lon as u32;
     if cgcs && k == 1.0 && y0 == 0.0 {
-        if lon % 3 == 0 && (75..=135).contains(&lon) {
+        if lon.is_multiple_of(3) && (75..=135).contains(&lon) {
             let zone = lon / 3;
             if x0 == 500_000.0 {
                 return Some(4534 + (lon - 75) / 3);
@@ -625,7 +625,7 @@ fn standard_code(
                 return Some(4513 + zone - 25);
             }
         }
-        if (lon + 3) % 6 == 0 && (75..=135).contains(&lon) {
+        if (lon + 3).is_multiple_of(6) && (75..=135).contains(&lon) {
             let zone = (lon + 3) / 6;
             if x0 == 500_000.0 {
                 return Some(4502 + (lon - 75) / 6);
@@ -635,7 +635,7 @@ fn standard_code(
             }
         }
     }
-    if !cgcs && (k - 0.9996).abs() < 1e-12 && x0 == 500_000.0 && (lon + 183) % 6 == 0 {
+    if !cgcs && (k - 0.9996).abs() < 1e-12 && x0 == 500_000.0 && (lon + 183).is_multiple_of(6) {
         let zone = (lon + 183) / 6;
         if y0 == 0.0 {
             return Some(32600 + zone);

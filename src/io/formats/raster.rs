@@ -254,7 +254,11 @@ fn open_asc(path: &Path) -> Result<Band, String> {
     let ncols = num("ncols")? as usize;
     let nrows = num("nrows")? as usize;
     let cell = num("cellsize")?;
-    if ncols == 0 || nrows == 0 || !(cell > 0.0) || ncols.saturating_mul(nrows) > 400_000_000 {
+    if ncols == 0
+        || nrows == 0
+        || cell.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater)
+        || ncols.saturating_mul(nrows) > 400_000_000
+    {
         return Err(format!(
             "a grid of positive size, found {ncols} × {nrows}, cell {cell}"
         ));
@@ -392,10 +396,7 @@ pub fn read(
         }
     }
     let (row0, row1, col0, col1, inside) = match mask.filter(|m| m.extent.is_some()) {
-        Some(m) => match window(&main, &crs, m) {
-            Some(w) => w,
-            None => (0, 0, 0, 0, Vec::new()),
-        },
+        Some(m) => window(&main, &crs, m).unwrap_or_default(),
         None => (0, main.height, 0, main.width, Vec::new()),
     };
     let masked = !inside.is_empty() || mask.is_some_and(|m| m.extent.is_some());
