@@ -30,11 +30,16 @@ fn layer_line(
     what: &str,
 ) {
     if let Some(spec) = spec {
+        // Format, the CRS read (and from where) and the conversion to WGS 84.
+        let info = crate::io::formats::describe(spec);
         let _ = writeln!(
             s,
-            "  {name:<11} {count:>7} {what:<10} {} ({})",
+            "  {name:<11} {count:>7} {what:<10} {} ({}; {} from {}; conversion: {})",
             spec.path.display(),
-            spec.datum.name()
+            info.format,
+            info.crs,
+            info.crs_source,
+            info.conversion
         );
     }
 }

@@ -120,6 +120,11 @@ fn relativise_paths(file: &mut ScenarioFile, dir: &Path) {
     .flatten()
     {
         join(&mut spec.path);
+        for parts in spec.cohort_rasters.values_mut() {
+            for part in parts {
+                part.relativise(dir);
+            }
+        }
     }
 }
 
