@@ -64,8 +64,8 @@ use crate::error::Result;
 use crate::io::scenario::{Language, Scenario};
 use crate::model::{Level, Map};
 
-pub use compare::{write_compare, Comparison};
-pub use outdir::OutputDir;
+pub use compare::{write_compare, write_compare_into, Comparison};
+pub use outdir::{preflight, Mode, OutputDir, OutputOptions};
 pub use summary::Summary;
 
 /// Status of a finding: the rules' own type (`fail`, `not_evaluable`, `pass`).
