@@ -121,16 +121,24 @@ pub fn run(path: &Path, opts: &RunOptions, out: &mut dyn Write) -> Result<Outcom
     ));
     for o in &a.proposals {
         s.push_str(&format!(
-            "  proposal {:<14} {} sites, {} {:.0} → {:.0} covered, gap {:.2} % ({})\n",
+            "  proposal {:<14} {} sites, {} {:.0} → {:.0} covered, gap {:.2} % ({}, {:.1} s)\n",
             o.id,
             o.sites.len(),
             o.problem,
             o.covered_before,
             o.covered_after,
             100.0 * o.gap,
-            o.status
+            o.status,
+            o.seconds
         ));
     }
+    // Timings go to the console, never into the files (which stay byte-identical).
+    let steps: Vec<String> = a
+        .timings
+        .iter()
+        .map(|(step, secs)| format!("{step} {secs:.1} s"))
+        .collect();
+    s.push_str(&format!("  timings       {}\n", steps.join(", ")));
     s.push_str(&format!(
         "wrote {} in {:.1} s\n",
         out_dir.display(),
