@@ -381,7 +381,11 @@ struct Chain {
 const MAX_EXTENDS_DEPTH: usize = 16;
 
 fn read_file(path: &Path) -> Result<ScenarioFile> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let max = crate::io::input::MAX_SCENARIO_BYTES;
+    let text = crate::io::input::read_text_capped(path, max).map_err(|e| match e {
+        crate::io::input::InputError::Io(e) => Error::io(path, e),
+        e => scenario_err(path, e.message(max)),
+    })?;
     toml::from_str::<ScenarioFile>(&text).map_err(|e| Error::Scenario {
         file: path.to_path_buf(),
         message: toml_message(&text, &e),
