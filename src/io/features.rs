@@ -288,16 +288,15 @@ fn bad_position_in(v: &Value, depth: usize, path: String) -> Option<(String, Str
             format!("a position of {} number(s): {text}", items.len()),
         ));
     }
-    match items
+    items
         .iter()
         .position(|x| !x.as_f64().is_some_and(f64::is_finite))
-    {
-        Some(k) => Some((
-            format!("{path}[{k}]"),
-            format!("{} in a position", describe(&items[k])),
-        )),
-        None => None,
-    }
+        .map(|k| {
+            (
+                format!("{path}[{k}]"),
+                format!("{} in a position", describe(&items[k])),
+            )
+        })
 }
 
 /// Checks coordinates are finite and in range, and that lon/lat are not swapped.

@@ -21,6 +21,7 @@ use crate::model::*;
 use crate::spatial::projection::LocalProjection;
 
 mod checks;
+mod validity;
 
 /// A layer's records and its problem collector.
 struct Layer {

@@ -1,4 +1,5 @@
-//! A point index in local metres: the one place that wraps `rstar`.
+//! A point index in local metres: the one place that wraps `rstar` (points, segments, and the
+//! box pairs of [`for_each_box_pair`]).
 //!
 //! [`PointIndex`] holds points with a `usize` payload (the index of the school, cell or
 //! candidate they stand for) in a bulk-loaded R-tree of `GeomWithData<[f64; 2], usize>`.
@@ -408,6 +409,37 @@ pub struct SegmentIndex {
     ny: usize,
     starts: Vec<u32>,
     members: Vec<u32>,
+}
+
+/// Calls `f(i, j)` with `i < j` for every pair of axis-aligned boxes
+/// `[min_x, min_y, max_x, max_y]` that intersect (touching counts), in increasing `(i, j)`
+/// order, until `f` returns `false`. One R-tree query per box: `O(n log n + pairs)`, the
+/// candidate search of segment-intersection tests (polygon validity).
+pub fn for_each_box_pair(boxes: &[[f64; 4]], mut f: impl FnMut(usize, usize) -> bool) {
+    use rstar::primitives::Rectangle;
+    use rstar::AABB;
+    let items: Vec<GeomWithData<Rectangle<[f64; 2]>, usize>> = boxes
+        .iter()
+        .enumerate()
+        .map(|(i, b)| GeomWithData::new(Rectangle::from_corners([b[0], b[1]], [b[2], b[3]]), i))
+        .collect();
+    let tree = RTree::bulk_load(items);
+    let mut js = Vec::new();
+    for (i, b) in boxes.iter().enumerate() {
+        let env = AABB::from_corners([b[0], b[1]], [b[2], b[3]]);
+        js.clear();
+        js.extend(
+            tree.locate_in_envelope_intersecting(&env)
+                .map(|g| g.data)
+                .filter(|&j| j > i),
+        );
+        js.sort_unstable();
+        for &j in &js {
+            if !f(i, j) {
+                return;
+            }
+        }
+    }
 }
 
 /// Squared distance from `p` to segment `a`–`b`, and the nearest point.
