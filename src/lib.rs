@@ -37,6 +37,7 @@
 
 pub mod cli;
 pub mod coverage;
+pub mod csv_cell;
 pub mod error;
 pub mod io;
 pub mod model;
