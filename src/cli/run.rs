@@ -112,6 +112,9 @@ pub fn run(path: &Path, opts: &RunOptions, out: &mut dyn Write) -> Result<Outcom
             }
         ));
     }
+    if let Some(n) = &a.coverage.network {
+        s.push_str(&format!("  {}\n", n.line()));
+    }
     let count = |st: FindingStatus| a.findings.iter().filter(|f| f.status == st).count();
     s.push_str(&format!(
         "  findings      {} fail, {} not evaluable, {} pass\n",
