@@ -50,6 +50,10 @@ pub enum Command {
         /// Also write findings.json and findings.csv into this folder.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Write into a non-empty folder schoolplan did not create. Files there are kept: an
+        /// output whose name is taken by a file schoolplan did not write is still refused.
+        #[arg(long)]
+        force: bool,
     },
     /// Run everything: coverage, proposals, rules, GeoJSON layers, QGIS project, report.
     Run {
@@ -67,6 +71,10 @@ pub enum Command {
         /// Exit with code 1 when any rule fails.
         #[arg(long)]
         strict: bool,
+        /// Write into a non-empty folder schoolplan did not create. Files there are kept: an
+        /// output whose name is taken by a file schoolplan did not write is still refused.
+        #[arg(long)]
+        force: bool,
     },
     /// Compare two scenarios (A before, B after): coverage, rules changing status, schools.
     Compare {
@@ -80,6 +88,10 @@ pub enum Command {
         /// Report language (default: B's).
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
+        /// Write into a non-empty folder schoolplan did not create. Files there are kept: an
+        /// output whose name is taken by a file schoolplan did not write is still refused.
+        #[arg(long)]
+        force: bool,
     },
     /// List the rule kinds, or document one (a kind such as `min_count`, or a rule id such as K1).
     Rules {
@@ -128,26 +140,40 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, Error> {
             strict,
             lang,
             out: dir,
-        } => check::run(&scenario, lang.map(LangArg::language), dir, strict, out),
+            force,
+        } => check::run(
+            &scenario,
+            lang.map(LangArg::language),
+            dir,
+            crate::report::OutputOptions {
+                force,
+                mode: crate::report::Mode::Update,
+            },
+            strict,
+            out,
+        ),
         Command::Rules { id } => rules::run(id.as_deref(), out),
         Command::Compare {
             a,
             b,
             out: dir,
             lang,
-        } => compare::run(&a, &b, dir, lang.map(LangArg::language), out),
+            force,
+        } => compare::run(&a, &b, dir, lang.map(LangArg::language), force, out),
         Command::Run {
             scenario,
             out: dir,
             lang,
             quiet,
             strict,
+            force,
         } => {
             let opts = run::RunOptions {
                 out: dir,
                 lang: lang.map(LangArg::language),
                 quiet,
                 strict,
+                force,
             };
             run::run(&scenario, &opts, out)
         }

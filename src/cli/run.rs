@@ -10,9 +10,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::bundle::{finding_row, proposal_rows};
 use super::{emit, Outcome};
 use crate::config::Language;
+use crate::config::Scenario;
 use crate::error::Error;
 use crate::pipeline::{analyse, Analysis};
-use crate::report::{self, FindingRow, OutputDir, RunBundle};
+use crate::report::{self, preflight, FindingRow, Mode, OutputDir, OutputOptions, RunBundle};
 use crate::rules::{findings_to_csv, findings_to_json, FindingStatus};
 
 /// Options of `schoolplan run`.
@@ -26,6 +27,8 @@ pub struct RunOptions {
     pub quiet: bool,
     /// Exit 1 when a rule fails.
     pub strict: bool,
+    /// Write into a non-empty folder schoolplan did not create (its files are kept).
+    pub force: bool,
 }
 
 /// A spinner on stderr when it is a terminal and not `quiet`; hidden otherwise.
@@ -42,23 +45,34 @@ fn spinner(quiet: bool) -> ProgressBar {
     pb
 }
 
-/// Analyses the scenario and writes its outputs.
+/// Analyses the scenario and writes its outputs. The output folder is checked first (see
+/// [`OutputDir`]), so that a folder schoolplan may not write is refused before the analysis.
 pub fn analyse_and_write(path: &Path, opts: &RunOptions) -> Result<(Analysis, PathBuf), Error> {
+    let options = OutputOptions {
+        force: opts.force,
+        mode: Mode::Replace,
+    };
+    let out_dir = match &opts.out {
+        Some(o) => o.clone(),
+        None => Scenario::load(path)?.out_dir,
+    };
+    preflight(&out_dir, options)?;
     let pb = spinner(opts.quiet);
     let a = analyse(path, &mut |step| pb.set_message(step))?;
     pb.set_message("writing outputs");
-    let out_dir = opts
-        .out
-        .clone()
-        .unwrap_or_else(|| a.scenario.out_dir.clone());
     let lang = opts.lang.unwrap_or(a.scenario.language);
-    write_outputs(&a, &out_dir, lang)?;
+    write_outputs(&a, &out_dir, lang, options)?;
     pb.finish_and_clear();
     Ok((a, out_dir))
 }
 
 /// Writes every output of an analysis into `out_dir` atomically.
-pub fn write_outputs(a: &Analysis, out_dir: &Path, lang: Language) -> Result<(), Error> {
+pub fn write_outputs(
+    a: &Analysis,
+    out_dir: &Path,
+    lang: Language,
+    options: OutputOptions,
+) -> Result<(), Error> {
     let findings: Vec<FindingRow> = a.findings.iter().map(finding_row).collect();
     let (proposals, meta) = proposal_rows(a);
     let bundle = RunBundle {
@@ -69,7 +83,7 @@ pub fn write_outputs(a: &Analysis, out_dir: &Path, lang: Language) -> Result<(),
         proposals: &proposals,
         proposal_meta: meta.as_ref(),
     };
-    let dir = OutputDir::create(out_dir)?;
+    let dir = OutputDir::create_with(out_dir, options)?;
     report::write_run_into(&dir, &bundle, lang)?;
     // The rules' own files carry every field of a finding (evidence, reason, projects).
     dir.write("findings.json", &findings_to_json(&a.findings))?;
@@ -96,6 +110,9 @@ pub fn run(path: &Path, opts: &RunOptions, out: &mut dyn Write) -> Result<Outcom
             a.coverage.unit.symbol()
         ));
     }
+    if let Some(n) = &a.coverage.network {
+        s.push_str(&format!("  {}\n", n.line()));
+    }
     let count = |st: FindingStatus| a.findings.iter().filter(|f| f.status == st).count();
     s.push_str(&format!(
         "  findings      {} fail, {} not evaluable, {} pass\n",
@@ -105,16 +122,24 @@ pub fn run(path: &Path, opts: &RunOptions, out: &mut dyn Write) -> Result<Outcom
     ));
     for o in &a.proposals {
         s.push_str(&format!(
-            "  proposal {:<14} {} sites, {} {:.0} → {:.0} covered, gap {:.2} % ({})\n",
+            "  proposal {:<14} {} sites, {} {:.0} → {:.0} covered, gap {:.2} % ({}, {:.1} s)\n",
             o.id,
             o.sites.len(),
             o.problem,
             o.covered_before,
             o.covered_after,
             100.0 * o.gap,
-            o.status
+            o.status,
+            o.seconds
         ));
     }
+    // Timings go to the console, never into the files (which stay byte-identical).
+    let steps: Vec<String> = a
+        .timings
+        .iter()
+        .map(|(step, secs)| format!("{step} {secs:.1} s"))
+        .collect();
+    s.push_str(&format!("  timings       {}\n", steps.join(", ")));
     s.push_str(&format!(
         "wrote {} in {:.1} s\n",
         out_dir.display(),

@@ -59,6 +59,7 @@ pub mod capacity;
 mod demand;
 mod output;
 pub mod reach;
+pub mod snapping;
 
 pub use areas::AreaTally;
 pub use demand::{level_demand, level_demand_with_warnings};
@@ -190,6 +191,8 @@ pub struct Coverage {
     /// Non-fatal problems met while measuring (missing cohort shares, schools off the network,
     /// matrix ids matching no cell), to be reported with the findings.
     pub warnings: Vec<Problem>,
+    /// In network mode: what snapping to the road network did.
+    pub network: Option<snapping::NetworkSnapping>,
 }
 
 impl Coverage {
@@ -229,6 +232,7 @@ struct NetState {
     net: RoadNetwork,
     cells: [Option<Vec<Option<Snap>>>; 2],
     trav: [Option<Traversal>; 2],
+    snapping: snapping::NetworkSnapping,
 }
 
 fn measure(map: &Map, scenario: &Scenario, matrix: Option<&CostMatrix>) -> Result<Coverage, Error> {
@@ -245,10 +249,16 @@ fn measure(map: &Map, scenario: &Scenario, matrix: Option<&CostMatrix>) -> Resul
         .map(|c| [c.pos.x, c.pos.y])
         .collect();
     let mut warnings = Vec::new();
-    let mut net = (mode == DistanceMode::Network).then(|| NetState {
-        net: RoadNetwork::build(&map.roads, NetworkOptions::from_config(d)),
-        cells: [None, None],
-        trav: [None, None],
+    let mut net = (mode == DistanceMode::Network).then(|| {
+        let (net, focus) = snapping::population_network(map, NetworkOptions::from_config(d));
+        let cells = net.snap_all(&positions, false);
+        let snapping = snapping::NetworkSnapping::new(&focus, d.snap_max_m, &cells);
+        NetState {
+            net,
+            cells: [Some(cells), None],
+            trav: [None, None],
+            snapping,
+        }
     });
     if let Some(n) = &net {
         if n.net.graph().edge_count() == 0 {
@@ -311,12 +321,40 @@ fn measure(map: &Map, scenario: &Scenario, matrix: Option<&CostMatrix>) -> Resul
         };
         levels.push(finish_level(map, scenario, cfg, demand, reach, catchment));
     }
+    let network = net.map(|n| n.snapping);
+    if let Some(w) = network.as_ref().and_then(|n| fragment_warning(scenario, n)) {
+        warnings.push(w);
+    }
     Ok(Coverage {
         mode,
         unit: d.unit,
         levels,
         warnings,
+        network,
     })
+}
+
+/// A warning when pieces of the network serve nobody and points were snapped past them.
+fn fragment_warning(scenario: &Scenario, n: &snapping::NetworkSnapping) -> Option<Problem> {
+    if n.fragments == 0 {
+        return None;
+    }
+    let schools: usize = n.levels.iter().map(|l| l.past_fragment).sum();
+    let first = n
+        .levels
+        .iter()
+        .flat_map(|l| l.past_fragment_ids.first())
+        .next()
+        .map_or(String::new(), |id| format!(" (first school: {id:?})"));
+    Some(warn(
+        scenario,
+        "network",
+        "a connected road network",
+        format!(
+            "{} fragment(s) ({:.0} m of road) connected to nothing that serves the population; nothing is snapped to them: {} school snap(s){first} and {} cell(s) whose nearest road is a fragment were snapped to the serving network instead",
+            n.fragments, n.fragment_length_m, schools, n.cells_past_fragment
+        ),
+    ))
 }
 
 fn warn(scenario: &Scenario, what: &str, expected: &str, found: String) -> Problem {
@@ -359,6 +397,7 @@ fn network_reach(
                 .flatten()
         })
         .collect();
+    ns.snapping.add_level(net, map, cfg.level, &schools);
     let off: Vec<&str> = map
         .schools
         .iter()

@@ -2,7 +2,8 @@
 //!
 //! 1. Every layer is read as GeoJSON with per-feature context ([`super::features`]), its datum
 //!    converted to WGS 84, and its properties checked; problems are collected, not thrown.
-//! 2. The local projection is centred on the extent of all layers.
+//! 2. The local projection is centred on the study area — the counties and townships, else the
+//!    population — and features too far from it are errors ([`centre`]).
 //! 3. Geometry is projected once; areas are checked (validity, overlaps, code prefixes) and every
 //!    cell, school and candidate is located in its county and township.
 //!
@@ -12,7 +13,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use geo::{BoundingRect, Centroid, Coord, Geometry, MapCoords, MultiPolygon, Rect};
+use geo::{Centroid, Coord, Geometry, MapCoords, MultiPolygon};
 
 use super::features::{describe, FeatureRecord, FileProblems, Props};
 use super::formats::{read_records, AreaMask};
@@ -21,7 +22,9 @@ use crate::error::{Error, Problem, Result, Severity};
 use crate::geodesy::projection::LocalProjection;
 use crate::model::*;
 
+mod centre;
 mod checks;
+mod validity;
 
 /// A layer's records and its problem collector.
 struct Layer {
@@ -59,18 +62,51 @@ pub fn load_map(scenario: &Scenario) -> Result<Map> {
     let mut candidates = read_layer(&l.candidates, "id", None);
     let mut network = read_layer(&l.network, "id", Some(&mask));
 
-    let all: Vec<&Layer> = [
-        &schools,
-        &population,
-        &counties,
-        &townships,
-        &candidates,
-        &network,
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    let projection = projection_for(&all)?;
+    let projection = {
+        let all: Vec<&Layer> = [
+            &schools,
+            &population,
+            &counties,
+            &townships,
+            &candidates,
+            &network,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let areas: Vec<&Layer> = [&counties, &townships].into_iter().flatten().collect();
+        let study = if areas.is_empty() {
+            population.iter().collect()
+        } else {
+            areas
+        };
+        let centre = centre::study_centre(&study, &all);
+        let what = if counties.is_some() || townships.is_some() {
+            "the counties and townships"
+        } else {
+            "the population cells"
+        };
+        if let Some(c) = centre {
+            for layer in [
+                &mut schools,
+                &mut population,
+                &mut counties,
+                &mut townships,
+                &mut candidates,
+                &mut network,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                centre::check_far(layer, c, what);
+            }
+        }
+        match centre {
+            Some(c) => LocalProjection::new(c.x, c.y)?,
+            // Nothing readable: any centre will do, the load fails with the recorded problems.
+            None => LocalProjection::new(0.0, 0.0)?,
+        }
+    };
     let project = |g: &Geometry<f64>| -> Geometry<f64> {
         g.map_coords(|c| {
             let (x, y) = projection
@@ -154,31 +190,6 @@ pub fn load_map(scenario: &Scenario) -> Result<Map> {
     }
     map.warnings = problems;
     Ok(map)
-}
-
-/// The projection centred on the WGS 84 extent of all readable geometry.
-fn projection_for(layers: &[&Layer]) -> Result<LocalProjection> {
-    let rect = layers
-        .iter()
-        .flat_map(|l| l.records.iter())
-        .filter_map(|r| r.geometry.as_ref()?.bounding_rect())
-        .reduce(|a, b| {
-            Rect::new(
-                Coord {
-                    x: a.min().x.min(b.min().x),
-                    y: a.min().y.min(b.min().y),
-                },
-                Coord {
-                    x: a.max().x.max(b.max().x),
-                    y: a.max().y.max(b.max().y),
-                },
-            )
-        });
-    match rect {
-        Some(r) => LocalProjection::for_extent(r.min().x, r.min().y, r.max().x, r.max().y),
-        // Nothing readable: any centre will do, the load fails with the recorded problems.
-        None => LocalProjection::new(0.0, 0.0),
-    }
 }
 
 fn check_unique_ids(layer: &mut Layer, ids: &[(usize, Option<String>)]) {

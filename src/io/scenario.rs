@@ -29,7 +29,11 @@ struct Chain {
 const MAX_EXTENDS_DEPTH: usize = 16;
 
 fn read_file(path: &Path) -> Result<ScenarioFile> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let max = crate::io::input::MAX_SCENARIO_BYTES;
+    let text = crate::io::input::read_text_capped(path, max).map_err(|e| match e {
+        crate::io::input::InputError::Io(e) => Error::io(path, e),
+        e => scenario_err(path, e.message(max)),
+    })?;
     toml::from_str::<ScenarioFile>(&text).map_err(|e| Error::Scenario {
         file: path.to_path_buf(),
         message: toml_message(&text, &e),
@@ -106,6 +110,9 @@ fn relativise_paths(file: &mut ScenarioFile, dir: &Path) {
         join(e)
     }
     file.include.iter_mut().for_each(join);
+    if let Some(d) = file.outputs.dir.as_mut() {
+        join(d)
+    }
     let l = &mut file.layers;
     for spec in [
         &mut l.schools,
@@ -233,6 +240,38 @@ fn check_positive(path: &Path, key: &str, v: Option<f64>) -> Result<()> {
     }
 }
 
+/// A scenario name becomes a folder name under `out/`: it must be a plain name.
+fn check_name(path: &Path, name: &str) -> Result<()> {
+    let bad = |why: &str| {
+        Err(scenario_err(
+            path,
+            format!("`name`: expected a plain name for the output folder `out/<name>` (letters, digits, `-`, `_`, `.`), found {name:?}: {why}"),
+        ))
+    };
+    if name.trim().is_empty() {
+        return bad("it is empty");
+    }
+    if name != name.trim() {
+        return bad("it starts or ends with a space");
+    }
+    if name == "." || name == ".." {
+        return bad("it names a folder relative to another");
+    }
+    if name.contains(['/', '\\']) {
+        return bad("it contains a path separator");
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| c.is_control() || matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*'))
+    {
+        return bad(&format!("it contains the character {c:?}"));
+    }
+    if name.chars().count() > 100 {
+        return bad("it is longer than 100 characters");
+    }
+    Ok(())
+}
+
 fn resolve(path: &Path, chain: Chain, files: Vec<PathBuf>) -> Result<Scenario> {
     let f = chain.file;
     let name = f.name.clone().unwrap_or_else(|| {
@@ -240,6 +279,7 @@ fn resolve(path: &Path, chain: Chain, files: Vec<PathBuf>) -> Result<Scenario> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "scenario".into())
     });
+    check_name(path, &name)?;
     if f.layers.schools.is_none() || f.layers.population.is_none() {
         return Err(scenario_err(
             path,
@@ -525,5 +565,44 @@ kind = "min_seats"
             .unwrap_err()
             .to_string()
             .contains("radius_m"));
+    }
+
+    #[test]
+    fn name_must_be_a_plain_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = "[layers.schools]\npath = \"a\"\n[layers.population]\npath = \"b\"\n";
+        for (name, why) in [
+            ("../../victim", "separator"),
+            ("/tmp/victim", "separator"),
+            ("a\\b", "separator"),
+            ("", "empty"),
+            ("  ", "empty"),
+            ("..", "relative"),
+            ("a\tb", "character"),
+            ("c:x", "character"),
+        ] {
+            let p = write(dir.path(), "s.toml", &format!("name = {name:?}\n{base}"));
+            let e = Scenario::load(&p).unwrap_err().to_string();
+            assert!(e.contains("`name`") && e.contains(why), "{name:?}: {e}");
+        }
+        let p = write(
+            dir.path(),
+            "s.toml",
+            &format!("name = \"抚顺-2025_v1.2\"\n{base}"),
+        );
+        assert_eq!(Scenario::load(&p).unwrap().name, "抚顺-2025_v1.2");
+    }
+
+    #[test]
+    fn outputs_dir_is_relative_to_the_scenario_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = "[layers.schools]\npath = \"a\"\n[layers.population]\npath = \"b\"\n";
+        let p = write(
+            dir.path(),
+            "sub/s.toml",
+            &format!("{base}[outputs]\ndir = \"results/run\"\n"),
+        );
+        let s = Scenario::load(&p).unwrap();
+        assert_eq!(s.out_dir, dir.path().join("sub").join("results/run"));
     }
 }

@@ -534,10 +534,15 @@ pub fn compare_blocks(c: &Comparison, lang: Language) -> Vec<Block> {
 /// Writes `compare.json`, `compare.html` and `compare.md` into the folder `out`, atomically.
 pub fn write_compare(out: &Path, cmp: &Comparison, lang: Language) -> Result<()> {
     let dir = OutputDir::create(out)?;
+    write_compare_into(&dir, cmp, lang)?;
+    dir.commit()
+}
+
+/// Writes the comparison into an open [`OutputDir`] (without committing it).
+pub fn write_compare_into(dir: &OutputDir, cmp: &Comparison, lang: Language) -> Result<()> {
     dir.write("compare.json", &cmp.to_json())?;
     let blocks = compare_blocks(cmp, lang);
     let title = compare_title(cmp, lang);
     dir.write("compare.html", &super::html::render(&title, &blocks, lang))?;
-    dir.write("compare.md", &super::markdown::render(&title, &blocks))?;
-    dir.commit()
+    dir.write("compare.md", &super::markdown::render(&title, &blocks))
 }

@@ -3,8 +3,11 @@
 
 use serde_json::Value;
 
+use crate::csv_cell::csv_cell;
+
 /// The properties of every feature of `geojson` as CSV (UTF-8, header row, `null` as an empty
-/// cell, booleans as `true` / `false`). An unreadable layer gives an empty string.
+/// cell, booleans as `true` / `false`; every cell through [`csv_cell`], so that no name becomes
+/// a spreadsheet formula). An unreadable layer gives an empty string.
 pub fn properties_csv(geojson: &str) -> String {
     let Ok(v) = serde_json::from_str::<Value>(geojson) else {
         return String::new();
@@ -21,14 +24,14 @@ pub fn properties_csv(geojson: &str) -> String {
         }
     }
     let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(&columns);
+    let _ = w.write_record(columns.iter().map(|c| csv_cell(c).into_owned()));
     for f in &feats {
         let row: Vec<String> = columns
             .iter()
             .map(|c| match &f["properties"][c] {
                 Value::Null => String::new(),
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
+                Value::String(s) => csv_cell(s).into_owned(),
+                other => csv_cell(&other.to_string()).into_owned(),
             })
             .collect();
         let _ = w.write_record(&row);
