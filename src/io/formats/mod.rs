@@ -120,7 +120,7 @@ pub fn read_records(
     // before anything opens it.
     let max = crate::io::input::MAX_LAYER_BYTES;
     if let Err(e) = crate::io::input::check_regular(&spec.path, max) {
-        file_error(fp, "path", &e.expected(max), e.found());
+        file_error(fp, "path", e.expected(max), e.found());
         return None;
     }
     let Some(format) = Format::of(spec) else {
