@@ -36,6 +36,7 @@
 #![deny(missing_docs)]
 
 pub mod cli;
+pub mod consistency;
 pub mod coverage;
 pub mod csv_cell;
 pub mod error;
