@@ -43,6 +43,13 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         ],
     );
     a.insert(
+        "consistency",
+        &[
+            "error", "rng", "geodesy", "model", "config", "spatial", "coverage", "rules", "solve",
+            "propose",
+        ],
+    );
+    a.insert(
         "report",
         &[
             "error", "rng", "geodesy", "model", "config", "spatial", "coverage", "rules", "solve",

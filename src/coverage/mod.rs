@@ -270,6 +270,9 @@ fn measure(map: &Map, scenario: &Scenario, matrix: Option<&CostMatrix>) -> Resul
             ));
         }
     }
+    if let Some(m) = matrix {
+        warnings.extend(matrix_ids(m, map)?);
+    }
     let mut levels = Vec::with_capacity(scenario.levels.len());
     for cfg in &scenario.levels {
         let (demand, w) = level_demand_with_warnings(map, scenario, cfg.level)?;
@@ -288,23 +291,7 @@ fn measure(map: &Map, scenario: &Scenario, matrix: Option<&CostMatrix>) -> Resul
                 .iter()
                 .map(|s| s.serves(cfg.level).then_some(s.id.as_str()))
                 .collect();
-            let (r, unknown) = reach::matrix(m, &ids, &sids, cutoff);
-            if let (Some(first), true) = (unknown.first(), levels.is_empty()) {
-                let found = format!(
-                    "{} origin id(s) matching no population cell (first: {first:?})",
-                    unknown.len()
-                );
-                warnings.push(
-                    Problem::file(
-                        Severity::Warning,
-                        m.file.clone(),
-                        "origin ids of population cells",
-                        found,
-                    )
-                    .on_property("origin_id"),
-                );
-            }
-            r
+            reach::matrix(m, &ids, &sids, cutoff).0
         } else if let Some(ns) = net.as_mut() {
             network_reach(ns, map, scenario, cfg, &positions, cutoff, &mut warnings)
         } else {
@@ -355,6 +342,70 @@ fn fragment_warning(scenario: &Scenario, n: &snapping::NetworkSnapping) -> Optio
             n.fragments, n.fragment_length_m, schools, n.cells_past_fragment
         ),
     ))
+}
+
+/// How the ids of a cost matrix match the map: an error when no origin matches a population
+/// cell or no destination matches a school or candidate (every cell would be unreachable, a
+/// coverage of 0 % that says nothing), warnings with the counts when only some do.
+fn matrix_ids(m: &CostMatrix, map: &Map) -> Result<Vec<Problem>, Error> {
+    use std::collections::BTreeSet;
+    let cells: BTreeSet<&str> = map.demand.cells.iter().map(|c| c.id.as_str()).collect();
+    let sites: BTreeSet<&str> = map
+        .schools
+        .iter()
+        .map(|s| s.id.as_str())
+        .chain(map.candidates.iter().map(|c| c.id.as_str()))
+        .collect();
+    let (origins, destinations) = m.ids();
+    let unmatched = |ids: &[String], known: &BTreeSet<&str>| -> Vec<String> {
+        let mut v: Vec<String> = ids
+            .iter()
+            .filter(|i| !known.contains(i.as_str()))
+            .cloned()
+            .collect();
+        v.sort();
+        v
+    };
+    let (uo, ud) = (unmatched(origins, &cells), unmatched(destinations, &sites));
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    for (ids, bad, column, what) in [
+        (origins, &uo, "origin_id", "population cell"),
+        (destinations, &ud, "destination_id", "school or candidate"),
+    ] {
+        let Some(first) = bad.first() else { continue };
+        let severity = if bad.len() == ids.len() {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        let found = format!(
+            "{} of {} {column}(s) matching no {what} (first: {first:?})",
+            bad.len(),
+            ids.len()
+        );
+        let p = Problem::file(severity, m.file.clone(), format!("ids of {what}s"), found)
+            .on_property(column);
+        if severity == Severity::Error {
+            errors.push(p);
+        } else {
+            warnings.push(p);
+        }
+    }
+    if m.is_empty() {
+        errors.push(Problem::file(
+            Severity::Error,
+            m.file.clone(),
+            "at least one origin, destination and cost",
+            "no pair",
+        ));
+    }
+    if errors.is_empty() {
+        Ok(warnings)
+    } else {
+        errors.extend(warnings);
+        Err(Error::Invalid(errors))
+    }
 }
 
 fn warn(scenario: &Scenario, what: &str, expected: &str, found: String) -> Problem {

@@ -442,6 +442,37 @@ impl Props<'_> {
         }
     }
 
+    /// An optional finite number between 0 and `max`: larger values are beyond any city (a
+    /// typing slip such as `1e25` seats) and are an error stating the limit and `why`.
+    pub fn opt_nonneg_max(&mut self, key: &str, max: f64, why: &str) -> Option<f64> {
+        let v = self.opt_nonneg(key)?;
+        if v > max {
+            self.fp.error(
+                self.rec,
+                key,
+                format!("a number between 0 and {max} ({why})"),
+                crate::error::shown(v),
+            );
+            return None;
+        }
+        Some(v)
+    }
+
+    /// An optional integer between 0 and `max` (see [`Props::opt_nonneg_max`]).
+    pub fn opt_count_max(&mut self, key: &str, max: u32, why: &str) -> Option<u32> {
+        let v = self.opt_count(key)?;
+        if v > max {
+            self.fp.error(
+                self.rec,
+                key,
+                format!("an integer between 0 and {max} ({why})"),
+                v.to_string(),
+            );
+            return None;
+        }
+        Some(v)
+    }
+
     /// An optional integer ≥ 0 (that fits in 32 bits).
     pub fn opt_count(&mut self, key: &str) -> Option<u32> {
         let v = self.get(key)?.clone();

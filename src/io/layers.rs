@@ -26,6 +26,31 @@ mod centre;
 mod checks;
 mod validity;
 
+/// Most seats or pupils a school may have: the largest schools anywhere have tens of thousands.
+const MAX_SEATS: f64 = 100_000.0;
+/// Most classes a school (or a site) may have.
+const MAX_CLASSES: u32 = 2_000;
+/// Most pupils a class may have.
+const MAX_CLASS_SIZE: u32 = 1_000;
+const SCHOOL_WHY: &str = "more than any school has";
+/// Most residents a population cell may hold (any cohort, or `pop_total`).
+const MAX_CELL_POP: f64 = 10_000_000.0;
+const CELL_WHY: &str = "more than any city block holds";
+
+fn class_sizes(p: &mut Props<'_>) -> Option<Vec<u32>> {
+    let v = p.opt_counts("class_sizes")?;
+    if let Some(&big) = v.iter().find(|&&x| x > MAX_CLASS_SIZE) {
+        p.fp.error(
+            p.rec,
+            "class_sizes",
+            format!("class sizes between 0 and {MAX_CLASS_SIZE} (more than any class has)"),
+            big.to_string(),
+        );
+        return None;
+    }
+    Some(v)
+}
+
 /// A layer's records and its problem collector.
 struct Layer {
     spec: LayerSpec,
@@ -316,11 +341,11 @@ fn parse_schools(
             quality: p.opt_bool("quality"),
             boarding: p.opt_bool("boarding"),
             status,
-            capacity_seats: p.opt_nonneg("capacity_seats"),
-            enrolment: p.opt_nonneg("enrolment"),
-            classes: p.opt_count("classes"),
-            added_classes: p.opt_count("added_classes"),
-            class_sizes: p.opt_counts("class_sizes"),
+            capacity_seats: p.opt_nonneg_max("capacity_seats", MAX_SEATS, SCHOOL_WHY),
+            enrolment: p.opt_nonneg_max("enrolment", MAX_SEATS, SCHOOL_WHY),
+            classes: p.opt_count_max("classes", MAX_CLASSES, SCHOOL_WHY),
+            added_classes: p.opt_count_max("added_classes", MAX_CLASSES, SCHOOL_WHY),
+            class_sizes: class_sizes(&mut p),
             resources,
             synthetic: p.opt_bool("synthetic").unwrap_or(false),
             pos: Coord { x: 0.0, y: 0.0 },
@@ -378,10 +403,10 @@ fn parse_population(
         let mut p = Props { rec, fp };
         let id = p.required_id("id");
         ids.push((rec.index, id.clone()));
-        let pop_total = p.opt_nonneg("pop_total");
+        let pop_total = p.opt_nonneg_max("pop_total", MAX_CELL_POP, CELL_WHY);
         let cohort_pop: Vec<f64> = cohorts
             .iter()
-            .map(|c| p.opt_nonneg(c).unwrap_or(0.0))
+            .map(|c| p.opt_nonneg_max(c, MAX_CELL_POP, CELL_WHY).unwrap_or(0.0))
             .collect();
         let synthetic = p.opt_bool("synthetic").unwrap_or(false);
         if let (Some(id), Some(ll)) = (id, pos) {
@@ -509,7 +534,7 @@ fn parse_candidates(
             lonlat: Coord { x: 0.0, y: 0.0 },
             levels,
             cost: p.opt_nonneg("cost"),
-            max_classes: p.opt_count("max_classes"),
+            max_classes: p.opt_count_max("max_classes", MAX_CLASSES, SCHOOL_WHY),
             county: None,
             township: None,
             synthetic: p.opt_bool("synthetic").unwrap_or(false),
@@ -580,7 +605,7 @@ fn parse_roads(layer: &mut Layer, project: &impl Fn(&Geometry<f64>) -> Geometry<
             None => continue,
         };
         let mut p = Props { rec, fp };
-        let speed_kmh = p.opt_nonneg("speed_kmh");
+        let speed_kmh = p.opt_nonneg_max("speed_kmh", 500.0, "faster than any road");
         if speed_kmh == Some(0.0) {
             p.fp.error(rec, "speed_kmh", "a speed > 0", "0");
         }

@@ -71,7 +71,20 @@ fn load_chain(path: &Path, files: &mut Vec<PathBuf>, depth: usize) -> Result<Cha
     };
     let mut rules: Vec<Sourced> = Vec::new();
     for inc in std::mem::take(&mut file.include) {
+        let same = |a: &Path| {
+            a == inc || matches!((a.canonicalize(), inc.canonicalize()), (Ok(x), Ok(y)) if x == y)
+        };
+        if files.iter().any(|f| same(f)) {
+            return Err(scenario_err(
+                path,
+                format!(
+                    "`include`: {} is this scenario or one it extends, not a rule preset",
+                    inc.display()
+                ),
+            ));
+        }
         let preset = read_file(&inc)?;
+        check_preset(&inc, &preset)?;
         files.push(inc.clone());
         rules.extend(preset.rules.into_iter().map(|table| Sourced {
             file: inc.clone(),
@@ -102,6 +115,40 @@ fn load_chain(path: &Path, files: &mut Vec<PathBuf>, depth: usize) -> Result<Cha
         Some(b) => merge(b, own),
         None => own,
     })
+}
+
+/// A serialized value that sets nothing: an empty array, or a table of such.
+fn unset(v: &toml::Value) -> bool {
+    match v {
+        toml::Value::Table(t) => t.values().all(unset),
+        toml::Value::Array(a) => a.is_empty(),
+        _ => false,
+    }
+}
+
+/// A rule preset holds only `[[rules]]`: anything else in it would be silently ignored.
+fn check_preset(path: &Path, preset: &ScenarioFile) -> Result<()> {
+    let value = toml::Value::try_from(preset).unwrap_or(toml::Value::Table(Default::default()));
+    let extra: Vec<String> = value
+        .as_table()
+        .map(|t| {
+            t.iter()
+                .filter(|(k, v)| k.as_str() != "rules" && !unset(v))
+                .map(|(k, _)| format!("`{k}`"))
+                .collect()
+        })
+        .unwrap_or_default();
+    if extra.is_empty() {
+        Ok(())
+    } else {
+        Err(scenario_err(
+            path,
+            format!(
+                "an `include`d rule preset is read for its `[[rules]]` only; it also sets {}, which would be ignored (use `extends` for a base scenario)",
+                extra.join(", ")
+            ),
+        ))
+    }
 }
 
 fn relativise_paths(file: &mut ScenarioFile, dir: &Path) {
@@ -230,11 +277,15 @@ fn scenario_err(path: &Path, message: String) -> Error {
     }
 }
 
-fn check_positive(path: &Path, key: &str, v: Option<f64>) -> Result<()> {
+/// A value > 0 and at most `max`: beyond it a value describes no city (`why`).
+fn check_positive(path: &Path, key: &str, v: Option<f64>, max: f64, why: &str) -> Result<()> {
     match v {
-        Some(x) if !(x.is_finite() && x > 0.0) => Err(scenario_err(
+        Some(x) if !(x.is_finite() && x > 0.0 && x <= max) => Err(scenario_err(
             path,
-            format!("`{key}`: expected a finite number > 0, found {x}"),
+            format!(
+                "`{key}`: expected a finite number > 0 and at most {max} ({why}), found {}",
+                crate::error::shown(x)
+            ),
         )),
         _ => Ok(()),
     }
@@ -287,9 +338,27 @@ fn resolve(path: &Path, chain: Chain, files: Vec<PathBuf>) -> Result<Scenario> {
         ));
     }
     let d = &f.distance;
-    check_positive(path, "distance.walk_speed_kmh", d.walk_speed_kmh)?;
-    check_positive(path, "distance.snap_max_m", d.snap_max_m)?;
-    check_positive(path, "distance.join_tolerance_m", d.join_tolerance_m)?;
+    check_positive(
+        path,
+        "distance.walk_speed_kmh",
+        d.walk_speed_kmh,
+        100.0,
+        "faster than any walk",
+    )?;
+    check_positive(
+        path,
+        "distance.snap_max_m",
+        d.snap_max_m,
+        100_000.0,
+        "100 km",
+    )?;
+    check_positive(
+        path,
+        "distance.join_tolerance_m",
+        d.join_tolerance_m,
+        1_000.0,
+        "1 km",
+    )?;
     let distance = DistanceConfig {
         mode: d.mode.unwrap_or_default(),
         unit: d.unit.unwrap_or_default(),
@@ -325,10 +394,22 @@ fn resolve(path: &Path, chain: Chain, files: Vec<PathBuf>) -> Result<Scenario> {
         }
         let mut c = LevelConfig::defaults(*level);
         let key = |k: &str| format!("levels.{}.{k}", level.name());
-        check_positive(path, &key("radius_m"), lf.radius_m)?;
-        check_positive(path, &key("radius_min"), lf.radius_min)?;
-        check_positive(path, &key("class_size"), lf.class_size)?;
-        check_positive(path, &key("enrolment_rate"), lf.enrolment_rate)?;
+        check_positive(path, &key("radius_m"), lf.radius_m, 200_000.0, "200 km")?;
+        check_positive(path, &key("radius_min"), lf.radius_min, 1_440.0, "a day")?;
+        check_positive(
+            path,
+            &key("class_size"),
+            lf.class_size,
+            500.0,
+            "more than any class has",
+        )?;
+        check_positive(
+            path,
+            &key("enrolment_rate"),
+            lf.enrolment_rate,
+            10.0,
+            "ten times the cohort",
+        )?;
         c.radius = match distance.unit {
             CostUnit::M => lf.radius_m.unwrap_or(c.radius),
             CostUnit::Min => lf.radius_min.ok_or_else(|| {
@@ -361,11 +442,12 @@ fn resolve(path: &Path, chain: Chain, files: Vec<PathBuf>) -> Result<Scenario> {
     }
     levels.sort_by_key(|c| c.level);
     for (field, factor) in &f.population.factors {
-        if !(factor.is_finite() && *factor >= 0.0) {
+        if !(factor.is_finite() && (0.0..=1000.0).contains(factor)) {
             return Err(scenario_err(
                 path,
                 format!(
-                    "`population.factors.{field}`: expected a finite number ≥ 0, found {factor}"
+                    "`population.factors.{field}`: expected a finite number between 0 and 1000, found {}",
+                    crate::error::shown(*factor)
                 ),
             ));
         }
@@ -381,6 +463,8 @@ fn resolve(path: &Path, chain: Chain, files: Vec<PathBuf>) -> Result<Scenario> {
         path,
         "accessibility.catchment_factor",
         f.accessibility.catchment_factor,
+        100.0,
+        "a hundred radii",
     )?;
     let out_dir = f
         .outputs

@@ -179,6 +179,38 @@ fn parse_one(index: usize, s: &Sourced) -> Result<SourcedRequest> {
             }
         }
     }
+    for (key, v, max) in [
+        ("radius", request.radius, 200_000.0),
+        ("min_spacing_m", request.min_spacing_m, 100_000.0),
+    ] {
+        if let Some(x) = v.filter(|x| *x > max) {
+            return Err(err(format!(
+                "`{key}`: expected at most {max} (beyond any city), found {}",
+                crate::error::shown(x)
+            )));
+        }
+    }
+    for (key, v, max) in [
+        ("new_sites", Some(request.new_sites), 10_000),
+        ("expansions", Some(request.expansions), 10_000),
+        ("max_per_township", request.max_per_township, 10_000),
+        (
+            "expansion_classes",
+            request.expansion_classes.map(|x| x as usize),
+            2_000,
+        ),
+        (
+            "new_school_classes",
+            request.new_school_classes.map(|x| x as usize),
+            2_000,
+        ),
+    ] {
+        if let Some(x) = v.filter(|x| *x > max) {
+            return Err(err(format!(
+                "`{key}`: expected at most {max} (beyond any city), found {x}"
+            )));
+        }
+    }
     if let Some(t) = request.time_limit_s.filter(|t| *t > MAX_TIME_LIMIT_S) {
         let t = crate::error::shown(t);
         return Err(err(format!(
