@@ -63,15 +63,38 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
     a.insert(
         "pipeline",
         &[
-            "error", "rng", "geodesy", "model", "config", "spatial", "coverage", "rules", "solve",
-            "propose", "report", "io",
+            "error",
+            "rng",
+            "geodesy",
+            "model",
+            "config",
+            "spatial",
+            "coverage",
+            "rules",
+            "solve",
+            "propose",
+            "consistency",
+            "report",
+            "io",
         ],
     );
     a.insert(
         "cli",
         &[
-            "error", "rng", "geodesy", "model", "config", "spatial", "coverage", "rules", "solve",
-            "propose", "report", "io", "pipeline",
+            "error",
+            "rng",
+            "geodesy",
+            "model",
+            "config",
+            "spatial",
+            "coverage",
+            "rules",
+            "solve",
+            "propose",
+            "consistency",
+            "report",
+            "io",
+            "pipeline",
         ],
     );
     a
