@@ -155,10 +155,11 @@ impl Workspace {
                     Ok(a) => {
                         for l in &a.coverage.levels {
                             let c = l.coverage();
-                            if !(c.is_finite() && (0.0..=1.0 + 1e-9).contains(&c))
-                                || !l.total_demand.is_finite()
-                                || l.total_demand < 0.0
-                            {
+                            let sane = c.is_finite()
+                                && (0.0..=1.0 + 1e-9).contains(&c)
+                                && l.total_demand.is_finite()
+                                && l.total_demand >= 0.0;
+                            if !sane {
                                 return Err(format!(
                                     "{}: coverage {c}, demand {}",
                                     l.level, l.total_demand
