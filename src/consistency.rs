@@ -11,8 +11,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::config::Scenario;
 use crate::error::{Problem, Severity};
-use crate::io::scenario::Scenario;
 use crate::model::Map;
 use crate::propose::request::SourcedRequest;
 use crate::rules::Rule;

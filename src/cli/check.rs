@@ -4,8 +4,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{emit, Outcome};
+use crate::config::Language;
 use crate::error::Error;
-use crate::io::scenario::Language;
 use crate::pipeline::analyse;
 use crate::report::{preflight, OutputDir, OutputOptions};
 use crate::rules::{findings_to_csv, findings_to_json, render_table};

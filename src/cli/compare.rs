@@ -5,8 +5,9 @@ use std::path::{Path, PathBuf};
 
 use super::bundle::{finding_row, proposal_rows};
 use super::{emit, Outcome};
+use crate::config::Language;
+use crate::config::Scenario;
 use crate::error::Error;
-use crate::io::scenario::{Language, Scenario};
 use crate::pipeline::{analyse, Analysis};
 use crate::report::{
     areas, gaps, preflight, write_compare_into, Comparison, FindingRow, Mode, OutputDir,

@@ -9,8 +9,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::bundle::{finding_row, proposal_rows};
 use super::{emit, Outcome};
+use crate::config::Language;
+use crate::config::Scenario;
 use crate::error::Error;
-use crate::io::scenario::{Language, Scenario};
 use crate::pipeline::{analyse, Analysis};
 use crate::report::{self, preflight, FindingRow, Mode, OutputDir, OutputOptions, RunBundle};
 use crate::rules::{findings_to_csv, findings_to_json, FindingStatus};
@@ -107,10 +108,7 @@ pub fn run(path: &Path, opts: &RunOptions, out: &mut dyn Write) -> Result<Outcom
             l.covered_demand,
             l.total_demand,
             l.radius,
-            match a.coverage.unit {
-                crate::io::scenario::CostUnit::M => "m",
-                crate::io::scenario::CostUnit::Min => "min",
-            }
+            a.coverage.unit.symbol()
         ));
     }
     if let Some(n) = &a.coverage.network {

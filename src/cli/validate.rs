@@ -12,10 +12,10 @@ use std::path::Path;
 use geo::{BoundingRect, Coord};
 
 use super::{emit, Outcome};
+use crate::config::Scenario;
 use crate::coverage::snapping::NetworkSnapping;
 use crate::error::{Error, Problem, Severity};
 use crate::io::layers::load_map;
-use crate::io::scenario::{DistanceMode, Scenario};
 use crate::model::{Level, Map, Ownership};
 
 /// What `validate` found besides the map.
@@ -96,13 +96,6 @@ pub fn run(path: &Path, out: &mut dyn Write) -> Result<Outcome, Error> {
                 Err(e) => problems.extend(as_problems(path, e)),
             }
         }
-    } else if scenario.distance.mode == DistanceMode::Matrix {
-        // The layers failed; the matrix is still read so that its problems are listed too.
-        if let Some(spec) = &scenario.layers.matrix {
-            if let Err(e) = crate::io::matrix::read_matrix(&spec.path) {
-                problems.extend(as_problems(path, e));
-            }
-        }
     }
     if problems.iter().any(Problem::is_error) {
         if let Some(map) = &map {
@@ -132,16 +125,21 @@ fn output_note(scenario: &Scenario) -> String {
 fn layer_line(
     s: &mut String,
     name: &str,
-    spec: &Option<crate::io::scenario::LayerSpec>,
+    spec: &Option<crate::config::LayerSpec>,
     count: usize,
     what: &str,
 ) {
     if let Some(spec) = spec {
+        // Format, the CRS read (and from where) and the conversion to WGS 84.
+        let info = crate::io::formats::describe(spec);
         let _ = writeln!(
             s,
-            "  {name:<11} {count:>7} {what:<10} {} ({})",
+            "  {name:<11} {count:>7} {what:<10} {} ({}; {} from {}; conversion: {})",
             spec.path.display(),
-            spec.datum.name()
+            info.format,
+            info.crs,
+            info.crs_source,
+            info.conversion
         );
     }
 }

@@ -9,7 +9,7 @@ use super::text::{
     kind_name, level_name, mode_name, proposal_kind_name, status_name, t, unit_symbol,
 };
 use super::{FindingStatus, RunBundle};
-use crate::io::scenario::Language;
+use crate::config::Language;
 
 /// Everything the report is written from.
 #[derive(Debug, Clone, Copy)]

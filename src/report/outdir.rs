@@ -45,7 +45,7 @@ use std::path::{Component, Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::io::atomic::{
+use crate::report::atomic::{
     file_fingerprint, process_alive, sync_dir, write_new_synced, write_synced,
 };
 
@@ -816,7 +816,7 @@ mod tests {
         let entry = |n: &str| ManifestEntry {
             name: n.into(),
             bytes: 1,
-            fnv1a64: format!("{:016x}", crate::io::atomic::fnv1a64(b"2")),
+            fnv1a64: format!("{:016x}", crate::report::atomic::fnv1a64(b"2")),
             by: String::new(),
         };
         fs::write(

@@ -160,10 +160,7 @@ pub fn coverage_renderer(b: &RunBundle) -> String {
     let Some((level, r)) = styled_level(b) else {
         return "<renderer-v2 type=\"nullSymbol\"/>".into();
     };
-    let unit = match b.coverage.unit {
-        crate::io::scenario::CostUnit::M => "m",
-        crate::io::scenario::CostUnit::Min => "min",
-    };
+    let unit = b.coverage.unit.symbol();
     let breaks = [0.0, r / 2.0, r, 2.0 * r, 1e12];
     let labels = vec![
         format!("0 – {} {unit}", r / 2.0),

@@ -13,7 +13,7 @@ use super::gaps::{GapArea, GapShape};
 use super::styles::{level_hex, LEVEL_SYMBOLS};
 use super::text::{level_name, t, xml_escape as esc};
 use super::RunBundle;
-use crate::io::scenario::{CostUnit, DistanceMode, Language};
+use crate::config::{CostUnit, DistanceMode, Language};
 use crate::model::Level;
 
 /// Width of the map's viewBox.

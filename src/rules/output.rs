@@ -3,8 +3,8 @@
 use std::fmt::Write as _;
 
 use super::finding::{Finding, FindingStatus};
+use crate::config::Language;
 use crate::csv_cell::csv_cell;
-use crate::io::scenario::Language;
 
 /// The CSV columns, in order:
 ///
