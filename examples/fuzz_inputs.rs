@@ -57,7 +57,7 @@ fn main() {
         }
         ws.restore();
         let done = seed - first + 1;
-        if done % 100 == 0 {
+        if done.is_multiple_of(100) {
             println!(
                 "{done} rounds, {ran} analyses ran, {refused} refused, {:.0} s",
                 started.elapsed().as_secs_f64()
