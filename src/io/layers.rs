@@ -3,7 +3,7 @@
 //! 1. Every layer is read as GeoJSON with per-feature context ([`super::features`]), its datum
 //!    converted to WGS 84, and its properties checked; problems are collected, not thrown.
 //! 2. The local projection is centred on the study area — the counties and townships, else the
-//!    population — and features too far from it are errors ([`centre`]).
+//!    population — and features too far from it are errors (`layers::centre`).
 //! 3. Geometry is projected once; areas are checked (validity, overlaps, code prefixes) and every
 //!    cell, school and candidate is located in its county and township.
 //!
