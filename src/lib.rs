@@ -47,7 +47,7 @@
 //! | [`rules`] | rule kinds (one file each), findings | coverage and below |
 //! | [`solve`] | LSCP, MCLP, p-median, p-center, capacitated variants, bounds | error, rng only |
 //! | [`propose`] | scenario requests → solver instances → schools built into the map | rules, solve and below |
-//! | [`consistency`] | cross-checks of a scenario and its layers (cohort fields, rule and request references, duplicate ids) that `validate` and the analysis share | propose and below |
+//! | [`consistency`] | cross-checks between a scenario and its layers, rules and requests | propose and below |
 //! | [`report`] | layers, QGIS project and styles, summary, HTML / Markdown, compare; owned output folders and atomic writes | propose and below |
 //! | [`io`] | files → config and model (scenario TOML, GeoJSON and the other formats, matrix CSV, points) | spatial and below |
 //! | [`pipeline`] | load → measure → propose → check → report, shared by the commands | all but cli |

@@ -43,14 +43,14 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         ],
     );
     a.insert(
-        "report",
+        "consistency",
         &[
             "error", "rng", "geodesy", "model", "config", "spatial", "coverage", "rules", "solve",
             "propose",
         ],
     );
     a.insert(
-        "consistency",
+        "report",
         &[
             "error", "rng", "geodesy", "model", "config", "spatial", "coverage", "rules", "solve",
             "propose",
@@ -73,9 +73,9 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
             "rules",
             "solve",
             "propose",
+            "consistency",
             "report",
             "io",
-            "consistency",
         ],
     );
     a.insert(
@@ -91,10 +91,10 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
             "rules",
             "solve",
             "propose",
+            "consistency",
             "report",
             "io",
             "pipeline",
-            "consistency",
         ],
     );
     a
