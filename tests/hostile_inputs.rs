@@ -348,3 +348,29 @@ fn case11_fifo_and_devices_are_refused_without_reading() {
     let o = s.bin(&["validate", "/dev/urandom"]);
     assert_refused(&o, &["character device", "16 MiB"]);
 }
+
+/// Case 9: a level nobody covers reads "0.0 %", never "-0.0 %" (an empty float sum is -0.0).
+#[test]
+fn case09_zero_coverage_is_not_negative() {
+    let s = Scratch::with_map("demo");
+    edit(&s, "schools.geojson", |v| {
+        for f in v["features"].as_array_mut().unwrap() {
+            if f["properties"]["level"] == "kindergarten" {
+                f["properties"]["status"] = json!("closed");
+            }
+        }
+    });
+    let o = s.bin(&["run", "inp/demo.toml", "--out", "o", "--quiet"]);
+    assert_ok(&o);
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("kindergarten  coverage    0.0 %  (0 of"),
+        "{out}"
+    );
+    assert!(!out.contains("-0"), "{out}");
+    let md = std::fs::read_to_string(s.path().join("o/report.md")).unwrap();
+    assert!(
+        !md.contains("-0.0") && !md.contains("| -0 "),
+        "negative zero in report.md"
+    );
+}

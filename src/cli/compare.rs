@@ -61,6 +61,7 @@ pub fn run(
     let options = OutputOptions {
         force,
         mode: Mode::Replace,
+        producer: "compare",
     };
     let dir = match out_dir {
         Some(d) => d,

@@ -148,6 +148,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, Error> {
             crate::report::OutputOptions {
                 force,
                 mode: crate::report::Mode::Update,
+                producer: "check",
             },
             strict,
             out,

@@ -51,6 +51,7 @@ pub fn analyse_and_write(path: &Path, opts: &RunOptions) -> Result<(Analysis, Pa
     let options = OutputOptions {
         force: opts.force,
         mode: Mode::Replace,
+        producer: "run",
     };
     let out_dir = match &opts.out {
         Some(o) => o.clone(),

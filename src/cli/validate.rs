@@ -12,7 +12,7 @@ use std::path::Path;
 use geo::{BoundingRect, Coord};
 
 use super::{emit, Outcome};
-use crate::config::{DistanceMode, Scenario};
+use crate::config::Scenario;
 use crate::coverage::snapping::NetworkSnapping;
 use crate::error::{Error, Problem, Severity};
 use crate::io::layers::load_map;
@@ -94,13 +94,6 @@ pub fn run(path: &Path, out: &mut dyn Write) -> Result<Outcome, Error> {
                     found.network = c.network;
                 }
                 Err(e) => problems.extend(as_problems(path, e)),
-            }
-        }
-    } else if scenario.distance.mode == DistanceMode::Matrix {
-        // The layers failed; the matrix is still read so that its problems are listed too.
-        if let Some(spec) = &scenario.layers.matrix {
-            if let Err(e) = crate::io::matrix::read_matrix(&spec.path) {
-                problems.extend(as_problems(path, e));
             }
         }
     }

@@ -508,19 +508,22 @@ fn finish_level(
             nearest_demand[*j] += demand[i];
         }
     }
-    let total_demand = demand.iter().sum();
+    // An empty float sum is -0.0 in Rust; `+ 0.0` makes it 0 (no "-0.0 %" in reports).
+    let total_demand = demand.iter().sum::<f64>() + 0.0;
     let covered_demand = demand
         .iter()
         .zip(&covered)
         .filter(|(_, &c)| c)
         .map(|(d, _)| d)
-        .sum();
+        .sum::<f64>()
+        + 0.0;
     let allocated_demand = demand
         .iter()
         .zip(&alloc.allocated)
         .filter(|(_, a)| a.is_some())
         .map(|(d, _)| d)
-        .sum();
+        .sum::<f64>()
+        + 0.0;
     let mut lc = LevelCoverage {
         level: cfg.level,
         radius: cfg.radius,

@@ -3,7 +3,7 @@
 //! 1. Every layer is read as GeoJSON with per-feature context ([`super::features`]), its datum
 //!    converted to WGS 84, and its properties checked; problems are collected, not thrown.
 //! 2. The local projection is centred on the study area — the counties and townships, else the
-//!    population — and features too far from it are errors ([`centre`]).
+//!    population — and features too far from it are errors (`layers::centre`).
 //! 3. Geometry is projected once; areas are checked (validity, overlaps, code prefixes) and every
 //!    cell, school and candidate is located in its county and township.
 //!
@@ -166,8 +166,17 @@ pub fn load_map(scenario: &Scenario) -> Result<Map> {
         .map(|l| parse_roads(l, &project))
         .unwrap_or_default();
 
+    // The matrix's problems are listed with the layers' (all problems of all inputs at once).
+    let mut matrix_problems = Vec::new();
     let matrix = match (&scenario.distance.mode, &l.matrix) {
-        (DistanceMode::Matrix, Some(spec)) => Some(super::matrix::read_matrix(&spec.path)?),
+        (DistanceMode::Matrix, Some(spec)) => match super::matrix::read_matrix(&spec.path) {
+            Ok(m) => Some(m),
+            Err(Error::Invalid(ps)) => {
+                matrix_problems = ps;
+                None
+            }
+            Err(e) => return Err(e),
+        },
         _ => None,
     };
     let mut map = Map {
@@ -210,6 +219,7 @@ pub fn load_map(scenario: &Scenario) -> Result<Map> {
     .flat_map(|l| l.fp.problems)
     .collect();
     problems.extend(area_problems);
+    problems.extend(matrix_problems);
     if problems.iter().any(Problem::is_error) {
         return Err(Error::Invalid(problems));
     }

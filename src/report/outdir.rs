@@ -11,8 +11,9 @@
 //! - An **empty** folder, or one schoolplan **wrote before** (it has a readable manifest), is
 //!   written into. Only files the manifest lists *and that are unchanged* are replaced; files
 //!   the planner put there (notes, a spreadsheet) are left as they are. With [`Mode::Replace`]
-//!   (`run`, `compare`) outputs of the previous run that this run no longer writes are removed
-//!   when unchanged; [`Mode::Update`] (`check --out`) keeps them.
+//!   (`run`, `compare`) outputs the same command wrote before and no longer writes (a map of a
+//!   level no longer measured) are removed when unchanged — another command's outputs stay;
+//!   [`Mode::Update`] (`check --out`) keeps everything else.
 //! - A **non-empty folder without a manifest** is refused (exit 2) with a message saying why
 //!   and what to do — unless `--force` ([`OutputOptions::force`]): then the outputs are written
 //!   beside the files there, which are never deleted or replaced.
@@ -62,7 +63,8 @@ const MAX_NAMED: usize = 5;
 /// What a commit does with outputs of the previous run that this run does not write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Mode {
-    /// The run's files are the folder's whole output: stale outputs (unchanged) are removed.
+    /// The run's files are its producer's whole output: outputs the same producer wrote before
+    /// and no longer writes (unchanged) are removed; other producers' outputs stay.
     #[default]
     Replace,
     /// The run adds or updates some files: other outputs stay listed and untouched.
@@ -77,6 +79,8 @@ pub struct OutputOptions {
     pub force: bool,
     /// Replace the whole output, or update some files.
     pub mode: Mode,
+    /// Who writes (`run`, `compare`, `check`), recorded per file in the manifest.
+    pub producer: &'static str,
 }
 
 /// One file of a [`Manifest`].
@@ -89,6 +93,9 @@ pub struct ManifestEntry {
     pub bytes: u64,
     /// FNV-1a 64 fingerprint of the contents, 16 hex digits.
     pub fnv1a64: String,
+    /// The command that wrote it (`run`, `compare`, `check`).
+    #[serde(default)]
+    pub by: String,
 }
 
 /// The list of files schoolplan wrote into a folder (see the module docs).
@@ -144,12 +151,13 @@ fn plain_name(name: &str) -> bool {
         && !name.contains(['/', '\\'])
 }
 
-fn entry_of(dir: &Path, name: &str) -> std::io::Result<ManifestEntry> {
+fn entry_of(dir: &Path, name: &str, by: &str) -> std::io::Result<ManifestEntry> {
     let (bytes, h) = file_fingerprint(&dir.join(name))?;
     Ok(ManifestEntry {
         name: name.to_string(),
         bytes,
         fnv1a64: format!("{h:016x}"),
+        by: by.to_string(),
     })
 }
 
@@ -158,7 +166,7 @@ fn unchanged(dir: &Path, e: &ManifestEntry) -> bool {
     let p = dir.join(&e.name);
     match fs::symlink_metadata(&p) {
         Ok(m) if m.file_type().is_file() && m.len() == e.bytes => {
-            entry_of(dir, &e.name).is_ok_and(|now| now == *e)
+            entry_of(dir, &e.name, &e.by).is_ok_and(|now| now == *e)
         }
         _ => false,
     }
@@ -409,7 +417,7 @@ impl OutputDir {
         let names: Vec<String> = self.written.borrow().iter().cloned().collect();
         let entries = names
             .iter()
-            .map(|n| entry_of(&self.stage, n).map_err(io_err(&self.stage)))
+            .map(|n| entry_of(&self.stage, n, self.options.producer).map_err(io_err(&self.stage)))
             .collect::<Result<Vec<_>>>()?;
         if self.new_folder {
             self.commit_new(entries)
@@ -477,8 +485,8 @@ impl OutputDir {
                 continue;
             }
             match self.options.mode {
-                Mode::Replace => remove.push(o.clone()),
-                Mode::Update => files.push(o.clone()),
+                Mode::Replace if o.by == self.options.producer => remove.push(o.clone()),
+                _ => files.push(o.clone()),
             }
         }
         let manifest = Manifest::new(files);
@@ -758,6 +766,29 @@ mod tests {
     }
 
     #[test]
+    fn another_producers_outputs_stay() {
+        let base = tempfile::tempdir().unwrap();
+        let out = base.path().join("run");
+        let by = |producer| OutputOptions {
+            producer,
+            ..Default::default()
+        };
+        write_run(
+            &out,
+            &[("report.html", "r"), ("map-senior.svg", "s")],
+            by("run"),
+        )
+        .unwrap();
+        write_run(&out, &[("compare.md", "c")], by("compare")).unwrap();
+        assert_eq!(
+            names(&out),
+            vec![MANIFEST, "compare.md", "map-senior.svg", "report.html"]
+        );
+        write_run(&out, &[("report.html", "r2")], by("run")).unwrap();
+        assert_eq!(names(&out), vec![MANIFEST, "compare.md", "report.html"]);
+    }
+
+    #[test]
     fn update_mode_keeps_other_outputs_listed() {
         let base = tempfile::tempdir().unwrap();
         let out = base.path().join("run");
@@ -786,6 +817,7 @@ mod tests {
             name: n.into(),
             bytes: 1,
             fnv1a64: format!("{:016x}", crate::report::atomic::fnv1a64(b"2")),
+            by: String::new(),
         };
         fs::write(
             ready.join(MANIFEST),
