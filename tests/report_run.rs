@@ -179,14 +179,22 @@ fn qgis_project_resolves_every_datasource_and_styles_are_xml() {
         .skip(1)
         .map(|s| &s[..s.find("</datasource>").unwrap()])
         .collect();
-    assert_eq!(sources.len(), 5);
+    // Areas and all schools, then proposals, schools, gaps and coverage per level.
+    let levels = run.bundle().coverage.levels.len();
+    assert_eq!(sources.len(), 2 + 4 * levels, "{sources:#?}");
     for s in sources {
         assert!(s.starts_with("./"), "relative path: {s}");
+        // `./gaps.geojson|subset=&quot;level&quot; = 'primary'`: the file before the subset.
+        let s = s.split('|').next().unwrap();
         assert!(out.join(s).is_file(), "{s} does not exist");
         let layer: Value = serde_json::from_str(&fs::read_to_string(out.join(s)).unwrap()).unwrap();
         assert_eq!(layer["type"], "FeatureCollection");
     }
+    // Layers in WGS 84, the project in a projected CRS that QGIS reads.
     assert!(qgs.contains("<authid>EPSG:4326</authid>"));
+    assert!(qgs.contains("<ProjectionsEnabled type=\"int\">1</ProjectionsEnabled>"));
+    let project_crs = &qgs[qgs.find("<projectCrs>").unwrap()..qgs.find("</projectCrs>").unwrap()];
+    assert!(project_crs.contains("<geographicflag>false</geographicflag>"));
     for q in ["schools", "coverage", "gaps", "areas", "proposals"] {
         let text = fs::read_to_string(out.join(format!("{q}.qml"))).unwrap();
         check_xml(&text).unwrap_or_else(|e| panic!("{q}.qml: {e}"));

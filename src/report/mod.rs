@@ -43,10 +43,12 @@ pub mod compare;
 pub mod document;
 pub mod gaps;
 pub mod html;
+pub mod inset;
 pub mod layers;
 pub mod markdown;
 pub mod numbers;
 pub mod outdir;
+pub mod qgis;
 pub mod sample;
 pub mod styles;
 pub mod summary;
@@ -181,6 +183,48 @@ pub struct RunBundle<'a> {
     pub proposal_meta: Option<&'a ProposalMeta>,
 }
 
+/// The files a scenario was read from, for display: the first (the scenario) by its file name,
+/// the others relative to its folder (`baseline-2020.toml`, `rules/fushun-2025.toml`,
+/// `../shared/rules.toml`). Never an absolute path, so a report does not show where the analyst
+/// keeps their files; a path that cannot be made relative shows its file name only.
+pub fn display_files(files: &[std::path::PathBuf]) -> Vec<String> {
+    use std::path::Component;
+    let Some(first) = files.first() else {
+        return Vec::new();
+    };
+    let base: Vec<Component> = first
+        .parent()
+        .map(|p| p.components().filter(|c| *c != Component::CurDir).collect())
+        .unwrap_or_default();
+    let name = |p: &std::path::Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    files
+        .iter()
+        .map(|f| {
+            let comps: Vec<Component> =
+                f.components().filter(|c| *c != Component::CurDir).collect();
+            if f.is_absolute() != first.is_absolute() {
+                return name(f);
+            }
+            let common = base.iter().zip(&comps).take_while(|(a, b)| a == b).count();
+            let (up, down) = (&base[common..], &comps[common..]);
+            let plain = |c: &Component| matches!(c, Component::Normal(_));
+            if down.is_empty() || !up.iter().all(plain) || !down.iter().all(plain) {
+                return name(f);
+            }
+            let mut parts = vec!["..".to_string(); up.len()];
+            parts.extend(
+                down.iter()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+            );
+            parts.join("/")
+        })
+        .collect()
+}
+
 /// Fixed file names written by [`write_run`] (besides one `map-<level>.svg` per measured level).
 pub const RUN_FILES: [&str; 18] = [
     "schools.geojson",
@@ -221,23 +265,26 @@ pub fn write_run_into(dir: &OutputDir, bundle: &RunBundle, lang: Language) -> Re
     let schools_layer = layers::schools_geojson(bundle);
     dir.write("schools.csv", &tables::properties_csv(&schools_layer))?;
     dir.write("schools.geojson", &schools_layer)?;
-    dir.write("schools.qml", &styles::schools_qml())?;
+    dir.write("schools.qml", &styles::schools_qml(lang))?;
     dir.write("coverage.geojson", &layers::coverage_geojson(bundle))?;
-    dir.write("coverage.qml", &styles::coverage_qml(bundle))?;
+    dir.write("coverage.qml", &styles::coverage_qml(bundle, lang))?;
     dir.write(
         "gaps.geojson",
         &layers::gaps_geojson(&gap_areas, bundle.coverage.unit),
     )?;
-    dir.write("gaps.qml", &styles::gaps_qml(&gap_areas))?;
+    dir.write("gaps.qml", &styles::gaps_qml(&gap_areas, lang))?;
     let areas_layer = layers::areas_geojson(bundle, &area_stats);
     dir.write("areas.csv", &tables::properties_csv(&areas_layer))?;
     dir.write("areas.geojson", &areas_layer)?;
-    dir.write("areas.qml", &styles::areas_qml())?;
+    dir.write("areas.qml", &styles::areas_qml(lang))?;
     let proposals_layer = layers::proposals_geojson(bundle);
     dir.write("proposals.csv", &tables::properties_csv(&proposals_layer))?;
     dir.write("proposals.geojson", &proposals_layer)?;
-    dir.write("proposals.qml", &styles::proposals_qml())?;
-    dir.write("schoolplan.qgs", &styles::project_qgs(bundle, &gap_areas))?;
+    dir.write("proposals.qml", &styles::proposals_qml(lang))?;
+    dir.write(
+        "schoolplan.qgs",
+        &qgis::project_qgs(bundle, &gap_areas, lang),
+    )?;
     dir.write("summary.json", &summary.to_json())?;
     let findings = numbers::to_json_pretty(&summary.findings);
     dir.write("findings.json", &findings)?;
@@ -261,4 +308,39 @@ pub fn write_run_into(dir: &OutputDir, bundle: &RunBundle, lang: Language) -> Re
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::display_files;
+    use std::path::PathBuf;
+
+    #[test]
+    fn files_are_shown_relative_to_the_scenario() {
+        let p = |s: &str| PathBuf::from(s);
+        assert_eq!(
+            display_files(&[
+                p("/home/ana/plans/fushun/plan-2025.toml"),
+                p("/home/ana/plans/fushun/baseline-2020.toml"),
+                p("/home/ana/plans/fushun/rules/fushun-2025.toml"),
+                p("/home/ana/plans/shared/rules.toml"),
+            ]),
+            [
+                "plan-2025.toml",
+                "baseline-2020.toml",
+                "rules/fushun-2025.toml",
+                "../shared/rules.toml"
+            ]
+        );
+        assert_eq!(
+            display_files(&[p("maps/demo/demo.toml"), p("maps/demo/./rules.toml")]),
+            ["demo.toml", "rules.toml"]
+        );
+        // A base reached through `..` cannot be inverted lexically: its file name only.
+        assert_eq!(
+            display_files(&[p("../x/a.toml"), p("b.toml"), p("/abs/c.toml")]),
+            ["a.toml", "b.toml", "c.toml"]
+        );
+        assert!(display_files(&[]).is_empty());
+    }
 }

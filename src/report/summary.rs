@@ -37,7 +37,8 @@ pub struct ScenarioInfo {
     pub language: Language,
     /// Description.
     pub description: String,
-    /// Files read (scenario, bases, includes), as given.
+    /// Files read (scenario, bases, includes): the scenario by its file name, the others
+    /// relative to its folder ([`super::display_files`]); never absolute.
     pub files: Vec<String>,
 }
 
@@ -385,11 +386,7 @@ impl Summary {
                 year: sc.year,
                 language: sc.language,
                 description: sc.description.clone(),
-                files: sc
-                    .files
-                    .iter()
-                    .map(|f| f.to_string_lossy().replace('\\', "/"))
-                    .collect(),
+                files: super::display_files(&sc.files),
             },
             conventions: Conventions {
                 distance_mode: b.coverage.mode,

@@ -124,6 +124,20 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("none", "none", "无"),
     ("coverage_by_area", "Coverage by area", "分区覆盖率"),
     ("unreachable", "unreachable", "不可达"),
+    ("legend_covered_short", "covered", "已覆盖"),
+    ("qgis_base", "Boundaries", "行政区划"),
+    ("qgis_areas", "Counties and townships", "区县与乡镇街道"),
+    ("qgis_schools_all", "All schools", "全部学校"),
+    ("qgis_schools", "schools", "学校"),
+    ("qgis_proposals", "proposed sites", "布局建议"),
+    ("qgis_gaps", "coverage gaps", "覆盖缺口"),
+    ("qgis_coverage", "coverage", "服务覆盖"),
+    ("qgis_layout", "print layout", "出图布局"),
+    ("qgis_layout_title", "service coverage", "服务覆盖评估图"),
+    ("qgis_legend", "Legend", "图例"),
+    ("qgis_source", "Sources", "数据来源"),
+    ("qgis_crs", "CRS", "坐标系"),
+    ("central_district", "Central district", "中心城区"),
 ];
 
 /// The word for `key` in `lang` (the key itself when unknown).
