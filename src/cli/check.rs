@@ -8,6 +8,7 @@ use crate::error::Error;
 use crate::io::atomic::write_file_atomic;
 use crate::io::scenario::Language;
 use crate::pipeline::analyse;
+use crate::report::tables::{localise_csv, CsvOptions};
 use crate::rules::{findings_to_csv, findings_to_json, render_table};
 
 /// Runs the command: prints the findings table; writes `findings.json` and `findings.csv` into
@@ -29,7 +30,7 @@ pub fn run(
         )?;
         write_file_atomic(
             &dir.join("findings.csv"),
-            findings_to_csv(&a.findings).as_bytes(),
+            localise_csv(&findings_to_csv(&a.findings), CsvOptions::new(lang)).as_bytes(),
         )?;
     }
     emit(out, &render_table(&a.findings, lang))?;

@@ -67,6 +67,9 @@ pub enum Command {
         /// Exit with code 1 when any rule fails.
         #[arg(long)]
         strict: bool,
+        /// Write CSV files without the UTF-8 byte-order mark (Excel needs it to read Chinese).
+        #[arg(long)]
+        no_bom: bool,
     },
     /// Compare two scenarios (A before, B after): coverage, rules changing status, schools.
     Compare {
@@ -142,12 +145,14 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, Error> {
             lang,
             quiet,
             strict,
+            no_bom,
         } => {
             let opts = run::RunOptions {
                 out: dir,
                 lang: lang.map(LangArg::language),
                 quiet,
                 strict,
+                csv_bom: !no_bom,
             };
             run::run(&scenario, &opts, out)
         }

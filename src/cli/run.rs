@@ -12,6 +12,7 @@ use super::{emit, Outcome};
 use crate::error::Error;
 use crate::io::scenario::Language;
 use crate::pipeline::{analyse, Analysis};
+use crate::report::tables::{localise_csv, CsvOptions};
 use crate::report::{self, FindingRow, OutputDir, RunBundle};
 use crate::rules::{findings_to_csv, findings_to_json, FindingStatus};
 
@@ -26,6 +27,8 @@ pub struct RunOptions {
     pub quiet: bool,
     /// Exit 1 when a rule fails.
     pub strict: bool,
+    /// Start CSV files with a UTF-8 byte-order mark (for Excel); `--no-bom` turns it off.
+    pub csv_bom: bool,
 }
 
 /// A spinner on stderr when it is a terminal and not `quiet`; hidden otherwise.
@@ -52,13 +55,18 @@ pub fn analyse_and_write(path: &Path, opts: &RunOptions) -> Result<(Analysis, Pa
         .clone()
         .unwrap_or_else(|| a.scenario.out_dir.clone());
     let lang = opts.lang.unwrap_or(a.scenario.language);
-    write_outputs(&a, &out_dir, lang)?;
+    let csv = CsvOptions {
+        bom: opts.csv_bom,
+        lang,
+    };
+    write_outputs(&a, &out_dir, csv)?;
     pb.finish_and_clear();
     Ok((a, out_dir))
 }
 
-/// Writes every output of an analysis into `out_dir` atomically.
-pub fn write_outputs(a: &Analysis, out_dir: &Path, lang: Language) -> Result<(), Error> {
+/// Writes every output of an analysis into `out_dir` atomically; the report language is
+/// `csv.lang`.
+pub fn write_outputs(a: &Analysis, out_dir: &Path, csv: CsvOptions) -> Result<(), Error> {
     let findings: Vec<FindingRow> = a.findings.iter().map(finding_row).collect();
     let (proposals, meta) = proposal_rows(a);
     let bundle = RunBundle {
@@ -70,10 +78,13 @@ pub fn write_outputs(a: &Analysis, out_dir: &Path, lang: Language) -> Result<(),
         proposal_meta: meta.as_ref(),
     };
     let dir = OutputDir::create(out_dir)?;
-    report::write_run_into(&dir, &bundle, lang)?;
+    report::write_run_with(&dir, &bundle, csv)?;
     // The rules' own files carry every field of a finding (evidence, reason, projects).
     dir.write("findings.json", &findings_to_json(&a.findings))?;
-    dir.write("findings.csv", &findings_to_csv(&a.findings))?;
+    dir.write(
+        "findings.csv",
+        &localise_csv(&findings_to_csv(&a.findings), csv),
+    )?;
     dir.commit()
 }
 

@@ -18,7 +18,7 @@
 //! | `areas.geojson` | counties and townships with population, coverage, seats, demand, failing findings |
 //! | `proposals.geojson` | proposed new sites and expansions |
 //! | `*.qml`, `schoolplan.qgs` | QGIS styles beside each layer, and a project opening them all |
-//! | `schools.csv`, `areas.csv`, `proposals.csv` | the same layers' properties as spreadsheet tables ([`tables`]) |
+//! | `schools.csv`, `areas.csv`, `proposals.csv` | the same layers' properties as spreadsheet tables ([`tables`]: UTF-8 with a BOM, Chinese headers in zh runs) |
 //! | `summary.json` | machine-readable summary ([`summary::Summary`]) |
 //! | `findings.json` | the findings, failing first |
 //! | `report.html`, `report.md` | the report, self-contained; `map-<level>.svg` beside it (linked from the Markdown) |
@@ -257,13 +257,21 @@ pub fn write_run(out: &Path, bundle: &RunBundle, lang: Language) -> Result<()> {
 
 /// Writes every output of a run into an open [`OutputDir`] (without committing it), so a caller
 /// can add its own files (CSV tables, findings in its own format) before [`OutputDir::commit`].
+/// CSV files start with a byte-order mark ([`write_run_with`] chooses).
 pub fn write_run_into(dir: &OutputDir, bundle: &RunBundle, lang: Language) -> Result<()> {
+    write_run_with(dir, bundle, tables::CsvOptions::new(lang))
+}
+
+/// [`write_run_into`] with the CSV conventions given (BOM or not); the report language is
+/// `csv.lang`.
+pub fn write_run_with(dir: &OutputDir, bundle: &RunBundle, csv: tables::CsvOptions) -> Result<()> {
+    let lang = csv.lang;
     let gap_areas = gaps::gap_areas(bundle);
     let area_stats = areas::area_stats(bundle);
     let capacity = gaps::capacity_gaps(bundle, &area_stats);
     let summary = Summary::build(bundle, &area_stats, &gap_areas, &capacity);
     let schools_layer = layers::schools_geojson(bundle);
-    dir.write("schools.csv", &tables::properties_csv(&schools_layer))?;
+    dir.write("schools.csv", &tables::properties_csv(&schools_layer, csv))?;
     dir.write("schools.geojson", &schools_layer)?;
     dir.write("schools.qml", &styles::schools_qml(lang))?;
     dir.write("coverage.geojson", &layers::coverage_geojson(bundle))?;
@@ -274,11 +282,11 @@ pub fn write_run_into(dir: &OutputDir, bundle: &RunBundle, lang: Language) -> Re
     )?;
     dir.write("gaps.qml", &styles::gaps_qml(&gap_areas, lang))?;
     let areas_layer = layers::areas_geojson(bundle, &area_stats);
-    dir.write("areas.csv", &tables::properties_csv(&areas_layer))?;
+    dir.write("areas.csv", &tables::properties_csv(&areas_layer, csv))?;
     dir.write("areas.geojson", &areas_layer)?;
     dir.write("areas.qml", &styles::areas_qml(lang))?;
     let proposals_layer = layers::proposals_geojson(bundle);
-    dir.write("proposals.csv", &tables::properties_csv(&proposals_layer))?;
+    dir.write("proposals.csv", &tables::properties_csv(&proposals_layer, csv))?;
     dir.write("proposals.geojson", &proposals_layer)?;
     dir.write("proposals.qml", &styles::proposals_qml(lang))?;
     dir.write(
