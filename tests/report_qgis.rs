@@ -105,7 +105,12 @@ fn run_and_check(python: &str, scenario: &str, lang: &str, name: &str) -> Value 
         let png = png_dir.join(format!("layout-{level}.png"));
         let bytes = fs::read(&png).unwrap_or_else(|_| panic!("{} missing", png.display()));
         assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
-        assert!(bytes.len() > 50_000, "{} is {} bytes", png.display(), bytes.len());
+        assert!(
+            bytes.len() > 50_000,
+            "{} is {} bytes",
+            png.display(),
+            bytes.len()
+        );
     }
     if std::env::var_os("SCHOOLPLAN_REPORT_KEEP").is_none() {
         fs::remove_dir_all(&work).unwrap();

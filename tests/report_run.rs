@@ -275,8 +275,18 @@ fn report_html_is_self_contained_and_warns_about_synthetic_data() {
     let html = fs::read_to_string(base.join("report.html")).unwrap();
     assert!(html.contains("模拟数据"), "synthetic warning in Chinese");
     assert!(html.contains("<svg"));
+    // One inline script (the interactive maps), nothing loaded from elsewhere.
+    assert_eq!(html.matches("<script").count(), 1);
+    assert!(html.contains("<script>(function(){") || html.contains("<script>\n(function(){"));
     for banned in [
-        "http://", "https://", "<script", "@import", "url(h", "url(f", "url(/", "src=",
+        "http://",
+        "https://",
+        "<script src",
+        "@import",
+        "url(h",
+        "url(f",
+        "url(/",
+        "src=",
     ] {
         let hits: Vec<_> = html
             .match_indices(banned)
@@ -288,7 +298,19 @@ fn report_html_is_self_contained_and_warns_about_synthetic_data() {
         );
     }
     let md = fs::read_to_string(base.join("report.md")).unwrap();
-    assert!(md.contains("## 规则核查结果") && md.contains("![") && md.contains("| K1 |"));
+    assert!(md.contains("## 规划须解决的问题") && md.contains("![") && md.contains("<details>"));
+    // A planning document's order: summary, what must change, proposals, maps, detail tables.
+    let order: Vec<usize> = [
+        "## 概要",
+        "## 规划须解决的问题",
+        "## 布局建议",
+        "## 地图",
+        "## 明细表",
+    ]
+    .iter()
+    .map(|h| md.find(h).unwrap_or_else(|| panic!("{h} missing")))
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
     report::write_run(&base, &run.bundle(), Language::En).unwrap();
     let html = fs::read_to_string(base.join("report.html")).unwrap();
     assert!(html.contains("Synthetic data") && html.contains("lang=\"en\""));

@@ -100,6 +100,16 @@ pub struct FindingRow {
     pub fix: Option<String>,
     /// A one-line explanation, when the rule gives one.
     pub message: Option<String>,
+    /// Unit of `value` and `threshold`: `share` (a ratio, shown as a percentage), `pupils`,
+    /// `seats`, `schools`, `classes`, `indicators`, `cv`, `projects` … (empty when unknown).
+    #[serde(default)]
+    pub unit: String,
+    /// How `value` is compared with `threshold` (`>=`, `<=`, …; empty when unknown).
+    #[serde(default)]
+    pub comparison: String,
+    /// Name of the area the finding is about, when it is an area.
+    #[serde(default)]
+    pub area_name: Option<String>,
 }
 
 /// Kind of a proposal.
@@ -153,6 +163,33 @@ pub struct ProposalRow {
     pub closes_findings: Vec<String>,
 }
 
+/// One proposal request as solved (shown with the proposals, in the report language).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestMeta {
+    /// Request id (`P1-primary`).
+    pub id: String,
+    /// Chinese title, when given.
+    pub title_zh: Option<String>,
+    /// English title, when given.
+    pub title_en: Option<String>,
+    /// Level sited.
+    pub level: Level,
+    /// The problem solved: `mclp`, `mclp-capacitated`, `lscp`, `pmedian`, `pcenter` …
+    pub problem: String,
+    /// `optimal`, `feasible` or `infeasible`.
+    pub status: String,
+    /// Relative optimality gap (0 = proven optimal).
+    pub gap: f64,
+    /// Sites and expansions proposed.
+    pub sites: usize,
+    /// Demand of the level within the radius before the request, pupils.
+    pub covered_before: f64,
+    /// … and after it.
+    pub covered_after: f64,
+    /// Rule ids the request addresses.
+    pub closes: Vec<String>,
+}
+
 /// How the proposals were obtained (shown with them).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProposalMeta {
@@ -164,6 +201,8 @@ pub struct ProposalMeta {
     pub bound: Option<f64>,
     /// Relative optimality gap (0 = proven optimal).
     pub optimality_gap: Option<f64>,
+    /// The requests, in the order solved.
+    pub requests: Vec<RequestMeta>,
 }
 
 /// Everything the report needs from one scenario run. All references: nothing is copied.
@@ -286,7 +325,10 @@ pub fn write_run_with(dir: &OutputDir, bundle: &RunBundle, csv: tables::CsvOptio
     dir.write("areas.geojson", &areas_layer)?;
     dir.write("areas.qml", &styles::areas_qml(lang))?;
     let proposals_layer = layers::proposals_geojson(bundle);
-    dir.write("proposals.csv", &tables::properties_csv(&proposals_layer, csv))?;
+    dir.write(
+        "proposals.csv",
+        &tables::properties_csv(&proposals_layer, csv),
+    )?;
     dir.write("proposals.geojson", &proposals_layer)?;
     dir.write("proposals.qml", &styles::proposals_qml(lang))?;
     dir.write(

@@ -369,6 +369,7 @@ fn build(plan: bool) -> SampleRun {
         objective: Some(2000.0),
         bound: Some(2000.0),
         optimality_gap: Some(0.0),
+        requests: Vec::new(),
     };
     SampleRun {
         map,
@@ -408,6 +409,9 @@ fn finding(
         evidence: Vec::new(),
         fix: None,
         message: None,
+        unit: String::new(),
+        comparison: String::new(),
+        area_name: None,
     }
 }
 
@@ -429,6 +433,8 @@ fn sample_findings(cov: &Coverage, plan: bool) -> Vec<FindingRow> {
         );
         f.value = Some(lc.coverage());
         f.threshold = Some(0.9);
+        f.unit = "share".into();
+        f.comparison = ">=".into();
         out.push(f);
     }
     let mut k1 = finding(
@@ -442,6 +448,9 @@ fn sample_findings(cov: &Coverage, plan: bool) -> Vec<FindingRow> {
     );
     k1.value = Some(0.0);
     k1.threshold = Some(1.0);
+    k1.unit = "schools".into();
+    k1.comparison = ">=".into();
+    k1.area_name = Some("会元乡".into());
     k1.evidence = vec!["210411100".into()];
     k1.fix = Some("build or upgrade a public kindergarten in 会元乡".into());
     out.push(k1);
@@ -460,6 +469,8 @@ fn sample_findings(cov: &Coverage, plan: bool) -> Vec<FindingRow> {
     );
     p3.value = Some(if plan { 48.0 } else { 58.0 });
     p3.threshold = Some(55.0);
+    p3.unit = "pupils".into();
+    p3.comparison = "<=".into();
     p3.evidence = vec!["J01".into()];
     out.push(p3);
     let mut b1 = finding(
@@ -472,6 +483,8 @@ fn sample_findings(cov: &Coverage, plan: bool) -> Vec<FindingRow> {
         FindingStatus::NotEvaluable,
     );
     b1.threshold = Some(0.5);
+    b1.unit = "cv".into();
+    b1.comparison = "<=".into();
     b1.message = Some("resource indicators missing for 6 schools".into());
     out.push(b1);
     out

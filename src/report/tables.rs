@@ -112,10 +112,7 @@ pub fn header_zh(field: &str) -> String {
         return (*zh).to_string();
     }
     for (prefix, zh) in LEVEL_HEADERS_ZH {
-        if let Some(rest) = field
-            .strip_prefix(prefix)
-            .and_then(|r| r.strip_prefix('_'))
-        {
+        if let Some(rest) = field.strip_prefix(prefix).and_then(|r| r.strip_prefix('_')) {
             if let Ok(level) = rest.parse::<Level>() {
                 if level.name() == rest {
                     return format!("{zh}({})", level_name(Language::Zh, level));
@@ -258,7 +255,10 @@ mod tests {
     fn tables_from_elsewhere_get_the_same_conventions() {
         let csv = "rule_id,status,area_name\nK1,fail,\"新抚区, 东\"\n";
         let out = localise_csv(csv, CsvOptions::new(Language::Zh));
-        assert_eq!(out, "\u{feff}规则编号,状态,区域名称\nK1,fail,\"新抚区, 东\"\n");
+        assert_eq!(
+            out,
+            "\u{feff}规则编号,状态,区域名称\nK1,fail,\"新抚区, 东\"\n"
+        );
         // Idempotent on its own output, BOM included.
         assert_eq!(localise_csv(&out, CsvOptions::new(Language::Zh)), out);
     }

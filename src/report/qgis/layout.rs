@@ -14,6 +14,9 @@ use crate::report::inset::Inset;
 use crate::report::text::{level_name, t, xml_escape as esc};
 use crate::report::RunBundle;
 
+/// An extent in the project CRS: (xmin, ymin, xmax, ymax), metres.
+pub type Extent = (f64, f64, f64, f64);
+
 /// Page size, mm.
 pub const PAGE_MM: (f64, f64) = (297.0, 210.0);
 /// The map frame: x, y, width, height, mm.
@@ -112,7 +115,7 @@ pub fn print_layout(
     b: &RunBundle,
     crs: &ProjectCrs,
     extent: (f64, f64, f64, f64),
-    inset: Option<(&Inset, (f64, f64, f64, f64))>,
+    inset: Option<(&Inset, Extent)>,
     base: &ProjectGroup,
     group: &ProjectGroup,
     lang: Language,
@@ -238,9 +241,7 @@ pub fn print_layout(
         &format!(
             "style=\"Single Box\" mapUuid=\"{{{map_uuid}}}\" unitType=\"km\" unitLabel=\"km\" numMapUnitsPerScaleBarUnit=\"1\" numSegments=\"2\" numSegmentsLeft=\"0\" numSubdivisions=\"1\" numUnitsPerSegment=\"{seg}\" segmentSizeMode=\"0\" minBarWidth=\"50\" maxBarWidth=\"150\" height=\"2.5\" lineWidth=\"0.3\" labelBarSpace=\"2\" boxContentSpace=\"1\" alignment=\"0\" frame=\"false\" background=\"true\""
         ),
-        &format!(
-            "        <text-style fontSize=\"8\" fontSizeUnit=\"Point\" textColor=\"0,0,0,255\" textOpacity=\"1\"/>\n        <fillColor alpha=\"255\" red=\"0\" green=\"0\" blue=\"0\"/>\n        <fillColor2 alpha=\"255\" red=\"255\" green=\"255\" blue=\"255\"/>\n"
-        ),
+        "        <text-style fontSize=\"8\" fontSizeUnit=\"Point\" textColor=\"0,0,0,255\" textOpacity=\"1\"/>\n        <fillColor alpha=\"255\" red=\"0\" green=\"0\" blue=\"0\"/>\n        <fillColor2 alpha=\"255\" red=\"255\" green=\"255\" blue=\"255\"/>\n",
     ));
     // Legend: the level's layers and the outlines.
     let checked_base = ProjectGroup {
