@@ -226,7 +226,7 @@ fn report_renders_in_chromium_without_errors() {
     );
     let cmp = Comparison::from_summaries(&sa, &sp).with_cells(&bb, &bp);
     let out = work.join("compare");
-    report::write_compare(&out, &cmp, Language::Zh).unwrap();
+    report::compare::write_compare_runs(&out, &cmp, &bb, &bp, Language::Zh).unwrap();
     let png = work.join("compare.png");
     let stderr = screenshot(&chrome, &out.join("compare.html"), &png, &work);
     assert!(page_errors(&stderr).is_empty(), "{stderr}");

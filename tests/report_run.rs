@@ -358,5 +358,39 @@ fn comparison_finds_added_expanded_closed_and_newly_covered() {
     let v: Value =
         serde_json::from_str(&fs::read_to_string(base.join("compare.json")).unwrap()).unwrap();
     assert_eq!(v["schools_added"][0]["id"], "P03");
+    // From the two runs: the change layer (one feature per changed cell, the change per level),
+    // its style and a map per level.
+    report::compare::write_compare_runs(&base, &c, &ba, &bb, Language::Zh).unwrap();
+    let layer: Value =
+        serde_json::from_str(&fs::read_to_string(base.join("coverage-change.geojson")).unwrap())
+            .unwrap();
+    let feats = layer["features"].as_array().unwrap();
+    let changes = report::compare::cell_changes(&ba, &bb);
+    let changed_cells: std::collections::BTreeSet<&str> =
+        changes.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(feats.len(), changed_cells.len());
+    assert!(!feats.is_empty());
+    let newly: f64 = feats
+        .iter()
+        .filter(|f| f["properties"]["change_primary"] == "newly_covered")
+        .map(|f| f["properties"]["demand_primary"].as_f64().unwrap())
+        .sum();
+    assert!((newly - primary.newly_covered.unwrap()).abs() < 1e-3);
+    check_xml(&fs::read_to_string(base.join("coverage-change.qml")).unwrap()).unwrap();
+    check_xml(&fs::read_to_string(base.join("compare-primary.svg")).unwrap()).unwrap();
+    let html = fs::read_to_string(base.join("compare.html")).unwrap();
+    assert!(html.contains("覆盖变化图"));
+    // Only changing area rows, and never a negative zero.
+    let md = fs::read_to_string(base.join("compare.md")).unwrap();
+    assert!(
+        !md.contains("-0 ") && !md.contains("-0.0") && !md.contains("+0.0 pp"),
+        "{md}"
+    );
+    let unchanged = c
+        .areas
+        .iter()
+        .filter(|a| !report::compare::area_changes(a))
+        .count();
+    assert!(unchanged > 0 && md.contains(&format!("{} 行", c.areas.len())));
     fs::remove_dir_all(&base).unwrap();
 }

@@ -7,6 +7,7 @@
 mod bundle;
 mod check;
 mod compare;
+mod messages;
 mod rules;
 pub mod run;
 pub mod solve;
@@ -179,6 +180,18 @@ pub fn main() -> ExitCode {
             };
         }
     };
+    // Errors are told in the language of the scenario (or `--lang`).
+    let lang = match &cli.command {
+        Command::Run { scenario, lang, .. } | Command::Check { scenario, lang, .. } => {
+            Some(run::message_language(scenario, lang.map(LangArg::language)))
+        }
+        Command::Compare { b, lang, .. } => {
+            Some(run::message_language(b, lang.map(LangArg::language)))
+        }
+        Command::Validate { scenario } => Some(run::message_language(scenario, None)),
+        _ => None,
+    }
+    .unwrap_or_default();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(cli, &mut out)));
@@ -189,7 +202,7 @@ pub fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(Err(e)) => {
-            eprintln!("schoolplan: {e}");
+            eprintln!("schoolplan: {}", messages::error_text(&e, lang));
             ExitCode::from(2)
         }
         Err(_) => ExitCode::from(2),

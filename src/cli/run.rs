@@ -8,10 +8,12 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::bundle::{finding_row, proposal_rows};
+use super::messages::{pad, peek_language, step_name};
 use super::{emit, Outcome};
 use crate::error::Error;
 use crate::io::scenario::Language;
 use crate::pipeline::{analyse, Analysis};
+use crate::report::numbers::human;
 use crate::report::tables::{localise_csv, CsvOptions};
 use crate::report::{self, FindingRow, OutputDir, RunBundle};
 use crate::rules::{findings_to_csv, findings_to_json, FindingStatus};
@@ -45,11 +47,19 @@ fn spinner(quiet: bool) -> ProgressBar {
     pb
 }
 
+/// The language of a command's messages: `--lang`, else the scenario's.
+pub fn message_language(path: &Path, lang: Option<Language>) -> Language {
+    lang.or_else(|| peek_language(path)).unwrap_or_default()
+}
+
 /// Analyses the scenario and writes its outputs.
 pub fn analyse_and_write(path: &Path, opts: &RunOptions) -> Result<(Analysis, PathBuf), Error> {
     let pb = spinner(opts.quiet);
-    let a = analyse(path, &mut |step| pb.set_message(step))?;
-    pb.set_message("writing outputs");
+    let say = message_language(path, opts.lang);
+    let a = analyse(path, &mut |step| {
+        pb.set_message(step_name(step, say).to_string())
+    })?;
+    pb.set_message(step_name("writing outputs", say).to_string());
     let out_dir = opts
         .out
         .clone()
@@ -88,53 +98,109 @@ pub fn write_outputs(a: &Analysis, out_dir: &Path, csv: CsvOptions) -> Result<()
     dir.commit()
 }
 
-/// Runs the command and prints a short summary.
+/// The console summary of a run, in `lang`.
+pub fn summary_text(a: &Analysis, out_dir: &Path, seconds: f64, lang: Language) -> String {
+    let zh = lang == Language::Zh;
+    let unit = match a.coverage.unit {
+        crate::io::scenario::CostUnit::M => "m",
+        crate::io::scenario::CostUnit::Min => "min",
+    };
+    let mut s = format!("{} — {}\n", a.scenario.name, a.scenario.title);
+    if a.map.synthetic {
+        s.push_str(if zh {
+            "注意:部分输入为模拟数据(生成数据,并非真实数据)\n"
+        } else {
+            "note: some inputs are SYNTHETIC (generated, not real data)\n"
+        });
+    }
+    for l in &a.coverage.levels {
+        let name = if zh {
+            l.level.name_zh()
+        } else {
+            l.level.name()
+        };
+        s.push_str(&if zh {
+            format!(
+                "  {} 覆盖率 {:>5.1} %({} 名学生中 {} 名在 {} {unit} 内)\n",
+                pad(name, 14),
+                100.0 * l.coverage(),
+                human(l.total_demand, 0),
+                human(l.covered_demand, 0),
+                l.radius
+            )
+        } else {
+            format!(
+                "  {} coverage {:>6.1} %  ({:.0} of {:.0} pupils within {} {unit})\n",
+                pad(name, 13),
+                100.0 * l.coverage(),
+                l.covered_demand,
+                l.total_demand,
+                l.radius
+            )
+        });
+    }
+    let count = |st: FindingStatus| a.findings.iter().filter(|f| f.status == st).count();
+    s.push_str(&if zh {
+        format!(
+            "  {} 未通过 {} 项,无法评估 {} 项,通过 {} 项\n",
+            pad("规则核查", 14),
+            count(FindingStatus::Fail),
+            count(FindingStatus::NotEvaluable),
+            count(FindingStatus::Pass)
+        )
+    } else {
+        format!(
+            "  findings      {} fail, {} not evaluable, {} pass\n",
+            count(FindingStatus::Fail),
+            count(FindingStatus::NotEvaluable),
+            count(FindingStatus::Pass)
+        )
+    });
+    for o in &a.proposals {
+        s.push_str(&if zh {
+            let status = match o.status.as_str() {
+                "optimal" => "已证明最优".to_string(),
+                "infeasible" => "无可行解".to_string(),
+                _ => format!("可行解,最优性差距 {:.2} %", 100.0 * o.gap),
+            };
+            format!(
+                "  布局建议 {}:{} 处,{},覆盖 {} → {} 名({status})\n",
+                o.id,
+                o.sites.len(),
+                o.problem,
+                human(o.covered_before, 0),
+                human(o.covered_after, 0)
+            )
+        } else {
+            format!(
+                "  proposal {:<14} {} sites, {} {:.0} → {:.0} covered, gap {:.2} % ({})\n",
+                o.id,
+                o.sites.len(),
+                o.problem,
+                o.covered_before,
+                o.covered_after,
+                100.0 * o.gap,
+                o.status
+            )
+        });
+    }
+    s.push_str(&if zh {
+        format!("已写出 {}(用时 {seconds:.1} 秒)\n", out_dir.display())
+    } else {
+        format!("wrote {} in {seconds:.1} s\n", out_dir.display())
+    });
+    s
+}
+
+/// Runs the command and prints a short summary (in the report language).
 pub fn run(path: &Path, opts: &RunOptions, out: &mut dyn Write) -> Result<Outcome, Error> {
     let t = Instant::now();
     let (a, out_dir) = analyse_and_write(path, opts)?;
-    let mut s = format!("{} — {}\n", a.scenario.name, a.scenario.title);
-    if a.map.synthetic {
-        s.push_str("note: some inputs are SYNTHETIC (generated, not real data)\n");
-    }
-    for l in &a.coverage.levels {
-        s.push_str(&format!(
-            "  {:<13} coverage {:>6.1} %  ({:.0} of {:.0} pupils within {} {})\n",
-            l.level.name(),
-            100.0 * l.coverage(),
-            l.covered_demand,
-            l.total_demand,
-            l.radius,
-            match a.coverage.unit {
-                crate::io::scenario::CostUnit::M => "m",
-                crate::io::scenario::CostUnit::Min => "min",
-            }
-        ));
-    }
-    let count = |st: FindingStatus| a.findings.iter().filter(|f| f.status == st).count();
-    s.push_str(&format!(
-        "  findings      {} fail, {} not evaluable, {} pass\n",
-        count(FindingStatus::Fail),
-        count(FindingStatus::NotEvaluable),
-        count(FindingStatus::Pass)
-    ));
-    for o in &a.proposals {
-        s.push_str(&format!(
-            "  proposal {:<14} {} sites, {} {:.0} → {:.0} covered, gap {:.2} % ({})\n",
-            o.id,
-            o.sites.len(),
-            o.problem,
-            o.covered_before,
-            o.covered_after,
-            100.0 * o.gap,
-            o.status
-        ));
-    }
-    s.push_str(&format!(
-        "wrote {} in {:.1} s\n",
-        out_dir.display(),
-        t.elapsed().as_secs_f64()
-    ));
-    emit(out, &s)?;
+    let lang = opts.lang.unwrap_or(a.scenario.language);
+    emit(
+        out,
+        &summary_text(&a, &out_dir, t.elapsed().as_secs_f64(), lang),
+    )?;
     Ok(if opts.strict && a.has_failures() {
         Outcome::RuleFailures
     } else {

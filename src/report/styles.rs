@@ -494,3 +494,34 @@ pub fn proposals_renderer(lang: Language) -> String {
 pub fn proposals_qml(lang: Language) -> String {
     qml_labelled(&proposals_renderer(lang), &proposals_labeling(), 0)
 }
+
+/// `coverage-change.qml` (compare): rule-based, per level two rules on `change_<level>` —
+/// newly covered (green) and no longer covered (red).
+pub fn change_qml(b: &RunBundle, changes: &[super::compare::CellChange], lang: Language) -> String {
+    let levels: std::collections::BTreeSet<Level> = changes.iter().map(|c| c.level).collect();
+    let point = point_cells(b);
+    let mut rules = String::new();
+    let mut syms = String::new();
+    let mut k = 0usize;
+    for level in levels {
+        for (value, word, rgb) in [
+            ("newly_covered", "newly_covered_pop", (26, 150, 65)),
+            ("no_longer_covered", "newly_uncovered_pop", (215, 25, 28)),
+        ] {
+            rules.push_str(&format!(
+                "<rule key=\"change-{}-{value}\" filter=\"{}\" symbol=\"{k}\" label=\"{}\"/>",
+                level.name(),
+                esc(&format!("\"change_{}\" = '{value}'", level.name())),
+                esc(&format!("{} {}", level_name(lang, level), t(lang, word)))
+            ));
+            syms.push_str(&class_symbol(k, rgb, point, false));
+            k += 1;
+        }
+    }
+    qml(
+        &format!(
+            "<renderer-v2 type=\"RuleRenderer\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\"><rules key=\"root\">{rules}</rules><symbols>{syms}</symbols></renderer-v2>"
+        ),
+        if point { 0 } else { 2 },
+    )
+}

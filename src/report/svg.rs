@@ -798,3 +798,243 @@ mod tests {
         assert_eq!(label_width("新抚", 10.0), 20.0);
     }
 }
+
+/// The change map of one level (compare): the cells newly covered (green) or no longer covered
+/// (red) from run `a` to run `b`, the schools of the level added in `b` (stars) or closed
+/// (crosses), B's boundaries. `None` when the level is not in `b` or nothing can be drawn.
+pub fn change_map(
+    a: &RunBundle,
+    b: &RunBundle,
+    level: Level,
+    changes: &[super::compare::CellChange],
+    lang: Language,
+) -> Option<MapOut> {
+    let map = b.map;
+    b.coverage.level(level)?;
+    let full = extent(b)?;
+    // Frame what changes: the changed cells and the schools added or closed, with a margin of
+    // 15 %, at least a tenth of the whole map across; the whole map when nothing changes.
+    let before: BTreeMap<&str, &crate::model::School> =
+        a.map.schools.iter().map(|x| (x.id.as_str(), x)).collect();
+    let open = |x: &crate::model::School| x.status != crate::model::Status::Closed;
+    let moved: Vec<&crate::model::School> = map
+        .schools
+        .iter()
+        .filter(|x| x.serves(level))
+        .filter(|sc| {
+            let was = before.get(sc.id.as_str());
+            (open(sc) && !was.is_some_and(|w| open(w)))
+                || (!open(sc) && was.is_some_and(|w| open(w)))
+        })
+        .collect();
+    let changed_ids: std::collections::BTreeSet<&str> = changes
+        .iter()
+        .filter(|c| c.level == level)
+        .map(|c| c.id.as_str())
+        .collect();
+    let focus = map
+        .demand
+        .cells
+        .iter()
+        .filter(|c| changed_ids.contains(c.id.as_str()))
+        .map(|c| {
+            c.shape_m
+                .as_ref()
+                .and_then(|m| m.bounding_rect())
+                .unwrap_or(Rect::new(c.pos, c.pos))
+        })
+        .chain(moved.iter().map(|sc| Rect::new(sc.pos, sc.pos)))
+        .reduce(union);
+    let view = match focus {
+        Some(r) => {
+            let side = (r.width().max(r.height()) * 1.3).max(0.1 * full.width().max(full.height()));
+            let c = r.center();
+            let half = side / 2.0;
+            Rect::new(
+                Coord {
+                    x: c.x - half,
+                    y: c.y - half * 0.75,
+                },
+                Coord {
+                    x: c.x + half,
+                    y: c.y + half * 0.75,
+                },
+            )
+        }
+        None => full,
+    };
+    let (w_m, h_m) = (view.width().max(1.0), view.height().max(1.0));
+    let scale = VIEW_W / w_m;
+    let h = (h_m * scale).max(200.0);
+    let f = Frame {
+        min: view.min(),
+        scale,
+        h,
+    };
+    let cell_shape = |id: &str| {
+        [b, a].into_iter().find_map(|bundle| {
+            bundle
+                .map
+                .demand
+                .cells
+                .iter()
+                .find(|c| c.id == id)
+                .map(|c| (c.shape_m.clone(), c.pos))
+        })
+    };
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {VIEW_W} {:.1}\" class=\"map\" id=\"change-{}\" role=\"img\" aria-label=\"{}\">\n",
+        h + LEGEND_H,
+        level.name(),
+        esc(&format!("{} {}", t(lang, "change_maps"), level_name(lang, level)))
+    );
+    s.push_str("<style>.lb{font:11px sans-serif;fill:#222;paint-order:stroke;stroke:#fff;stroke-width:3px;pointer-events:none}.leg{font:13px sans-serif;fill:#222}.nohit{pointer-events:none}</style>\n");
+    s.push_str(&format!(
+        "<svg class=\"pz\" x=\"0\" y=\"0\" width=\"{VIEW_W}\" height=\"{h:.1}\" viewBox=\"0 0 {VIEW_W} {h:.1}\">\n<rect x=\"-100000\" y=\"-100000\" width=\"200000\" height=\"200000\" fill=\"#f7f7f4\"/>\n"
+    ));
+    let (mut newly, mut lost) = (String::new(), String::new());
+    let mut ids: BTreeMap<&str, bool> = BTreeMap::new();
+    for c in changes.iter().filter(|c| c.level == level) {
+        ids.insert(c.id.as_str(), c.newly);
+    }
+    for (id, is_new) in &ids {
+        let Some((shape, pos)) = cell_shape(id) else {
+            continue;
+        };
+        let target = if *is_new { &mut newly } else { &mut lost };
+        match &shape {
+            Some(mp) => target.push_str(&f.path(mp)),
+            None => {
+                let (x, y) = f.xy(pos);
+                target.push_str(&format!("M{:.1} {:.1}h3v3h-3Z", x - 1.5, y - 1.5));
+            }
+        }
+    }
+    for a_ in &map.townships {
+        s.push_str(&format!(
+            "<path d=\"{}\" fill=\"none\" stroke=\"#8a8a8a\" stroke-width=\"1\" stroke-dasharray=\"4 3\" class=\"nohit\" vector-effect=\"non-scaling-stroke\"/>\n",
+            f.path(&a_.shape_m)
+        ));
+    }
+    s.push_str(&format!("<path d=\"{newly}\" fill=\"#1a9641\" stroke=\"#1a9641\" stroke-width=\"0.5\" class=\"nohit\"/>\n<path d=\"{lost}\" fill=\"#d7191c\" stroke=\"#d7191c\" stroke-width=\"0.5\" class=\"nohit\"/>\n"));
+    for c in &map.counties {
+        s.push_str(&format!(
+            "<path d=\"{}\" fill=\"none\" stroke=\"#333333\" stroke-width=\"2.2\" class=\"nohit\" vector-effect=\"non-scaling-stroke\"/>\n",
+            f.path(&c.shape_m)
+        ));
+    }
+    // Other open schools of the level, for orientation.
+    let mut others = String::new();
+    for sc in map.schools.iter().filter(|x| x.serves(level) && open(x)) {
+        if moved.iter().any(|m| m.id == sc.id) {
+            continue;
+        }
+        let (x, y) = f.xy(sc.pos);
+        others.push_str(&format!(
+            "<g class=\"mk\" transform=\"translate({x:.1} {y:.1})\" data-x=\"{x:.1}\" data-y=\"{y:.1}\"><circle r=\"3\" fill=\"#777\"/></g>"
+        ));
+    }
+    s.push_str(&format!("<g class=\"nohit\">{others}</g>\n"));
+    // Schools of the level added in B (stars) or closed there (crosses).
+    for sc in map.schools.iter().filter(|x| x.serves(level)) {
+        let was = before.get(sc.id.as_str());
+        let added = open(sc) && !was.is_some_and(|w| open(w));
+        let closed = !open(sc) && was.is_some_and(|w| open(w));
+        if !(added || closed) {
+            continue;
+        }
+        let (x, y) = f.xy(sc.pos);
+        let title = title_lines(&[
+            (
+                t(
+                    lang,
+                    if added {
+                        "schools_added"
+                    } else {
+                        "schools_closed"
+                    },
+                )
+                .into(),
+                if sc.name.is_empty() {
+                    sc.id.clone()
+                } else {
+                    format!("{} ({})", sc.name, sc.id)
+                },
+            ),
+            (t(lang, "level").into(), level_name(lang, sc.level).into()),
+        ]);
+        let shape = if added {
+            star(0.0, 0.0, 9.0, "#e41a1c")
+        } else {
+            "<path d=\"M-6 -6L6 6M-6 6L6 -6\" stroke=\"#444\" stroke-width=\"3\"/>".to_string()
+        };
+        s.push_str(&format!(
+            "<g class=\"mk hit school\" transform=\"translate({x:.1} {y:.1})\" data-x=\"{x:.1}\" data-y=\"{y:.1}\">{shape}{title}</g>\n"
+        ));
+    }
+    s.push_str("</svg>\n");
+    let ly = h + 22.0;
+    s.push_str(&format!(
+        "<rect x=\"0\" y=\"{h:.1}\" width=\"{VIEW_W}\" height=\"{LEGEND_H}\" fill=\"#ffffff\"/>\n"
+    ));
+    let items: [(f64, String, &str); 4] = [
+        (
+            0.0,
+            format!(
+                "<rect x=\"0\" y=\"{:.1}\" width=\"12\" height=\"12\" fill=\"#1a9641\"/>",
+                ly - 6.0
+            ),
+            t(lang, "newly_covered_pop"),
+        ),
+        (
+            200.0,
+            format!(
+                "<rect x=\"200\" y=\"{:.1}\" width=\"12\" height=\"12\" fill=\"#d7191c\"/>",
+                ly - 6.0
+            ),
+            t(lang, "newly_uncovered_pop"),
+        ),
+        (
+            400.0,
+            star(406.0, ly, 8.0, "#e41a1c"),
+            t(lang, "schools_added"),
+        ),
+        (
+            600.0,
+            format!(
+                "<path d=\"M600 {:.1}l12 12m-12 0l12 -12\" stroke=\"#444\" stroke-width=\"3\"/>",
+                ly - 6.0
+            ),
+            t(lang, "schools_closed"),
+        ),
+    ];
+    for (x, sym, label) in items {
+        s.push_str(&sym);
+        s.push_str(&format!(
+            "<text x=\"{:.1}\" y=\"{:.1}\" class=\"leg\">{}</text>\n",
+            x + 16.0,
+            ly + 5.0,
+            esc(label)
+        ));
+    }
+    let bar_m = nice_length(w_m / 4.0);
+    let bar = bar_m * scale;
+    let label = if bar_m >= 1000.0 {
+        format!("{} km", bar_m / 1000.0)
+    } else {
+        format!("{bar_m} m")
+    };
+    let ly2 = ly + 26.0;
+    s.push_str(&format!(
+        "<path d=\"M{:.1} {:.1}v6h{bar:.1}v-6\" fill=\"none\" stroke=\"#333333\" stroke-width=\"1.5\"/><text x=\"{:.1}\" y=\"{:.1}\" class=\"leg\" text-anchor=\"middle\">{label}</text>\n</svg>",
+        VIEW_W - bar - 10.0,
+        ly2 - 4.0,
+        VIEW_W - bar / 2.0 - 10.0,
+        ly2 - 8.0
+    ));
+    Some(MapOut {
+        caption: format!("{}: {}", t(lang, "change_maps"), level_name(lang, level)),
+        stem: format!("compare-{}", level.name()),
+        svg: s,
+    })
+}
