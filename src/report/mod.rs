@@ -17,11 +17,11 @@
 //! | `gaps.geojson` | gap areas: contiguous uncovered populated cells per level ([`gaps`]) |
 //! | `areas.geojson` | counties and townships with population, coverage, seats, demand, failing findings |
 //! | `proposals.geojson` | proposed new sites and expansions |
-//! | `*.qml`, `schoolplan.qgs` | QGIS styles beside each layer, and a project opening them all |
+//! | `*.qml`, `schoolplan.qgs` | QGIS styles beside each layer, and a project opening them all: projected CRS chosen for the data, a group, map theme and print layout per level ([`qgis`]) |
 //! | `schools.csv`, `areas.csv`, `proposals.csv` | the same layers' properties as spreadsheet tables ([`tables`]: UTF-8 with a BOM, Chinese headers in zh runs) |
 //! | `summary.json` | machine-readable summary ([`summary::Summary`]) |
 //! | `findings.json` | the findings, failing first |
-//! | `report.html`, `report.md` | the report, self-contained; `map-<level>.svg` beside it (linked from the Markdown) |
+//! | `report.html`, `report.md` | the report ([`document`]), one offline file with interactive maps ([`html`]); `map-<level>.svg` and `map-<level>-centre.svg` (the central district, [`inset`]) beside it, linked from the Markdown |
 //!
 //! ## Calling it
 //!
@@ -32,7 +32,7 @@
 //! // or, to add CSV tables of your own before the folder is moved into place:
 //! let dir = report::OutputDir::create(&scenario.out_dir)?;
 //! report::write_run_into(&dir, &bundle, scenario.language)?;
-//! dir.write("findings.csv", &csv)?;
+//! dir.write("findings.csv", &report::tables::localise_csv(&csv, CsvOptions::new(lang)))?;
 //! dir.commit()?;
 //! ```
 //!

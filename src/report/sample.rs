@@ -11,7 +11,9 @@ use std::path::PathBuf;
 
 use geo::{coord, Coord, LineString, MultiPolygon, Polygon};
 
-use super::{FindingRow, FindingStatus, ProposalKind, ProposalMeta, ProposalRow, RunBundle};
+use super::{
+    FindingRow, FindingStatus, ProposalKind, ProposalMeta, ProposalRow, RequestMeta, RunBundle,
+};
 use crate::coverage::Coverage;
 use crate::io::scenario::{
     AccessibilityConfig, CostUnit, Decay, DistanceConfig, DistanceMode, Language, LayersFile,
@@ -364,12 +366,44 @@ fn build(plan: bool) -> SampleRun {
             },
         ]
     };
+    let requests = if plan {
+        Vec::new()
+    } else {
+        vec![
+            RequestMeta {
+                id: "P-primary".into(),
+                title_zh: Some("会元新区新建小学".into()),
+                title_en: Some("A new primary school in Huiyuan".into()),
+                level: Level::Primary,
+                problem: "mclp".into(),
+                status: "optimal".into(),
+                gap: 0.0,
+                sites: 1,
+                covered_before: 1000.0,
+                covered_after: 3000.0,
+                closes: vec!["COV-primary".into()],
+            },
+            RequestMeta {
+                id: "P-junior".into(),
+                title_zh: None,
+                title_en: None,
+                level: Level::Junior,
+                problem: "pmedian-capacitated".into(),
+                status: "feasible".into(),
+                gap: 0.0213,
+                sites: 1,
+                covered_before: 800.0,
+                covered_after: 800.0,
+                closes: vec![],
+            },
+        ]
+    };
     let meta = ProposalMeta {
         method: "MCLP (sample)".into(),
         objective: Some(2000.0),
         bound: Some(2000.0),
         optimality_gap: Some(0.0),
-        requests: Vec::new(),
+        requests,
     };
     SampleRun {
         map,

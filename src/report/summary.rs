@@ -443,7 +443,18 @@ impl Summary {
                 .warnings
                 .iter()
                 .chain(&b.coverage.warnings)
-                .map(|w| w.to_string())
+                .map(|w| {
+                    // Name the file relative to the scenario, never by absolute path.
+                    let mut w = w.clone();
+                    let files = [
+                        sc.files.first().cloned().unwrap_or_default(),
+                        w.file.clone().into(),
+                    ];
+                    if let Some(rel) = super::display_files(&files).get(1) {
+                        w.file = rel.clone();
+                    }
+                    w.to_string()
+                })
                 .collect(),
         }
     }
