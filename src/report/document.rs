@@ -154,11 +154,8 @@ pub fn finding_title(lang: Language, f: &FindingRow) -> &str {
     }
 }
 
-/// Who a finding is about, by name: the area's name, the school's name (and id), or the city.
+/// Who a finding is about, by name: the school's name (and id), the area's name, or the city.
 pub fn subject_name(ctx: &ReportContext, lang: Language, f: &FindingRow) -> String {
-    if let Some(n) = f.area_name.as_ref().filter(|n| !n.is_empty()) {
-        return n.clone();
-    }
     if f.scope == "school" {
         if let Some(s) = ctx.bundle.map.schools.iter().find(|s| s.id == f.area) {
             if !s.name.is_empty() {
@@ -166,6 +163,9 @@ pub fn subject_name(ctx: &ReportContext, lang: Language, f: &FindingRow) -> Stri
             }
         }
         return f.area.clone();
+    }
+    if let Some(n) = f.area_name.as_ref().filter(|n| !n.is_empty()) {
+        return n.clone();
     }
     if f.area == "city" {
         return t(lang, "city").into();
