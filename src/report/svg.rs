@@ -747,58 +747,6 @@ fn legend(
     ));
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn labels_never_overlap_and_avoid_markers() {
-        // Twenty markers on a tight diagonal: many labels cannot all fit.
-        let items: Vec<(f64, f64, f64, f64, f64)> = (0..20)
-            .map(|k| {
-                (
-                    100.0 + 8.0 * k as f64,
-                    100.0 + 5.0 * k as f64,
-                    6.0,
-                    60.0,
-                    13.0,
-                )
-            })
-            .collect();
-        let blocked: Vec<LabelBox> = items
-            .iter()
-            .map(|&(x, y, r, _, _)| (x - r, y - r, x + r, y + r))
-            .collect();
-        let placed = place_labels(&items, &blocked, (0.0, 0.0, 1000.0, 1000.0), 60);
-        let boxes: Vec<LabelBox> = placed.iter().flatten().copied().collect();
-        assert!(!boxes.is_empty() && boxes.len() < 20, "{}", boxes.len());
-        for (i, a) in boxes.iter().enumerate() {
-            for b in &boxes[i + 1..] {
-                assert!(!overlaps(a, b), "{a:?} overlaps {b:?}");
-            }
-            for m in &blocked {
-                assert!(!overlaps(a, m), "{a:?} covers a marker {m:?}");
-            }
-        }
-        // A lone label goes to the right of its marker; the cap is respected.
-        let one = place_labels(
-            &[(10.0, 50.0, 5.0, 30.0, 10.0)],
-            &[],
-            (0.0, 0.0, 100.0, 100.0),
-            5,
-        );
-        assert_eq!(one[0], Some((17.0, 45.0, 47.0, 55.0)));
-        let none = place_labels(&items, &[], (0.0, 0.0, 1000.0, 1000.0), 0);
-        assert!(none.iter().all(Option::is_none));
-    }
-
-    #[test]
-    fn cjk_labels_are_wider() {
-        assert_eq!(label_width("ab", 10.0), 12.0);
-        assert_eq!(label_width("新抚", 10.0), 20.0);
-    }
-}
-
 /// The change map of one level (compare): the cells newly covered (green) or no longer covered
 /// (red) from run `a` to run `b`, the schools of the level added in `b` (stars) or closed
 /// (crosses), B's boundaries. `None` when the level is not in `b` or nothing can be drawn.
@@ -1037,4 +985,56 @@ pub fn change_map(
         stem: format!("compare-{}", level.name()),
         svg: s,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_never_overlap_and_avoid_markers() {
+        // Twenty markers on a tight diagonal: many labels cannot all fit.
+        let items: Vec<(f64, f64, f64, f64, f64)> = (0..20)
+            .map(|k| {
+                (
+                    100.0 + 8.0 * k as f64,
+                    100.0 + 5.0 * k as f64,
+                    6.0,
+                    60.0,
+                    13.0,
+                )
+            })
+            .collect();
+        let blocked: Vec<LabelBox> = items
+            .iter()
+            .map(|&(x, y, r, _, _)| (x - r, y - r, x + r, y + r))
+            .collect();
+        let placed = place_labels(&items, &blocked, (0.0, 0.0, 1000.0, 1000.0), 60);
+        let boxes: Vec<LabelBox> = placed.iter().flatten().copied().collect();
+        assert!(!boxes.is_empty() && boxes.len() < 20, "{}", boxes.len());
+        for (i, a) in boxes.iter().enumerate() {
+            for b in &boxes[i + 1..] {
+                assert!(!overlaps(a, b), "{a:?} overlaps {b:?}");
+            }
+            for m in &blocked {
+                assert!(!overlaps(a, m), "{a:?} covers a marker {m:?}");
+            }
+        }
+        // A lone label goes to the right of its marker; the cap is respected.
+        let one = place_labels(
+            &[(10.0, 50.0, 5.0, 30.0, 10.0)],
+            &[],
+            (0.0, 0.0, 100.0, 100.0),
+            5,
+        );
+        assert_eq!(one[0], Some((17.0, 45.0, 47.0, 55.0)));
+        let none = place_labels(&items, &[], (0.0, 0.0, 1000.0, 1000.0), 0);
+        assert!(none.iter().all(Option::is_none));
+    }
+
+    #[test]
+    fn cjk_labels_are_wider() {
+        assert_eq!(label_width("ab", 10.0), 12.0);
+        assert_eq!(label_width("新抚", 10.0), 20.0);
+    }
 }
