@@ -10,9 +10,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use schoolplan::io::scenario::Language;
-use schoolplan::report::sample::SampleRun;
+use schoolplan::config::Language;
 use schoolplan::report::{self, Comparison, Summary};
+use schoolplan_testkit::sample::SampleRun;
 
 fn chromium() -> Option<PathBuf> {
     ["chromium", "chromium-browser", "google-chrome"]

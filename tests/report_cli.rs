@@ -120,7 +120,9 @@ fn chinese_spelled_demo(work: &Path) -> PathBuf {
     let demo = root().join("maps/demo");
     for e in fs::read_dir(&demo).unwrap() {
         let p = e.unwrap().path();
-        fs::copy(&p, work.join(p.file_name().unwrap())).unwrap();
+        if p.is_file() {
+            fs::copy(&p, work.join(p.file_name().unwrap())).unwrap();
+        }
     }
     let path = work.join("schools.geojson");
     let mut layer: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();

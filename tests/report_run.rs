@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use schoolplan::io::scenario::Language;
-use schoolplan::report::sample::SampleRun;
+use schoolplan::config::Language;
 use schoolplan::report::{self, Comparison, Summary};
+use schoolplan_testkit::sample::SampleRun;
 use serde_json::Value;
 
 fn scratch(name: &str) -> PathBuf {

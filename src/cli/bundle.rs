@@ -3,7 +3,7 @@
 use geo::Coord;
 
 use crate::pipeline::Analysis;
-use crate::report::{FindingRow, ProposalKind, ProposalMeta, ProposalRow, RequestMeta};
+use crate::report::{FindingRow, ProposalMeta, ProposalRow, RequestMeta};
 use crate::rules::Finding;
 
 /// The report's row of a rule finding.
@@ -48,11 +48,7 @@ pub fn proposal_rows(a: &Analysis) -> (Vec<ProposalRow>, Option<ProposalMeta>) {
                 id: format!("{}-{}", o.id, s.rank),
                 rank: s.rank as u32,
                 level: o.request.level,
-                kind: if s.kind == "expansion" {
-                    ProposalKind::Expansion
-                } else {
-                    ProposalKind::New
-                },
+                kind: s.kind,
                 site_id: s.id.clone(),
                 name: s.name.clone(),
                 lonlat: Coord { x: s.lon, y: s.lat },

@@ -4,9 +4,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{emit, Outcome};
+use crate::config::Language;
 use crate::error::Error;
 use crate::io::atomic::write_file_atomic;
-use crate::io::scenario::Language;
 use crate::pipeline::analyse;
 use crate::report::tables::{localise_csv, CsvOptions};
 use crate::rules::{findings_to_csv, findings_to_json, render_table};

@@ -8,8 +8,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::config::Language;
 use crate::error::{Error, Problem, Severity};
-use crate::io::scenario::Language;
 
 /// The `language` of the scenario at `path` (following `extends`), without loading anything
 /// else; `None` when it cannot be read.

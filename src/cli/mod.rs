@@ -105,10 +105,10 @@ pub enum LangArg {
 
 impl LangArg {
     /// The scenario language.
-    pub fn language(self) -> crate::io::scenario::Language {
+    pub fn language(self) -> crate::config::Language {
         match self {
-            LangArg::Zh => crate::io::scenario::Language::Zh,
-            LangArg::En => crate::io::scenario::Language::En,
+            LangArg::Zh => crate::config::Language::Zh,
+            LangArg::En => crate::config::Language::En,
         }
     }
 }

@@ -10,8 +10,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::bundle::{finding_row, proposal_rows};
 use super::messages::{pad, peek_language, step_name};
 use super::{emit, Outcome};
+use crate::config::Language;
 use crate::error::Error;
-use crate::io::scenario::Language;
 use crate::pipeline::{analyse, Analysis};
 use crate::report::numbers::human;
 use crate::report::tables::{localise_csv, CsvOptions};
@@ -102,8 +102,8 @@ pub fn write_outputs(a: &Analysis, out_dir: &Path, csv: CsvOptions) -> Result<()
 pub fn summary_text(a: &Analysis, out_dir: &Path, seconds: f64, lang: Language) -> String {
     let zh = lang == Language::Zh;
     let unit = match a.coverage.unit {
-        crate::io::scenario::CostUnit::M => "m",
-        crate::io::scenario::CostUnit::Min => "min",
+        crate::config::CostUnit::M => "m",
+        crate::config::CostUnit::Min => "min",
     };
     let mut s = format!("{} — {}\n", a.scenario.name, a.scenario.title);
     if a.map.synthetic {

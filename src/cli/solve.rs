@@ -47,13 +47,13 @@ use serde_json::{json, Value};
 
 use super::{emit, Outcome};
 use crate::error::{Error, Problem};
+use crate::geodesy::projection::LocalProjection;
 use crate::io::points::{
     read_network_lines, read_points, read_solve_matrix, PointLayer, PointSpec,
 };
 use crate::solve::{self, Capacities, Solution, SparseCosts, Status};
 use crate::spatial::graph_costs::GraphCosts;
 use crate::spatial::index::PointIndex;
-use crate::spatial::projection::LocalProjection;
 
 /// Most straight-line pairs stored without a radius (demand × candidates).
 pub const MAX_DENSE_PAIRS: usize = 50_000_000;

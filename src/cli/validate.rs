@@ -8,9 +8,9 @@ use std::path::Path;
 use geo::{BoundingRect, Coord};
 
 use super::{emit, Outcome};
+use crate::config::Scenario;
 use crate::error::Error;
 use crate::io::layers::load_map;
-use crate::io::scenario::Scenario;
 use crate::model::{Level, Map, Ownership};
 
 /// Runs the command. Errors in the input come back as [`Error::Invalid`] (exit 2) after the
@@ -25,16 +25,21 @@ pub fn run(path: &Path, out: &mut dyn Write) -> Result<Outcome, Error> {
 fn layer_line(
     s: &mut String,
     name: &str,
-    spec: &Option<crate::io::scenario::LayerSpec>,
+    spec: &Option<crate::config::LayerSpec>,
     count: usize,
     what: &str,
 ) {
     if let Some(spec) = spec {
+        // Format, the CRS read (and from where) and the conversion to WGS 84.
+        let info = crate::io::formats::describe(spec);
         let _ = writeln!(
             s,
-            "  {name:<11} {count:>7} {what:<10} {} ({})",
+            "  {name:<11} {count:>7} {what:<10} {} ({}; {} from {}; conversion: {})",
             spec.path.display(),
-            spec.datum.name()
+            info.format,
+            info.crs,
+            info.crs_source,
+            info.conversion
         );
     }
 }

@@ -6,7 +6,7 @@
 
 use rayon::prelude::*;
 
-use crate::io::scenario::Decay;
+use crate::config::Decay;
 use crate::spatial::index::CostLists;
 
 /// Result of [`allocate_greedy`].

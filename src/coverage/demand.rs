@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::config::Scenario;
 use crate::error::{Error, Problem, Severity};
-use crate::io::scenario::Scenario;
 use crate::model::{Level, Map};
 
 /// Demand of `level` in every cell (see [`level_demand_with_warnings`]); warnings dropped.

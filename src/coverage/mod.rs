@@ -16,7 +16,7 @@
 //!   local projection (minutes at walking speed); the road network (see
 //!   [`crate::spatial::network`]: snap to the nearest point on a segment, access legs included,
 //!   one-way segments in digitisation direction, barrier segments left out for levels with
-//!   `avoid_barriers`); or the cost-matrix CSV ([`crate::io::matrix`]), read by [`compute`]
+//!   `avoid_barriers`); or the cost matrix ([`crate::model::matrix`]) the map was loaded with
 //!   from `layers.matrix`, missing pairs unreachable.
 //! - **Nearest school** is exact in every mode, whatever the distance: straight lines use an
 //!   R-tree nearest-neighbour query, networks an unbounded multi-source Dijkstra from the
@@ -55,20 +55,18 @@
 //! Levels are measured one after the other, each in parallel over cells (rayon).
 
 pub mod areas;
-pub mod bench;
 pub mod capacity;
 mod demand;
 mod output;
 pub mod reach;
-pub mod testkit;
 
 pub use areas::AreaTally;
 pub use demand::{level_demand, level_demand_with_warnings};
 pub use output::SchoolLoad;
 
+use crate::config::{CostUnit, DistanceMode, LevelConfig, Scenario};
 use crate::error::{Error, Problem, Severity};
-use crate::io::matrix::{read_matrix, CostMatrix};
-use crate::io::scenario::{CostUnit, DistanceMode, LevelConfig, Scenario};
+use crate::model::matrix::CostMatrix;
 use crate::model::{Level, Map};
 use crate::spatial::network::{NetworkOptions, RoadNetwork, Snap, Traversal};
 use reach::Reach;
@@ -201,19 +199,20 @@ impl Coverage {
     }
 }
 
-/// Measures every level of `scenario` on `map` (see the module docs). In matrix mode the CSV
-/// named by `layers.matrix` is read here; use [`compute_with_matrix`] to pass it in.
+/// Measures every level of `scenario` on `map` (see the module docs). In matrix mode the
+/// matrix is the one the map was loaded with ([`Map::matrix`]).
 pub fn compute(map: &Map, scenario: &Scenario) -> Result<Coverage, Error> {
     match scenario.distance.mode {
-        DistanceMode::Matrix => {
-            let spec = scenario.layers.matrix.as_ref().ok_or_else(|| {
-                Error::Usage("`distance.mode = \"matrix\"` needs `[layers.matrix]`".into())
-            })?;
-            let m = read_matrix(&spec.path)?;
-            compute_with_matrix(map, scenario, &m)
-        }
+        DistanceMode::Matrix => compute_with_matrix(map, scenario, map_matrix(map)?),
         _ => measure(map, scenario, None),
     }
+}
+
+/// The map's cost matrix, required in matrix mode.
+pub fn map_matrix(map: &Map) -> Result<&CostMatrix, Error> {
+    map.matrix
+        .as_ref()
+        .ok_or_else(|| Error::Usage("`distance.mode = \"matrix\"` needs `[layers.matrix]`".into()))
 }
 
 /// [`compute`] in matrix mode with a matrix already read.

@@ -4,7 +4,7 @@
 use serde_json::{json, Map as JsonMap, Value};
 
 use super::{Coverage, LevelCoverage};
-use crate::io::scenario::CostUnit;
+use crate::config::CostUnit;
 use crate::model::Map;
 
 /// Load of one school at one level.

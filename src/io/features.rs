@@ -11,7 +11,7 @@ use geo::{Coord, Geometry, MapCoords};
 use serde_json::{Map as JsonMap, Value};
 
 use crate::error::{Problem, Severity};
-use crate::spatial::datum::Datum;
+use crate::geodesy::datum::Datum;
 
 /// One feature of a layer, geometry in WGS 84.
 #[derive(Debug, Clone)]
@@ -33,6 +33,8 @@ pub struct FileProblems {
     pub file: String,
     /// Problems found so far.
     pub problems: Vec<Problem>,
+    /// For tables (CSV, XLSX): the spreadsheet row of record 0; messages then name rows.
+    pub row_base: Option<usize>,
 }
 
 impl FileProblems {
@@ -41,6 +43,7 @@ impl FileProblems {
         FileProblems {
             file: path.display().to_string(),
             problems: Vec::new(),
+            row_base: None,
         }
     }
 
@@ -53,11 +56,13 @@ impl FileProblems {
         expected: impl Into<String>,
         found: impl Into<String>,
     ) {
-        self.problems.push(
-            Problem::file(severity, self.file.clone(), expected, found)
-                .at_feature(rec.index, rec.id.as_deref())
-                .on_property(property),
-        );
+        let mut p = Problem::file(severity, self.file.clone(), expected, found)
+            .at_feature(rec.index, rec.id.as_deref())
+            .on_property(property);
+        if let Some(base) = self.row_base {
+            p = p.at_row(rec.index + base);
+        }
+        self.problems.push(p);
     }
 
     /// Records an error on a feature's property.
@@ -102,6 +107,12 @@ pub fn read_features(
     id_field: &str,
     fp: &mut FileProblems,
 ) -> Option<Vec<FeatureRecord>> {
+    let root = read_json(path, fp)?;
+    features_from_value(&root, datum, id_field, fp)
+}
+
+/// Reads and parses a JSON file; `None` (with a problem recorded) when it cannot be.
+pub fn read_json(path: &Path, fp: &mut FileProblems) -> Option<Value> {
     let text = match std::fs::read(path) {
         Ok(t) => t,
         Err(e) => {
@@ -114,8 +125,8 @@ pub fn read_features(
             return None;
         }
     };
-    let root: Value = match serde_json::from_slice(&text) {
-        Ok(v) => v,
+    match serde_json::from_slice(&text) {
+        Ok(v) => Some(v),
         Err(e) => {
             fp.problems.push(
                 Problem::file(
@@ -126,9 +137,18 @@ pub fn read_features(
                 )
                 .at_line(e.line(), e.column()),
             );
-            return None;
+            None
         }
-    };
+    }
+}
+
+/// The features of a parsed GeoJSON FeatureCollection (coordinates lon/lat in `datum`).
+pub fn features_from_value(
+    root: &Value,
+    datum: Datum,
+    id_field: &str,
+    fp: &mut FileProblems,
+) -> Option<Vec<FeatureRecord>> {
     let features = match (
         root.get("type").and_then(Value::as_str),
         root.get("features"),
@@ -137,7 +157,7 @@ pub fn read_features(
         _ => {
             let found = match root.get("type") {
                 Some(t) => format!("a GeoJSON object of type {}", describe(t)),
-                None => describe(&root),
+                None => describe(root),
             };
             fp.problems.push(
                 Problem::file(
@@ -231,7 +251,7 @@ fn read_geometry(
 }
 
 /// Checks coordinates are finite and in range, and that lon/lat are not swapped.
-fn check_coordinates(geom: &Geometry<f64>, rec: &FeatureRecord, fp: &mut FileProblems) -> bool {
+pub fn check_coordinates(geom: &Geometry<f64>, rec: &FeatureRecord, fp: &mut FileProblems) -> bool {
     use geo::CoordsIter;
     let mut n = 0usize;
     for c in geom.coords_iter() {

@@ -14,11 +14,12 @@ use std::path::Path;
 
 use geo::{BoundingRect, Centroid, Coord, Geometry, MapCoords, MultiPolygon, Rect};
 
-use super::features::{describe, read_features, FeatureRecord, FileProblems, Props};
-use super::scenario::{LayerSpec, Scenario};
+use super::features::{describe, FeatureRecord, FileProblems, Props};
+use super::formats::{read_records, AreaMask};
+use crate::config::{DistanceMode, LayerSpec, Scenario};
 use crate::error::{Error, Problem, Result, Severity};
+use crate::geodesy::projection::LocalProjection;
 use crate::model::*;
-use crate::spatial::projection::LocalProjection;
 
 mod checks;
 
@@ -29,11 +30,13 @@ struct Layer {
     fp: FileProblems,
 }
 
-fn read_layer(spec: &Option<LayerSpec>, id_field: &str) -> Option<Layer> {
+fn read_layer(spec: &Option<LayerSpec>, id_field: &str, mask: Option<&AreaMask>) -> Option<Layer> {
     let spec = spec.as_ref()?;
     let id_field = spec.code_field.as_deref().unwrap_or(id_field);
     let mut fp = FileProblems::new(&spec.path);
-    let records = read_features(&spec.path, spec.datum, id_field, &mut fp).unwrap_or_default();
+    // Every format (GeoJSON, GeoPackage, Shapefile, CSV/XLSX, rasters, OSM) ends as the same
+    // feature records, so the checks below are shared.
+    let records = read_records(spec, id_field, mask, &mut fp).unwrap_or_default();
     Some(Layer {
         spec: spec.clone(),
         records,
@@ -44,12 +47,17 @@ fn read_layer(spec: &Option<LayerSpec>, id_field: &str) -> Option<Layer> {
 /// Loads every layer the scenario names into a [`Map`].
 pub fn load_map(scenario: &Scenario) -> Result<Map> {
     let l = &scenario.layers;
-    let mut schools = read_layer(&l.schools, "id");
-    let mut population = read_layer(&l.population, "id");
-    let mut counties = read_layer(&l.counties, "code");
-    let mut townships = read_layer(&l.townships, "code");
-    let mut candidates = read_layer(&l.candidates, "id");
-    let mut network = read_layer(&l.network, "id");
+    // Areas first: they cut population rasters and OSM extracts to the scenario's extent.
+    let mut counties = read_layer(&l.counties, "code", None);
+    let mut townships = read_layer(&l.townships, "code", None);
+    let mask = AreaMask::from_records(&[
+        counties.as_ref().map_or(&[][..], |c| &c.records),
+        townships.as_ref().map_or(&[][..], |t| &t.records),
+    ]);
+    let mut schools = read_layer(&l.schools, "id", None);
+    let mut population = read_layer(&l.population, "id", Some(&mask));
+    let mut candidates = read_layer(&l.candidates, "id", None);
+    let mut network = read_layer(&l.network, "id", Some(&mask));
 
     let all: Vec<&Layer> = [
         &schools,
@@ -97,6 +105,10 @@ pub fn load_map(scenario: &Scenario) -> Result<Map> {
         .map(|l| parse_roads(l, &project))
         .unwrap_or_default();
 
+    let matrix = match (&scenario.distance.mode, &l.matrix) {
+        (DistanceMode::Matrix, Some(spec)) => Some(super::matrix::read_matrix(&spec.path)?),
+        _ => None,
+    };
     let mut map = Map {
         projection,
         schools: school_list,
@@ -105,6 +117,7 @@ pub fn load_map(scenario: &Scenario) -> Result<Map> {
         townships: township_areas,
         candidates: candidate_list,
         roads,
+        matrix,
         school_areas: Vec::new(),
         warnings: Vec::new(),
         synthetic: false,

@@ -3,6 +3,7 @@
 
 pub mod atomic;
 pub mod features;
+pub mod formats;
 pub mod layers;
 pub mod matrix;
 pub mod points;

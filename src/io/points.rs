@@ -17,9 +17,10 @@ use std::path::Path;
 use geo::Centroid;
 
 use crate::error::{Error, Problem};
+use crate::geodesy::datum::Datum;
 use crate::io::features::{read_features, FileProblems, Props};
-use crate::io::matrix::CostMatrix;
-use crate::spatial::datum::Datum;
+use crate::io::matrix::parse_matrix;
+use crate::model::matrix::CostMatrix;
 use crate::spatial::graph_costs::NetworkLine;
 
 /// What to read from a point layer besides the geometry.
@@ -206,7 +207,7 @@ pub fn read_solve_matrix(path: &Path) -> Result<CostMatrix, Error> {
     let uses_solve_names = header.contains("demand_id") || header.contains("candidate_id");
     let text = format!("{}\n{rest}", renamed.join(","));
     let file = path.display().to_string();
-    CostMatrix::from_reader(text.as_bytes(), &file).map_err(|e| match e {
+    parse_matrix(text.as_bytes(), &file).map_err(|e| match e {
         Error::Invalid(problems) if uses_solve_names => Error::Invalid(
             problems
                 .into_iter()

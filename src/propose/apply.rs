@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use geo::Coord;
 
 use super::ProposalOutcome;
-use crate::model::{Map, Ownership, School, Status};
+use crate::model::{Map, Ownership, ProjectKind, School, Status};
 
 /// Id of the school a new proposed site becomes.
 pub fn new_school_id(request_id: &str, site_id: &str) -> String {
@@ -19,7 +19,7 @@ pub fn new_school_id(request_id: &str, site_id: &str) -> String {
 pub fn apply(map: &mut Map, class_size: f64, o: &ProposalOutcome) -> (usize, usize) {
     let (mut added, mut expanded) = (0, 0);
     for s in &o.sites {
-        if s.kind == "expansion" {
+        if s.kind == ProjectKind::Expansion {
             let Some(j) = map.schools.iter().position(|x| x.id == s.id) else {
                 continue;
             };

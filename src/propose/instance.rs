@@ -12,11 +12,10 @@
 use geo::Coord;
 
 use super::request::{Objective, ProposalRequest};
+use crate::config::{DistanceMode, Scenario};
 use crate::coverage::{reach, LevelCoverage};
 use crate::error::{Error, Result};
-use crate::io::matrix::read_matrix;
-use crate::io::scenario::{DistanceMode, Scenario};
-use crate::model::{Level, Map};
+use crate::model::{Level, Map, ProjectKind};
 use crate::solve::{Capacities, GroupLimit, Problem, SparseCosts};
 use crate::spatial::index::PointIndex;
 use crate::spatial::network::{NetworkOptions, RoadNetwork};
@@ -36,6 +35,15 @@ pub enum SiteKind {
 }
 
 impl SiteKind {
+    /// The project a chosen site of this kind means; `None` for a school already open.
+    pub fn project(self) -> Option<ProjectKind> {
+        match self {
+            SiteKind::Existing => None,
+            SiteKind::Expansion => Some(ProjectKind::Expansion),
+            SiteKind::New => Some(ProjectKind::New),
+        }
+    }
+
     /// Name used in outputs.
     pub fn name(self) -> &'static str {
         match self {
@@ -389,12 +397,7 @@ fn site_costs(
             reach::network(&net, &trav, &cs, &ss, cutoff)
         }
         DistanceMode::Matrix => {
-            let spec = scenario
-                .layers
-                .matrix
-                .as_ref()
-                .ok_or_else(|| Error::Usage("matrix mode without a matrix layer".into()))?;
-            let m = read_matrix(&spec.path)?;
+            let m = crate::coverage::map_matrix(map)?;
             let ids: Vec<&str> = cells
                 .iter()
                 .map(|&i| map.demand.cells[i].id.as_str())
@@ -404,7 +407,7 @@ fn site_costs(
                 "matrix mode: sites the matrix does not list as destinations are unreachable"
                     .into(),
             );
-            reach::matrix(&m, &ids, &sids, cutoff).0
+            reach::matrix(m, &ids, &sids, cutoff).0
         }
     };
 

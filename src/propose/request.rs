@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::{Scenario, Sourced};
 use crate::error::{Error, Result};
-use crate::io::scenario::{Scenario, Sourced};
 use crate::model::Level;
 
 /// The location problem to solve.

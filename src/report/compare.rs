@@ -38,8 +38,8 @@ use super::summary::{SchoolRow, Summary};
 use super::svg::MapOut;
 use super::text::{level_name, status_name, t};
 use super::{FindingStatus, OutputDir, RunBundle};
+use crate::config::Language;
 use crate::error::Result;
-use crate::io::scenario::Language;
 use crate::model::{AreaKind, Level, Status};
 
 /// Which scenario.

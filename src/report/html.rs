@@ -12,7 +12,7 @@
 
 use super::document::{Block, CellKind};
 use super::text::xml_escape as esc;
-use crate::io::scenario::Language;
+use crate::config::Language;
 
 const CSS: &str = r#"
 :root{--ink:#1d2327;--muted:#5f6b73;--line:#d8dde1;--bg:#ffffff;--accent:#1f5f99;--fail:#b3261e;--pass:#1e7b34;--ne:#8a6d00}

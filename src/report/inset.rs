@@ -139,16 +139,3 @@ pub fn central_district(b: &RunBundle) -> Option<Inset> {
         rect_lonlat,
     })
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::report::sample::SampleRun;
-
-    #[test]
-    fn small_maps_need_no_close_up() {
-        // The sample town's areas are all of a similar density and fill the map.
-        let run = SampleRun::plan();
-        assert_eq!(central_district(&run.bundle()), None);
-    }
-}

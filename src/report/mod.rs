@@ -49,7 +49,6 @@ pub mod markdown;
 pub mod numbers;
 pub mod outdir;
 pub mod qgis;
-pub mod sample;
 pub mod styles;
 pub mod summary;
 pub mod svg;
@@ -61,9 +60,9 @@ use std::path::Path;
 use geo::Coord;
 use serde::{Deserialize, Serialize};
 
+use crate::config::{Language, Scenario};
 use crate::coverage::Coverage;
 use crate::error::Result;
-use crate::io::scenario::{Language, Scenario};
 use crate::model::{Level, Map};
 
 pub use compare::{write_compare, Comparison};
@@ -112,25 +111,8 @@ pub struct FindingRow {
     pub area_name: Option<String>,
 }
 
-/// Kind of a proposal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProposalKind {
-    /// A new school on a candidate site.
-    New,
-    /// The expansion of an existing school.
-    Expansion,
-}
-
-impl ProposalKind {
-    /// The name used in files: `new` or `expansion`.
-    pub fn name(self) -> &'static str {
-        match self {
-            ProposalKind::New => "new",
-            ProposalKind::Expansion => "expansion",
-        }
-    }
-}
+/// Kind of a proposal: the model's one new-or-expansion type.
+pub use crate::model::ProjectKind as ProposalKind;
 
 /// One proposed site or expansion (the lead maps the optimiser's solution to this).
 #[derive(Debug, Clone, PartialEq)]

@@ -21,7 +21,7 @@ use super::gaps::GapArea;
 use super::layers::cost_key;
 use super::text::{level_name, t, xml_escape as esc};
 use super::RunBundle;
-use crate::io::scenario::{CostUnit, Language};
+use crate::config::Language;
 use crate::model::Level;
 
 /// The QGIS version written into `.qml` and `.qgs` files (the oldest tested: Debian 12's).
@@ -301,16 +301,9 @@ pub fn point_cells(b: &RunBundle) -> bool {
         .is_some_and(|c| c.shape_lonlat.is_none())
 }
 
-fn unit_word(unit: CostUnit) -> &'static str {
-    match unit {
-        CostUnit::M => "m",
-        CostUnit::Min => "min",
-    }
-}
-
 /// Renderer of `coverage.geojson` for one level with radius `r` (scenario unit).
 pub fn coverage_renderer_for(b: &RunBundle, level: Level, r: f64, lang: Language) -> String {
-    let unit = unit_word(b.coverage.unit);
+    let unit = b.coverage.unit.symbol();
     let breaks = [0.0, r / 2.0, r, 2.0 * r, 1e12];
     let labels = vec![
         format!(

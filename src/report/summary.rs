@@ -14,8 +14,8 @@ use super::areas::AreaStat;
 use super::gaps::{CapacityGap, GapArea};
 use super::numbers::to_json_pretty;
 use super::{FindingRow, FindingStatus, RunBundle};
+use crate::config::{CostUnit, DistanceMode, Language};
 use crate::error::{Error, Result};
-use crate::io::scenario::{CostUnit, DistanceMode, Language};
 use crate::model::Level;
 
 /// Gap areas listed per level in the summary (the layer has them all).

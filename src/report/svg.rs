@@ -32,7 +32,7 @@ use super::numbers::{human, percent};
 use super::styles::{level_hex, GAP_COLOURS, LEVEL_SYMBOLS};
 use super::text::{level_name, proposal_kind_name, t, xml_escape as esc};
 use super::RunBundle;
-use crate::io::scenario::{CostUnit, DistanceMode, Language};
+use crate::config::{CostUnit, DistanceMode, Language};
 use crate::model::Level;
 
 /// Width of the map's viewBox.

@@ -15,7 +15,7 @@
 use serde_json::Value;
 
 use super::text::level_name;
-use crate::io::scenario::Language;
+use crate::config::Language;
 use crate::model::Level;
 
 /// The UTF-8 byte-order mark.

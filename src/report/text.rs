@@ -1,6 +1,6 @@
 //! Words of the report in English and Chinese, and escaping.
 
-use crate::io::scenario::{CostUnit, DistanceMode, Language};
+use crate::config::{CostUnit, DistanceMode, Language};
 use crate::model::{AreaKind, Level};
 
 use super::{FindingStatus, ProposalKind};
@@ -239,10 +239,7 @@ pub fn mode_name(lang: Language, m: DistanceMode) -> &'static str {
 
 /// The cost unit symbol: `m` or `min`.
 pub fn unit_symbol(u: CostUnit) -> &'static str {
-    match u {
-        CostUnit::M => "m",
-        CostUnit::Min => "min",
-    }
+    u.symbol()
 }
 
 #[cfg(test)]

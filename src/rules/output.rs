@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::finding::{Finding, FindingStatus};
-use crate::io::scenario::Language;
+use crate::config::Language;
 
 /// The CSV columns, in order:
 ///

@@ -27,25 +27,23 @@
 //! over the *reversed* graph, so one search serves every origin. A barrier segment is absent
 //! for a [`Traversal`] made with `avoid_barriers`.
 //!
-//! ## Why compact arrays for the hot loop
+//! ## Searches
 //!
 //! `petgraph` holds the network ([`RoadNetwork::graph`]) and is what other code should use
-//! for graph questions. Its `dijkstra` is single-source, has no cutoff, tracks no source label
-//! and returns a `HashMap`; a whole-city run does four multi-source searches plus one bounded
-//! search per school, so the searches here run on a compressed-row copy of the reversed,
-//! filtered adjacency ([`Traversal`]) with flat `Vec` distances (`O((V + E) log V)` each).
+//! for graph questions. Searches — four multi-source searches plus one bounded search per
+//! school on a whole-city run — use the library's one Dijkstra ([`crate::spatial::routing`])
+//! on a compressed-row copy of the reversed, filtered adjacency ([`Traversal`]).
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::HashMap;
 
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 use rayon::prelude::*;
 
-use crate::io::scenario::{CostUnit, DistanceConfig};
+use crate::config::{CostUnit, DistanceConfig};
 use crate::model::Road;
 use crate::spatial::index::{distance_m, CostLists, SegmentIndex};
+use crate::spatial::routing::{search, Csr, Scratch};
 
 /// How a network measures cost.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -120,9 +118,7 @@ pub struct RoadNetwork {
 #[derive(Debug, Clone)]
 pub struct Traversal {
     avoid_barriers: bool,
-    offsets: Vec<u32>,
-    from: Vec<u32>,
-    cost: Vec<f64>,
+    reversed: Csr,
 }
 
 /// Result of a multi-source search: per node, the cost to the cheapest destination and which.
@@ -134,20 +130,14 @@ pub struct NearestLabels {
     pub label: Vec<u32>,
 }
 
-type Heap = BinaryHeap<Reverse<(u64, u32, u32)>>;
-
-/// Order-preserving key of a non-negative cost.
-fn key(c: f64) -> u64 {
-    c.to_bits()
-}
-
 impl RoadNetwork {
     /// Builds the network of `roads` (see the module docs). `O(V + E log E)`.
     pub fn build(roads: &[Road], options: NetworkOptions) -> Self {
         let mut graph: DiGraph<[f64; 2], Segment, u32> = DiGraph::default();
         let tol = options.join_tolerance_m.max(1e-9);
-        let mut grid: HashMap<(i64, i64), Vec<u32>, BuildHasherDefault<FxHasher>> =
-            HashMap::default();
+        // A vertex joins the lowest-numbered node within the tolerance, so the hash order of
+        // the grid never matters.
+        let mut grid: HashMap<(i64, i64), Vec<u32>> = HashMap::new();
         let mut node_of = |g: &mut DiGraph<[f64; 2], Segment, u32>, p: [f64; 2]| -> u32 {
             let (cx, cy) = ((p[0] / tol).floor() as i64, (p[1] / tol).floor() as i64);
             let mut best: Option<u32> = None;
@@ -316,19 +306,9 @@ impl RoadNetwork {
                 arcs.push((u, v, s.cost));
             }
         }
-        arcs.sort_unstable_by_key(|&(v, u, _)| (v, u));
-        let mut offsets = vec![0u32; n + 1];
-        for &(v, _, _) in &arcs {
-            offsets[v as usize + 1] += 1;
-        }
-        for i in 0..n {
-            offsets[i + 1] += offsets[i];
-        }
         Traversal {
             avoid_barriers,
-            offsets,
-            from: arcs.iter().map(|a| a.1).collect(),
-            cost: arcs.iter().map(|a| a.2).collect(),
+            reversed: Csr::from_arcs(n, arcs),
         }
     }
 
@@ -371,39 +351,17 @@ impl RoadNetwork {
     /// Multi-source search from `destinations` over `trav` (no cutoff): per node, the cost to
     /// the cheapest destination and its index (ties: the lower index). `O((V + E) log V)`.
     pub fn nearest_labels(&self, trav: &Traversal, destinations: &[Option<Snap>]) -> NearestLabels {
-        let n = self.graph.node_count();
-        let mut cost = vec![f64::INFINITY; n];
-        let mut label = vec![u32::MAX; n];
-        let mut heap = Heap::new();
-        let better = |c: f64, l: u32, oc: f64, ol: u32| c < oc || (c == oc && l < ol);
-        for (j, d) in destinations.iter().enumerate() {
-            let Some(d) = d else { continue };
-            for (v, c) in self.seeds(d) {
-                let v = v as usize;
-                if c.is_finite() && better(c, j as u32, cost[v], label[v]) {
-                    cost[v] = c;
-                    label[v] = j as u32;
-                    heap.push(Reverse((key(c), v as u32, j as u32)));
-                }
-            }
+        let seeds = destinations.iter().enumerate().flat_map(|(j, d)| {
+            d.iter()
+                .flat_map(|d| self.seeds(d))
+                .map(move |(v, c)| (v, c, j as u32))
+        });
+        let mut scratch = Scratch::new(self.graph.node_count());
+        search(&trav.reversed, seeds, f64::INFINITY, &mut scratch);
+        NearestLabels {
+            cost: scratch.cost,
+            label: scratch.label,
         }
-        while let Some(Reverse((k, v, l))) = heap.pop() {
-            let v = v as usize;
-            if k != key(cost[v]) || l != label[v] {
-                continue;
-            }
-            let c = cost[v];
-            let r = trav.offsets[v] as usize..trav.offsets[v + 1] as usize;
-            for (&u, &w) in trav.from[r.clone()].iter().zip(&trav.cost[r]) {
-                let (u, nc) = (u as usize, c + w);
-                if better(nc, l, cost[u], label[u]) {
-                    cost[u] = nc;
-                    label[u] = l;
-                    heap.push(Reverse((key(nc), u as u32, l)));
-                }
-            }
-        }
-        NearestLabels { cost, label }
     }
 
     /// The nearest destination of an origin and its cost, given the labels of a multi-source
@@ -455,45 +413,9 @@ impl RoadNetwork {
         cutoff: f64,
         scratch: &mut Scratch,
     ) -> Vec<(u32, f64)> {
-        let Scratch {
-            cost,
-            touched,
-            heap,
-        } = scratch;
-        let mut out = Vec::new();
-        for (v, c) in self.seeds(d) {
-            if c <= cutoff && c < cost[v as usize] {
-                if cost[v as usize].is_infinite() {
-                    touched.push(v);
-                }
-                cost[v as usize] = c;
-                heap.push(Reverse((key(c), v, 0)));
-            }
-        }
-        while let Some(Reverse((k, v, _))) = heap.pop() {
-            let vi = v as usize;
-            if k != key(cost[vi]) {
-                continue;
-            }
-            let c = cost[vi];
-            out.push((v, c));
-            let r = trav.offsets[vi] as usize..trav.offsets[vi + 1] as usize;
-            for (&u, &w) in trav.from[r.clone()].iter().zip(&trav.cost[r]) {
-                let nc = c + w;
-                let ui = u as usize;
-                if nc <= cutoff && nc < cost[ui] {
-                    if cost[ui].is_infinite() {
-                        touched.push(u);
-                    }
-                    cost[ui] = nc;
-                    heap.push(Reverse((key(nc), u, 0)));
-                }
-            }
-        }
-        for &v in touched.iter() {
-            cost[v as usize] = f64::INFINITY;
-        }
-        touched.clear();
+        let seeds = self.seeds(d).map(|(v, c)| (v, c, 0));
+        let out = search(&trav.reversed, seeds, cutoff, scratch);
+        scratch.reset();
         out
     }
 
@@ -623,41 +545,4 @@ fn on_edge(by_edge: &[(u32, u32)], edge: u32) -> impl Iterator<Item = usize> + '
         .iter()
         .take_while(move |&&(e, _)| e == edge)
         .map(|&(_, j)| j as usize)
-}
-
-/// A fast non-cryptographic hasher for the vertex-joining grid (the Fx hash of rustc).
-#[derive(Default)]
-struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-    fn write_u64(&mut self, x: u64) {
-        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_i64(&mut self, x: i64) {
-        self.write_u64(x as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-struct Scratch {
-    cost: Vec<f64>,
-    touched: Vec<u32>,
-    heap: Heap,
-}
-
-impl Scratch {
-    fn new(n: usize) -> Self {
-        Scratch {
-            cost: vec![f64::INFINITY; n],
-            touched: Vec::new(),
-            heap: Heap::new(),
-        }
-    }
 }

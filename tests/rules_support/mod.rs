@@ -5,16 +5,16 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use geo::{Coord, MultiPolygon};
-use schoolplan::coverage::{Coverage, LevelCoverage};
-use schoolplan::io::scenario::{
+use schoolplan::config::{
     AccessibilityConfig, CostUnit, Decay, DistanceConfig, DistanceMode, Language, LayersFile,
     LevelConfig, PopulationFile, Scenario, Sourced,
 };
+use schoolplan::coverage::{Coverage, LevelCoverage};
+use schoolplan::geodesy::projection::LocalProjection;
 use schoolplan::model::{
     Area, AreaKind, DemandCell, DemandLayer, Level, Map, Ownership, School, Status,
 };
 use schoolplan::rules::{self, Finding, FindingStatus, Project};
-use schoolplan::spatial::projection::LocalProjection;
 
 /// A public, open school with no optional data, at (x, y) metres.
 pub fn school(id: &str, level: Level) -> School {
@@ -104,6 +104,7 @@ impl TestMap {
                 townships,
                 candidates: vec![],
                 roads: vec![],
+                matrix: None,
                 school_areas: vec![],
                 warnings: vec![],
                 synthetic: true,

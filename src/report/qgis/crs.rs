@@ -11,11 +11,11 @@
 //!
 //! The layers stay in WGS 84 (their GeoJSON CRS); QGIS reprojects them on the fly. The CRS is
 //! written as WKT2 (QGIS 3.22 resolves it to the authority entry) with its PROJ string and
-//! authority id. [`ProjectCrs::project`] converts lon/lat to the CRS's metres for the map extents
-//! of the project and its layouts; it uses the transverse Mercator of [`LocalProjection`] on the
-//! WGS 84 ellipsoid (CGCS2000's GRS 80 differs from it by 0.1 mm in the semi-minor axis).
+//! authority id. [`ProjectCrs::projector`] converts lon/lat to the CRS's metres for the map
+//! extents of the project and its layouts, through the crate's own [`Crs`] (PROJ's formulas by
+//! `proj4rs`).
 
-use crate::spatial::projection::LocalProjection;
+use crate::geodesy::crs::Crs;
 
 /// Which family of projection.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -161,12 +161,8 @@ impl ProjectCrs {
     /// A projector from WGS 84 lon/lat to this CRS's (easting, northing) in metres, or `None`
     /// when the projection cannot be set up.
     pub fn projector(&self) -> Option<impl Fn(f64, f64) -> Option<(f64, f64)>> {
-        let tm = LocalProjection::new(self.central_meridian(), 0.0).ok()?;
-        let (k, y0) = self.scale_and_false_northing();
-        Some(move |lon: f64, lat: f64| {
-            tm.to_local(lon, lat)
-                .map(|(x, y)| (500_000.0 + k * x, y0 + k * y))
-        })
+        let crs = Crs::from_epsg(self.epsg).ok()?;
+        Some(move |lon: f64, lat: f64| crs.from_wgs84(lon, lat))
     }
 }
 

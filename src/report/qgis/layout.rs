@@ -9,7 +9,7 @@
 
 use super::crs::ProjectCrs;
 use super::{layer_tree, padded, pseudo_uuid, ProjectGroup};
-use crate::io::scenario::Language;
+use crate::config::Language;
 use crate::report::inset::Inset;
 use crate::report::text::{level_name, t, xml_escape as esc};
 use crate::report::RunBundle;

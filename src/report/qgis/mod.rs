@@ -31,7 +31,7 @@ use super::gaps::GapArea;
 use super::styles;
 use super::text::{level_name, t, xml_escape as esc};
 use super::RunBundle;
-use crate::io::scenario::Language;
+use crate::config::Language;
 use crate::model::Level;
 use crs::{ProjectCrs, WGS84_SRS};
 
@@ -446,7 +446,6 @@ pub fn padded(ext: (f64, f64, f64, f64), frac: f64) -> (f64, f64, f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::sample::SampleRun;
 
     #[test]
     fn ids_are_qgis_style_and_stable() {
@@ -461,36 +460,5 @@ mod tests {
         assert!(uuid.chars().all(|c| c == '_' || c.is_ascii_hexdigit()));
         assert_eq!(id, layer_id("gaps_primary"));
         assert_ne!(id, layer_id("gaps_junior"));
-    }
-
-    #[test]
-    fn a_group_per_level_with_coverage_and_gaps() {
-        let run = SampleRun::plan();
-        let b = run.bundle();
-        let gaps = crate::report::gaps::gap_areas(&b);
-        let groups = project_groups(&b, &gaps, Language::Zh);
-        assert_eq!(groups.len(), 1 + b.coverage.levels.len());
-        for (g, lc) in groups[1..].iter().zip(&b.coverage.levels) {
-            assert_eq!(g.level, Some(lc.level));
-            assert_eq!(g.name, lc.level.name_zh());
-            let files: Vec<&str> = g.layers.iter().map(|l| l.file).collect();
-            let mut expected = vec!["schools.geojson", "gaps.geojson", "coverage.geojson"];
-            if !b.proposals.is_empty() {
-                expected.insert(0, "proposals.geojson");
-            }
-            assert_eq!(files, expected);
-            let coverage = g.layers.last().unwrap();
-            assert!(coverage
-                .renderer
-                .contains(&format!("dist_{}_m", lc.level.name())));
-        }
-        let qgs = project_qgs(&b, &gaps, Language::Zh);
-        assert!(qgs.contains("<ProjectionsEnabled type=\"int\">1</ProjectionsEnabled>"));
-        assert!(qgs.contains("<authid>EPSG:"));
-        assert_eq!(
-            qgs.matches("<Layout ").count(),
-            b.coverage.levels.len(),
-            "one print layout per level"
-        );
     }
 }

@@ -11,18 +11,18 @@ use std::path::PathBuf;
 
 use geo::{coord, Coord, LineString, MultiPolygon, Polygon};
 
-use super::{
-    FindingRow, FindingStatus, ProposalKind, ProposalMeta, ProposalRow, RequestMeta, RunBundle,
-};
-use crate::coverage::Coverage;
-use crate::io::scenario::{
+use schoolplan::config::{
     AccessibilityConfig, CostUnit, Decay, DistanceConfig, DistanceMode, Language, LayersFile,
     LevelConfig, PopulationFile, Scenario,
 };
-use crate::model::{
+use schoolplan::coverage::Coverage;
+use schoolplan::geodesy::projection::LocalProjection;
+use schoolplan::model::{
     Area, AreaKind, DemandCell, DemandLayer, Level, Map, Ownership, School, Status,
 };
-use crate::spatial::projection::LocalProjection;
+use schoolplan::report::{
+    FindingRow, FindingStatus, ProposalKind, ProposalMeta, ProposalRow, RequestMeta, RunBundle,
+};
 
 /// Cell side of the sample grid, metres.
 pub const CELL_M: f64 = 250.0;
@@ -58,7 +58,7 @@ impl SampleRun {
         build(true)
     }
 
-    /// References to everything, for [`super::write_run`].
+    /// References to everything, for [`schoolplan::report::write_run`].
     pub fn bundle(&self) -> RunBundle<'_> {
         RunBundle {
             map: &self.map,
@@ -284,6 +284,7 @@ fn build(plan: bool) -> SampleRun {
         townships,
         candidates: Vec::new(),
         roads: Vec::new(),
+        matrix: None,
         school_areas,
         warnings: Vec::new(),
         synthetic: true,
@@ -415,9 +416,9 @@ fn build(plan: bool) -> SampleRun {
     }
 }
 
-/// Coverage of the scenario by the crate's engine ([`crate::coverage::compute`]).
+/// Coverage of the scenario by the crate's engine ([`schoolplan::coverage::compute`]).
 pub fn straight_coverage(map: &Map, scenario: &Scenario) -> Coverage {
-    crate::coverage::compute(map, scenario)
+    schoolplan::coverage::compute(map, scenario)
         .expect("straight-line coverage of the sample cannot fail")
 }
 
