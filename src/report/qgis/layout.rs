@@ -258,7 +258,7 @@ pub fn print_layout(
         (SIDE_MM.1, if inset.is_some() { INSET_MM.0 - 9.0 - my } else { mh }),
         2,
         &format!(
-            "title=\"{}\" map_uuid=\"{{{map_uuid}}}\" resizeToContents=\"0\" columnCount=\"{}\" splitLayer=\"1\" equalColumnWidth=\"0\" symbolWidth=\"6\" symbolHeight=\"3.5\" boxSpace=\"2\" columnSpace=\"2\" lineSpacing=\"1\" wrapChar=\"\" titleAlignment=\"1\" legendFilterByAtlas=\"0\" frame=\"false\" background=\"true\"",
+            "title=\"{}\" map_uuid=\"{{{map_uuid}}}\" resizeToContents=\"0\" columnCount=\"{}\" splitLayer=\"1\" equalColumnWidth=\"0\" symbolWidth=\"6\" symbolHeight=\"3.5\" boxSpace=\"2\" columnSpace=\"2\" lineSpacing=\"1\" wrapChar=\"\" titleAlignment=\"1\" legendFilterByAtlas=\"0\" legendFilterByMap=\"1\" frame=\"false\" background=\"true\"",
             esc(t(lang, "qgis_legend")),
             if inset.is_some() { 2 } else { 1 }
         ),
