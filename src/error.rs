@@ -181,6 +181,16 @@ fn format_problems(problems: &[Problem]) -> String {
         .join("\n")
 }
 
+/// A number as shown in messages: plain when moderate, in exponent form when huge or tiny
+/// (`1e300`, not three hundred digits).
+pub fn shown(x: f64) -> String {
+    if x != 0.0 && x.is_finite() && !(1e-6..1e15).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
 /// Shorthand for results of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

@@ -68,13 +68,14 @@ pub fn proposal_rows(a: &Analysis) -> (Vec<ProposalRow>, Option<ProposalMeta>) {
         .proposals
         .iter()
         .map(|o| {
+            // No solver seconds here: the files of a run are byte-identical from run to run;
+            // timings go to the console only.
             format!(
-                "{}: {} ({}, gap {:.2} %, {:.1} s)",
+                "{}: {} ({}, gap {:.2} %)",
                 o.id,
                 o.problem,
                 o.status,
-                100.0 * o.gap,
-                o.seconds
+                100.0 * o.gap
             )
         })
         .collect::<Vec<_>>()

@@ -7,11 +7,15 @@ use super::bundle::{finding_row, proposal_rows};
 use super::messages::pad;
 use super::{emit, Outcome};
 use crate::config::Language;
+use crate::config::Scenario;
 use crate::error::Error;
 use crate::pipeline::{analyse, Analysis};
-use crate::report::compare::{area_changes, signed_pct, write_compare_runs};
+use crate::report::compare::{area_changes, signed_pct, write_compare_runs_into};
 use crate::report::numbers::human;
-use crate::report::{areas, gaps, Comparison, FindingRow, RunBundle, Summary};
+use crate::report::{
+    areas, gaps, preflight, Comparison, FindingRow, Mode, OutputDir, OutputOptions, RunBundle,
+    Summary,
+};
 
 /// Rows the bundle of an analysis borrows.
 struct Rows {
@@ -54,18 +58,30 @@ pub fn run(
     b_path: &Path,
     out_dir: Option<PathBuf>,
     lang: Option<Language>,
+    force: bool,
     out: &mut dyn Write,
 ) -> Result<Outcome, Error> {
+    let options = OutputOptions {
+        force,
+        mode: Mode::Replace,
+    };
+    let dir = match out_dir {
+        Some(d) => d,
+        None => {
+            let (na, nb) = (Scenario::load(a_path)?.name, Scenario::load(b_path)?.name);
+            PathBuf::from("out").join(format!("compare-{na}-{nb}"))
+        }
+    };
+    preflight(&dir, options)?;
     let a = analyse(a_path, &mut |_| {})?;
     let b = analyse(b_path, &mut |_| {})?;
     let (ra, rb) = (rows(&a), rows(&b));
     let (ba, bb) = (bundle(&a, &ra), bundle(&b, &rb));
     let cmp = Comparison::from_summaries(&summary(&ba), &summary(&bb)).with_cells(&ba, &bb);
-    let dir = out_dir.unwrap_or_else(|| {
-        PathBuf::from("out").join(format!("compare-{}-{}", a.scenario.name, b.scenario.name))
-    });
     let lang = lang.unwrap_or(b.scenario.language);
-    write_compare_runs(&dir, &cmp, &ba, &bb, lang)?;
+    let od = OutputDir::create_with(&dir, options)?;
+    write_compare_runs_into(&od, &cmp, &ba, &bb, lang)?;
+    od.commit()?;
     emit(out, &summary_text(&cmp, &dir, lang))?;
     Ok(Outcome::Ok)
 }

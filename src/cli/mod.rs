@@ -51,6 +51,10 @@ pub enum Command {
         /// Also write findings.json and findings.csv into this folder.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Write into a non-empty folder schoolplan did not create. Files there are kept: an
+        /// output whose name is taken by a file schoolplan did not write is still refused.
+        #[arg(long)]
+        force: bool,
     },
     /// Run everything: coverage, proposals, rules, GeoJSON layers, QGIS project, report.
     Run {
@@ -71,6 +75,10 @@ pub enum Command {
         /// Write CSV files without the UTF-8 byte-order mark (Excel needs it to read Chinese).
         #[arg(long)]
         no_bom: bool,
+        /// Write into a non-empty folder schoolplan did not create. Files there are kept: an
+        /// output whose name is taken by a file schoolplan did not write is still refused.
+        #[arg(long)]
+        force: bool,
     },
     /// Compare two scenarios (A before, B after): coverage, rules changing status, schools.
     Compare {
@@ -84,6 +92,10 @@ pub enum Command {
         /// Report language (default: B's).
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
+        /// Write into a non-empty folder schoolplan did not create. Files there are kept: an
+        /// output whose name is taken by a file schoolplan did not write is still refused.
+        #[arg(long)]
+        force: bool,
     },
     /// List the rule kinds, or document one (a kind such as `min_count`, or a rule id such as K1).
     Rules {
@@ -132,14 +144,26 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, Error> {
             strict,
             lang,
             out: dir,
-        } => check::run(&scenario, lang.map(LangArg::language), dir, strict, out),
+            force,
+        } => check::run(
+            &scenario,
+            lang.map(LangArg::language),
+            dir,
+            crate::report::OutputOptions {
+                force,
+                mode: crate::report::Mode::Update,
+            },
+            strict,
+            out,
+        ),
         Command::Rules { id } => rules::run(id.as_deref(), out),
         Command::Compare {
             a,
             b,
             out: dir,
             lang,
-        } => compare::run(&a, &b, dir, lang.map(LangArg::language), out),
+            force,
+        } => compare::run(&a, &b, dir, lang.map(LangArg::language), force, out),
         Command::Run {
             scenario,
             out: dir,
@@ -147,6 +171,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, Error> {
             quiet,
             strict,
             no_bom,
+            force,
         } => {
             let opts = run::RunOptions {
                 out: dir,
@@ -154,6 +179,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, Error> {
                 quiet,
                 strict,
                 csv_bom: !no_bom,
+                force,
             };
             run::run(&scenario, &opts, out)
         }

@@ -11,11 +11,12 @@ use super::bundle::{finding_row, proposal_rows};
 use super::messages::{pad, peek_language, step_name};
 use super::{emit, Outcome};
 use crate::config::Language;
+use crate::config::Scenario;
 use crate::error::Error;
 use crate::pipeline::{analyse, Analysis};
 use crate::report::numbers::human;
 use crate::report::tables::{localise_csv, CsvOptions};
-use crate::report::{self, FindingRow, OutputDir, RunBundle};
+use crate::report::{self, preflight, FindingRow, Mode, OutputDir, OutputOptions, RunBundle};
 use crate::rules::{findings_to_csv, findings_to_json, FindingStatus};
 
 /// Options of `schoolplan run`.
@@ -31,6 +32,8 @@ pub struct RunOptions {
     pub strict: bool,
     /// Start CSV files with a UTF-8 byte-order mark (for Excel); `--no-bom` turns it off.
     pub csv_bom: bool,
+    /// Write into a non-empty folder schoolplan did not create (its files are kept).
+    pub force: bool,
 }
 
 /// A spinner on stderr when it is a terminal and not `quiet`; hidden otherwise.
@@ -52,31 +55,52 @@ pub fn message_language(path: &Path, lang: Option<Language>) -> Language {
     lang.or_else(|| peek_language(path)).unwrap_or_default()
 }
 
-/// Analyses the scenario and writes its outputs.
+/// Analyses the scenario and writes its outputs. The output folder is checked first (see
+/// [`OutputDir`]), so that a folder schoolplan may not write is refused before the analysis.
 pub fn analyse_and_write(path: &Path, opts: &RunOptions) -> Result<(Analysis, PathBuf), Error> {
+    let options = OutputOptions {
+        force: opts.force,
+        mode: Mode::Replace,
+    };
+    let out_dir = match &opts.out {
+        Some(o) => o.clone(),
+        None => Scenario::load(path)?.out_dir,
+    };
+    preflight(&out_dir, options)?;
     let pb = spinner(opts.quiet);
     let say = message_language(path, opts.lang);
     let a = analyse(path, &mut |step| {
         pb.set_message(step_name(step, say).to_string())
     })?;
     pb.set_message(step_name("writing outputs", say).to_string());
-    let out_dir = opts
-        .out
-        .clone()
-        .unwrap_or_else(|| a.scenario.out_dir.clone());
     let lang = opts.lang.unwrap_or(a.scenario.language);
     let csv = CsvOptions {
         bom: opts.csv_bom,
         lang,
     };
-    write_outputs(&a, &out_dir, csv)?;
+    write_outputs_with(&a, &out_dir, csv, options)?;
     pb.finish_and_clear();
     Ok((a, out_dir))
 }
 
-/// Writes every output of an analysis into `out_dir` atomically; the report language is
-/// `csv.lang`.
-pub fn write_outputs(a: &Analysis, out_dir: &Path, csv: CsvOptions) -> Result<(), Error> {
+/// Writes every output of an analysis into `out_dir` atomically, in `lang`, CSV files with a
+/// byte-order mark.
+pub fn write_outputs(
+    a: &Analysis,
+    out_dir: &Path,
+    lang: Language,
+    options: OutputOptions,
+) -> Result<(), Error> {
+    write_outputs_with(a, out_dir, CsvOptions::new(lang), options)
+}
+
+/// [`write_outputs`] with the CSV conventions given; the report language is `csv.lang`.
+pub fn write_outputs_with(
+    a: &Analysis,
+    out_dir: &Path,
+    csv: CsvOptions,
+    options: OutputOptions,
+) -> Result<(), Error> {
     let findings: Vec<FindingRow> = a.findings.iter().map(finding_row).collect();
     let (proposals, meta) = proposal_rows(a);
     let bundle = RunBundle {
@@ -87,7 +111,7 @@ pub fn write_outputs(a: &Analysis, out_dir: &Path, csv: CsvOptions) -> Result<()
         proposals: &proposals,
         proposal_meta: meta.as_ref(),
     };
-    let dir = OutputDir::create(out_dir)?;
+    let dir = OutputDir::create_with(out_dir, options)?;
     report::write_run_with(&dir, &bundle, csv)?;
     // The rules' own files carry every field of a finding (evidence, reason, projects).
     dir.write("findings.json", &findings_to_json(&a.findings))?;
@@ -96,6 +120,17 @@ pub fn write_outputs(a: &Analysis, out_dir: &Path, csv: CsvOptions) -> Result<()
         &localise_csv(&findings_to_csv(&a.findings), csv),
     )?;
     dir.commit()
+}
+
+/// A timing step of [`Analysis::timings`] in Chinese.
+fn timing_name(step: &str) -> &str {
+    match step {
+        "load" => "读取",
+        "coverage" => "覆盖",
+        "proposals" => "布局建议",
+        "rules" => "规则",
+        other => other,
+    }
 }
 
 /// The console summary of a run, in `lang`.
@@ -139,6 +174,9 @@ pub fn summary_text(a: &Analysis, out_dir: &Path, seconds: f64, lang: Language) 
             )
         });
     }
+    if let Some(n) = &a.coverage.network {
+        s.push_str(&format!("  {}\n", n.line()));
+    }
     let count = |st: FindingStatus| a.findings.iter().filter(|f| f.status == st).count();
     s.push_str(&if zh {
         format!(
@@ -164,26 +202,45 @@ pub fn summary_text(a: &Analysis, out_dir: &Path, seconds: f64, lang: Language) 
                 _ => format!("可行解,最优性差距 {:.2} %", 100.0 * o.gap),
             };
             format!(
-                "  布局建议 {}:{} 处,{},覆盖 {} → {} 名({status})\n",
+                "  布局建议 {}:{} 处,{},覆盖 {} → {} 名({status},{:.1} 秒)\n",
                 o.id,
                 o.sites.len(),
                 o.problem,
                 human(o.covered_before, 0),
-                human(o.covered_after, 0)
+                human(o.covered_after, 0),
+                o.seconds
             )
         } else {
             format!(
-                "  proposal {:<14} {} sites, {} {:.0} → {:.0} covered, gap {:.2} % ({})\n",
+                "  proposal {:<14} {} sites, {} {:.0} → {:.0} covered, gap {:.2} % ({}, {:.1} s)\n",
                 o.id,
                 o.sites.len(),
                 o.problem,
                 o.covered_before,
                 o.covered_after,
                 100.0 * o.gap,
-                o.status
+                o.status,
+                o.seconds
             )
         });
     }
+    // Timings go to the console, never into the files (which stay byte-identical).
+    let steps: Vec<String> = a
+        .timings
+        .iter()
+        .map(|(step, secs)| {
+            if zh {
+                format!("{} {secs:.1} 秒", timing_name(step))
+            } else {
+                format!("{step} {secs:.1} s")
+            }
+        })
+        .collect();
+    s.push_str(&if zh {
+        format!("  {} {}\n", pad("分项用时", 14), steps.join(","))
+    } else {
+        format!("  timings       {}\n", steps.join(", "))
+    });
     s.push_str(&if zh {
         format!("已写出 {}(用时 {seconds:.1} 秒)\n", out_dir.display())
     } else {

@@ -59,6 +59,8 @@ use crate::model::Level;
 #[serde(deny_unknown_fields)]
 pub struct ScenarioFile {
     /// Short name, used for the default output folder `out/<name>/`. Defaults to the file stem.
+    /// A plain name: not empty, no path separators (`/`, `\`), not `.` or `..`, no control
+    /// characters and none of `< > : " | ? *` (so it is a folder name on every system).
     pub name: Option<String>,
     /// Human title shown in reports.
     pub title: Option<String>,
@@ -288,7 +290,9 @@ pub enum Decay {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OutputsFile {
-    /// Output folder, relative to the working directory (default `out/<name>`).
+    /// Output folder, relative to the scenario file that sets it (default `out/<name>`,
+    /// relative to the working directory). schoolplan writes only into a new folder, an empty
+    /// one or one it wrote before (see `report::outdir`).
     pub dir: Option<PathBuf>,
 }
 

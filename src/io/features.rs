@@ -10,6 +10,7 @@ use std::path::Path;
 use geo::{Coord, Geometry, MapCoords};
 use serde_json::{Map as JsonMap, Value};
 
+use super::input;
 use crate::error::{Problem, Severity};
 use crate::geodesy::datum::Datum;
 
@@ -113,14 +114,18 @@ pub fn read_features(
 
 /// Reads and parses a JSON file; `None` (with a problem recorded) when it cannot be.
 pub fn read_json(path: &Path, fp: &mut FileProblems) -> Option<Value> {
-    let text = match std::fs::read(path) {
+    let max = input::MAX_LAYER_BYTES;
+    let text = match input::read_capped(path, max) {
         Ok(t) => t,
         Err(e) => {
             fp.problems.push(Problem::file(
                 Severity::Error,
                 fp.file.clone(),
-                "a readable GeoJSON file",
-                e.to_string(),
+                format!(
+                    "a readable GeoJSON file (a regular file of at most {})",
+                    input::human_bytes(max)
+                ),
+                e.found(),
             ));
             return None;
         }
@@ -227,6 +232,17 @@ fn read_geometry(
         }
         Some(g) => g,
     };
+    // Positions are checked on the raw JSON first: the conversion to `geo` types assumes at
+    // least two numbers per position.
+    if let Some((path, found)) = first_bad_position(g, "geometry") {
+        fp.error(
+            rec,
+            &path,
+            "a position of at least 2 finite numbers (lon, lat)",
+            found,
+        );
+        return None;
+    }
     let parsed = match serde_json::from_value::<geojson::Geometry>(g.clone()) {
         Ok(p) => p,
         Err(e) => {
@@ -248,6 +264,59 @@ fn read_geometry(
         let (x, y) = datum.to_wgs84(c.x, c.y);
         Coord { x, y }
     }))
+}
+
+/// The first malformed position of a raw GeoJSON geometry, as (property path, what was
+/// found): a position with fewer than 2 numbers, a non-number, or an array where a position
+/// or a list of them belongs. Unknown types and missing members are left to the GeoJSON
+/// parser, which reports them.
+fn first_bad_position(g: &Value, path: &str) -> Option<(String, String)> {
+    let ty = g.get("type")?.as_str()?;
+    if ty == "GeometryCollection" {
+        return g
+            .get("geometries")?
+            .as_array()?
+            .iter()
+            .enumerate()
+            .find_map(|(k, sub)| first_bad_position(sub, &format!("{path}.geometries[{k}]")));
+    }
+    let depth = match ty {
+        "Point" => 0,
+        "MultiPoint" | "LineString" => 1,
+        "MultiLineString" | "Polygon" => 2,
+        "MultiPolygon" => 3,
+        _ => return None,
+    };
+    bad_position_in(g.get("coordinates")?, depth, format!("{path}.coordinates"))
+}
+
+fn bad_position_in(v: &Value, depth: usize, path: String) -> Option<(String, String)> {
+    let Some(items) = v.as_array() else {
+        let what = if depth == 0 { "a position" } else { "an array" };
+        return Some((path, format!("{} where {what} belongs", describe(v))));
+    };
+    if depth > 0 {
+        return items
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| bad_position_in(x, depth - 1, format!("{path}[{i}]")));
+    }
+    if items.len() < 2 {
+        let text = serde_json::to_string(v).unwrap_or_default();
+        return Some((
+            path,
+            format!("a position of {} number(s): {text}", items.len()),
+        ));
+    }
+    items
+        .iter()
+        .position(|x| !x.as_f64().is_some_and(f64::is_finite))
+        .map(|k| {
+            (
+                format!("{path}[{k}]"),
+                format!("{} in a position", describe(&items[k])),
+            )
+        })
 }
 
 /// Checks coordinates are finite and in range, and that lon/lat are not swapped.
@@ -382,6 +451,37 @@ impl Props<'_> {
             }
             None => None,
         }
+    }
+
+    /// An optional finite number between 0 and `max`: larger values are beyond any city (a
+    /// typing slip such as `1e25` seats) and are an error stating the limit and `why`.
+    pub fn opt_nonneg_max(&mut self, key: &str, max: f64, why: &str) -> Option<f64> {
+        let v = self.opt_nonneg(key)?;
+        if v > max {
+            self.fp.error(
+                self.rec,
+                key,
+                format!("a number between 0 and {max} ({why})"),
+                crate::error::shown(v),
+            );
+            return None;
+        }
+        Some(v)
+    }
+
+    /// An optional integer between 0 and `max` (see [`Props::opt_nonneg_max`]).
+    pub fn opt_count_max(&mut self, key: &str, max: u32, why: &str) -> Option<u32> {
+        let v = self.opt_count(key)?;
+        if v > max {
+            self.fp.error(
+                self.rec,
+                key,
+                format!("an integer between 0 and {max} ({why})"),
+                v.to_string(),
+            );
+            return None;
+        }
+        Some(v)
     }
 
     /// An optional integer ≥ 0 (that fits in 32 bits).

@@ -724,12 +724,17 @@ fn compare_blocks_with_maps(c: &Comparison, lang: Language, maps: &[MapOut]) -> 
 /// Writes `compare.json`, `compare.html` and `compare.md` into the folder `out`, atomically.
 pub fn write_compare(out: &Path, cmp: &Comparison, lang: Language) -> Result<()> {
     let dir = OutputDir::create(out)?;
+    write_compare_into(&dir, cmp, lang)?;
+    dir.commit()
+}
+
+/// Writes the comparison into an open [`OutputDir`] (without committing it).
+pub fn write_compare_into(dir: &OutputDir, cmp: &Comparison, lang: Language) -> Result<()> {
     dir.write("compare.json", &cmp.to_json())?;
     let blocks = compare_blocks(cmp, lang);
     let title = compare_title(cmp, lang);
     dir.write("compare.html", &super::html::render(&title, &blocks, lang))?;
-    dir.write("compare.md", &super::markdown::render(&title, &blocks))?;
-    dir.commit()
+    dir.write("compare.md", &super::markdown::render(&title, &blocks))
 }
 
 /// `coverage-change.geojson`: the cells whose coverage changes (see the module docs).
@@ -815,8 +820,20 @@ pub fn write_compare_runs(
     b: &RunBundle,
     lang: Language,
 ) -> Result<()> {
-    let changes = cell_changes(a, b);
     let dir = OutputDir::create(out)?;
+    write_compare_runs_into(&dir, cmp, a, b, lang)?;
+    dir.commit()
+}
+
+/// [`write_compare_runs`] into an open [`OutputDir`] (without committing it).
+pub fn write_compare_runs_into(
+    dir: &OutputDir,
+    cmp: &Comparison,
+    a: &RunBundle,
+    b: &RunBundle,
+    lang: Language,
+) -> Result<()> {
+    let changes = cell_changes(a, b);
     dir.write("compare.json", &cmp.to_json())?;
     dir.write("coverage-change.geojson", &change_geojson(a, b, &changes))?;
     dir.write(
@@ -837,6 +854,5 @@ pub fn write_compare_runs(
     let blocks = compare_blocks_with_maps(cmp, lang, &maps);
     let title = compare_title(cmp, lang);
     dir.write("compare.html", &super::html::render(&title, &blocks, lang))?;
-    dir.write("compare.md", &super::markdown::render(&title, &blocks))?;
-    dir.commit()
+    dir.write("compare.md", &super::markdown::render(&title, &blocks))
 }

@@ -39,6 +39,7 @@
 //! [`sample`] builds a small synthetic town with everything filled in, for tests and demos.
 
 pub mod areas;
+pub mod atomic;
 pub mod compare;
 pub mod document;
 pub mod gaps;
@@ -65,8 +66,8 @@ use crate::coverage::Coverage;
 use crate::error::Result;
 use crate::model::{Level, Map};
 
-pub use compare::{write_compare, Comparison};
-pub use outdir::OutputDir;
+pub use compare::{write_compare, write_compare_into, Comparison};
+pub use outdir::{preflight, Mode, OutputDir, OutputOptions};
 pub use summary::Summary;
 
 /// Status of a finding: the rules' own type (`fail`, `not_evaluable`, `pass`).

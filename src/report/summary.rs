@@ -244,6 +244,10 @@ pub struct Summary {
     pub capacity_gaps: Vec<CapacityGap>,
     /// Every school, by id.
     pub schools: Vec<SchoolRow>,
+    /// In network mode: how cells and schools were snapped to the road network (pieces of
+    /// the network, access legs in metres, points snapped past fragments).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<crate::coverage::snapping::NetworkSnapping>,
     /// Warnings met while loading and measuring, as text.
     pub warnings: Vec<String>,
 }
@@ -439,6 +443,7 @@ impl Summary {
             gap_counts,
             capacity_gaps: capacity.to_vec(),
             schools,
+            network: b.coverage.network.clone(),
             warnings: map
                 .warnings
                 .iter()

@@ -5,6 +5,9 @@
 //!   [`super::layers`]); `null` is an empty cell, booleans are `true` / `false`.
 //! - `findings.csv` (the rules' table) passes through [`localise_csv`] for the same conventions.
 //!
+//! Every cell, headers included, goes through [`csv_cell`] (spreadsheet-safe: no formulas, no
+//! control or invisible characters); the byte-order mark is added after.
+//!
 //! **Excel conventions.** Files start with a UTF-8 byte-order mark by default, so that Excel
 //! (which otherwise assumes the system code page, GBK on a Chinese Windows) shows 新抚区 and not
 //! 鏂版姎鍖; `schoolplan run --no-bom` leaves it out for tools that do not expect one. Lines end
@@ -16,6 +19,7 @@ use serde_json::Value;
 
 use super::text::level_name;
 use crate::config::Language;
+use crate::csv_cell::csv_cell;
 use crate::model::Level;
 
 /// The UTF-8 byte-order mark.
@@ -143,11 +147,15 @@ pub fn write_csv(columns: &[String], rows: &[Vec<String>], opts: CsvOptions) -> 
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
-    let head: Vec<String> = columns.iter().map(|c| header(c, opts.lang)).collect();
+    // Every cell, header included, through the spreadsheet-safe `csv_cell`.
+    let head: Vec<String> = columns
+        .iter()
+        .map(|c| csv_cell(&header(c, opts.lang)).into_owned())
+        .collect();
     // Writing into a Vec cannot fail.
     let _ = w.write_record(&head);
     for r in rows {
-        let _ = w.write_record(r);
+        let _ = w.write_record(r.iter().map(|c| csv_cell(c).into_owned()));
     }
     let body = w
         .into_inner()
@@ -249,6 +257,17 @@ mod tests {
         for (k, _) in HEADERS_ZH {
             assert_eq!(HEADERS_ZH.iter().filter(|x| x.0 == *k).count(), 1, "{k}");
         }
+    }
+
+    #[test]
+    fn cells_are_spreadsheet_safe() {
+        let g = r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","geometry":null,"properties":{"id":"=HYPERLINK(1)","n":-3.5}}]}"#;
+        let plain = CsvOptions {
+            bom: false,
+            lang: Language::En,
+        };
+        assert_eq!(properties_csv(g, plain), "id,n\n'=HYPERLINK(1),-3.5\n");
     }
 
     #[test]

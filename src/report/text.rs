@@ -5,7 +5,9 @@ use crate::model::{AreaKind, Level};
 
 use super::{FindingStatus, ProposalKind};
 
-/// Escapes text for XML and HTML (`& < > " '`).
+/// Escapes text for XML and HTML (`& < > " '`), and drops the characters XML 1.0 does not
+/// allow (control characters other than tab and line breaks, U+FFFE, U+FFFF), so that a name
+/// from an input layer can never break an SVG, QML or QGIS project file.
 pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
@@ -15,15 +17,55 @@ pub fn xml_escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(ch),
+            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
             c => out.push(c),
         }
     }
     out
 }
 
-/// Escapes text for a Markdown table cell (`|` and line breaks).
+/// Escapes text for Markdown so that it shows as written and can carry no markup: HTML
+/// (`<script>`), links and images (`[…](…)`), emphasis, code and table pipes. `& < >` become
+/// entities; `\ ` * _ [ ] | ~` are backslash-escaped (CommonMark allows escaping any ASCII
+/// punctuation); line breaks become spaces and other control characters are dropped. For text
+/// that starts a line use [`md_para`].
+pub fn md_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// [`md_text`] for text at the start of a line: a leading `#`, `-`, `+`, `=` or `1.` would
+/// make a heading, a list or a heading underline, so it is escaped too.
+pub fn md_para(s: &str) -> String {
+    let mut out = md_text(s.trim_start());
+    let digits = out.chars().take_while(char::is_ascii_digit).count();
+    let after_digits = out[digits..].chars().next();
+    if out.starts_with(['#', '-', '+', '=']) {
+        out.insert(0, '\\');
+    } else if digits > 0 && matches!(after_digits, Some('.') | Some(')')) {
+        out.insert(digits, '\\');
+    }
+    out
+}
+
+/// Escapes text for a Markdown table cell: [`md_text`] (which also escapes `|`).
 pub fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+    md_text(s)
 }
 
 /// (key, English, Chinese).
@@ -249,6 +291,17 @@ mod tests {
     #[test]
     fn escapes_and_translates() {
         assert_eq!(xml_escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+        assert_eq!(xml_escape("a\u{1}b\u{FFFF}"), "ab");
+        assert_eq!(
+            md_text("<script>alert(1)</script> [x](http://e) *b* a_b"),
+            "&lt;script&gt;alert(1)&lt;/script&gt; \\[x\\](http://e) \\*b\\* a\\_b"
+        );
+        assert_eq!(md_para("# t"), "\\# t");
+        assert_eq!(md_para("- x"), "\\- x");
+        assert_eq!(md_para("2025. plan"), "2025\\. plan");
+        assert_eq!(md_text("-3.5"), "-3.5");
+        assert_eq!(md_text("a|b\nc"), "a\\|b c");
+        assert_eq!(md_text("抚顺 2025"), "抚顺 2025");
         assert_eq!(t(Language::Zh, "coverage"), "覆盖率");
         assert_eq!(t(Language::En, "coverage"), "Coverage");
         for w in WORDS {

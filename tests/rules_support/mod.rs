@@ -183,6 +183,7 @@ pub fn coverage(levels: Vec<LevelCoverage>) -> Coverage {
         unit: CostUnit::M,
         levels,
         warnings: vec![],
+        network: None,
     }
 }
 

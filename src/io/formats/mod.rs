@@ -116,6 +116,13 @@ pub fn read_records(
     mask: Option<&AreaMask>,
     fp: &mut FileProblems,
 ) -> Option<Vec<FeatureRecord>> {
+    // Regular files of a bounded size only, whatever the format: a FIFO or a device is refused
+    // before anything opens it.
+    let max = crate::io::input::MAX_LAYER_BYTES;
+    if let Err(e) = crate::io::input::check_regular(&spec.path, max) {
+        file_error(fp, "path", e.expected(max), e.found());
+        return None;
+    }
     let Some(format) = Format::of(spec) else {
         file_error(
             fp,
