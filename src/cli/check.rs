@@ -7,6 +7,7 @@ use super::{emit, Outcome};
 use crate::config::Language;
 use crate::error::Error;
 use crate::pipeline::analyse;
+use crate::report::tables::{localise_csv, CsvOptions};
 use crate::report::{preflight, OutputDir, OutputOptions};
 use crate::rules::{findings_to_csv, findings_to_json, render_table};
 
@@ -29,7 +30,10 @@ pub fn run(
         // Adds or updates the two files; a run's other outputs in the folder stay.
         let od = OutputDir::create_with(&dir, options)?;
         od.write("findings.json", &findings_to_json(&a.findings))?;
-        od.write("findings.csv", &findings_to_csv(&a.findings))?;
+        od.write(
+            "findings.csv",
+            &localise_csv(&findings_to_csv(&a.findings), CsvOptions::new(lang)),
+        )?;
         od.commit()?;
     }
     emit(out, &render_table(&a.findings, lang))?;

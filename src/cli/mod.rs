@@ -7,6 +7,7 @@
 mod bundle;
 mod check;
 mod compare;
+mod messages;
 mod rules;
 pub mod run;
 pub mod solve;
@@ -71,6 +72,9 @@ pub enum Command {
         /// Exit with code 1 when any rule fails.
         #[arg(long)]
         strict: bool,
+        /// Write CSV files without the UTF-8 byte-order mark (Excel needs it to read Chinese).
+        #[arg(long)]
+        no_bom: bool,
         /// Write into a non-empty folder schoolplan did not create. Files there are kept: an
         /// output whose name is taken by a file schoolplan did not write is still refused.
         #[arg(long)]
@@ -167,6 +171,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, Error> {
             lang,
             quiet,
             strict,
+            no_bom,
             force,
         } => {
             let opts = run::RunOptions {
@@ -174,6 +179,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, Error> {
                 lang: lang.map(LangArg::language),
                 quiet,
                 strict,
+                csv_bom: !no_bom,
                 force,
             };
             run::run(&scenario, &opts, out)
@@ -201,6 +207,18 @@ pub fn main() -> ExitCode {
             };
         }
     };
+    // Errors are told in the language of the scenario (or `--lang`).
+    let lang = match &cli.command {
+        Command::Run { scenario, lang, .. } | Command::Check { scenario, lang, .. } => {
+            Some(run::message_language(scenario, lang.map(LangArg::language)))
+        }
+        Command::Compare { b, lang, .. } => {
+            Some(run::message_language(b, lang.map(LangArg::language)))
+        }
+        Command::Validate { scenario } => Some(run::message_language(scenario, None)),
+        _ => None,
+    }
+    .unwrap_or_default();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(cli, &mut out)));
@@ -211,7 +229,7 @@ pub fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(Err(e)) => {
-            eprintln!("schoolplan: {e}");
+            eprintln!("schoolplan: {}", messages::error_text(&e, lang));
             ExitCode::from(2)
         }
         Err(_) => ExitCode::from(2),

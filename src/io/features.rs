@@ -352,6 +352,15 @@ pub fn check_coordinates(geom: &Geometry<f64>, rec: &FeatureRecord, fp: &mut Fil
     true
 }
 
+/// A Chinese yes / no: 是 → true, 否 → false (surrounding spaces ignored).
+pub fn bool_alias(s: &str) -> Option<bool> {
+    match s.trim() {
+        "是" => Some(true),
+        "否" => Some(false),
+        _ => None,
+    }
+}
+
 /// Typed property access that records problems.
 pub struct Props<'a> {
     /// The feature.
@@ -407,15 +416,17 @@ impl Props<'_> {
         self.opt_str(key)
     }
 
-    /// An optional boolean (also accepts 0/1).
+    /// An optional boolean (also accepts 0/1 and the Chinese 是/否, as bureau tables write it).
     pub fn opt_bool(&mut self, key: &str) -> Option<bool> {
         match self.get(key) {
             Some(Value::Bool(b)) => Some(*b),
             Some(Value::Number(n)) if n.as_f64() == Some(0.0) => Some(false),
             Some(Value::Number(n)) if n.as_f64() == Some(1.0) => Some(true),
+            Some(Value::String(s)) if bool_alias(s).is_some() => bool_alias(s),
             Some(v) => {
                 let found = describe(v);
-                self.fp.error(self.rec, key, "true or false", found);
+                self.fp
+                    .error(self.rec, key, "true or false (or 是, 否)", found);
                 None
             }
             None => None,

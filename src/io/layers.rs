@@ -314,21 +314,20 @@ fn parse_schools(
         ids.push((rec.index, id.clone()));
         let level = p.required_enum(
             "level",
-            "one of kindergarten, primary, junior, nine_year, senior, special, vocational",
-            |s| s.parse().ok(),
+            "one of kindergarten, primary, junior, nine_year, senior, special, vocational (or 幼儿园, 小学, 初中, 九年一贯制, 高中, 特殊教育, 中职)",
+            Level::parse_alias,
         );
-        let ownership = p.required_enum("ownership", "public or private", |s| match s {
-            "public" => Some(Ownership::Public),
-            "private" => Some(Ownership::Private),
-            _ => None,
-        });
+        let ownership = p.required_enum(
+            "ownership",
+            "public or private (or 公办, 民办)",
+            Ownership::parse_alias,
+        );
         let status = p
-            .opt_enum("status", "existing, planned or closed", |s| match s {
-                "existing" => Some(Status::Existing),
-                "planned" => Some(Status::Planned),
-                "closed" => Some(Status::Closed),
-                _ => None,
-            })
+            .opt_enum(
+                "status",
+                "existing, planned or closed (or 现状, 规划, 关闭)",
+                Status::parse_alias,
+            )
             .unwrap_or_default();
         let mut resources = BTreeMap::new();
         let res_keys: Vec<String> = rec
@@ -566,8 +565,9 @@ fn parse_candidates(
 fn parse_levels(p: &mut Props<'_>) -> Option<Vec<Level>> {
     let v = p.rec.props.get("levels").filter(|v| !v.is_null())?.clone();
     let names: Vec<String> = match &v {
+        // Commas, or the Chinese enumeration comma and full-width comma (小学、初中).
         serde_json::Value::String(s) => s
-            .split(',')
+            .split([',', '、', '，'])
             .map(|x| x.trim().to_string())
             .filter(|x| !x.is_empty())
             .collect(),
@@ -589,7 +589,7 @@ fn parse_levels(p: &mut Props<'_>) -> Option<Vec<Level>> {
     for n in names {
         match n.parse::<Level>() {
             Ok(l) => levels.push(l),
-            Err(_) => p.fp.error(p.rec, "levels", "level names (kindergarten, primary, junior, nine_year, senior, special, vocational)", format!("{n:?}")),
+            Err(_) => p.fp.error(p.rec, "levels", "level names (kindergarten, primary, junior, nine_year, senior, special, vocational, or their Chinese names)", format!("{n:?}")),
         }
     }
     Some(levels)

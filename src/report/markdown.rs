@@ -8,6 +8,11 @@ use super::text::{md_cell, md_para, md_text};
 /// Renders blocks as Markdown.
 pub fn render(title: &str, blocks: &[Block]) -> String {
     let mut s = format!("# {}\n\n", md_text(title));
+    render_blocks(&mut s, blocks);
+    s
+}
+
+fn render_blocks(s: &mut String, blocks: &[Block]) {
     for b in blocks {
         match b {
             Block::Heading(h) => s.push_str(&format!("## {}\n\n", md_text(h))),
@@ -69,7 +74,23 @@ pub fn render(title: &str, blocks: &[Block]) -> String {
                 }
                 s.push('\n');
             }
+            Block::Bullets(items) => {
+                for i in items {
+                    s.push_str(&format!("- {}\n", md_text(i)));
+                }
+                s.push('\n');
+            }
+            // GitHub-flavoured Markdown folds an HTML <details>; a blank line after the summary
+            // lets Markdown inside render.
+            Block::Details(summary, open, inner) => {
+                s.push_str(&format!(
+                    "<details{}><summary>{}</summary>\n\n",
+                    if *open { " open" } else { "" },
+                    super::text::xml_escape(summary)
+                ));
+                render_blocks(s, inner);
+                s.push_str("</details>\n\n");
+            }
         }
     }
-    s
 }

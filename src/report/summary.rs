@@ -37,7 +37,8 @@ pub struct ScenarioInfo {
     pub language: Language,
     /// Description.
     pub description: String,
-    /// Files read (scenario, bases, includes), as given.
+    /// Files read (scenario, bases, includes): the scenario by its file name, the others
+    /// relative to its folder ([`super::display_files`]); never absolute.
     pub files: Vec<String>,
 }
 
@@ -389,11 +390,7 @@ impl Summary {
                 year: sc.year,
                 language: sc.language,
                 description: sc.description.clone(),
-                files: sc
-                    .files
-                    .iter()
-                    .map(|f| f.to_string_lossy().replace('\\', "/"))
-                    .collect(),
+                files: super::display_files(&sc.files),
             },
             conventions: Conventions {
                 distance_mode: b.coverage.mode,
@@ -451,7 +448,18 @@ impl Summary {
                 .warnings
                 .iter()
                 .chain(&b.coverage.warnings)
-                .map(|w| w.to_string())
+                .map(|w| {
+                    // Name the file relative to the scenario, never by absolute path.
+                    let mut w = w.clone();
+                    let files = [
+                        sc.files.first().cloned().unwrap_or_default(),
+                        w.file.clone().into(),
+                    ];
+                    if let Some(rel) = super::display_files(&files).get(1) {
+                        w.file = rel.clone();
+                    }
+                    w.to_string()
+                })
                 .collect(),
         }
     }
