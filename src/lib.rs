@@ -38,7 +38,7 @@
 //!
 //! | module | holds | may use |
 //! | --- | --- | --- |
-//! | [`error`], [`rng`] | errors and problems as data; the one seeded generator | — |
+//! | [`error`], [`rng`], [`csv_cell`] | errors and problems as data; the one seeded generator; spreadsheet-safe CSV cells | — (any module may use them) |
 //! | [`geodesy`] | datums (GCJ-02, BD-09), the local projection | error |
 //! | [`model`] | schools, demand cells, areas, candidates, roads, cost matrix — metres | geodesy |
 //! | [`config`] | the scenario's meaning: levels, distance, accessibility, layers | model, geodesy |
@@ -49,8 +49,9 @@
 //! | [`rules`] | rule kinds (one file each), findings | coverage and below |
 //! | [`solve`] | LSCP, MCLP, p-median, p-center, capacitated variants, bounds | error, rng only |
 //! | [`propose`] | scenario requests → solver instances → schools built into the map | rules, solve and below |
-//! | [`report`] | layers, QGIS project and styles, summary, HTML / Markdown, compare | propose and below |
-//! | [`io`] | files → config and model (scenario TOML, GeoJSON, matrix CSV, points); atomic writes | spatial and below |
+//! | [`consistency`] | cross-checks between a scenario and its layers, rules and requests | propose and below |
+//! | [`report`] | layers, QGIS project and styles, summary, HTML / Markdown, compare; owned output folders and atomic writes | propose and below |
+//! | [`io`] | files → config and model (scenario TOML, GeoJSON and the other formats, matrix CSV, points) | spatial and below |
 //! | [`pipeline`] | load → measure → propose → check → report, shared by the commands | all but cli |
 //! | [`cli`] | argument parsing, printing, exit codes | everything |
 //!
@@ -65,7 +66,9 @@
 
 pub mod cli;
 pub mod config;
+pub mod consistency;
 pub mod coverage;
+pub mod csv_cell;
 pub mod error;
 pub mod forecast;
 pub mod geodesy;

@@ -51,7 +51,15 @@ pub fn analyse(path: &Path, step: &mut dyn FnMut(&'static str)) -> Result<Analys
     step("loading layers");
     let t = Instant::now();
     let scenario = Scenario::load(path)?;
-    let map = load_map(&scenario)?;
+    let mut map = load_map(&scenario)?;
+    // Everything `validate` checks: rules, requests and how they fit the map.
+    let parsed_rules = rules::parse_rules(&scenario)?;
+    let requests = propose::parse_requests(&scenario)?;
+    let problems = crate::consistency::check(&scenario, &map, &parsed_rules, &requests);
+    if problems.iter().any(crate::error::Problem::is_error) {
+        return Err(crate::error::Error::Invalid(problems));
+    }
+    map.warnings.extend(problems);
     timed("load", t);
 
     step("measuring coverage");

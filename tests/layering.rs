@@ -11,11 +11,16 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+/// Leaf utilities any module may use: errors as data, the seeded generator, the
+/// spreadsheet-safe CSV cell.
+const UTILITIES: &[&str] = &["error", "rng", "csv_cell"];
+
 fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
     const BASE: &[&str] = &["error", "rng"];
     let mut a: BTreeMap<&str, &[&str]> = BTreeMap::new();
     a.insert("error", &[]);
     a.insert("rng", &[]);
+    a.insert("csv_cell", &[]);
     a.insert("geodesy", BASE);
     a.insert("model", &["error", "rng", "geodesy"]);
     a.insert("config", &["error", "rng", "geodesy", "model"]);
@@ -47,6 +52,13 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         ],
     );
     a.insert(
+        "consistency",
+        &[
+            "error", "rng", "geodesy", "model", "config", "spatial", "forecast", "zones",
+            "coverage", "rules", "solve", "propose",
+        ],
+    );
+    a.insert(
         "report",
         &[
             "error", "rng", "geodesy", "model", "config", "spatial", "forecast", "zones",
@@ -60,15 +72,42 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
     a.insert(
         "pipeline",
         &[
-            "error", "rng", "geodesy", "model", "config", "spatial", "forecast", "zones",
-            "coverage", "rules", "solve", "propose", "report", "io",
+            "error",
+            "rng",
+            "geodesy",
+            "model",
+            "config",
+            "spatial",
+            "forecast",
+            "zones",
+            "coverage",
+            "rules",
+            "solve",
+            "propose",
+            "consistency",
+            "report",
+            "io",
         ],
     );
     a.insert(
         "cli",
         &[
-            "error", "rng", "geodesy", "model", "config", "spatial", "forecast", "zones",
-            "coverage", "rules", "solve", "propose", "report", "io", "pipeline",
+            "error",
+            "rng",
+            "geodesy",
+            "model",
+            "config",
+            "spatial",
+            "forecast",
+            "zones",
+            "coverage",
+            "rules",
+            "solve",
+            "propose",
+            "consistency",
+            "report",
+            "io",
+            "pipeline",
         ],
     );
     a
@@ -141,7 +180,7 @@ fn every_module_uses_only_the_layers_below_it() {
         let text = std::fs::read_to_string(file).unwrap();
         for (n, line) in text.lines().enumerate() {
             for r in references(line) {
-                if r != module && !ok.contains(&r.as_str()) {
+                if r != module && !UTILITIES.contains(&r.as_str()) && !ok.contains(&r.as_str()) {
                     violations.push(format!(
                         "{}:{}: `{module}` uses `crate::{r}`, above it",
                         file.display(),

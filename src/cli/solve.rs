@@ -169,10 +169,11 @@ fn check_args(args: &SolveArgs) -> Result<(), Error> {
         }
         _ => {}
     }
-    if !(args.time_limit.is_finite() && args.time_limit >= 0.0) {
-        let t = args.time_limit;
+    let max = crate::propose::request::MAX_TIME_LIMIT_S;
+    if !(args.time_limit.is_finite() && (0.0..=max).contains(&args.time_limit)) {
+        let t = crate::error::shown(args.time_limit);
         return Err(usage(format!(
-            "--time-limit {t} is not a finite number ≥ 0"
+            "--time-limit: expected seconds between 0 and {max} (one day), found {t}"
         )));
     }
     let capacitated_ok = matches!(args.problem, SolveProblem::Mclp | SolveProblem::Pmedian);

@@ -53,6 +53,10 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+pub mod formats;
+
+pub use formats::{Format, RasterPart};
+
 use crate::geodesy::datum::Datum;
 use crate::model::Level;
 
@@ -62,6 +66,8 @@ use crate::model::Level;
 #[serde(deny_unknown_fields)]
 pub struct ScenarioFile {
     /// Short name, used for the default output folder `out/<name>/`. Defaults to the file stem.
+    /// A plain name: not empty, no path separators (`/`, `\`), not `.` or `..`, no control
+    /// characters and none of `< > : " | ? *` (so it is a folder name on every system).
     pub name: Option<String>,
     /// Human title shown in reports.
     pub title: Option<String>,
@@ -150,6 +156,33 @@ pub struct LayerSpec {
     pub datum: Datum,
     /// Property holding the area code, when it is not `code` (DataV boundaries use `adcode`).
     pub code_field: Option<String>,
+    /// File format, when the extension does not tell it: `geojson`, `gpkg`, `shapefile`, `csv`,
+    /// `xlsx`, `geotiff`, `asc` (ESRI ASCII grid) or `osm_pbf`. See the README's input formats.
+    pub format: Option<Format>,
+    /// Layer (table) of a GeoPackage with several feature tables, or sheet of an XLSX workbook.
+    pub layer: Option<String>,
+    /// Coordinate reference system of the file, overriding the one it declares:
+    /// `EPSG:4549`, `EPSG:4490`, `wgs84`, … (see [`crate::geodesy::crs`]). Point tables and
+    /// ASCII grids have none of their own: `wgs84` lon/lat unless given (or `datum` set).
+    pub crs: Option<String>,
+    /// Point tables (CSV, XLSX): the column holding x (longitude or easting).
+    pub x_field: Option<String>,
+    /// Point tables (CSV, XLSX): the column holding y (latitude or northing).
+    pub y_field: Option<String>,
+    /// Text encoding of a Shapefile's DBF or a CSV, overriding `.cpg` / the DBF language byte:
+    /// `UTF-8`, `GBK` (also `GB18030`, `CP936`), `Big5`, …
+    pub encoding: Option<String>,
+    /// Property names read from differently named columns: `{ name = "学校名称",
+    /// capacity_seats = "CAP_SEATS" }` (a Shapefile truncates names to 10 characters).
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
+    /// Raster population: band holding `pop_total` (1-based, default 1).
+    pub band: Option<u32>,
+    /// Raster population: cohort fields summed from other rasters (WorldPop age/sex rasters),
+    /// e.g. `pop_6_11 = ["chn_f_5_2020.tif", "chn_m_5_2020.tif", { path = "chn_f_10_2020.tif",
+    /// factor = 0.4 }]`; paths relative to the scenario file.
+    #[serde(default)]
+    pub cohort_rasters: BTreeMap<String, Vec<RasterPart>>,
 }
 
 /// Distance measure.
@@ -276,7 +309,9 @@ pub enum Decay {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OutputsFile {
-    /// Output folder, relative to the working directory (default `out/<name>`).
+    /// Output folder, relative to the scenario file that sets it (default `out/<name>`,
+    /// relative to the working directory). schoolplan writes only into a new folder, an empty
+    /// one or one it wrote before (see `report::outdir`).
     pub dir: Option<PathBuf>,
 }
 

@@ -67,6 +67,7 @@ mod demand;
 mod output;
 pub mod reach;
 pub mod settings;
+pub mod snapping;
 
 pub use areas::AreaTally;
 pub use demand::{apply_forecast, level_demand, level_demand_with_warnings};
@@ -241,6 +242,8 @@ pub struct Coverage {
     pub settings: Vec<Setting>,
     /// The forecast the demand was scaled with (base year to the scenario's year).
     pub forecast: Option<Projection>,
+    /// In network mode: what snapping to the road network did.
+    pub network: Option<snapping::NetworkSnapping>,
 }
 
 impl Coverage {
@@ -280,6 +283,7 @@ struct NetState {
     net: RoadNetwork,
     cells: [Option<Vec<Option<Snap>>>; 2],
     trav: [Option<Traversal>; 2],
+    snapping: snapping::NetworkSnapping,
 }
 
 fn measure(map: &Map, scenario: &Scenario, matrix: Option<&CostMatrix>) -> Result<Coverage, Error> {
@@ -296,10 +300,16 @@ fn measure(map: &Map, scenario: &Scenario, matrix: Option<&CostMatrix>) -> Resul
         .map(|c| [c.pos.x, c.pos.y])
         .collect();
     let mut warnings = Vec::new();
-    let mut net = (mode == DistanceMode::Network).then(|| NetState {
-        net: RoadNetwork::build(&map.roads, NetworkOptions::from_config(d)),
-        cells: [None, None],
-        trav: [None, None],
+    let mut net = (mode == DistanceMode::Network).then(|| {
+        let (net, focus) = snapping::population_network(map, NetworkOptions::from_config(d));
+        let cells = net.snap_all(&positions, false);
+        let snapping = snapping::NetworkSnapping::new(&focus, d.snap_max_m, &cells);
+        NetState {
+            net,
+            cells: [Some(cells), None],
+            trav: [None, None],
+            snapping,
+        }
     });
     if let Some(n) = &net {
         if n.net.graph().edge_count() == 0 {
@@ -316,6 +326,9 @@ fn measure(map: &Map, scenario: &Scenario, matrix: Option<&CostMatrix>) -> Resul
         .forecast
         .as_ref()
         .map(|f| Projection::project(f, scenario.year.unwrap_or(f.base_year)));
+    if let Some(m) = matrix {
+        warnings.extend(matrix_ids(m, map)?);
+    }
     let mut levels = Vec::with_capacity(scenario.levels.len());
     for cfg in &scenario.levels {
         let (demand, w) = level_demand_with_warnings(map, scenario, cfg.level)?;
@@ -341,23 +354,7 @@ fn measure(map: &Map, scenario: &Scenario, matrix: Option<&CostMatrix>) -> Resul
                 .iter()
                 .map(|s| s.serves(cfg.level).then_some(s.id.as_str()))
                 .collect();
-            let (r, unknown) = reach::matrix(m, &ids, &sids, cutoff);
-            if let (Some(first), true) = (unknown.first(), levels.is_empty()) {
-                let found = format!(
-                    "{} origin id(s) matching no population cell (first: {first:?})",
-                    unknown.len()
-                );
-                warnings.push(
-                    Problem::file(
-                        Severity::Warning,
-                        m.file.clone(),
-                        "origin ids of population cells",
-                        found,
-                    )
-                    .on_property("origin_id"),
-                );
-            }
-            r
+            reach::matrix(m, &ids, &sids, cutoff).0
         } else if let Some(ns) = net.as_mut() {
             network_reach(ns, map, scenario, cfg, &positions, cutoff, &mut warnings)
         } else {
@@ -398,6 +395,10 @@ fn measure(map: &Map, scenario: &Scenario, matrix: Option<&CostMatrix>) -> Resul
         }
         levels.push(lc);
     }
+    let network = net.map(|n| n.snapping);
+    if let Some(w) = network.as_ref().and_then(|n| fragment_warning(scenario, n)) {
+        warnings.push(w);
+    }
     Ok(Coverage {
         mode,
         unit: d.unit,
@@ -405,7 +406,95 @@ fn measure(map: &Map, scenario: &Scenario, matrix: Option<&CostMatrix>) -> Resul
         warnings,
         settings: cell_settings,
         forecast,
+        network,
     })
+}
+
+/// A warning when pieces of the network serve nobody and points were snapped past them.
+fn fragment_warning(scenario: &Scenario, n: &snapping::NetworkSnapping) -> Option<Problem> {
+    if n.fragments == 0 {
+        return None;
+    }
+    let schools: usize = n.levels.iter().map(|l| l.past_fragment).sum();
+    let first = n
+        .levels
+        .iter()
+        .flat_map(|l| l.past_fragment_ids.first())
+        .next()
+        .map_or(String::new(), |id| format!(" (first school: {id:?})"));
+    Some(warn(
+        scenario,
+        "network",
+        "a connected road network",
+        format!(
+            "{} fragment(s) ({:.0} m of road) connected to nothing that serves the population; nothing is snapped to them: {} school snap(s){first} and {} cell(s) whose nearest road is a fragment were snapped to the serving network instead",
+            n.fragments, n.fragment_length_m, schools, n.cells_past_fragment
+        ),
+    ))
+}
+
+/// How the ids of a cost matrix match the map: an error when no origin matches a population
+/// cell or no destination matches a school or candidate (every cell would be unreachable, a
+/// coverage of 0 % that says nothing), warnings with the counts when only some do.
+fn matrix_ids(m: &CostMatrix, map: &Map) -> Result<Vec<Problem>, Error> {
+    use std::collections::BTreeSet;
+    let cells: BTreeSet<&str> = map.demand.cells.iter().map(|c| c.id.as_str()).collect();
+    let sites: BTreeSet<&str> = map
+        .schools
+        .iter()
+        .map(|s| s.id.as_str())
+        .chain(map.candidates.iter().map(|c| c.id.as_str()))
+        .collect();
+    let (origins, destinations) = m.ids();
+    let unmatched = |ids: &[String], known: &BTreeSet<&str>| -> Vec<String> {
+        let mut v: Vec<String> = ids
+            .iter()
+            .filter(|i| !known.contains(i.as_str()))
+            .cloned()
+            .collect();
+        v.sort();
+        v
+    };
+    let (uo, ud) = (unmatched(origins, &cells), unmatched(destinations, &sites));
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    for (ids, bad, column, what) in [
+        (origins, &uo, "origin_id", "population cell"),
+        (destinations, &ud, "destination_id", "school or candidate"),
+    ] {
+        let Some(first) = bad.first() else { continue };
+        let severity = if bad.len() == ids.len() {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        let found = format!(
+            "{} of {} {column}(s) matching no {what} (first: {first:?})",
+            bad.len(),
+            ids.len()
+        );
+        let p = Problem::file(severity, m.file.clone(), format!("ids of {what}s"), found)
+            .on_property(column);
+        if severity == Severity::Error {
+            errors.push(p);
+        } else {
+            warnings.push(p);
+        }
+    }
+    if m.is_empty() {
+        errors.push(Problem::file(
+            Severity::Error,
+            m.file.clone(),
+            "at least one origin, destination and cost",
+            "no pair",
+        ));
+    }
+    if errors.is_empty() {
+        Ok(warnings)
+    } else {
+        errors.extend(warnings);
+        Err(Error::Invalid(errors))
+    }
 }
 
 fn warn(scenario: &Scenario, what: &str, expected: &str, found: String) -> Problem {
@@ -448,6 +537,7 @@ fn network_reach(
                 .flatten()
         })
         .collect();
+    ns.snapping.add_level(net, map, cfg.level, &schools);
     let off: Vec<&str> = map
         .schools
         .iter()
@@ -531,19 +621,22 @@ fn finish_level(
             nearest_demand[*j] += demand[i];
         }
     }
-    let total_demand = demand.iter().sum();
+    // An empty float sum is -0.0 in Rust; `+ 0.0` makes it 0 (no "-0.0 %" in reports).
+    let total_demand = demand.iter().sum::<f64>() + 0.0;
     let covered_demand = demand
         .iter()
         .zip(&covered)
         .filter(|(_, &c)| c)
         .map(|(d, _)| d)
-        .sum();
+        .sum::<f64>()
+        + 0.0;
     let allocated_demand = demand
         .iter()
         .zip(&alloc.allocated)
         .filter(|(_, a)| a.is_some())
         .map(|(d, _)| d)
-        .sum();
+        .sum::<f64>()
+        + 0.0;
     let mut lc = LevelCoverage {
         level: cfg.level,
         radius: cfg.radius,

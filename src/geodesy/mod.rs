@@ -5,5 +5,6 @@
 //! [`projection`]; writers project back once on the way out. Nothing else in the library
 //! sees longitude or latitude.
 
+pub mod crs;
 pub mod datum;
 pub mod projection;

@@ -20,8 +20,17 @@ pub const MAX_PROBLEMS: usize = 100;
 
 /// Reads a cost-matrix CSV (see the module docs).
 pub fn read_matrix(path: &Path) -> Result<CostMatrix, Error> {
-    let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    parse_matrix(std::io::BufReader::new(f), &path.display().to_string())
+    let file = path.display().to_string();
+    let max = crate::io::input::MAX_MATRIX_BYTES;
+    let f = crate::io::input::open_capped(path, max).map_err(|e| {
+        Error::Invalid(vec![Problem::file(
+            Severity::Error,
+            file.clone(),
+            e.expected(max),
+            e.found(),
+        )])
+    })?;
+    parse_matrix(std::io::BufReader::new(f), &file)
 }
 
 fn problem(file: &str, expected: &str, found: String) -> Problem {

@@ -192,7 +192,16 @@ pub fn read_network_lines(
 
 /// Reads the cost matrix of `solve --matrix` (see the module docs).
 pub fn read_solve_matrix(path: &Path) -> Result<CostMatrix, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let max = crate::io::input::MAX_LAYER_BYTES;
+    let text = crate::io::input::read_text_capped(path, max).map_err(|e| {
+        let file = path.display().to_string();
+        Error::Invalid(vec![crate::error::Problem::file(
+            crate::error::Severity::Error,
+            file,
+            e.expected(max),
+            e.found(),
+        )])
+    })?;
     let (header, rest) = text.split_once('\n').unwrap_or((text.as_str(), ""));
     let rename = |h: &str| match h.trim().trim_matches('"') {
         "demand_id" => "origin_id".to_string(),

@@ -29,7 +29,11 @@ struct Chain {
 const MAX_EXTENDS_DEPTH: usize = 16;
 
 fn read_file(path: &Path) -> Result<ScenarioFile> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let max = crate::io::input::MAX_SCENARIO_BYTES;
+    let text = crate::io::input::read_text_capped(path, max).map_err(|e| match e {
+        crate::io::input::InputError::Io(e) => Error::io(path, e),
+        e => scenario_err(path, e.message(max)),
+    })?;
     toml::from_str::<ScenarioFile>(&text).map_err(|e| Error::Scenario {
         file: path.to_path_buf(),
         message: toml_message(&text, &e),
@@ -67,7 +71,20 @@ fn load_chain(path: &Path, files: &mut Vec<PathBuf>, depth: usize) -> Result<Cha
     };
     let mut rules: Vec<Sourced> = Vec::new();
     for inc in std::mem::take(&mut file.include) {
+        let same = |a: &Path| {
+            a == inc || matches!((a.canonicalize(), inc.canonicalize()), (Ok(x), Ok(y)) if x == y)
+        };
+        if files.iter().any(|f| same(f)) {
+            return Err(scenario_err(
+                path,
+                format!(
+                    "`include`: {} is this scenario or one it extends, not a rule preset",
+                    inc.display()
+                ),
+            ));
+        }
         let preset = read_file(&inc)?;
+        check_preset(&inc, &preset)?;
         files.push(inc.clone());
         rules.extend(preset.rules.into_iter().map(|table| Sourced {
             file: inc.clone(),
@@ -100,12 +117,49 @@ fn load_chain(path: &Path, files: &mut Vec<PathBuf>, depth: usize) -> Result<Cha
     })
 }
 
+/// A serialized value that sets nothing: an empty array, or a table of such.
+fn unset(v: &toml::Value) -> bool {
+    match v {
+        toml::Value::Table(t) => t.values().all(unset),
+        toml::Value::Array(a) => a.is_empty(),
+        _ => false,
+    }
+}
+
+/// A rule preset holds only `[[rules]]`: anything else in it would be silently ignored.
+fn check_preset(path: &Path, preset: &ScenarioFile) -> Result<()> {
+    let value = toml::Value::try_from(preset).unwrap_or(toml::Value::Table(Default::default()));
+    let extra: Vec<String> = value
+        .as_table()
+        .map(|t| {
+            t.iter()
+                .filter(|(k, v)| k.as_str() != "rules" && !unset(v))
+                .map(|(k, _)| format!("`{k}`"))
+                .collect()
+        })
+        .unwrap_or_default();
+    if extra.is_empty() {
+        Ok(())
+    } else {
+        Err(scenario_err(
+            path,
+            format!(
+                "an `include`d rule preset is read for its `[[rules]]` only; it also sets {}, which would be ignored (use `extends` for a base scenario)",
+                extra.join(", ")
+            ),
+        ))
+    }
+}
+
 fn relativise_paths(file: &mut ScenarioFile, dir: &Path) {
     let join = |p: &mut PathBuf| *p = dir.join(&*p);
     if let Some(e) = file.extends.as_mut() {
         join(e)
     }
     file.include.iter_mut().for_each(join);
+    if let Some(d) = file.outputs.dir.as_mut() {
+        join(d)
+    }
     let l = &mut file.layers;
     for spec in [
         &mut l.schools,
@@ -120,6 +174,11 @@ fn relativise_paths(file: &mut ScenarioFile, dir: &Path) {
     .flatten()
     {
         join(&mut spec.path);
+        for parts in spec.cohort_rasters.values_mut() {
+            for part in parts {
+                part.relativise(dir);
+            }
+        }
     }
     if let Some(p) = file.forecast.as_mut().and_then(|f| f.base_ages.as_mut()) {
         join(p);
@@ -296,9 +355,15 @@ fn resolve_standards(
 ) -> Result<()> {
     for (setting, sf) in &lf.settings {
         let key = |k: &str| format!("levels.{}.settings.{}.{k}", c.level.name(), setting.name());
-        check_positive(path, &key("radius_m"), sf.radius_m)?;
-        check_positive(path, &key("radius_min"), sf.radius_min)?;
-        check_positive(path, &key("boarding_radius_m"), sf.boarding_radius_m)?;
+        check_positive(path, &key("radius_m"), sf.radius_m, 200_000.0, "200 km")?;
+        check_positive(path, &key("radius_min"), sf.radius_min, 1_440.0, "a day")?;
+        check_positive(
+            path,
+            &key("boarding_radius_m"),
+            sf.boarding_radius_m,
+            200_000.0,
+            "200 km",
+        )?;
         let given = match unit {
             CostUnit::M => sf.radius_m,
             CostUnit::Min => sf.radius_min,
@@ -348,14 +413,50 @@ fn scenario_err(path: &Path, message: String) -> Error {
     }
 }
 
-fn check_positive(path: &Path, key: &str, v: Option<f64>) -> Result<()> {
+/// A value > 0 and at most `max`: beyond it a value describes no city (`why`).
+fn check_positive(path: &Path, key: &str, v: Option<f64>, max: f64, why: &str) -> Result<()> {
     match v {
-        Some(x) if !(x.is_finite() && x > 0.0) => Err(scenario_err(
+        Some(x) if !(x.is_finite() && x > 0.0 && x <= max) => Err(scenario_err(
             path,
-            format!("`{key}`: expected a finite number > 0, found {x}"),
+            format!(
+                "`{key}`: expected a finite number > 0 and at most {max} ({why}), found {}",
+                crate::error::shown(x)
+            ),
         )),
         _ => Ok(()),
     }
+}
+
+/// A scenario name becomes a folder name under `out/`: it must be a plain name.
+fn check_name(path: &Path, name: &str) -> Result<()> {
+    let bad = |why: &str| {
+        Err(scenario_err(
+            path,
+            format!("`name`: expected a plain name for the output folder `out/<name>` (letters, digits, `-`, `_`, `.`), found {name:?}: {why}"),
+        ))
+    };
+    if name.trim().is_empty() {
+        return bad("it is empty");
+    }
+    if name != name.trim() {
+        return bad("it starts or ends with a space");
+    }
+    if name == "." || name == ".." {
+        return bad("it names a folder relative to another");
+    }
+    if name.contains(['/', '\\']) {
+        return bad("it contains a path separator");
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| c.is_control() || matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*'))
+    {
+        return bad(&format!("it contains the character {c:?}"));
+    }
+    if name.chars().count() > 100 {
+        return bad("it is longer than 100 characters");
+    }
+    Ok(())
 }
 
 fn resolve(path: &Path, chain: Chain, files: Vec<PathBuf>) -> Result<Scenario> {
@@ -365,6 +466,7 @@ fn resolve(path: &Path, chain: Chain, files: Vec<PathBuf>) -> Result<Scenario> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "scenario".into())
     });
+    check_name(path, &name)?;
     if f.layers.schools.is_none() || f.layers.population.is_none() {
         return Err(scenario_err(
             path,
@@ -372,9 +474,27 @@ fn resolve(path: &Path, chain: Chain, files: Vec<PathBuf>) -> Result<Scenario> {
         ));
     }
     let d = &f.distance;
-    check_positive(path, "distance.walk_speed_kmh", d.walk_speed_kmh)?;
-    check_positive(path, "distance.snap_max_m", d.snap_max_m)?;
-    check_positive(path, "distance.join_tolerance_m", d.join_tolerance_m)?;
+    check_positive(
+        path,
+        "distance.walk_speed_kmh",
+        d.walk_speed_kmh,
+        100.0,
+        "faster than any walk",
+    )?;
+    check_positive(
+        path,
+        "distance.snap_max_m",
+        d.snap_max_m,
+        100_000.0,
+        "100 km",
+    )?;
+    check_positive(
+        path,
+        "distance.join_tolerance_m",
+        d.join_tolerance_m,
+        1_000.0,
+        "1 km",
+    )?;
     let distance = DistanceConfig {
         mode: d.mode.unwrap_or_default(),
         unit: d.unit.unwrap_or_default(),
@@ -410,10 +530,22 @@ fn resolve(path: &Path, chain: Chain, files: Vec<PathBuf>) -> Result<Scenario> {
         }
         let mut c = LevelConfig::defaults(*level);
         let key = |k: &str| format!("levels.{}.{k}", level.name());
-        check_positive(path, &key("radius_m"), lf.radius_m)?;
-        check_positive(path, &key("radius_min"), lf.radius_min)?;
-        check_positive(path, &key("class_size"), lf.class_size)?;
-        check_positive(path, &key("enrolment_rate"), lf.enrolment_rate)?;
+        check_positive(path, &key("radius_m"), lf.radius_m, 200_000.0, "200 km")?;
+        check_positive(path, &key("radius_min"), lf.radius_min, 1_440.0, "a day")?;
+        check_positive(
+            path,
+            &key("class_size"),
+            lf.class_size,
+            500.0,
+            "more than any class has",
+        )?;
+        check_positive(
+            path,
+            &key("enrolment_rate"),
+            lf.enrolment_rate,
+            10.0,
+            "ten times the cohort",
+        )?;
         c.radius = match distance.unit {
             CostUnit::M => lf.radius_m.unwrap_or(c.radius),
             CostUnit::Min => lf.radius_min.ok_or_else(|| {
@@ -448,11 +580,12 @@ fn resolve(path: &Path, chain: Chain, files: Vec<PathBuf>) -> Result<Scenario> {
     }
     levels.sort_by_key(|c| c.level);
     for (field, factor) in &f.population.factors {
-        if !(factor.is_finite() && *factor >= 0.0) {
+        if !(factor.is_finite() && (0.0..=1000.0).contains(factor)) {
             return Err(scenario_err(
                 path,
                 format!(
-                    "`population.factors.{field}`: expected a finite number ≥ 0, found {factor}"
+                    "`population.factors.{field}`: expected a finite number between 0 and 1000, found {}",
+                    crate::error::shown(*factor)
                 ),
             ));
         }
@@ -468,6 +601,8 @@ fn resolve(path: &Path, chain: Chain, files: Vec<PathBuf>) -> Result<Scenario> {
         path,
         "accessibility.catchment_factor",
         f.accessibility.catchment_factor,
+        100.0,
+        "a hundred radii",
     )?;
     let settings = match &f.settings {
         None => None,
@@ -476,6 +611,8 @@ fn resolve(path: &Path, chain: Chain, files: Vec<PathBuf>) -> Result<Scenario> {
                 path,
                 "settings.urban_min_density_per_km2",
                 sf.urban_min_density_per_km2,
+                1.0e6,
+                "a million residents per km²",
             )?;
             if let Some(k) = sf
                 .urban_township_kinds
@@ -684,5 +821,44 @@ kind = "min_seats"
             .unwrap_err()
             .to_string()
             .contains("radius_m"));
+    }
+
+    #[test]
+    fn name_must_be_a_plain_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = "[layers.schools]\npath = \"a\"\n[layers.population]\npath = \"b\"\n";
+        for (name, why) in [
+            ("../../victim", "separator"),
+            ("/tmp/victim", "separator"),
+            ("a\\b", "separator"),
+            ("", "empty"),
+            ("  ", "empty"),
+            ("..", "relative"),
+            ("a\tb", "character"),
+            ("c:x", "character"),
+        ] {
+            let p = write(dir.path(), "s.toml", &format!("name = {name:?}\n{base}"));
+            let e = Scenario::load(&p).unwrap_err().to_string();
+            assert!(e.contains("`name`") && e.contains(why), "{name:?}: {e}");
+        }
+        let p = write(
+            dir.path(),
+            "s.toml",
+            &format!("name = \"抚顺-2025_v1.2\"\n{base}"),
+        );
+        assert_eq!(Scenario::load(&p).unwrap().name, "抚顺-2025_v1.2");
+    }
+
+    #[test]
+    fn outputs_dir_is_relative_to_the_scenario_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = "[layers.schools]\npath = \"a\"\n[layers.population]\npath = \"b\"\n";
+        let p = write(
+            dir.path(),
+            "sub/s.toml",
+            &format!("{base}[outputs]\ndir = \"results/run\"\n"),
+        );
+        let s = Scenario::load(&p).unwrap();
+        assert_eq!(s.out_dir, dir.path().join("sub").join("results/run"));
     }
 }

@@ -42,6 +42,11 @@ impl CostMatrix {
         self.entries.push((origin, destination, cost));
     }
 
+    /// The distinct origin and destination ids of the file, in order of first appearance.
+    pub fn ids(&self) -> (&[String], &[String]) {
+        (&self.origins, &self.destinations)
+    }
+
     /// Number of pairs.
     pub fn len(&self) -> usize {
         self.entries.len()

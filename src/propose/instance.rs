@@ -13,12 +13,13 @@ use geo::Coord;
 
 use super::request::{Objective, ProposalRequest};
 use crate::config::{DistanceMode, Scenario};
+use crate::coverage::snapping::population_network;
 use crate::coverage::{reach, LevelCoverage};
 use crate::error::{Error, Result};
 use crate::model::{Level, Map, ProjectKind};
 use crate::solve::{Capacities, GroupLimit, Problem, SparseCosts};
 use crate::spatial::index::PointIndex;
-use crate::spatial::network::{NetworkOptions, RoadNetwork};
+use crate::spatial::network::NetworkOptions;
 
 /// Most generated candidates (from cells) per request; the most populated cells are kept.
 const MAX_GENERATED_SITES: usize = 3000;
@@ -413,7 +414,8 @@ fn site_costs(
             )
         }
         DistanceMode::Network => {
-            let net = RoadNetwork::build(&map.roads, NetworkOptions::from_config(d));
+            // The same pieces of the network as the coverage measurement snaps to.
+            let (net, _) = population_network(map, NetworkOptions::from_config(d));
             let trav = net.traversal(avoid_barriers);
             let cs = net.snap_all(&cell_pts, avoid_barriers);
             let ss = net.snap_all(&site_pts, avoid_barriers);

@@ -37,7 +37,8 @@ pub struct ScenarioInfo {
     pub language: Language,
     /// Description.
     pub description: String,
-    /// Files read (scenario, bases, includes), as given.
+    /// Files read (scenario, bases, includes): the scenario by its file name, the others
+    /// relative to its folder ([`super::display_files`]); never absolute.
     pub files: Vec<String>,
 }
 
@@ -250,6 +251,10 @@ pub struct Summary {
     pub capacity_gaps: Vec<CapacityGap>,
     /// Every school, by id.
     pub schools: Vec<SchoolRow>,
+    /// In network mode: how cells and schools were snapped to the road network (pieces of
+    /// the network, access legs in metres, points snapped past fragments).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<crate::coverage::snapping::NetworkSnapping>,
     /// Warnings met while loading and measuring, as text.
     pub warnings: Vec<String>,
     /// Children per year (base to scenario year), county and level, when the scenario has a
@@ -401,11 +406,7 @@ impl Summary {
                 year: sc.year,
                 language: sc.language,
                 description: sc.description.clone(),
-                files: sc
-                    .files
-                    .iter()
-                    .map(|f| f.to_string_lossy().replace('\\', "/"))
-                    .collect(),
+                files: super::display_files(&sc.files),
             },
             conventions: Conventions {
                 distance_mode: b.coverage.mode,
@@ -458,11 +459,23 @@ impl Summary {
             gap_counts,
             capacity_gaps: capacity.to_vec(),
             schools,
+            network: b.coverage.network.clone(),
             warnings: map
                 .warnings
                 .iter()
                 .chain(&b.coverage.warnings)
-                .map(|w| w.to_string())
+                .map(|w| {
+                    // Name the file relative to the scenario, never by absolute path.
+                    let mut w = w.clone();
+                    let files = [
+                        sc.files.first().cloned().unwrap_or_default(),
+                        w.file.clone().into(),
+                    ];
+                    if let Some(rel) = super::display_files(&files).get(1) {
+                        w.file = rel.clone();
+                    }
+                    w.to_string()
+                })
                 .collect(),
             forecast: super::access::forecast_rows(b),
             forecast_births: super::access::birth_rows(b),

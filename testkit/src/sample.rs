@@ -21,7 +21,7 @@ use schoolplan::model::{
     Area, AreaKind, DemandCell, DemandLayer, Level, Map, Ownership, School, Status,
 };
 use schoolplan::report::{
-    FindingRow, FindingStatus, ProposalKind, ProposalMeta, ProposalRow, RunBundle,
+    FindingRow, FindingStatus, ProposalKind, ProposalMeta, ProposalRow, RequestMeta, RunBundle,
 };
 
 /// Cell side of the sample grid, metres.
@@ -369,11 +369,44 @@ fn build(plan: bool) -> SampleRun {
             },
         ]
     };
+    let requests = if plan {
+        Vec::new()
+    } else {
+        vec![
+            RequestMeta {
+                id: "P-primary".into(),
+                title_zh: Some("会元新区新建小学".into()),
+                title_en: Some("A new primary school in Huiyuan".into()),
+                level: Level::Primary,
+                problem: "mclp".into(),
+                status: "optimal".into(),
+                gap: 0.0,
+                sites: 1,
+                covered_before: 1000.0,
+                covered_after: 3000.0,
+                closes: vec!["COV-primary".into()],
+            },
+            RequestMeta {
+                id: "P-junior".into(),
+                title_zh: None,
+                title_en: None,
+                level: Level::Junior,
+                problem: "pmedian-capacitated".into(),
+                status: "feasible".into(),
+                gap: 0.0213,
+                sites: 1,
+                covered_before: 800.0,
+                covered_after: 800.0,
+                closes: vec![],
+            },
+        ]
+    };
     let meta = ProposalMeta {
         method: "MCLP (sample)".into(),
         objective: Some(2000.0),
         bound: Some(2000.0),
         optimality_gap: Some(0.0),
+        requests,
     };
     SampleRun {
         map,
@@ -413,6 +446,9 @@ fn finding(
         evidence: Vec::new(),
         fix: None,
         message: None,
+        unit: String::new(),
+        comparison: String::new(),
+        area_name: None,
     }
 }
 
@@ -434,6 +470,8 @@ fn sample_findings(cov: &Coverage, plan: bool) -> Vec<FindingRow> {
         );
         f.value = Some(lc.coverage());
         f.threshold = Some(0.9);
+        f.unit = "share".into();
+        f.comparison = ">=".into();
         out.push(f);
     }
     let mut k1 = finding(
@@ -447,6 +485,9 @@ fn sample_findings(cov: &Coverage, plan: bool) -> Vec<FindingRow> {
     );
     k1.value = Some(0.0);
     k1.threshold = Some(1.0);
+    k1.unit = "schools".into();
+    k1.comparison = ">=".into();
+    k1.area_name = Some("会元乡".into());
     k1.evidence = vec!["210411100".into()];
     k1.fix = Some("build or upgrade a public kindergarten in 会元乡".into());
     out.push(k1);
@@ -465,6 +506,8 @@ fn sample_findings(cov: &Coverage, plan: bool) -> Vec<FindingRow> {
     );
     p3.value = Some(if plan { 48.0 } else { 58.0 });
     p3.threshold = Some(55.0);
+    p3.unit = "pupils".into();
+    p3.comparison = "<=".into();
     p3.evidence = vec!["J01".into()];
     out.push(p3);
     let mut b1 = finding(
@@ -477,6 +520,8 @@ fn sample_findings(cov: &Coverage, plan: bool) -> Vec<FindingRow> {
         FindingStatus::NotEvaluable,
     );
     b1.threshold = Some(0.5);
+    b1.unit = "cv".into();
+    b1.comparison = "<=".into();
     b1.message = Some("resource indicators missing for 6 schools".into());
     out.push(b1);
     out

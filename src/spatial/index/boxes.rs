@@ -56,6 +56,26 @@ impl BoxIndex {
     }
 }
 
+/// Calls `f(i, j)` with `i < j` for every pair of axis-aligned boxes
+/// `[min_x, min_y, max_x, max_y]` that intersect (touching counts), in increasing `(i, j)`
+/// order, until `f` returns `false`. One index query per box: `O(n log n + pairs)`, the
+/// candidate search of segment-intersection tests (polygon validity).
+pub fn for_each_box_pair(boxes: &[[f64; 4]], mut f: impl FnMut(usize, usize) -> bool) {
+    let index = BoxIndex::new(
+        boxes
+            .iter()
+            .enumerate()
+            .map(|(i, b)| ([b[0], b[1]], [b[2], b[3]], i)),
+    );
+    for (i, b) in boxes.iter().enumerate() {
+        for j in index.meeting([b[0], b[1]], [b[2], b[3]], 0.0) {
+            if j > i && !f(i, j) {
+                return;
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,7 +20,7 @@ mod grid;
 mod lists;
 mod segments;
 
-pub use boxes::BoxIndex;
+pub use boxes::{for_each_box_pair, BoxIndex};
 pub use grid::{NearGrid, RadiusGrid};
 pub use lists::{straight_costs, CostLists};
 pub use segments::{SegmentHit, SegmentIndex};
