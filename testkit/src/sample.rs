@@ -324,6 +324,7 @@ fn build(plan: bool) -> SampleRun {
             decay: Decay::Step,
             catchment_factor: 2.0,
         },
+        gaps: Default::default(),
         settings: None,
         forecast: None,
         rules: Vec::new(),
