@@ -58,6 +58,7 @@ fn run(cells: &[(i32, i32)], points: bool) -> Vec<GapArea> {
         findings: &f,
         proposals: &p,
         proposal_meta: None,
+        coverage_before: None,
     };
     gap_areas(&b)
 }

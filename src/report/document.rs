@@ -30,6 +30,9 @@ pub struct ReportContext<'a> {
     pub summary: &'a Summary,
     /// Gap areas.
     pub gaps: &'a [GapArea],
+    /// The gaps before the run's proposals were built and what became of them (runs that
+    /// built proposals).
+    pub plan_gaps: Option<&'a [super::gaps::GapClosure]>,
     /// Capacity gaps.
     pub capacity: &'a [CapacityGap],
     /// Area statistics.

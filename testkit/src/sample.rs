@@ -67,6 +67,7 @@ impl SampleRun {
             findings: &self.findings,
             proposals: &self.proposals,
             proposal_meta: Some(&self.meta),
+            coverage_before: None,
         }
     }
 }

@@ -206,8 +206,9 @@ pub struct Gap {
 pub struct GapOptions {
     /// Gaps with fewer children than this are folded into scattered lines (pupils).
     pub scattered_below: f64,
-    /// Compute the nearest school with spare seats and the best site (the costly part).
-    pub fixes: bool,
+    /// Find the best site of every listed gap (the costly part; the nearest school with spare
+    /// seats, which the ranking uses, is always found).
+    pub sites: bool,
 }
 
 /// The kind of every cell of a level: `None` for a served or empty cell.
@@ -238,7 +239,7 @@ pub fn compute(map: &Map, scenario: &Scenario, coverage: &Coverage) -> Result<Ve
         coverage,
         GapOptions {
             scattered_below: scenario.gaps.scattered_below,
-            fixes: true,
+            sites: true,
         },
     )
 }
@@ -420,9 +421,9 @@ fn level_gaps(
             }
         })
         .collect();
-    if opts.fixes {
-        let avoid = cfg.is_some_and(|c| c.avoid_barriers);
-        spare_schools(map, lc, &mut listed, &mut scattered, avoid, costs)?;
+    let avoid = cfg.is_some_and(|c| c.avoid_barriers);
+    spare_schools(map, lc, &mut listed, &mut scattered, avoid, costs)?;
+    if opts.sites {
         best_sites(map, lc, &mut listed, avoid, costs)?;
     }
     let key = |g: &Gap| g.nearest_spare.map_or(f64::INFINITY, |x| x.1);
