@@ -215,13 +215,13 @@ fn report_renders_in_chromium_without_errors() {
     let sa = Summary::build(
         &bb,
         &report::areas::area_stats(&bb),
-        &report::gaps::gap_areas(&bb),
+        &report::gaps::gap_areas(&bb).unwrap(),
         &[],
     );
     let sp = Summary::build(
         &bp,
         &report::areas::area_stats(&bp),
-        &report::gaps::gap_areas(&bp),
+        &report::gaps::gap_areas(&bp).unwrap(),
         &[],
     );
     let cmp = Comparison::from_summaries(&sa, &sp).with_cells(&bb, &bp);

@@ -749,6 +749,7 @@ fn compare_blocks_with_maps(c: &Comparison, lang: Language, maps: &[MapOut]) -> 
             out.push(Block::Map(m.caption.clone(), m.stem.clone(), m.svg.clone()));
         }
     }
+    out.extend(super::gapdoc::compare_gap_blocks(c, lang));
     out.extend(areas_blocks(c, lang));
     out.extend(rules_blocks(c, lang));
     out.extend(schools_blocks(c, lang));

@@ -45,6 +45,7 @@ pub mod atomic;
 pub mod compare;
 pub mod document;
 pub mod forecast;
+pub mod gapdoc;
 pub mod gaps;
 pub mod html;
 pub mod inset;
