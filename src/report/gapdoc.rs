@@ -64,7 +64,11 @@ pub fn place_text(g: &GapArea) -> String {
 pub fn fix_text(g: &GapArea, lang: Language) -> String {
     let z = zh(lang);
     let need = if z {
-        format!("需 {} 个学位({} 个班)", human(g.seats_needed, 0), g.classes_needed)
+        format!(
+            "需 {} 个学位({} 个班)",
+            human(g.seats_needed, 0),
+            g.classes_needed
+        )
     } else {
         format!(
             "{} seats ({} classes) needed",
@@ -211,12 +215,7 @@ pub fn gap_section(ctx: &ReportContext, lang: Language) -> Vec<Block> {
     let s = ctx.summary;
     let unit = unit_symbol(s.conventions.unit);
     let mut out = vec![Block::Heading(
-        if z {
-            "覆盖缺口"
-        } else {
-            "Coverage gaps"
-        }
-        .into(),
+        if z { "覆盖缺口" } else { "Coverage gaps" }.into(),
     )];
     let threshold = human(ctx.bundle.scenario.gaps.scattered_below, 0);
     out.push(Block::Para(if z {
@@ -276,9 +275,7 @@ pub fn gap_section(ctx: &ReportContext, lang: Language) -> Vec<Block> {
             .map(|g| gap_cells(g, lang, unit))
             .collect();
         if top.is_empty() {
-            out.push(Block::Para(
-                if z { "无缺口。" } else { "No gap." }.into(),
-            ));
+            out.push(Block::Para(if z { "无缺口。" } else { "No gap." }.into()));
             continue;
         }
         out.push(Block::Table(gap_head(lang), top));
@@ -322,11 +319,7 @@ fn county_blocks(ctx: &ReportContext, lang: Language, unit: &str) -> Vec<Block> 
         for l in &ctx.summary.levels {
             let of: Vec<&&GapArea> = gs.iter().filter(|g| g.level == l.level).collect();
             total += of.iter().map(|g| g.demand).sum::<f64>();
-            for g in of
-                .iter()
-                .filter(|g| !g.scattered)
-                .take(TOP_PER_COUNTY)
-            {
+            for g in of.iter().filter(|g| !g.scattered).take(TOP_PER_COUNTY) {
                 let mut r = vec![txt(level_name(lang, l.level))];
                 r.extend(gap_cells(g, lang, unit));
                 rows.push(r);
@@ -393,7 +386,14 @@ fn status_text(status: &str, lang: Language) -> &'static str {
 fn closure_table(rows: &[&GapClosure], lang: Language) -> Block {
     let z = zh(lang);
     let head: Vec<String> = if z {
-        ["学段", "缺口(之前)", "乡镇街道", "儿童 之前 → 之后", "结果", "规划项目"]
+        [
+            "学段",
+            "缺口(之前)",
+            "乡镇街道",
+            "儿童 之前 → 之后",
+            "结果",
+            "规划项目",
+        ]
     } else {
         [
             "Level",

@@ -386,17 +386,19 @@ fn gap_title(g: &GapArea, unit: CostUnit, lang: Language) -> String {
                 super::gapdoc::kind_text(g, lang)
             ),
         ),
-        (
-            t(lang, "township").into(),
-            super::gapdoc::place_text(g),
-        ),
+        (t(lang, "township").into(), super::gapdoc::place_text(g)),
         (
             if zh { "适龄儿童" } else { "Children" }.into(),
             human(g.demand, 0),
         ),
         (t(lang, "area_km2").into(), human(g.area_km2, 2)),
         (
-            if zh { "最近有余位学校" } else { "Nearest school with seats" }.into(),
+            if zh {
+                "最近有余位学校"
+            } else {
+                "Nearest school with seats"
+            }
+            .into(),
             match (&g.nearest_school, g.nearest_cost) {
                 (Some(s), Some(d)) => format!("{s} · {} {u}", human(d, 0)),
                 _ => t(lang, "unreachable").into(),
@@ -544,23 +546,47 @@ pub fn gap_map(b: &RunBundle, level: Level, gaps: &[GapArea], lang: Language) ->
     let items: [(f64, String, &str); 5] = [
         (
             0.0,
-            swatch(0.0, gap_colour(Some(crate::coverage::gaps::GapKind::Distance)), 0.6),
-            if zh { "距离缺口(服务半径内无学校)" } else { "distance gap (no school in reach)" },
+            swatch(
+                0.0,
+                gap_colour(Some(crate::coverage::gaps::GapKind::Distance)),
+                0.6,
+            ),
+            if zh {
+                "距离缺口(服务半径内无学校)"
+            } else {
+                "distance gap (no school in reach)"
+            },
         ),
         (
             260.0,
-            swatch(260.0, gap_colour(Some(crate::coverage::gaps::GapKind::Seats)), 0.6),
-            if zh { "学位缺口(半径内学校已满)" } else { "seats gap (schools in reach full)" },
+            swatch(
+                260.0,
+                gap_colour(Some(crate::coverage::gaps::GapKind::Seats)),
+                0.6,
+            ),
+            if zh {
+                "学位缺口(半径内学校已满)"
+            } else {
+                "seats gap (schools in reach full)"
+            },
         ),
         (
             520.0,
             swatch(520.0, gap_colour(None), 0.25),
-            if zh { "零散缺口(淡色)" } else { "scattered (pale)" },
+            if zh {
+                "零散缺口(淡色)"
+            } else {
+                "scattered (pale)"
+            },
         ),
         (
             700.0,
             star(706.0, ly, 8.0, "#fd8d3c"),
-            if zh { "最佳选址(前十)" } else { "best site (top ten)" },
+            if zh {
+                "最佳选址(前十)"
+            } else {
+                "best site (top ten)"
+            },
         ),
         (
             860.0,
@@ -598,7 +624,11 @@ pub fn gap_map(b: &RunBundle, level: Level, gaps: &[GapArea], lang: Language) ->
     Some(MapOut {
         caption: format!(
             "{} {name}",
-            if zh { "覆盖缺口:" } else { "Coverage gaps of" }
+            if zh {
+                "覆盖缺口:"
+            } else {
+                "Coverage gaps of"
+            }
         ),
         stem: format!("gaps-{}", level.name()),
         svg: s,

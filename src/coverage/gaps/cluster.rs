@@ -93,38 +93,42 @@ pub fn cluster(points: &[[f64; 2]], weight: &[f64], radius_m: f64) -> Vec<Cluste
     if n == 0 {
         return Vec::new();
     }
+    let r = radius_m.max(0.0);
     let index = PointIndex::new(points);
-    let mut near: Vec<Vec<usize>> = Vec::with_capacity(n);
+    // Neighbours are queried again when needed rather than stored: a dense city has hundreds
+    // of cells within a radius, and a million cells would not fit.
+    let near = |a: usize, buf: &mut Vec<(usize, f64)>| {
+        index.within_radius_into(points[a], r, buf);
+        if !buf.iter().any(|&(b, _)| b == a) {
+            buf.push((a, 0.0));
+        }
+    };
     let mut dsu = Dsu::new(n);
     let mut buf = Vec::new();
-    for (a, &p) in points.iter().enumerate() {
-        index.within_radius_into(p, radius_m.max(0.0), &mut buf);
-        let mut list: Vec<usize> = buf.iter().map(|&(b, _)| b).collect();
-        if !list.contains(&a) {
-            list.push(a);
-        }
-        list.sort_unstable();
-        for &b in &list {
+    for a in 0..n {
+        near(a, &mut buf);
+        for &(b, _) in &buf {
             if a < b {
                 dsu.union(a, b);
             }
         }
-        near.push(list);
     }
     let mut out = Vec::new();
     let mut taken = vec![false; n];
+    let value = |a: usize, taken: &[bool], buf: &mut Vec<(usize, f64)>| -> f64 {
+        near(a, buf);
+        // Summed in index order, so the value does not depend on the index's order.
+        buf.sort_unstable_by_key(|x| x.0);
+        buf.iter()
+            .filter(|&&(b, _)| !taken[b])
+            .map(|&(b, _)| weight[b])
+            .sum()
+    };
     for piece in dsu.components() {
-        let value = |a: usize, taken: &[bool]| -> f64 {
-            near[a]
-                .iter()
-                .filter(|&&b| !taken[b])
-                .map(|&b| weight[b])
-                .sum()
-        };
         let mut heap: BinaryHeap<Entry> = piece
             .iter()
             .map(|&a| Entry {
-                value: value(a, &taken),
+                value: value(a, &taken, &mut buf),
                 centre: a,
             })
             .collect();
@@ -132,7 +136,7 @@ pub fn cluster(points: &[[f64; 2]], weight: &[f64], radius_m: f64) -> Vec<Cluste
             if taken[e.centre] {
                 continue;
             }
-            let now = value(e.centre, &taken);
+            let now = value(e.centre, &taken, &mut buf);
             if now.total_cmp(&e.value) != Ordering::Equal {
                 // Stale: the disc lost members to an earlier cluster; values only fall, so
                 // re-queued with its current value it is compared fairly.
@@ -142,11 +146,9 @@ pub fn cluster(points: &[[f64; 2]], weight: &[f64], radius_m: f64) -> Vec<Cluste
                 });
                 continue;
             }
-            let members: Vec<usize> = near[e.centre]
-                .iter()
-                .copied()
-                .filter(|&b| !taken[b])
-                .collect();
+            let mut members: Vec<usize> =
+                buf.iter().map(|&(b, _)| b).filter(|&b| !taken[b]).collect();
+            members.sort_unstable();
             for &b in &members {
                 taken[b] = true;
             }
