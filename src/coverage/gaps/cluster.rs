@@ -94,20 +94,24 @@ pub fn cluster(points: &[[f64; 2]], weight: &[f64], radius_m: f64) -> Vec<Cluste
         return Vec::new();
     }
     let r = radius_m.max(0.0);
-    let index = PointIndex::new(points);
+    let grid = PointIndex::new(points).radius_grid(r);
     // Neighbours are queried again when needed rather than stored: a dense city has hundreds
-    // of cells within a radius, and a million cells would not fit.
+    // of cells within a radius, and a million cells would not fit. Unsorted (bucket order,
+    // deterministic): only sums and sets are taken from them.
     let near = |a: usize, buf: &mut Vec<(usize, f64)>| {
-        index.within_radius_into(points[a], r, buf);
+        grid.within_unsorted_into(points[a], buf);
         if !buf.iter().any(|&(b, _)| b == a) {
             buf.push((a, 0.0));
         }
     };
+    // One pass: the links (single linkage) and each disc's weight.
     let mut dsu = Dsu::new(n);
+    let mut value = vec![0.0; n];
     let mut buf = Vec::new();
     for a in 0..n {
         near(a, &mut buf);
         for &(b, _) in &buf {
+            value[a] += weight[b];
             if a < b {
                 dsu.union(a, b);
             }
@@ -115,20 +119,11 @@ pub fn cluster(points: &[[f64; 2]], weight: &[f64], radius_m: f64) -> Vec<Cluste
     }
     let mut out = Vec::new();
     let mut taken = vec![false; n];
-    let value = |a: usize, taken: &[bool], buf: &mut Vec<(usize, f64)>| -> f64 {
-        near(a, buf);
-        // Summed in index order, so the value does not depend on the index's order.
-        buf.sort_unstable_by_key(|x| x.0);
-        buf.iter()
-            .filter(|&&(b, _)| !taken[b])
-            .map(|&(b, _)| weight[b])
-            .sum()
-    };
     for piece in dsu.components() {
         let mut heap: BinaryHeap<Entry> = piece
             .iter()
             .map(|&a| Entry {
-                value: value(a, &taken, &mut buf),
+                value: value[a],
                 centre: a,
             })
             .collect();
@@ -136,10 +131,15 @@ pub fn cluster(points: &[[f64; 2]], weight: &[f64], radius_m: f64) -> Vec<Cluste
             if taken[e.centre] {
                 continue;
             }
-            let now = value(e.centre, &taken, &mut buf);
+            // The disc's weight now (it falls as earlier discs take its members): a stale
+            // entry goes back with its current weight (lazy greedy, exact).
+            near(e.centre, &mut buf);
+            let now: f64 = buf
+                .iter()
+                .filter(|&&(b, _)| !taken[b])
+                .map(|&(b, _)| weight[b])
+                .sum();
             if now.total_cmp(&e.value) != Ordering::Equal {
-                // Stale: the disc lost members to an earlier cluster; values only fall, so
-                // re-queued with its current value it is compared fairly.
                 heap.push(Entry {
                     value: now,
                     centre: e.centre,
