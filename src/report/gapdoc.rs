@@ -41,11 +41,9 @@ pub fn kind_text(g: &GapArea, lang: Language) -> String {
         None => "mixed".into(),
     };
     let kind = match (g.kind, z) {
-        (Some(GapKind::Distance), true) => "距离",
-        (Some(GapKind::Seats), true) => "学位",
-        (None, true) => "距离与学位",
-        (Some(k), false) => k.name(),
-        (None, false) => "distance and seats",
+        (GapKind::Distance, true) => "距离",
+        (GapKind::Seats, true) => "学位",
+        (k, false) => k.name(),
     };
     format!("{setting} · {kind}")
 }

@@ -85,7 +85,7 @@ pub struct SiteRow {
 /// One gap (or scattered line) of one level, as the report shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GapArea {
-    /// `<level>-<rank>` or `<level>-scattered-<code>`.
+    /// `<level>-<rank>` or `<level>-scattered-<code>-<kind>`.
     pub id: String,
     /// The level.
     pub level: Level,
@@ -93,8 +93,8 @@ pub struct GapArea {
     pub rank: u32,
     /// Small gaps of a township folded into one line.
     pub scattered: bool,
-    /// Distance or seats (`None`: a scattered line mixing both).
-    pub kind: Option<GapKind>,
+    /// Distance or seats.
+    pub kind: GapKind,
     /// Urban or rural (`None`: a scattered line mixing both).
     pub setting: Option<Setting>,
     /// The cohort field the population comes from (e.g. `pop_6_11`).
@@ -181,8 +181,8 @@ pub struct GapClosure {
     pub level: Level,
     /// A scattered line.
     pub scattered: bool,
-    /// `distance`, `seats`, or null (mixed).
-    pub kind: Option<String>,
+    /// `distance` or `seats`.
+    pub kind: String,
     /// County code.
     pub county: Option<String>,
     /// Township code.
@@ -604,7 +604,7 @@ pub fn closures(
                 id: g.id.clone(),
                 level: g.level,
                 scattered: g.scattered,
-                kind: g.kind.map(|k| k.name().to_string()),
+                kind: g.kind.name().to_string(),
                 county: g.county.map(|c| map_a.counties[c].code.clone()),
                 township: g.township.map(|t| map_a.townships[t].code.clone()),
                 township_name: g

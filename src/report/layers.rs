@@ -218,6 +218,21 @@ pub fn measured_cohorts(b: &RunBundle) -> Vec<(Level, String)> {
 
 /// `coverage.geojson`: one feature per populated cell.
 pub fn coverage_geojson(b: &RunBundle) -> String {
+    coverage_geojson_with_gaps(b, None)
+}
+
+/// [`coverage_geojson`] with, per level, `gap_<level>`: the id of the gap (in `gaps.geojson`)
+/// the cell belongs to, null when the cell is served.
+pub fn coverage_geojson_with_gaps(b: &RunBundle, gaps: Option<&[GapArea]>) -> String {
+    let gap_of: std::collections::BTreeMap<(Level, &str), &str> = gaps
+        .unwrap_or_default()
+        .iter()
+        .flat_map(|g| {
+            g.cells
+                .iter()
+                .map(move |c| ((g.level, c.as_str()), g.id.as_str()))
+        })
+        .collect();
     let map = b.map;
     let cohorts = measured_cohorts(b);
     let mut order: Vec<usize> = (0..map.demand.cells.len())
@@ -263,6 +278,12 @@ pub fn coverage_geojson(b: &RunBundle) -> String {
                     opt_str(lc.unreachable.get(i).copied().flatten().map(|u| u.name())),
                 );
                 p.insert(format!("access_{l}"), real(lc.accessibility[i]));
+                if gaps.is_some() {
+                    p.insert(
+                        format!("gap_{l}"),
+                        opt_str(gap_of.get(&(lc.level, c.id.as_str())).copied()),
+                    );
+                }
             }
             p.extend(b.coverage.access_properties(map, i));
             p.insert("synthetic".into(), json!(c.synthetic));
@@ -290,10 +311,10 @@ pub fn gap_cost_key(stem: &str, unit: CostUnit) -> String {
 ///
 /// | property | unit | meaning |
 /// | --- | --- | --- |
-/// | `id` | | `<level>-<rank>`, or `<level>-scattered-<township code>` |
+/// | `id` | | `<level>-<rank>`, or `<level>-scattered-<township code>-<kind>` |
 /// | `level`, `rank` | | level; rank by children within it (1 = most) |
 /// | `scattered` | boolean | a line folding the township's gaps below `[gaps] scattered_below` children |
-/// | `kind` | | `distance` (no school within the radius) or `seats` (schools in reach, full); null: a scattered line mixing both |
+/// | `kind` | | `distance` (no school within the radius) or `seats` (schools in reach, full) |
 /// | `setting` | | `urban` or `rural` (the standard applied); null: mixed |
 /// | `county`, `county_name`, `township`, `township_name` | | codes and names of the unit holding every cell of the gap |
 /// | `cohort`, `population` | residents | the level's cohort field, and its residents in the gap |
@@ -323,7 +344,7 @@ pub fn gaps_geojson(gaps: &[GapArea], unit: CostUnit) -> String {
             p.insert("level".into(), json!(g.level.name()));
             p.insert("rank".into(), json!(g.rank));
             p.insert("scattered".into(), json!(g.scattered));
-            p.insert("kind".into(), opt_str(g.kind.map(|k| k.name())));
+            p.insert("kind".into(), json!(g.kind.name()));
             p.insert("setting".into(), opt_str(g.setting.map(|s| s.name())));
             p.insert("county".into(), opt_str(g.county.as_deref()));
             p.insert("county_name".into(), opt_str(g.county_name.as_deref()));

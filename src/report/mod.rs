@@ -13,7 +13,7 @@
 //! | file | what |
 //! | --- | --- |
 //! | `schools.geojson` | every school, with its input properties and per level served: allocated demand, utilisation, over-capacity, failing rules |
-//! | `coverage.geojson` | one feature per populated cell: cohort population, nearest school, distance, covered, accessibility per level |
+//! | `coverage.geojson` | one feature per populated cell: cohort population, nearest school, distance, covered, accessibility, the gap it belongs to (`gap_<level>`) per level |
 //! | `gaps.geojson`, `gaps.csv` | coverage gaps per level: by county, township, setting and kind, each one school's reach, with the nearest school with spare seats and the best site ([`crate::coverage::gaps`], [`gaps`], properties in [`layers::gaps_geojson`]) |
 //! | `areas.geojson` | counties and townships with population, coverage, seats, demand, failing findings |
 //! | `proposals.geojson` | proposed new sites and expansions |
@@ -313,7 +313,10 @@ pub fn write_run_with(dir: &OutputDir, bundle: &RunBundle, csv: tables::CsvOptio
     dir.write("schools.csv", &tables::properties_csv(&schools_layer, csv))?;
     dir.write("schools.geojson", &schools_layer)?;
     dir.write("schools.qml", &styles::schools_qml(lang))?;
-    dir.write("coverage.geojson", &layers::coverage_geojson(bundle))?;
+    dir.write(
+        "coverage.geojson",
+        &layers::coverage_geojson_with_gaps(bundle, Some(&gap_areas)),
+    )?;
     dir.write("coverage.qml", &styles::coverage_qml(bundle, lang))?;
     let gaps_layer = layers::gaps_geojson(&gap_areas, bundle.coverage.unit);
     dir.write("gaps.csv", &tables::properties_csv(&gaps_layer, csv))?;

@@ -349,7 +349,7 @@ pub fn gap_row(g: &GapArea) -> GapRow {
         township_name: g.township_name.clone(),
         county: g.county.clone(),
         county_name: g.county_name.clone(),
-        kind: g.kind.map(|k| k.name().to_string()),
+        kind: Some(g.kind.name().to_string()),
         setting: g.setting.map(|s| s.name().to_string()),
         seats_needed: g.seats_needed,
         classes_needed: g.classes_needed,

@@ -412,13 +412,11 @@ fn gap_title(g: &GapArea, unit: CostUnit, lang: Language) -> String {
     title_lines(&lines)
 }
 
-/// Colour of a gap of a kind: distance gaps red-orange, seats gaps purple, mixed grey.
-fn gap_colour(kind: Option<crate::coverage::gaps::GapKind>) -> &'static str {
-    use crate::coverage::gaps::GapKind;
+/// Colour of a gap of a kind: distance gaps red-orange, seats gaps purple.
+fn gap_colour(kind: crate::coverage::gaps::GapKind) -> &'static str {
     match kind {
-        Some(GapKind::Distance) => "#d7301f",
-        Some(GapKind::Seats) => "#6a51a3",
-        None => "#737373",
+        crate::coverage::gaps::GapKind::Distance => "#d7301f",
+        crate::coverage::gaps::GapKind::Seats => "#6a51a3",
     }
 }
 
@@ -548,7 +546,7 @@ pub fn gap_map(b: &RunBundle, level: Level, gaps: &[GapArea], lang: Language) ->
             0.0,
             swatch(
                 0.0,
-                gap_colour(Some(crate::coverage::gaps::GapKind::Distance)),
+                gap_colour(crate::coverage::gaps::GapKind::Distance),
                 0.6,
             ),
             if zh {
@@ -561,7 +559,7 @@ pub fn gap_map(b: &RunBundle, level: Level, gaps: &[GapArea], lang: Language) ->
             260.0,
             swatch(
                 260.0,
-                gap_colour(Some(crate::coverage::gaps::GapKind::Seats)),
+                gap_colour(crate::coverage::gaps::GapKind::Seats),
                 0.6,
             ),
             if zh {
@@ -572,7 +570,11 @@ pub fn gap_map(b: &RunBundle, level: Level, gaps: &[GapArea], lang: Language) ->
         ),
         (
             520.0,
-            swatch(520.0, gap_colour(None), 0.25),
+            swatch(
+                520.0,
+                gap_colour(crate::coverage::gaps::GapKind::Distance),
+                0.25,
+            ),
             if zh {
                 "零散缺口(淡色)"
             } else {

@@ -48,9 +48,9 @@
 //! **Ranking.** Per level, by children (most first), then by the cost to the nearest school
 //! with spare seats (farthest first, none at all first), then by the first cell id; ids are
 //! `<level>-<rank>`. Gaps with fewer children than `[gaps] scattered_below` (default 10) are
-//! not listed one by one: per township (county when outside townships) they are folded into
-//! one **scattered** line, `<level>-scattered-<code>`, ranked after the listed gaps (kind and
-//! setting set only when all its cells share them; no site).
+//! not listed one by one: per township (county when outside townships) and kind they are
+//! folded into one **scattered** line, `<level>-scattered-<code>-<kind>`, ranked after the
+//! listed gaps (setting set only when all its cells share it; no site).
 
 mod cluster;
 mod reach;
@@ -152,7 +152,7 @@ impl NoSite {
 /// One gap (or one scattered line) of one level; see the module docs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Gap {
-    /// `<level>-<rank>`, or `<level>-scattered-<code>`.
+    /// `<level>-<rank>`, or `<level>-scattered-<code>-<kind>`.
     pub id: String,
     /// The level.
     pub level: Level,
@@ -160,8 +160,8 @@ pub struct Gap {
     pub rank: u32,
     /// A scattered line (small gaps folded per township).
     pub scattered: bool,
-    /// Kind (`None`: a scattered line mixing both).
-    pub kind: Option<GapKind>,
+    /// Distance or seats.
+    pub kind: GapKind,
     /// Setting (`None`: a scattered line mixing both).
     pub setting: Option<Setting>,
     /// County (index into `Map::counties`).
@@ -348,7 +348,7 @@ fn level_gaps(
                 level: lc.level,
                 rank: 0,
                 scattered: false,
-                kind: Some(kind),
+                kind,
                 setting: Some(setting),
                 county,
                 township,
@@ -375,22 +375,24 @@ fn level_gaps(
             });
         }
     }
-    // Fold the small ones, per county and township.
+    // Fold the small ones, per county, township and kind.
     let (mut listed, small): (Vec<Gap>, Vec<Gap>) = gaps
         .into_iter()
         .partition(|g| g.children >= opts.scattered_below);
-    let mut folded: BTreeMap<(Option<usize>, Option<usize>), Vec<Gap>> = BTreeMap::new();
+    type Fold = (Option<usize>, Option<usize>, GapKind);
+    let mut folded: BTreeMap<Fold, Vec<Gap>> = BTreeMap::new();
     for g in small {
-        folded.entry((g.county, g.township)).or_default().push(g);
+        folded
+            .entry((g.county, g.township, g.kind))
+            .or_default()
+            .push(g);
     }
     let mut scattered: Vec<Gap> = folded
         .into_iter()
-        .map(|((county, township), parts)| {
-            let same = |f: &dyn Fn(&Gap) -> bool| parts.iter().all(f);
-            let kind = parts[0].kind.filter(|k| same(&|g| g.kind == Some(*k)));
+        .map(|((county, township, kind), parts)| {
             let setting = parts[0]
                 .setting
-                .filter(|s| same(&|g| g.setting == Some(*s)));
+                .filter(|s| parts.iter().all(|g| g.setting == Some(*s)));
             let mut cs: Vec<usize> = parts.iter().flat_map(|g| g.cells.iter().copied()).collect();
             cs.sort_by(|&a, &b| cells[a].id.cmp(&cells[b].id));
             let children: f64 = parts.iter().map(|g| g.children).sum();
@@ -443,6 +445,7 @@ fn level_gaps(
         b.children
             .total_cmp(&a.children)
             .then_with(|| code(a).cmp(&code(b)))
+            .then_with(|| a.kind.cmp(&b.kind))
     });
     let n = listed.len();
     for (r, g) in listed.iter_mut().enumerate() {
@@ -451,7 +454,12 @@ fn level_gaps(
     }
     for (r, g) in scattered.iter_mut().enumerate() {
         g.rank = (n + r) as u32 + 1;
-        g.id = format!("{}-scattered-{}", lc.level.name(), code(g));
+        g.id = format!(
+            "{}-scattered-{}-{}",
+            lc.level.name(),
+            code(g),
+            g.kind.name()
+        );
     }
     listed.extend(scattered);
     Ok(listed)
@@ -618,7 +626,7 @@ fn best_sites(
     let r_new = costs.reach(&all, &new_targets, cutoff, avoid)?;
     let seats_cells: Vec<usize> = listed
         .iter()
-        .filter(|g| g.kind == Some(GapKind::Seats))
+        .filter(|g| g.kind == GapKind::Seats)
         .flat_map(|g| g.cells.iter().copied())
         .collect();
     let exp_targets: Vec<Target> = options[n_new..]
@@ -650,7 +658,7 @@ fn best_sites(
             add(&r_new, row + k, i, 0);
         }
         row += g.cells.len();
-        if g.kind == Some(GapKind::Seats) {
+        if g.kind == GapKind::Seats {
             if let Some(r) = &r_exp {
                 for (k, &i) in g.cells.iter().enumerate() {
                     add(r, srow + k, i, n_new);
