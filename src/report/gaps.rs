@@ -666,6 +666,29 @@ pub fn plan_closures(
     Ok(Some((rows, levels)))
 }
 
+/// `proposals` with `gap_closed` set (where not set already) to the gap of `closures` whose
+/// children fall most among those the proposal closes or shrinks (ties: the lower id).
+pub fn with_gap_closed(proposals: &[ProposalRow], closures: &[GapClosure]) -> Vec<ProposalRow> {
+    proposals
+        .iter()
+        .map(|p| {
+            let mut p = p.clone();
+            if p.gap_closed.is_none() {
+                p.gap_closed = closures
+                    .iter()
+                    .filter(|c| c.proposals.contains(&p.id))
+                    .max_by(|a, b| {
+                        (a.children_before - a.children_after)
+                            .total_cmp(&(b.children_before - b.children_after))
+                            .then_with(|| b.id.cmp(&a.id))
+                    })
+                    .map(|c| c.id.clone());
+            }
+            p
+        })
+        .collect()
+}
+
 /// Sets `gaps_after` of each level from the after state's gap areas.
 pub fn count_after(levels: &mut [GapLevelChange], after: &[GapArea]) {
     for l in levels {

@@ -144,7 +144,9 @@ pub struct ProposalRow {
     pub classes_added: Option<u32>,
     /// Cost in the scenario's currency unit, when known.
     pub cost: Option<f64>,
-    /// Id of the gap area (see [`gaps::GapArea::id`]) this proposal closes or reduces, if any.
+    /// Id of the gap this proposal closes or reduces most (children), if any: when the run built
+    /// the proposals, a gap of the city without them (`summary.json` `plan_gaps`; filled by
+    /// [`write_run`] from [`gaps::closures`]).
     pub gap_closed: Option<String>,
     /// Rule ids whose failure this proposal addresses.
     pub closes_findings: Vec<String>,
@@ -298,6 +300,16 @@ pub fn write_run_with(dir: &OutputDir, bundle: &RunBundle, csv: tables::CsvOptio
     let lang = csv.lang;
     let gap_areas = gaps::gap_areas(bundle)?;
     let plan_gaps = gaps::plan_closures(bundle, &gap_areas)?;
+    // The proposals with the gap each closes or reduces most, when the run built them.
+    let proposals: Vec<ProposalRow> = match &plan_gaps {
+        Some((rows, _)) => gaps::with_gap_closed(bundle.proposals, rows),
+        None => bundle.proposals.to_vec(),
+    };
+    let with_links = RunBundle {
+        proposals: &proposals,
+        ..*bundle
+    };
+    let bundle = &with_links;
     let area_stats = areas::area_stats(bundle);
     let capacity = gaps::capacity_gaps(bundle, &area_stats);
     let mut summary = Summary::build(bundle, &area_stats, &gap_areas, &capacity);
