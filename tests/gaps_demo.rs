@@ -377,8 +377,8 @@ mod brute {
                 Some("seats")
             }
         };
-        let mut units: BTreeMap<(Option<usize>, Option<usize>, usize, &str), Vec<usize>> =
-            BTreeMap::new();
+        type Unit = (Option<usize>, Option<usize>, usize, &'static str);
+        let mut units: BTreeMap<Unit, Vec<usize>> = BTreeMap::new();
         for i in 0..n {
             if let Some(k) = kind(i) {
                 let c = &map.demand.cells[i];

@@ -108,10 +108,10 @@ pub fn cluster(points: &[[f64; 2]], weight: &[f64], radius_m: f64) -> Vec<Cluste
     let mut dsu = Dsu::new(n);
     let mut value = vec![0.0; n];
     let mut buf = Vec::new();
-    for a in 0..n {
+    for (a, v) in value.iter_mut().enumerate() {
         near(a, &mut buf);
         for &(b, _) in &buf {
-            value[a] += weight[b];
+            *v += weight[b];
             if a < b {
                 dsu.union(a, b);
             }
