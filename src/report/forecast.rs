@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::access::ForecastRow;
 use super::document::heads;
 use super::document::{num, txt, Block, ReportContext};
-use super::numbers::{human, percent};
+use super::numbers::{human, nice_ceil, percent};
 use super::text::{level_name, t, xml_escape};
 use crate::config::{Language, Setting};
 use crate::model::Level;
@@ -226,7 +226,7 @@ fn chart(rows: &[&ForecastRow], names: &BTreeMap<String, String>) -> String {
     let y0 = rows.iter().map(|r| r.year).min().unwrap_or(0);
     let y1 = rows.iter().map(|r| r.year).max().unwrap_or(0).max(y0 + 1);
     let vmax = rows.iter().map(|r| r.children).fold(0.0, f64::max).max(1.0);
-    let step = nice_step(vmax / 4.0);
+    let step = nice_ceil(vmax / 4.0);
     let top = (vmax / step).ceil() * step;
     let x = |y: i32| L + (W - L - R) * f64::from(y - y0) / f64::from(y1 - y0);
     let y = |v: f64| T + (H - T - B) * (1.0 - v / top);
@@ -278,15 +278,3 @@ fn chart(rows: &[&ForecastRow], names: &BTreeMap<String, String>) -> String {
     svg
 }
 
-/// 1, 2 or 5 × 10ⁿ, at least `x`.
-fn nice_step(x: f64) -> f64 {
-    if x <= 0.0 {
-        return 1.0;
-    }
-    let p = 10f64.powf(x.log10().floor());
-    [1.0, 2.0, 5.0, 10.0]
-        .iter()
-        .map(|m| m * p)
-        .find(|v| *v >= x)
-        .unwrap_or(10.0 * p)
-}
