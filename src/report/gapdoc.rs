@@ -277,7 +277,7 @@ pub fn gap_section(ctx: &ReportContext, lang: Language) -> Vec<Block> {
             continue;
         }
         out.push(Block::Table(gap_head(lang), top));
-        if let Some(m) = super::svg::gap_map(ctx.bundle, l.level, ctx.gaps, lang) {
+        if let Some(m) = super::svg::gap_map(ctx.bundle, l.level, ctx.gaps, ctx.areas, lang) {
             out.push(Block::Map(m.caption, m.stem, m.svg));
         }
     }

@@ -424,7 +424,13 @@ fn gap_colour(kind: crate::coverage::gaps::GapKind) -> &'static str {
 /// coloured by kind (distance, seats; scattered lines paler), the schools of the level as dots,
 /// and for the ten largest gaps their rank at the centre cell and their best site (a star).
 /// `None` when the level is not measured or the map has no extent.
-pub fn gap_map(b: &RunBundle, level: Level, gaps: &[GapArea], lang: Language) -> Option<MapOut> {
+pub fn gap_map(
+    b: &RunBundle,
+    level: Level,
+    gaps: &[GapArea],
+    areas: &[AreaStat],
+    lang: Language,
+) -> Option<MapOut> {
     let map = b.map;
     b.coverage.level(level)?;
     let view = extent(b)?;
@@ -448,9 +454,14 @@ pub fn gap_map(b: &RunBundle, level: Level, gaps: &[GapArea], lang: Language) ->
     s.push_str(&format!(
         "<svg class=\"pz\" x=\"0\" y=\"0\" width=\"{VIEW_W}\" height=\"{h:.1}\" viewBox=\"0 0 {VIEW_W} {h:.1}\">\n<rect x=\"-100000\" y=\"-100000\" width=\"200000\" height=\"200000\" fill=\"#f7f7f4\"/>\n"
     ));
+    // Townships: clickable (their figures), nearly transparent.
+    let stats: BTreeMap<&str, &AreaStat> = areas.iter().map(|a| (a.code.as_str(), a)).collect();
     for a in &map.townships {
+        let title = stats
+            .get(a.code.as_str())
+            .map_or_else(String::new, |st| township_title(st, lang));
         s.push_str(&format!(
-            "<path d=\"{}\" fill=\"none\" stroke=\"#8a8a8a\" stroke-width=\"1\" stroke-dasharray=\"4 3\" class=\"nohit\" vector-effect=\"non-scaling-stroke\"/>\n",
+            "<path class=\"hit area\" d=\"{}\" fill=\"#000\" fill-opacity=\"0\" stroke=\"#8a8a8a\" stroke-width=\"1\" stroke-dasharray=\"4 3\" vector-effect=\"non-scaling-stroke\">{title}</path>\n",
             f.path(&a.shape_m)
         ));
     }
@@ -486,10 +497,11 @@ pub fn gap_map(b: &RunBundle, level: Level, gaps: &[GapArea], lang: Language) ->
             f.path(&a.shape_m)
         ));
     }
-    for sc in map.schools.iter().filter(|x| x.serves(level)) {
+    for (j, sc) in map.schools.iter().enumerate().filter(|(_, x)| x.serves(level)) {
         let (x, y) = f.xy(sc.pos);
         s.push_str(&format!(
-            "<g class=\"mk\" transform=\"translate({x:.1} {y:.1})\" data-x=\"{x:.1}\" data-y=\"{y:.1}\"><circle r=\"2.5\" fill=\"#252525\" class=\"nohit\"/></g>\n"
+            "<g class=\"mk hit school\" transform=\"translate({x:.1} {y:.1})\" data-x=\"{x:.1}\" data-y=\"{y:.1}\"><circle r=\"3\" fill=\"#252525\"/>{}</g>\n",
+            school_title(b, j, level, lang)
         ));
     }
     // The ten largest: best site, then the rank badge at the centre cell.
