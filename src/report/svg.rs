@@ -497,7 +497,12 @@ pub fn gap_map(
             f.path(&a.shape_m)
         ));
     }
-    for (j, sc) in map.schools.iter().enumerate().filter(|(_, x)| x.serves(level)) {
+    for (j, sc) in map
+        .schools
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| x.serves(level))
+    {
         let (x, y) = f.xy(sc.pos);
         s.push_str(&format!(
             "<g class=\"mk hit school\" transform=\"translate({x:.1} {y:.1})\" data-x=\"{x:.1}\" data-y=\"{y:.1}\"><circle r=\"3\" fill=\"#252525\"/>{}</g>\n",
