@@ -74,7 +74,7 @@ fn main() {
         rayon::current_num_threads()
     );
     println!(
-        "| input | cells | gap cells | gaps listed + scattered lines | gaps s | report rows s |"
+        "| input | cells | gap cells | gaps listed + scattered lines | gaps s (CPU s) | report rows s (CPU s) |"
     );
     println!("| --- | ---: | ---: | --- | ---: | ---: |");
 
