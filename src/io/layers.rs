@@ -418,6 +418,7 @@ fn parse_population(
             .map(|c| p.opt_nonneg_max(c, MAX_CELL_POP, CELL_WHY).unwrap_or(0.0))
             .collect();
         let synthetic = p.opt_bool("synthetic").unwrap_or(false);
+        let housing = p.opt_str("housing").filter(|h| !h.trim().is_empty());
         if let (Some(id), Some(ll)) = (id, pos) {
             let shape_m =
                 shape
@@ -437,6 +438,7 @@ fn parse_population(
                 county: None,
                 township: None,
                 synthetic,
+                housing,
                 feature_index: rec.index,
             });
         }
@@ -546,6 +548,7 @@ fn parse_candidates(
             max_classes: p.opt_count_max("max_classes", MAX_CLASSES, SCHOOL_WHY),
             county: None,
             township: None,
+            township_seat: p.opt_str("township_seat").filter(|s| !s.trim().is_empty()),
             synthetic: p.opt_bool("synthetic").unwrap_or(false),
             feature_index: rec.index,
         };

@@ -2,18 +2,29 @@
 //! district, maximise pupils covered within 500 m, capacity-aware") to ranked sites, each with
 //! what it closes, and a certificate of how good the set is.
 //!
-//! [`instance`] turns the map into matrices (existing schools fixed open, expansion and
-//! new-site options, sparse costs in the scenario's distance mode); [`crate::solve`] solves
-//! them with a heuristic and a bound; [`rank`] orders the chosen sites by what each adds.
+//! A request is answered in two steps ([`crate::pipeline`] runs them):
+//!
+//! 1. **New sites** ([`propose_new`]): [`instance`] turns the map into matrices (existing
+//!    schools fixed open, new-site options, sparse costs in the scenario's distance mode);
+//!    [`crate::solve`] solves them with a heuristic and a bound; [`rank`] orders the chosen
+//!    sites by what each adds. Each new school is then sized from the demand it will serve
+//!    (`sizing`), and the pupils it takes leave the schools they were zoned to ([`apply`]).
+//! 2. **Expansions** ([`expand`]): on the map with the new sites built, the existing schools
+//!    are measured on the need an expansion would relieve ([`need`]: seats short in their
+//!    catchment, classes of 56+ pupils) and the best are chosen.
+//!
+//! Every proposed site reports the gap it closes in numbers ([`rank::GapClosed`]).
 
 pub mod apply;
+pub mod expand;
 pub mod instance;
+pub mod need;
 pub mod rank;
 pub mod request;
 
 pub use instance::{Site, SiteKind};
-pub use rank::ProposedSite;
-pub use request::{parse_requests, Objective, ProposalRequest, SourcedRequest};
+pub use rank::{GapClosed, ProposedSite};
+pub use request::{parse_requests, Need, Objective, ProposalRequest, SourcedRequest};
 
 use std::path::PathBuf;
 
@@ -34,10 +45,11 @@ pub struct ProposalOutcome {
     pub file: PathBuf,
     /// The request.
     pub request: ProposalRequest,
-    /// Problem solved (`mclp`, `mclp-capacitated`, `lscp`, `pmedian`, `pmedian-capacitated`,
-    /// `pcenter`).
+    /// Problem solved for the new sites (`mclp`, `mclp-capacitated`, `lscp`, `pmedian`,
+    /// `pmedian-capacitated`, `pcenter`, `reach`); `need` when the request has only expansions.
     pub problem: String,
-    /// Objective value of the proposal (covered demand, sites, weighted cost or worst cost).
+    /// Objective value of the new sites (covered demand, sites, weighted cost or worst cost);
+    /// for an expansions-only request, the need value of the expansions.
     pub objective: f64,
     /// Proven bound on the best possible objective (upper for maximisation, lower for
     /// minimisation).
@@ -56,8 +68,11 @@ pub struct ProposalOutcome {
     pub covered_after: f64,
     /// Options the solver chose from: new sites and expansions.
     pub options_new: usize,
-    /// Expansion options.
+    /// Expansion options (existing schools of the level in the areas, each measured on its
+    /// need).
     pub options_expansion: usize,
+    /// Σ need value of the chosen expansions (see [`expand`]; pupils).
+    pub expansion_value: f64,
     /// Proposed sites and expansions, ranked.
     pub sites: Vec<ProposedSite>,
     /// Notes (generated candidates, constraints that could not be met).
@@ -70,6 +85,7 @@ fn problem_name(req: &ProposalRequest) -> String {
         Objective::Lscp => "lscp",
         Objective::Pmedian => "pmedian",
         Objective::Pcenter => "pcenter",
+        Objective::Reach => "reach",
     };
     if req.capacitated && matches!(req.objective, Objective::Mclp | Objective::Pmedian) {
         format!("{base}-capacitated")
@@ -84,7 +100,8 @@ fn dispatch(
     problem: &solve::Problem,
 ) -> Result<Solution> {
     let r = match (req.objective, req.capacitated) {
-        (Objective::Mclp, false) => solve::mclp::solve(costs, problem),
+        (Objective::Mclp | Objective::Reach, false) => solve::mclp::solve(costs, problem),
+        (Objective::Reach, true) => solve::mclp::solve_capacitated(costs, problem),
         (Objective::Mclp, true) => solve::mclp::solve_capacitated(costs, problem),
         (Objective::Pmedian, false) => solve::pmedian::solve(costs, problem),
         (Objective::Pmedian, true) => solve::capacitated::solve(costs, problem),
@@ -94,9 +111,10 @@ fn dispatch(
     r.map_err(|e| Error::Usage(format!("proposal {}: {e}", req.id)))
 }
 
-/// Solves one request on the map as it stands. [`crate::pipeline::analyse`] calls it for each
-/// request in order, building each answer into the map before the next.
-pub fn propose_one(
+/// Places the new sites of one request on the map as it stands (step 1 of the module docs; the
+/// expansions are chosen by [`expand::choose`] once they are built). A request without new
+/// sites gives an outcome with no site and problem `need`.
+pub fn propose_new(
     map: &Map,
     scenario: &Scenario,
     coverage: &Coverage,
@@ -110,6 +128,28 @@ pub fn propose_one(
             req.service_level().name()
         ))
     })?;
+    let needs_solver = req.new_sites > 0 || req.objective == Objective::Lscp;
+    if !needs_solver {
+        return Ok(ProposalOutcome {
+            id: req.id.clone(),
+            file: sr.file.clone(),
+            problem: "need".into(),
+            objective: 0.0,
+            bound: 0.0,
+            gap: 0.0,
+            status: "optimal".into(),
+            seconds: 0.0,
+            demand: lc.total_demand,
+            covered_before: lc.covered_demand,
+            covered_after: lc.covered_demand,
+            options_new: 0,
+            options_expansion: 0,
+            expansion_value: 0.0,
+            sites: Vec::new(),
+            notes: Vec::new(),
+            request: sr.request,
+        });
+    }
     let inst = instance::build(map, scenario, lc, req)?;
     let sol = dispatch(req, &inst.costs, &inst.problem)?;
     let mut notes = inst.notes.clone();
@@ -119,7 +159,7 @@ pub fn propose_one(
                 .into(),
         );
     }
-    let ranked = rank::rank(map, lc, &inst, &sol.selected);
+    let ranked = rank::rank(map, &inst, &sol.selected);
     let count = |k: SiteKind| inst.sites.iter().filter(|s| s.kind == k).count();
     Ok(ProposalOutcome {
         id: req.id.clone(),
@@ -139,7 +179,8 @@ pub fn propose_one(
         covered_before: ranked.covered_before,
         covered_after: ranked.covered_after,
         options_new: count(SiteKind::New),
-        options_expansion: count(SiteKind::Expansion),
+        options_expansion: 0,
+        expansion_value: 0.0,
         sites: ranked.sites,
         notes,
         request: sr.request,

@@ -142,8 +142,17 @@ pub struct ProposalRow {
     pub classes_added: Option<u32>,
     /// Cost in the scenario's currency unit, when known.
     pub cost: Option<f64>,
-    /// Id of the gap area (see [`gaps::GapArea::id`]) this proposal closes or reduces, if any.
+    /// The gap the proposal closes, in numbers (`covered=<pupils>;seats=<pupils>;large_classes=<n>`:
+    /// pupils newly within the radius, pupils short of a seat relieved, classes of 56+ removed;
+    /// see [`crate::propose::GapClosed`]), or the id of a gap area ([`gaps::GapArea::id`]).
     pub gap_closed: Option<String>,
+    /// Pupils short of a seat in a school's catchment that the proposal relieves, when measured.
+    pub seats_short_relieved: Option<f64>,
+    /// Classes of 56+ pupils (大班额) the proposal removes, when measured.
+    pub large_classes_removed: Option<u32>,
+    /// Pupils the school will serve (a new school's zone, an expanded school's load), when
+    /// measured.
+    pub served: Option<f64>,
     /// Rule ids whose failure this proposal addresses.
     pub closes_findings: Vec<String>,
 }
@@ -173,6 +182,9 @@ pub struct RequestMeta {
     pub covered_after: f64,
     /// Rule ids the request addresses.
     pub closes: Vec<String>,
+    /// What the optimiser noted (a site that serves almost nobody, fewer expansions than asked
+    /// because fewer schools need one, generated candidates …), in English.
+    pub notes: Vec<String>,
 }
 
 /// How the proposals were obtained (shown with them).

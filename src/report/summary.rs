@@ -144,8 +144,17 @@ pub struct ProposalOut {
     pub classes_added: Option<u32>,
     /// Cost.
     pub cost: Option<f64>,
-    /// Gap area closed.
+    /// The gap closed, in numbers (see [`super::ProposalRow::gap_closed`]).
     pub gap_closed: Option<String>,
+    /// Pupils short of a seat relieved.
+    #[serde(default)]
+    pub seats_short_relieved: Option<f64>,
+    /// Classes of 56+ pupils removed.
+    #[serde(default)]
+    pub large_classes_removed: Option<u32>,
+    /// Pupils the school will serve.
+    #[serde(default)]
+    pub served: Option<f64>,
     /// Rule ids addressed.
     pub closes_findings: Vec<String>,
 }
@@ -364,6 +373,9 @@ impl Summary {
                 classes_added: p.classes_added,
                 cost: p.cost,
                 gap_closed: p.gap_closed.clone(),
+                seats_short_relieved: p.seats_short_relieved,
+                large_classes_removed: p.large_classes_removed,
+                served: p.served,
                 closes_findings: p.closes_findings.clone(),
             })
             .collect();

@@ -199,6 +199,7 @@ fn build(plan: bool) -> SampleRun {
                 county: Some(0),
                 township: Some(if pos.x < 0.0 { 0 } else { 1 }),
                 synthetic: true,
+                housing: None,
                 feature_index: (r * COLS + c) as usize,
             });
         }
@@ -350,6 +351,9 @@ fn build(plan: bool) -> SampleRun {
                 classes_added: Some(24),
                 cost: Some(8000.0),
                 gap_closed: Some("primary-1".into()),
+                seats_short_relieved: None,
+                large_classes_removed: None,
+                served: None,
                 closes_findings: vec!["COV-primary".into()],
             },
             ProposalRow {
@@ -365,6 +369,9 @@ fn build(plan: bool) -> SampleRun {
                 classes_added: Some(6),
                 cost: Some(1500.0),
                 gap_closed: None,
+                seats_short_relieved: Some(120.0),
+                large_classes_removed: Some(2),
+                served: Some(1400.0),
                 closes_findings: vec![],
             },
         ]
@@ -385,6 +392,7 @@ fn build(plan: bool) -> SampleRun {
                 covered_before: 1000.0,
                 covered_after: 3000.0,
                 closes: vec!["COV-primary".into()],
+                notes: vec![],
             },
             RequestMeta {
                 id: "P-junior".into(),
@@ -398,6 +406,7 @@ fn build(plan: bool) -> SampleRun {
                 covered_before: 800.0,
                 covered_after: 800.0,
                 closes: vec![],
+                notes: vec![],
             },
         ]
     };
