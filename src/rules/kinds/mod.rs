@@ -17,7 +17,7 @@ pub use boarding_reach::BoardingReach;
 pub use build_programme::{BuildProgramme, ProjectRequirement};
 pub use class_size::MaxClassSize;
 pub use min_count::MinCount;
-pub use min_coverage::MinCoverage;
+pub use min_coverage::{ClusterBy, MinCoverage};
 pub use min_seats::MinSeats;
 pub use min_share::MinShare;
 pub use resource_minimum::ResourceMinimum;
