@@ -190,21 +190,6 @@ pub fn choose(
     // A need under one pupil is rounding, not a need.
     opts.retain(|o| o.seats_relieved >= MIN_NEED || o.large_removed > 0);
     opts.sort_by(|a, b| compare(a, b, req, class_size, map));
-    if std::env::var("SP_DEBUG").is_ok() {
-        for o in &opts {
-            eprintln!(
-                "{} {} short {:.1} rel {:.1} large {} rem {} served {:.0} val {:.1}",
-                req.id,
-                map.schools[o.school].id,
-                o.seats_short,
-                o.seats_relieved,
-                o.large_before,
-                o.large_removed,
-                o.served,
-                value(o, req, class_size)
-            );
-        }
-    }
     let mut notes = Vec::new();
     let with_need = opts.len();
     let bound = opts

@@ -67,7 +67,7 @@ pub use finding::{Comparison, Evidence, Finding, FindingStatus};
 pub use kinds::{
     BalanceCv, BoardingReach, BuildProgramme, ClusterBy, Indicator, MaxClassSize, MaxSchoolSize,
     MinCount, MinCoverage, MinSeats, MinShare, MinUtilisation, ProjectRequirement, ResourceMinimum,
-    UtilisationDemand,
+    ShareOf, Target, UtilisationDemand, WithinReach,
 };
 pub use output::{findings_to_csv, findings_to_json, render_table, CSV_COLUMNS};
 pub use project::{map_projects, Project, ProjectGap, ProjectKind};
