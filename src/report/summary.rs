@@ -227,6 +227,9 @@ pub struct SchoolRow {
     pub classes: Option<u32>,
     /// Classes added by an expansion.
     pub added_classes: Option<u32>,
+    /// Classes of 56 pupils or more (大班额), from `class_sizes` (`None` when not recorded).
+    #[serde(default)]
+    pub large_classes: Option<u32>,
 }
 
 /// The whole summary.
@@ -406,6 +409,9 @@ impl Summary {
                 capacity_seats: s.capacity_seats,
                 classes: s.classes,
                 added_classes: s.added_classes,
+                large_classes: s.class_sizes.as_deref().map(|c| {
+                    crate::propose::need::large_classes(c, crate::propose::need::LARGE_CLASS)
+                }),
             })
             .collect();
         schools.sort_by(|a, c| a.id.cmp(&c.id));

@@ -205,6 +205,7 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("classes_added", "Classes added", "新增班级"),
     ("seats_short_relieved", "Seats short relieved", "缓解学位缺口"),
     ("large_classes_removed", "56+ classes removed", "消除大班额"),
+    ("large_classes_change", "Classes of 56+ pupils (大班额)", "56人以上大班额"),
     ("problem_mclp", "maximal covering location (MCLP)", "最大覆盖选址模型(MCLP)"),
     ("problem_lscp", "location set covering (LSCP)", "集合覆盖选址模型(LSCP)"),
     ("problem_pmedian", "p-median (least pupil-weighted distance)", "p-中值模型(学生加权距离最小)"),
