@@ -325,9 +325,14 @@ fn township(code: &str) -> Polygon<f64> {
     Polygon::new(LineString(pts), vec![])
 }
 
+/// Metres between two lon/lat points on the WGS 84 ellipsoid (radii of curvature at the mean
+/// latitude): exact enough over a few kilometres.
 fn metres(a: [f64; 2], b: [f64; 2]) -> f64 {
+    let (ax, e2) = (6_378_137.0, 0.006_694_379_990_14);
     let lat = ((a[1] + b[1]) / 2.0).to_radians();
-    6_371_008.8 * ((a[0] - b[0]).to_radians() * lat.cos()).hypot((a[1] - b[1]).to_radians())
+    let w = (1.0 - e2 * lat.sin().powi(2)).sqrt();
+    let (n, m) = (ax / w, ax * (1.0 - e2) / w.powi(3));
+    (n * lat.cos() * (a[0] - b[0]).to_radians()).hypot(m * (a[1] - b[1]).to_radians())
 }
 
 fn centroid(g: &Value) -> [f64; 2] {
