@@ -309,6 +309,51 @@ pub fn declared_crs(path: &Path) -> Option<Crs> {
     tiff_crs(&f).ok()?
 }
 
+/// What [`scan`] found in a whole band.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScanTotals {
+    /// Pixels across and down.
+    pub width: usize,
+    /// Rows.
+    pub height: usize,
+    /// Pixels holding a value (not nodata, not NaN).
+    pub valued: u64,
+    /// Pixels with people (value above zero): the cells a read without areas would make.
+    pub populated: u64,
+    /// Sum of the values (people).
+    pub sum: f64,
+}
+
+/// Decodes every pixel of one band, in blocks of 256 rows through the same path as [`read`],
+/// and totals it — the work `gdalinfo -stats` does; the read benchmark
+/// (`examples/read_bench.rs`) times it against GDAL.
+pub fn scan(path: &Path, format: Format, band: u32) -> Result<ScanTotals, String> {
+    let b = open_band(path, format, band)?;
+    let mut t = ScanTotals {
+        width: b.width,
+        height: b.height,
+        valued: 0,
+        populated: 0,
+        sum: 0.0,
+    };
+    let block = 256usize;
+    let mut r = 0;
+    while r < b.height {
+        let n = block.min(b.height - r);
+        for v in b.rows(r, n, 0, b.width)? {
+            if is_value(v, b.nodata) {
+                t.valued += 1;
+                if v > 0.0 {
+                    t.populated += 1;
+                    t.sum += v;
+                }
+            }
+        }
+        r += n;
+    }
+    Ok(t)
+}
+
 /// Reads a population raster into cell features (already in WGS 84).
 pub fn read(
     spec: &LayerSpec,
