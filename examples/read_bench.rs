@@ -70,15 +70,27 @@ fn main() {
     if !tif.exists() {
         let t = Instant::now();
         make_tiff(&dir, cols, rows);
-        eprintln!("generated {} in {:.0} s", tif.display(), t.elapsed().as_secs_f64());
+        eprintln!(
+            "generated {} in {:.0} s",
+            tif.display(),
+            t.elapsed().as_secs_f64()
+        );
     }
     let pbf = dir.join("region.osm.pbf");
     if !pbf.exists() {
         let t = Instant::now();
         make_pbf(&pbf, towns);
-        eprintln!("generated {} in {:.0} s", pbf.display(), t.elapsed().as_secs_f64());
+        eprintln!(
+            "generated {} in {:.0} s",
+            pbf.display(),
+            t.elapsed().as_secs_f64()
+        );
     }
-    let mb = |p: &Path| std::fs::metadata(p).map(|m| m.len() as f64 / 1e6).unwrap_or(0.0);
+    let mb = |p: &Path| {
+        std::fs::metadata(p)
+            .map(|m| m.len() as f64 / 1e6)
+            .unwrap_or(0.0)
+    };
     println!(
         "province.tif {:.1} MB ({cols} × {rows} Float32, DEFLATE, 256 × 256 tiles); region.osm.pbf {:.1} MB; {} threads",
         mb(&tif),

@@ -94,7 +94,10 @@ fn tags_of_an_osmium_file_become_speeds_one_ways_and_barriers() {
         line(w["w111-1"]),
         vec![(123.95, 41.884), (123.951, 41.884), (123.952, 41.884)]
     );
-    assert_eq!(line(w["w111-2"]), vec![(123.952, 41.884), (123.953, 41.884)]);
+    assert_eq!(
+        line(w["w111-2"]),
+        vec![(123.952, 41.884), (123.953, 41.884)]
+    );
     // The reference to the missing node 999 is one warning; the way keeps its two nodes.
     assert_eq!(line(w["w109"]).len(), 2);
     assert_eq!(fp.problems.len(), 1, "{:?}", fp.problems);

@@ -315,7 +315,10 @@ fn round7(deg: f64) -> f64 {
 /// whole way is (`way_barrier`) or when one of its ends is a railway crossing, so only the
 /// blocks either side of a level crossing are closed to pupils who avoid barriers, not the
 /// whole street.
-fn split_at_crossings(pts: &[(Coord<f64>, bool)], way_barrier: bool) -> Vec<(Vec<Coord<f64>>, bool)> {
+fn split_at_crossings(
+    pts: &[(Coord<f64>, bool)],
+    way_barrier: bool,
+) -> Vec<(Vec<Coord<f64>>, bool)> {
     let mut out: Vec<(Vec<Coord<f64>>, bool)> = Vec::new();
     for seg in pts.windows(2) {
         let barrier = way_barrier || seg[0].1 || seg[1].1;
@@ -334,7 +337,13 @@ mod tests {
     #[test]
     fn crossings_close_only_their_blocks() {
         let p = |x: f64, c: bool| (Coord { x, y: 0.0 }, c);
-        let pts = [p(0.0, false), p(1.0, false), p(2.0, true), p(3.0, false), p(4.0, false)];
+        let pts = [
+            p(0.0, false),
+            p(1.0, false),
+            p(2.0, true),
+            p(3.0, false),
+            p(4.0, false),
+        ];
         let pieces = split_at_crossings(&pts, false);
         let xs: Vec<(Vec<f64>, bool)> = pieces
             .iter()
@@ -351,7 +360,10 @@ mod tests {
         // A crossing at the end closes the last block only; a motorway is one barrier piece.
         assert_eq!(split_at_crossings(&pts[..3], false).len(), 2);
         assert_eq!(split_at_crossings(&pts, true).len(), 1);
-        assert_eq!(split_at_crossings(&[p(0.0, false), p(1.0, false)], false).len(), 1);
+        assert_eq!(
+            split_at_crossings(&[p(0.0, false), p(1.0, false)], false).len(),
+            1
+        );
     }
 
     #[test]
