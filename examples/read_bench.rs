@@ -517,13 +517,13 @@ fn make_pbf(path: &Path, towns: usize) {
                 pick -= share;
             }
             let mut tags = format!("highway={kind}");
-            if rng.next() % 4 == 0 {
+            if rng.next().is_multiple_of(4) {
                 tags.push_str(&format!(",name=Street%20%{}", rng.next() % 1000));
             }
-            if rng.next() % 10 == 0 {
+            if rng.next().is_multiple_of(10) {
                 tags.push_str(",oneway=yes");
             }
-            if rng.next() % 6 == 0 {
+            if rng.next().is_multiple_of(6) {
                 tags.push_str(&format!(",maxspeed={}", 20 + 10 * (rng.next() % 6)));
             }
             way_id += 1;
@@ -544,7 +544,7 @@ fn make_pbf(path: &Path, towns: usize) {
             for (dx, dy) in [(0.0, 0.0), (0.00012, 0.0), (0.00012, 0.0001), (0.0, 0.0001)] {
                 node_id += 1;
                 let m = meta(&mut rng);
-                let tags = if rng.next() % 50 == 0 {
+                let tags = if rng.next().is_multiple_of(50) {
                     " Tamenity=shop,name=Shop"
                 } else {
                     " T"

@@ -125,7 +125,7 @@ fn polygons(l: &Layer) -> Vec<MultiPolygon<f64>> {
 /// Runs the check over the layers that were read (see the module docs).
 pub(super) fn check(mut layers: Vec<&mut Layer>) {
     let n = layers.len();
-    if n < 2 || n > 16 {
+    if !(2..=16).contains(&n) {
         return;
     }
     let pos: Vec<Option<Vec<Coord<f64>>>> = layers.iter().map(|l| positions(l)).collect();
