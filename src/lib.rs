@@ -43,7 +43,9 @@
 //! | [`model`] | schools, demand cells, areas, candidates, roads, cost matrix — metres | geodesy |
 //! | [`config`] | the scenario's meaning: levels, distance, accessibility, layers | model, geodesy |
 //! | [`spatial`] | the spatial index wrapper, point-in-area, the road graph and shortest paths | config, model |
-//! | [`coverage`] | reach, nearest school, capacity allocation, 2SFCA, area shares | spatial and below |
+//! | [`forecast`] | the cohort-component projection of the children of the plan year | config, model |
+//! | [`zones`] | attendance zones: the exact capacitated transportation solver, per county | spatial and below |
+//! | [`coverage`] | settings per cell, reach, nearest school, capacity allocation, 2SFCA, zones, area shares | forecast, zones, spatial and below |
 //! | [`rules`] | rule kinds (one file each), findings | coverage and below |
 //! | [`solve`] | LSCP, MCLP, p-median, p-center, capacitated variants, bounds | error, rng only |
 //! | [`propose`] | scenario requests → solver instances → schools built into the map | rules, solve and below |
@@ -68,6 +70,7 @@ pub mod consistency;
 pub mod coverage;
 pub mod csv_cell;
 pub mod error;
+pub mod forecast;
 pub mod geodesy;
 pub mod io;
 pub mod model;
@@ -78,3 +81,4 @@ pub mod rng;
 pub mod rules;
 pub mod solve;
 pub mod spatial;
+pub mod zones;

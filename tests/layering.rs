@@ -25,35 +25,44 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
     a.insert("model", &["error", "rng", "geodesy"]);
     a.insert("config", &["error", "rng", "geodesy", "model"]);
     a.insert("spatial", &["error", "rng", "geodesy", "model", "config"]);
+    a.insert("forecast", &["error", "rng", "geodesy", "model", "config"]);
+    a.insert(
+        "zones",
+        &["error", "rng", "geodesy", "model", "config", "spatial"],
+    );
     a.insert(
         "coverage",
-        &["error", "rng", "geodesy", "model", "config", "spatial"],
+        &[
+            "error", "rng", "geodesy", "model", "config", "spatial", "forecast", "zones",
+        ],
     );
     a.insert(
         "rules",
         &[
-            "error", "rng", "geodesy", "model", "config", "spatial", "coverage",
+            "error", "rng", "geodesy", "model", "config", "spatial", "forecast", "zones",
+            "coverage",
         ],
     );
     a.insert("solve", BASE);
     a.insert(
         "propose",
         &[
-            "error", "rng", "geodesy", "model", "config", "spatial", "coverage", "rules", "solve",
+            "error", "rng", "geodesy", "model", "config", "spatial", "forecast", "zones",
+            "coverage", "rules", "solve",
         ],
     );
     a.insert(
         "consistency",
         &[
-            "error", "rng", "geodesy", "model", "config", "spatial", "coverage", "rules", "solve",
-            "propose",
+            "error", "rng", "geodesy", "model", "config", "spatial", "forecast", "zones",
+            "coverage", "rules", "solve", "propose",
         ],
     );
     a.insert(
         "report",
         &[
-            "error", "rng", "geodesy", "model", "config", "spatial", "coverage", "rules", "solve",
-            "propose",
+            "error", "rng", "geodesy", "model", "config", "spatial", "forecast", "zones",
+            "coverage", "rules", "solve", "propose",
         ],
     );
     a.insert(
@@ -69,6 +78,8 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
             "model",
             "config",
             "spatial",
+            "forecast",
+            "zones",
             "coverage",
             "rules",
             "solve",
@@ -87,6 +98,8 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
             "model",
             "config",
             "spatial",
+            "forecast",
+            "zones",
             "coverage",
             "rules",
             "solve",

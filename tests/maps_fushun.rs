@@ -524,6 +524,7 @@ fn generator_reproduces_the_committed_files() {
         "candidates.geojson",
         "network.geojson",
         "calibration.json",
+        "forecast/census-2020-ages.csv",
     ] {
         let a = std::fs::read(dir().join(f)).unwrap();
         let b = std::fs::read(tmp.path().join(f)).unwrap();

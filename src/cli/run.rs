@@ -137,10 +137,7 @@ fn timing_name(step: &str) -> &str {
 /// The console summary of a run, in `lang`.
 pub fn summary_text(a: &Analysis, out_dir: &Path, seconds: f64, lang: Language) -> String {
     let zh = lang == Language::Zh;
-    let unit = match a.coverage.unit {
-        crate::config::CostUnit::M => "m",
-        crate::config::CostUnit::Min => "min",
-    };
+    let unit = a.coverage.unit.symbol();
     let mut s = format!("{} — {}\n", a.scenario.name, a.scenario.title);
     if a.map.synthetic {
         s.push_str(if zh {
@@ -155,23 +152,34 @@ pub fn summary_text(a: &Analysis, out_dir: &Path, seconds: f64, lang: Language) 
         } else {
             l.level.name()
         };
+        // Where urban and rural standards differ, both radii are shown.
+        let rural = l.standards[1].radius;
+        let two = l.has_settings() && rural != l.radius;
         s.push_str(&if zh {
+            let within = if two {
+                format!("城镇 {} {unit}、乡村 {rural} {unit}", l.radius)
+            } else {
+                format!("{} {unit}", l.radius)
+            };
             format!(
-                "  {} 覆盖率 {:>5.1} %({} 名学生中 {} 名在 {} {unit} 内)\n",
+                "  {} 覆盖率 {:>5.1} %({} 名学生中 {} 名在 {within} 内)\n",
                 pad(name, 14),
                 100.0 * l.coverage(),
                 human(l.total_demand, 0),
                 human(l.covered_demand, 0),
-                l.radius
             )
         } else {
+            let within = if two {
+                format!("{} {unit} urban, {rural} {unit} rural", l.radius)
+            } else {
+                format!("{} {unit}", l.radius)
+            };
             format!(
-                "  {} coverage {:>6.1} %  ({:.0} of {:.0} pupils within {} {unit})\n",
+                "  {} coverage {:>6.1} %  ({:.0} of {:.0} pupils within {within})\n",
                 pad(name, 13),
                 100.0 * l.coverage(),
                 l.covered_demand,
                 l.total_demand,
-                l.radius
             )
         });
     }

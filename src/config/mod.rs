@@ -41,6 +41,13 @@
 //! cohort_field = "pop_6_11"
 //! ```
 
+mod access;
+
+pub use access::{
+    rural_default, BirthRecord, BirthsAfter, CountyRates, ForecastConfig, ForecastCountyFile,
+    ForecastFile, Setting, SettingFile, SettingStandard, SettingsConfig, SettingsFile,
+};
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -91,6 +98,10 @@ pub struct ScenarioFile {
     /// Accessibility index (two-step floating catchment) options.
     #[serde(default)]
     pub accessibility: AccessibilityFile,
+    /// How cells get their setting (urban or rural); without it every cell is urban.
+    pub settings: Option<SettingsFile>,
+    /// Cohort-component forecast of the children of `year` from a base census.
+    pub forecast: Option<ForecastFile>,
     /// Rules to check (`[[rules]]` tables; see `schoolplan rules` for the kinds).
     #[serde(default)]
     pub rules: Vec<toml::Table>,
@@ -259,6 +270,14 @@ pub struct LevelFile {
     /// Pupils of this level may not cross network edges flagged `barrier` (default false;
     /// the primary-school standard sets it true).
     pub avoid_barriers: Option<bool>,
+    /// The standard per setting (`urban`, `rural`): `[levels.junior.settings.rural]` with
+    /// `radius_m` / `radius_min` and `boarding_radius_m`. Urban defaults to the level's radius;
+    /// rural to the defaults of [`rural_default`] when `[settings]` is given.
+    #[serde(default)]
+    pub settings: BTreeMap<Setting, SettingFile>,
+    /// Compute attendance zones for this level (default false): every populated cell assigned
+    /// to an open school of its county, least pupil-distance under seats.
+    pub zones: Option<bool>,
 }
 
 /// `[accessibility]`: the two-step floating catchment area index (2SFCA).
@@ -322,6 +341,10 @@ pub struct Scenario {
     pub levels: Vec<LevelConfig>,
     /// Accessibility options.
     pub accessibility: AccessibilityConfig,
+    /// Setting classification (`None`: every cell urban).
+    pub settings: Option<SettingsConfig>,
+    /// The forecast, when the scenario has one.
+    pub forecast: Option<ForecastConfig>,
     /// Rules, each with the file that declared it.
     pub rules: Vec<Sourced>,
     /// Proposal requests, each with the file that declared it.
@@ -371,6 +394,12 @@ pub struct LevelConfig {
     pub enrolment_rate: f64,
     /// Avoid barrier edges on the network.
     pub avoid_barriers: bool,
+    /// Boarding reach in urban cells, metres (usually none).
+    pub urban_boarding_m: Option<f64>,
+    /// The rural standard (`None`: the urban one).
+    pub rural: Option<SettingStandard>,
+    /// Attendance zones are computed.
+    pub zones: bool,
 }
 
 impl LevelConfig {
@@ -393,7 +422,28 @@ impl LevelConfig {
             cohort_field: cohort.to_string(),
             enrolment_rate: 1.0,
             avoid_barriers: avoid,
+            urban_boarding_m: None,
+            rural: None,
+            zones: false,
         }
+    }
+
+    /// The standard of a setting: urban is `radius` (and `urban_boarding_m`); rural is `rural`
+    /// when set, else the urban one.
+    pub fn standard(&self, setting: Setting) -> SettingStandard {
+        let urban = SettingStandard {
+            radius: self.radius,
+            boarding_radius_m: self.urban_boarding_m,
+        };
+        match setting {
+            Setting::Urban => urban,
+            Setting::Rural => self.rural.unwrap_or(urban),
+        }
+    }
+
+    /// The standard of each setting, indexed by [`Setting::index`].
+    pub fn standards(&self) -> [SettingStandard; 2] {
+        [self.standard(Setting::Urban), self.standard(Setting::Rural)]
     }
 }
 

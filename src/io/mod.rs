@@ -2,6 +2,7 @@
 //! matrices, and atomic writers. Only `io` and `report` touch file formats.
 
 pub mod features;
+pub mod forecast;
 pub mod formats;
 pub mod input;
 pub mod layers;

@@ -180,6 +180,9 @@ fn relativise_paths(file: &mut ScenarioFile, dir: &Path) {
             }
         }
     }
+    if let Some(p) = file.forecast.as_mut().and_then(|f| f.base_ages.as_mut()) {
+        join(p);
+    }
 }
 
 fn rule_id(t: &toml::Table) -> Option<&str> {
@@ -207,9 +210,43 @@ fn merge(base: Chain, top: Chain) -> Chain {
                 cohort_field: over!(lb.cohort_field, lt.cohort_field),
                 enrolment_rate: over!(lb.enrolment_rate, lt.enrolment_rate),
                 avoid_barriers: over!(lb.avoid_barriers, lt.avoid_barriers),
+                settings: {
+                    let mut m = lb.settings;
+                    for (k, st) in lt.settings {
+                        let sb = m.remove(&k).unwrap_or_default();
+                        m.insert(
+                            k,
+                            SettingFile {
+                                radius_m: over!(sb.radius_m, st.radius_m),
+                                radius_min: over!(sb.radius_min, st.radius_min),
+                                boarding_radius_m: over!(
+                                    sb.boarding_radius_m,
+                                    st.boarding_radius_m
+                                ),
+                            },
+                        );
+                    }
+                    m
+                },
+                zones: over!(lb.zones, lt.zones),
             },
         );
     }
+    let settings = match (b.settings, t.settings) {
+        (Some(sb), Some(st)) => Some(SettingsFile {
+            urban_township_kinds: over!(sb.urban_township_kinds, st.urban_township_kinds),
+            urban_min_density_per_km2: over!(
+                sb.urban_min_density_per_km2,
+                st.urban_min_density_per_km2
+            ),
+            urban_areas: over!(sb.urban_areas, st.urban_areas),
+        }),
+        (sb, st) => st.or(sb),
+    };
+    let forecast = match (b.forecast, t.forecast) {
+        (Some(fb), Some(ft)) => Some(merge_forecast(fb, ft)),
+        (fb, ft) => ft.or(fb),
+    };
     let mut population = b.population;
     population.cohort_shares.extend(t.population.cohort_shares);
     population.factors.extend(t.population.factors);
@@ -257,6 +294,8 @@ fn merge(base: Chain, top: Chain) -> Chain {
                 t.accessibility.catchment_factor
             ),
         },
+        settings,
+        forecast,
         rules: Vec::new(),
         proposals: Vec::new(),
         outputs: OutputsFile {
@@ -268,6 +307,103 @@ fn merge(base: Chain, top: Chain) -> Chain {
         rules,
         proposals,
     }
+}
+
+/// `[forecast]` of `top` over `base`: values replace, `births` replaces when given, county
+/// overrides merge field by field.
+fn merge_forecast(b: ForecastFile, t: ForecastFile) -> ForecastFile {
+    let mut counties = b.counties;
+    for (code, ct) in t.counties {
+        let cb = counties.remove(&code).unwrap_or_default();
+        counties.insert(
+            code,
+            ForecastCountyFile {
+                infant_survival: ct.infant_survival.or(cb.infant_survival),
+                child_survival: ct.child_survival.or(cb.child_survival),
+                migration: ct.migration.or(cb.migration),
+                urbanisation: ct.urbanisation.or(cb.urbanisation),
+            },
+        );
+    }
+    ForecastFile {
+        base_year: t.base_year.or(b.base_year),
+        base_ages: t.base_ages.or(b.base_ages),
+        births: if t.births.is_empty() {
+            b.births
+        } else {
+            t.births
+        },
+        births_after: t.births_after.or(b.births_after),
+        anchor_age: t.anchor_age.or(b.anchor_age),
+        infant_survival: t.infant_survival.or(b.infant_survival),
+        child_survival: t.child_survival.or(b.child_survival),
+        migration: t.migration.or(b.migration),
+        urbanisation: t.urbanisation.or(b.urbanisation),
+        counties,
+    }
+}
+
+/// The per-setting standards of a level: `[levels.<level>.settings.<setting>]` over the
+/// defaults (urban: the level's radius; rural: [`rural_default`] when the scenario classifies
+/// settings, else the urban standard).
+fn resolve_standards(
+    path: &Path,
+    c: &mut LevelConfig,
+    lf: &LevelFile,
+    unit: CostUnit,
+    classified: bool,
+) -> Result<()> {
+    for (setting, sf) in &lf.settings {
+        let key = |k: &str| format!("levels.{}.settings.{}.{k}", c.level.name(), setting.name());
+        check_positive(path, &key("radius_m"), sf.radius_m, 200_000.0, "200 km")?;
+        check_positive(path, &key("radius_min"), sf.radius_min, 1_440.0, "a day")?;
+        check_positive(
+            path,
+            &key("boarding_radius_m"),
+            sf.boarding_radius_m,
+            200_000.0,
+            "200 km",
+        )?;
+        let given = match unit {
+            CostUnit::M => sf.radius_m,
+            CostUnit::Min => sf.radius_min,
+        };
+        match setting {
+            Setting::Urban => {
+                if let Some(r) = given {
+                    c.radius = r;
+                }
+                c.urban_boarding_m = sf.boarding_radius_m;
+            }
+            Setting::Rural => {
+                let default = rural_default(c.level).filter(|_| classified);
+                let radius = given
+                    .or_else(|| {
+                        default.map(|(m, min, _)| match unit {
+                            CostUnit::M => m,
+                            CostUnit::Min => min,
+                        })
+                    })
+                    .unwrap_or(c.radius);
+                c.rural = Some(SettingStandard {
+                    radius,
+                    boarding_radius_m: sf.boarding_radius_m.or(default.and_then(|d| d.2)),
+                });
+            }
+        }
+    }
+    if classified && c.rural.is_none() {
+        if let Some((m, min, boarding)) = rural_default(c.level) {
+            c.rural = Some(SettingStandard {
+                radius: match unit {
+                    CostUnit::M => m,
+                    CostUnit::Min => min,
+                },
+                boarding_radius_m: boarding,
+            });
+        }
+    }
+    Ok(())
 }
 
 fn scenario_err(path: &Path, message: String) -> Error {
@@ -426,6 +562,8 @@ fn resolve(path: &Path, chain: Chain, files: Vec<PathBuf>) -> Result<Scenario> {
         c.cohort_field = lf.cohort_field.clone().unwrap_or(c.cohort_field);
         c.enrolment_rate = lf.enrolment_rate.unwrap_or(c.enrolment_rate);
         c.avoid_barriers = lf.avoid_barriers.unwrap_or(c.avoid_barriers);
+        c.zones = lf.zones.unwrap_or(false);
+        resolve_standards(path, &mut c, lf, distance.unit, f.settings.is_some())?;
         levels.push(c);
     }
     if f.levels.is_empty() {
@@ -466,6 +604,38 @@ fn resolve(path: &Path, chain: Chain, files: Vec<PathBuf>) -> Result<Scenario> {
         100.0,
         "a hundred radii",
     )?;
+    let settings = match &f.settings {
+        None => None,
+        Some(sf) => {
+            check_positive(
+                path,
+                "settings.urban_min_density_per_km2",
+                sf.urban_min_density_per_km2,
+                1.0e6,
+                "a million residents per km²",
+            )?;
+            if let Some(k) = sf
+                .urban_township_kinds
+                .iter()
+                .flatten()
+                .find(|k| **k == crate::model::AreaKind::County)
+            {
+                return Err(scenario_err(
+                    path,
+                    format!("`settings.urban_township_kinds`: expected township kinds (street, town, township), found {}", k.name()),
+                ));
+            }
+            Some(SettingsConfig {
+                urban_township_kinds: sf.urban_township_kinds.clone().unwrap_or_default(),
+                urban_min_density_per_km2: sf.urban_min_density_per_km2,
+                urban_areas: sf.urban_areas.clone().unwrap_or_default(),
+            })
+        }
+    };
+    let forecast = match &f.forecast {
+        None => None,
+        Some(ff) => Some(crate::io::forecast::resolve(path, ff, f.year)?),
+    };
     let out_dir = f
         .outputs
         .dir
@@ -486,6 +656,8 @@ fn resolve(path: &Path, chain: Chain, files: Vec<PathBuf>) -> Result<Scenario> {
             decay: f.accessibility.decay.unwrap_or_default(),
             catchment_factor: f.accessibility.catchment_factor.unwrap_or(2.0),
         },
+        settings,
+        forecast,
         rules: chain.rules,
         proposals: chain.proposals,
         out_dir,

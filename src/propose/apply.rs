@@ -47,6 +47,21 @@ pub fn apply(map: &mut Map, class_size: f64, o: &ProposalOutcome) -> (usize, usi
             .township_code
             .as_deref()
             .and_then(|c| map.townships.iter().position(|t| t.code == c));
+        // A school built on a synthetic site (candidate or generated from a cell) is synthetic.
+        let synthetic = map
+            .candidates
+            .iter()
+            .find(|c| c.id == s.id)
+            .map(|c| c.synthetic)
+            .or_else(|| {
+                let cell = s.id.strip_prefix("cell:")?;
+                map.demand
+                    .cells
+                    .iter()
+                    .find(|c| c.id == cell)
+                    .map(|c| c.synthetic)
+            })
+            .unwrap_or(false);
         map.schools.push(School {
             id: new_school_id(&o.id, &s.id),
             name: format!(
@@ -67,7 +82,7 @@ pub fn apply(map: &mut Map, class_size: f64, o: &ProposalOutcome) -> (usize, usi
             added_classes: None,
             class_sizes: None,
             resources: BTreeMap::new(),
-            synthetic: false,
+            synthetic,
             pos,
             lonlat,
             feature_index: usize::MAX,

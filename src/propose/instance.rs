@@ -94,7 +94,8 @@ pub struct Instance {
     pub costs: SparseCosts,
     /// The problem for the solver.
     pub problem: Problem,
-    /// Radius in the scenario's unit.
+    /// Radius in the scenario's unit; 1 when the covering costs are per-cell normalised (a
+    /// level with urban and rural standards: each cost divided by its cell's radius).
     pub radius: f64,
     /// Notes for the report (generated candidates, fallbacks).
     pub notes: Vec<String>,
@@ -145,8 +146,16 @@ pub fn build(
         .collect();
     let weights: Vec<f64> = cells.iter().map(|&i| lc.demand[i]).collect();
     let covering = matches!(req.objective, Objective::Mclp | Objective::Lscp);
-    let cutoff = if covering { radius } else { 4.0 * radius };
-    let lists = site_costs(
+    // Covering a cell means reaching it within its own setting's radius (urban or rural):
+    // costs are divided by the cell's radius and the problem's radius is 1.
+    let per_cell: Option<Vec<f64>> = (covering && req.radius.is_none() && lc.has_settings())
+        .then(|| cells.iter().map(|&i| lc.radius_at(i)).collect());
+    let cutoff = match &per_cell {
+        Some(r) => r.iter().copied().fold(radius, f64::max),
+        None if covering => radius,
+        None => 4.0 * radius,
+    };
+    let mut lists = site_costs(
         map,
         scenario,
         cfg.avoid_barriers,
@@ -155,6 +164,20 @@ pub fn build(
         cutoff,
         &mut notes,
     )?;
+    let radius = match &per_cell {
+        Some(r) => {
+            for (row, &ri) in lists.iter_mut().zip(r) {
+                row.iter_mut().for_each(|p| p.1 /= ri);
+                row.retain(|p| p.1 <= 1.0);
+            }
+            notes.push(
+                "urban and rural standards: each cell is covered within its own setting's radius (costs in radii)"
+                    .into(),
+            );
+            1.0
+        }
+        None => radius,
+    };
     let costs = SparseCosts::from_lists(weights.clone(), sites.len(), lists)
         .map_err(|e| Error::Usage(format!("proposal {}: {e}", req.id)))?;
 

@@ -99,13 +99,16 @@ pub enum Block {
     Table(Vec<String>, Vec<Vec<Cell>>),
     /// A map: caption, file stem (`map-primary`), SVG text.
     Map(String, String, String),
+    /// A chart (not a map: no pan, zoom or click): caption, file stem, SVG text.
+    Chart(String, String, String),
     /// Definition list: (term, text).
     Defs(Vec<(String, String)>),
     /// A folded section: its one-line summary, whether it opens unfolded, and its blocks.
     Details(String, bool, Vec<Block>),
 }
 
-fn heads(lang: Language, keys: &[&'static str]) -> Vec<String> {
+/// Table headings: the words for `keys` in `lang`.
+pub(crate) fn heads(lang: Language, keys: &[&'static str]) -> Vec<String> {
     keys.iter().map(|k| t(lang, k).to_string()).collect()
 }
 
@@ -187,10 +190,26 @@ pub fn run_blocks(ctx: &ReportContext, lang: Language) -> Vec<Block> {
     out.extend(preamble(ctx, lang));
     out.extend(summary_section(ctx, lang));
     out.extend(targets_section(ctx, lang));
+    out.extend(access_section(ctx, lang));
     out.extend(proposals_section(ctx, lang));
     out.extend(maps_section(ctx, lang));
     out.extend(detail_section(ctx, lang));
     out.extend(conventions_section(ctx, lang));
+    out
+}
+
+/// Urban and rural standards, attendance zones and the forecast, when the scenario has them.
+fn access_section(ctx: &ReportContext, lang: Language) -> Vec<Block> {
+    let blocks = super::forecast::access_blocks(ctx, lang);
+    if blocks.is_empty() {
+        return blocks;
+    }
+    let title = match lang {
+        Language::Zh => "服务标准、学区与学龄人口预测",
+        Language::En => "Service standards, attendance zones and forecast",
+    };
+    let mut out = vec![Block::Heading(title.into())];
+    out.extend(blocks);
     out
 }
 

@@ -171,6 +171,12 @@ pub fn schools_geojson(b: &RunBundle) -> String {
                     format!("nearest_demand_{l}"),
                     opt_real(load.map(|x| x.nearest_demand)),
                 );
+                if lc.zones.is_some() {
+                    p.insert(
+                        format!("zone_pupils_{l}"),
+                        opt_real(load.and_then(|x| x.zone_pupils)),
+                    );
+                }
                 p.insert(
                     format!("allocated_{l}"),
                     opt_real(load.map(|x| x.allocated_demand)),
@@ -258,6 +264,7 @@ pub fn coverage_geojson(b: &RunBundle) -> String {
                 );
                 p.insert(format!("access_{l}"), real(lc.accessibility[i]));
             }
+            p.extend(b.coverage.access_properties(map, i));
             p.insert("synthetic".into(), json!(c.synthetic));
             let geometry = match &c.shape_lonlat {
                 Some(mp) => multipolygon_geometry(mp),

@@ -38,10 +38,12 @@
 //!
 //! [`sample`] builds a small synthetic town with everything filled in, for tests and demos.
 
+pub mod access;
 pub mod areas;
 pub mod atomic;
 pub mod compare;
 pub mod document;
+pub mod forecast;
 pub mod gaps;
 pub mod html;
 pub mod inset;
@@ -318,6 +320,7 @@ pub fn write_run_with(dir: &OutputDir, bundle: &RunBundle, csv: tables::CsvOptio
         "schoolplan.qgs",
         &qgis::project_qgs(bundle, &gap_areas, lang),
     )?;
+    access::write_access(dir, bundle, &summary)?;
     dir.write("summary.json", &summary.to_json())?;
     let findings = numbers::to_json_pretty(&summary.findings);
     dir.write("findings.json", &findings)?;
@@ -333,7 +336,7 @@ pub fn write_run_with(dir: &OutputDir, bundle: &RunBundle, csv: tables::CsvOptio
     dir.write("report.html", &html::render(&title, &blocks, lang))?;
     dir.write("report.md", &markdown::render(&title, &blocks))?;
     for b in &blocks {
-        if let document::Block::Map(_, stem, svg) = b {
+        if let document::Block::Map(_, stem, svg) | document::Block::Chart(_, stem, svg) = b {
             dir.write(
                 &format!("{stem}.svg"),
                 &format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}\n", svg),

@@ -19,6 +19,7 @@
 
 use super::gaps::GapArea;
 use super::layers::cost_key;
+use super::numbers::nice_ceil;
 use super::text::{level_name, t, xml_escape as esc};
 use super::RunBundle;
 use crate::config::Language;
@@ -96,7 +97,7 @@ fn fill(
     )
 }
 
-fn qml(renderer: &str, geometry_type: u8) -> String {
+pub(super) fn qml(renderer: &str, geometry_type: u8) -> String {
     format!(
         "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis version=\"{QGIS_VERSION}\" styleCategories=\"Symbology\">\n{renderer}\n<layerGeometryType>{geometry_type}</layerGeometryType>\n</qgis>\n"
     )
@@ -247,7 +248,7 @@ fn class_symbol(k: usize, rgb: (u8, u8, u8), point: bool, gap: bool) -> String {
     }
 }
 
-fn graduated(
+pub(super) fn graduated(
     attr: &str,
     breaks: &[f64],
     labels: &[String],
@@ -351,18 +352,6 @@ pub fn coverage_qml(b: &RunBundle, lang: Language) -> String {
     )
 }
 
-/// A "nice" upper bound ≥ x (1, 2, 5 × 10ⁿ).
-fn nice_ceil(x: f64) -> f64 {
-    if x <= 0.0 {
-        return 1.0;
-    }
-    let p = 10f64.powf(x.log10().floor());
-    [1.0, 2.0, 5.0, 10.0]
-        .iter()
-        .map(|m| m * p)
-        .find(|v| *v >= x)
-        .unwrap_or(10.0 * p)
-}
 
 /// Gap classes, light to dark purple (apart from the coverage's green-to-red).
 pub const GAP_COLOURS: [(u8, u8, u8); 4] = [

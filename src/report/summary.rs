@@ -97,6 +97,13 @@ pub struct LevelSummary {
     pub over_capacity_pupils: f64,
     /// Of those, schools whose seats are unknown.
     pub schools_without_seats: u32,
+    /// The standard and coverage of each setting (`urban`, `rural`), when the scenario
+    /// classifies settings ([`super::access::SettingSummary`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub settings: Vec<super::access::SettingSummary>,
+    /// Attendance zones, when the level has them ([`super::access::ZonesSummary`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zones: Option<super::access::ZonesSummary>,
 }
 
 /// Counts of findings by status.
@@ -250,6 +257,13 @@ pub struct Summary {
     pub network: Option<crate::coverage::snapping::NetworkSnapping>,
     /// Warnings met while loading and measuring, as text.
     pub warnings: Vec<String>,
+    /// Children per year (base to scenario year), county and level, when the scenario has a
+    /// forecast ([`super::access::ForecastRow`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forecast: Vec<super::access::ForecastRow>,
+    /// The births series behind it, recorded or estimated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forecast_births: Vec<super::access::BirthRow>,
 }
 
 /// Findings sorted for reports: failing first, then not evaluable, then passing; by id, area.
@@ -320,6 +334,8 @@ impl Summary {
                         .iter()
                         .filter(|&&j| lc.school_seats[j].is_none())
                         .count() as u32,
+                    settings: super::access::settings_summary(b, lc),
+                    zones: super::access::zones_summary(map, lc),
                 }
             })
             .collect();
@@ -461,6 +477,8 @@ impl Summary {
                     w.to_string()
                 })
                 .collect(),
+            forecast: super::access::forecast_rows(b),
+            forecast_births: super::access::birth_rows(b),
         }
     }
 

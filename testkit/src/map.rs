@@ -149,6 +149,8 @@ pub fn scenario(levels: Vec<LevelConfig>, mode: DistanceMode) -> Scenario {
             decay: Decay::Step,
             catchment_factor: 2.0,
         },
+        settings: None,
+        forecast: None,
         rules: Vec::new(),
         proposals: Vec::new(),
         out_dir: PathBuf::from("out/test"),

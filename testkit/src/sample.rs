@@ -324,6 +324,8 @@ fn build(plan: bool) -> SampleRun {
             decay: Decay::Step,
             catchment_factor: 2.0,
         },
+        settings: None,
+        forecast: None,
         rules: Vec::new(),
         proposals: Vec::new(),
         out_dir: PathBuf::from("out").join(name),

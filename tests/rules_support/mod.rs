@@ -183,7 +183,7 @@ pub fn coverage(levels: Vec<LevelCoverage>) -> Coverage {
         unit: CostUnit::M,
         levels,
         warnings: vec![],
-        network: None,
+        ..Default::default()
     }
 }
 
@@ -230,6 +230,8 @@ pub fn scenario_lang(rules_toml: &str, language: Language) -> Scenario {
             decay: Decay::Step,
             catchment_factor: 2.0,
         },
+        settings: None,
+        forecast: None,
         rules: parsed
             .rules
             .into_iter()
