@@ -443,3 +443,71 @@ fn raster_cells_match_at_the_demo_radii() {
         }
     }
 }
+
+/// GHS-POP's layout: people per pixel in World Mollweide (ESRI:54009), a system without
+/// GeoTIFF codes that GDAL stores as user-defined keys with an `ESRI PE String` WKT citation.
+/// `gdalwarp -r sum` to 250 m pixels keeps the people (up to the pixels cut at the areas'
+/// edge): the raster read must hold the demo's people within 1.5 %.
+#[test]
+fn ghs_pop_mollweide_raster_keeps_the_people() {
+    if !have_gdal() {
+        return;
+    }
+    let c = Converted::new();
+    sh(
+        "gdalwarp",
+        &[
+            "-q",
+            "-t_srs",
+            "ESRI:54009",
+            "-tr",
+            "250",
+            "250",
+            "-r",
+            "sum",
+            "-srcnodata",
+            "-1",
+            "-dstnodata",
+            "-1",
+            "pop_total.tif",
+            "ghs_pop_54009.tif",
+        ],
+        c.dir.path(),
+    );
+    let s = c.scenario(
+        "ghs",
+        &format!("{DEMO}/demo.toml"),
+        "[layers.population]\npath = \"ghs_pop_54009.tif\"\n\
+         [population.cohort_shares.990101]\npop_3_5 = 0.022\npop_6_11 = 0.048\npop_12_14 = 0.026\npop_15_17 = 0.025\n\
+         [population.cohort_shares.990102]\npop_3_5 = 0.022\npop_6_11 = 0.048\npop_12_14 = 0.026\npop_15_17 = 0.025\n",
+    );
+    let o = Command::new(BIN).arg("validate").arg(&s).output().unwrap();
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(out.contains("World_Mollweide"), "{out}");
+    let total: f64 = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("total ") && !l.contains("public"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no population total in:\n{out}"));
+    let demo: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{DEMO}/population.geojson")).unwrap(),
+    )
+    .unwrap();
+    let people: f64 = demo["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["pop_total"].as_f64().unwrap())
+        .sum();
+    assert!(
+        (total - people).abs() <= 0.015 * people,
+        "{total} people read from the Mollweide raster, {people} in the demo"
+    );
+}

@@ -277,4 +277,3 @@ fn chart(rows: &[&ForecastRow], names: &BTreeMap<String, String>) -> String {
     svg.push_str("</svg>");
     svg
 }
-

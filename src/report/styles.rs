@@ -352,7 +352,6 @@ pub fn coverage_qml(b: &RunBundle, lang: Language) -> String {
     )
 }
 
-
 /// Gap classes, light to dark purple (apart from the coverage's green-to-red).
 pub const GAP_COLOURS: [(u8, u8, u8); 4] = [
     (188, 189, 220),

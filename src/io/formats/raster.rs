@@ -15,9 +15,10 @@
 //!   their extent is read, in blocks of rows, and a pixel is kept only when its centre lies
 //!   inside an area (a scanline test in pixel space): a 40,000 × 40,000 country raster costs
 //!   the city's window, and memory grows with the populated pixels kept, not the file.
-//! - **CRS.** The GeoTIFF's EPSG code (projected or geographic key), or a user-defined
-//!   transverse Mercator from its GeoKeys; for ASCII grids the `.prj` beside it; `crs = …` on
-//!   the layer overrides either.
+//! - **CRS.** The GeoTIFF's EPSG code (projected or geographic key), else the WKT GDAL stores
+//!   in a citation key for systems without GeoTIFF codes (`ESRI PE String = …`: GHS-POP's World
+//!   Mollweide, ESRI:54009), else a user-defined transverse Mercator from its GeoKeys; for ASCII
+//!   grids the `.prj` beside it; `crs = …` on the layer overrides either.
 //!
 //! GeoTIFF decoding (strips or tiles; none, LZW, DEFLATE, PackBits; predictors; 8–64-bit
 //! integer and float samples) is `geotiff-reader`'s (pure Rust), read through its block cache.
@@ -197,6 +198,13 @@ fn tiff_crs(file: &GeoTiffFile) -> Result<Option<Crs>, String> {
     if let Some(code) = projected.filter(|c| *c != 32767 && *c != 0) {
         return Crs::from_epsg(code as u32).map(Some);
     }
+    // GDAL writes a system without GeoTIFF codes (GHS-POP's World Mollweide, ESRI:54009) as
+    // user-defined keys with its WKT in a citation: "…|ESRI PE String = PROJCS[…]|".
+    for key in [k::PROJ_CITATION, k::GT_CITATION] {
+        if let Some(wkt) = keys.get_ascii(key).and_then(esri_pe_string) {
+            return Crs::from_wkt(wkt).map(Some);
+        }
+    }
     if model == 2 {
         return match geographic {
             Some(c) if c != 32767 => Crs::from_epsg(c as u32).map(Some),
@@ -227,6 +235,13 @@ fn tiff_crs(file: &GeoTiffFile) -> Result<Option<Crs>, String> {
         return Crs::from_proj_string(&def).map(Some);
     }
     Ok(None)
+}
+
+/// The WKT of an `ESRI PE String = …` citation (up to the next `|`).
+fn esri_pe_string(citation: &str) -> Option<&str> {
+    let (_, rest) = citation.split_once("ESRI PE String = ")?;
+    let wkt = rest.split('|').next()?.trim_end_matches('\0').trim();
+    (!wkt.is_empty()).then_some(wkt)
 }
 
 fn open_asc(path: &Path) -> Result<Band, String> {
@@ -653,6 +668,16 @@ fn window(band: &Band, crs: &Crs, mask: &AreaMask) -> Option<Window> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn esri_pe_citations() {
+        let c = "World_Mollweide|WGS 84|ESRI PE String = PROJCS[\"World_Mollweide\",GEOGCS[\"GCS_WGS_1984\"]]|\0";
+        assert_eq!(
+            esri_pe_string(c),
+            Some("PROJCS[\"World_Mollweide\",GEOGCS[\"GCS_WGS_1984\"]]")
+        );
+        assert_eq!(esri_pe_string("WGS 84 / UTM zone 51N|"), None);
+    }
 
     #[test]
     fn affine_inverts() {
