@@ -31,10 +31,9 @@
 //!
 //! Other `highway` values (`construction`, `proposed`, `platform`, `bus_stop`, …) are skipped.
 
-use std::collections::HashMap;
-
 use geo::{Coord, Geometry, LineString};
-use osmpbf::{Element, ElementReader};
+use osmpbf::{BlobDecode, BlobReader, Element, ElementReader};
+use rayon::iter::{ParallelBridge, ParallelIterator};
 use serde_json::{Map as JsonMap, Value};
 
 use super::{file_error, number_value, RawFeature, RawLayer};
@@ -181,43 +180,10 @@ pub fn read_masked(
     let mut needed: Vec<i64> = ways.iter().flat_map(|w| w.refs.iter().copied()).collect();
     needed.sort_unstable();
     needed.dedup();
-    // Pass 2: the coordinates (and level crossings) of those nodes.
-    let reader = open(fp)?;
-    let needed_ref = &needed;
-    let nodes = reader.par_map_reduce(
-        |e| {
-            let mut out = Vec::new();
-            let mut take = |id: i64, lon: f64, lat: f64, crossing: bool| {
-                if needed_ref.binary_search(&id).is_ok() {
-                    // OSM stores 1e-7 degrees: round off the decoder's float noise.
-                    out.push((id, round7(lon), round7(lat), crossing));
-                }
-            };
-            match e {
-                Element::DenseNode(n) => {
-                    let crossing = n
-                        .tags()
-                        .any(|(k, v)| k == "railway" && (v == "level_crossing" || v == "crossing"));
-                    take(n.id(), n.lon(), n.lat(), crossing)
-                }
-                Element::Node(n) => {
-                    let crossing = n
-                        .tags()
-                        .any(|(k, v)| k == "railway" && (v == "level_crossing" || v == "crossing"));
-                    take(n.id(), n.lon(), n.lat(), crossing)
-                }
-                _ => {}
-            }
-            out
-        },
-        Vec::new,
-        |mut a, mut b| {
-            a.append(&mut b);
-            a
-        },
-    );
-    let nodes = match nodes {
-        Ok(n) => n,
+    // Pass 2: the coordinates (and level crossings) of those nodes, block by block in
+    // parallel: (index in `needed`, lon and lat in 1e-7 degrees, crossing).
+    let blobs = match BlobReader::from_path(&spec.path) {
+        Ok(r) => r,
         Err(e) => {
             file_error(
                 fp,
@@ -228,10 +194,67 @@ pub fn read_masked(
             return None;
         }
     };
-    let coords: HashMap<i64, (f64, f64, bool)> = nodes
-        .into_iter()
-        .map(|(id, lon, lat, c)| (id, (lon, lat, c)))
+    if needed.len() > u32::MAX as usize {
+        file_error(
+            fp,
+            "file",
+            "at most 4,294,967,295 road nodes (cut an extract of the region)",
+            format!("{} nodes used by roads", needed.len()),
+        );
+        return None;
+    }
+    let needed_ref = &needed;
+    let blocks: Result<Vec<Vec<(u32, i32, i32, bool)>>, osmpbf::Error> = blobs
+        .par_bridge()
+        .map(|blob| {
+            let block = match blob?.decode()? {
+                BlobDecode::OsmData(block) => block,
+                _ => return Ok(Vec::new()),
+            };
+            let mut out = Vec::new();
+            let mut take = |id: i64, lon: i32, lat: i32, crossing: bool| {
+                if let Ok(i) = needed_ref.binary_search(&id) {
+                    out.push((i as u32, lon, lat, crossing));
+                }
+            };
+            let is_crossing =
+                |k: &str, v: &str| k == "railway" && (v == "level_crossing" || v == "crossing");
+            for g in block.groups() {
+                for n in g.dense_nodes() {
+                    let crossing = n.tags().any(|(k, v)| is_crossing(k, v));
+                    take(n.id(), n.decimicro_lon(), n.decimicro_lat(), crossing);
+                }
+                for n in g.nodes() {
+                    let crossing = n.tags().any(|(k, v)| is_crossing(k, v));
+                    take(n.id(), n.decimicro_lon(), n.decimicro_lat(), crossing);
+                }
+            }
+            Ok(out)
+        })
         .collect();
+    let blocks = match blocks {
+        Ok(b) => b,
+        Err(e) => {
+            file_error(
+                fp,
+                "file",
+                "a readable OpenStreetMap PBF file",
+                e.to_string(),
+            );
+            return None;
+        }
+    };
+    // Positions by index in `needed` (OSM stores 1e-7 degrees: exact decimals).
+    let mut coords: Vec<Option<(f64, f64)>> = vec![None; needed.len()];
+    let mut crossings = vec![false; needed.len()];
+    for (i, lon, lat, c) in blocks.into_iter().flatten() {
+        coords[i as usize] = Some((lon as f64 / 1e7, lat as f64 / 1e7));
+        crossings[i as usize] |= c;
+    }
+    let lookup = |id: i64| -> Option<(f64, f64, bool)> {
+        let i = needed.binary_search(&id).ok()?;
+        coords[i].map(|(lon, lat)| (lon, lat, crossings[i]))
+    };
     let margin = 0.05;
     let inside = |lon: f64, lat: f64| {
         extent.is_none_or(|e| {
@@ -248,8 +271,8 @@ pub fn read_masked(
         let mut pts: Vec<(Coord<f64>, bool)> = Vec::with_capacity(w.refs.len());
         let mut any_inside = false;
         for r in &w.refs {
-            match coords.get(r) {
-                Some(&(lon, lat, c)) => {
+            match lookup(*r) {
+                Some((lon, lat, c)) => {
                     any_inside |= inside(lon, lat);
                     pts.push((Coord { x: lon, y: lat }, c));
                 }
@@ -304,11 +327,6 @@ pub fn read_masked(
         features,
         declared: Some((Crs::geographic(Datum::Wgs84), "OSM".into())),
     })
-}
-
-/// Degrees rounded to OSM's 1e-7 precision.
-fn round7(deg: f64) -> f64 {
-    (deg * 1e7).round() / 1e7
 }
 
 /// Splits a way's positions into pieces of equal barrier state: a segment is a barrier when the
