@@ -78,6 +78,10 @@ pub fn parse_maxspeed(v: &str) -> Option<f64> {
     (x.is_finite() && x > 0.0).then_some(if mph { x * 1.609_344 } else { x })
 }
 
+/// A node a road uses, as found in a block: index in the sorted needed ids, lon and lat in
+/// 1e-7 degrees, whether it is a railway crossing.
+type NodeHit = (u32, i32, i32, bool);
+
 struct Way {
     id: i64,
     refs: Vec<i64>,
@@ -204,7 +208,7 @@ pub fn read_masked(
         return None;
     }
     let needed_ref = &needed;
-    let blocks: Result<Vec<Vec<(u32, i32, i32, bool)>>, osmpbf::Error> = blobs
+    let blocks: Result<Vec<Vec<NodeHit>>, osmpbf::Error> = blobs
         .par_bridge()
         .map(|blob| {
             let block = match blob?.decode()? {
