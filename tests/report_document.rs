@@ -48,7 +48,7 @@ fn all_text(blocks: &[Block]) -> String {
                     s.push('\n');
                 }
             }
-            Block::Map(c, _, _) => s.push_str(c),
+            Block::Map(c, _, _) | Block::Chart(c, _, _) => s.push_str(c),
             Block::Defs(v) => v
                 .iter()
                 .for_each(|(a, b)| s.push_str(&format!("{a}: {b}\n"))),

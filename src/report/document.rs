@@ -99,13 +99,16 @@ pub enum Block {
     Table(Vec<String>, Vec<Vec<Cell>>),
     /// A map: caption, file stem (`map-primary`), SVG text.
     Map(String, String, String),
+    /// A chart (not a map: no pan, zoom or click): caption, file stem, SVG text.
+    Chart(String, String, String),
     /// Definition list: (term, text).
     Defs(Vec<(String, String)>),
     /// A folded section: its one-line summary, whether it opens unfolded, and its blocks.
     Details(String, bool, Vec<Block>),
 }
 
-fn heads(lang: Language, keys: &[&'static str]) -> Vec<String> {
+/// Table headings: the words for `keys` in `lang`.
+pub(crate) fn heads(lang: Language, keys: &[&'static str]) -> Vec<String> {
     keys.iter().map(|k| t(lang, k).to_string()).collect()
 }
 

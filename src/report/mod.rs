@@ -348,7 +348,7 @@ pub fn write_run_with(dir: &OutputDir, bundle: &RunBundle, csv: tables::CsvOptio
     dir.write("report.html", &html::render(&title, &blocks, lang))?;
     dir.write("report.md", &markdown::render(&title, &blocks))?;
     for b in &blocks {
-        if let document::Block::Map(_, stem, svg) = b {
+        if let document::Block::Map(_, stem, svg) | document::Block::Chart(_, stem, svg) = b {
             dir.write(
                 &format!("{stem}.svg"),
                 &format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}\n", svg),

@@ -19,6 +19,7 @@
 
 use super::gaps::GapArea;
 use super::layers::cost_key;
+use super::numbers::nice_ceil;
 use super::text::{level_name, t, xml_escape as esc};
 use super::RunBundle;
 use crate::config::Language;
@@ -349,19 +350,6 @@ pub fn coverage_qml(b: &RunBundle, lang: Language) -> String {
         &coverage_renderer(b, lang),
         if point_cells(b) { 0 } else { 2 },
     )
-}
-
-/// A "nice" upper bound ≥ x (1, 2, 5 × 10ⁿ).
-fn nice_ceil(x: f64) -> f64 {
-    if x <= 0.0 {
-        return 1.0;
-    }
-    let p = 10f64.powf(x.log10().floor());
-    [1.0, 2.0, 5.0, 10.0]
-        .iter()
-        .map(|m| m * p)
-        .find(|v| *v >= x)
-        .unwrap_or(10.0 * p)
 }
 
 /// Gap classes, light to dark purple (apart from the coverage's green-to-red).
