@@ -24,6 +24,8 @@ pub struct Analysis {
     pub map: Map,
     /// Coverage of every measured level.
     pub coverage: Coverage,
+    /// Coverage before the proposals were built into the map (`None` when none was built).
+    pub coverage_before: Option<Coverage>,
     /// One outcome per proposal request.
     pub proposals: Vec<ProposalOutcome>,
     /// Findings of every rule.
@@ -69,7 +71,13 @@ pub fn analyse(path: &Path, step: &mut dyn FnMut(&'static str)) -> Result<Analys
 
     step("solving proposals");
     let t = Instant::now();
+    // Kept for the gap report: which gaps the built proposals close.
+    let before = (!scenario.proposals.is_empty()).then(|| coverage.clone());
     let (map, coverage, proposals, projects) = plan(map, coverage, &scenario)?;
+    let built = proposals
+        .iter()
+        .any(|o| o.request.build.unwrap_or(true) && !o.sites.is_empty());
+    let coverage_before = before.filter(|_| built);
     timed("proposals", t);
 
     step("checking rules");
@@ -82,6 +90,7 @@ pub fn analyse(path: &Path, step: &mut dyn FnMut(&'static str)) -> Result<Analys
         scenario,
         map,
         coverage,
+        coverage_before,
         proposals,
         findings,
         timings,

@@ -62,6 +62,8 @@ pub fn proposal_rows(a: &Analysis) -> (Vec<ProposalRow>, Option<ProposalMeta>) {
                     round1(s.gap_closed.seats_short_relieved),
                     s.gap_closed.large_classes_removed
                 )),
+                // Set from the gap closures when the report is written.
+                gap_id: None,
                 seats_short_relieved: Some(s.gap_closed.seats_short_relieved),
                 large_classes_removed: Some(s.gap_closed.large_classes_removed),
                 served: Some(s.served),

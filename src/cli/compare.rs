@@ -41,14 +41,15 @@ fn bundle<'a>(a: &'a Analysis, r: &'a Rows) -> RunBundle<'a> {
         findings: &r.findings,
         proposals: &r.proposals,
         proposal_meta: r.meta.as_ref(),
+        coverage_before: a.coverage_before.as_ref(),
     }
 }
 
-fn summary(b: &RunBundle) -> Summary {
+fn summary(b: &RunBundle) -> Result<Summary, Error> {
     let stats = areas::area_stats(b);
-    let gap_areas = gaps::gap_areas(b);
+    let gap_areas = gaps::gap_areas(b)?;
     let capacity = gaps::capacity_gaps(b, &stats);
-    Summary::build(b, &stats, &gap_areas, &capacity)
+    Ok(Summary::build(b, &stats, &gap_areas, &capacity))
 }
 
 /// Runs the command: analyses both scenarios, writes `compare.json`, `compare.html` and
@@ -78,7 +79,9 @@ pub fn run(
     let b = analyse(b_path, &mut |_| {})?;
     let (ra, rb) = (rows(&a), rows(&b));
     let (ba, bb) = (bundle(&a, &ra), bundle(&b, &rb));
-    let cmp = Comparison::from_summaries(&summary(&ba), &summary(&bb)).with_cells(&ba, &bb);
+    let cmp = Comparison::from_summaries(&summary(&ba)?, &summary(&bb)?)
+        .with_cells(&ba, &bb)
+        .with_gaps(&ba, &bb)?;
     let lang = lang.unwrap_or(b.scenario.language);
     let od = OutputDir::create_with(&dir, options)?;
     write_compare_runs_into(&od, &cmp, &ba, &bb, lang)?;

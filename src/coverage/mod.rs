@@ -64,6 +64,7 @@ mod access;
 pub mod areas;
 pub mod capacity;
 mod demand;
+pub mod gaps;
 mod output;
 pub mod reach;
 pub mod settings;

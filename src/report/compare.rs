@@ -33,6 +33,7 @@ use serde::{Deserialize, Serialize};
 
 use super::areas::AreaStat;
 use super::document::{num, txt, Block, Cell, CellKind};
+use super::gaps::{GapClosure, GapLevelChange};
 use super::numbers::{human, percent, to_json_pretty};
 use super::summary::{SchoolRow, Summary};
 use super::svg::MapOut;
@@ -192,6 +193,18 @@ pub struct Comparison {
     /// Classes of 56+ pupils over all schools recording class sizes, in A and in B.
     #[serde(default)]
     pub large_classes: (u32, u32),
+    /// What B does to the coverage gaps of A (only from [`Comparison::with_gaps`]).
+    #[serde(default)]
+    pub gaps: Option<GapsChange>,
+}
+
+/// The gaps of A closed, shrunk or left in B (see [`super::gaps::closures`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GapsChange {
+    /// Per level: gaps and children before and after, closed / shrunk / left, new.
+    pub levels: Vec<GapLevelChange>,
+    /// Every gap of A (listed gaps and scattered lines), by level then A's rank.
+    pub gaps: Vec<GapClosure>,
 }
 
 /// A cell whose coverage of a level changes from A to B.
@@ -422,7 +435,28 @@ impl Comparison {
             schools_added: added,
             schools_expanded: expanded,
             schools_closed: closed,
+            gaps: None,
         }
+    }
+
+    /// Adds what B does to A's coverage gaps: A's gaps matched cell by cell with B's gap cells,
+    /// the proposals of B that seat them (see [`super::gaps`]).
+    pub fn with_gaps(mut self, a: &RunBundle, b: &RunBundle) -> Result<Comparison> {
+        let opts = |x: &RunBundle| crate::coverage::gaps::GapOptions {
+            scattered_below: x.scenario.gaps.scattered_below,
+            sites: false,
+        };
+        let ga = crate::coverage::gaps::compute_with(a.map, a.scenario, a.coverage, opts(a))?;
+        let gb = crate::coverage::gaps::compute_with(b.map, b.scenario, b.coverage, opts(b))?;
+        let (gaps, mut levels) = super::gaps::closures(&ga, a.map, a.coverage, b);
+        for l in &mut levels {
+            l.gaps_after = gb
+                .iter()
+                .filter(|g| g.level == l.level && !g.scattered)
+                .count() as u32;
+        }
+        self.gaps = Some(GapsChange { levels, gaps });
+        Ok(self)
     }
 
     /// Adds the exact demand newly covered and no longer covered per level, matching the two
@@ -788,6 +822,7 @@ fn compare_blocks_with_maps(c: &Comparison, lang: Language, maps: &[MapOut]) -> 
             out.push(Block::Map(m.caption.clone(), m.stem.clone(), m.svg.clone()));
         }
     }
+    out.extend(super::gapdoc::compare_gap_blocks(c, lang));
     out.extend(areas_blocks(c, lang));
     out.extend(rules_blocks(c, lang));
     out.extend(schools_blocks(c, lang));

@@ -150,6 +150,7 @@ pub fn scenario(levels: Vec<LevelConfig>, mode: DistanceMode) -> Scenario {
             decay: Decay::Step,
             catchment_factor: 2.0,
         },
+        gaps: Default::default(),
         settings: None,
         forecast: None,
         rules: Vec::new(),

@@ -67,6 +67,7 @@ impl SampleRun {
             findings: &self.findings,
             proposals: &self.proposals,
             proposal_meta: Some(&self.meta),
+            coverage_before: None,
         }
     }
 }
@@ -325,6 +326,7 @@ fn build(plan: bool) -> SampleRun {
             decay: Decay::Step,
             catchment_factor: 2.0,
         },
+        gaps: Default::default(),
         settings: None,
         forecast: None,
         rules: Vec::new(),
@@ -351,6 +353,7 @@ fn build(plan: bool) -> SampleRun {
                 classes_added: Some(24),
                 cost: Some(8000.0),
                 gap_closed: Some("primary-1".into()),
+                gap_id: None,
                 seats_short_relieved: None,
                 large_classes_removed: None,
                 served: None,
@@ -369,6 +372,7 @@ fn build(plan: bool) -> SampleRun {
                 classes_added: Some(6),
                 cost: Some(1500.0),
                 gap_closed: None,
+                gap_id: None,
                 seats_short_relieved: Some(120.0),
                 large_classes_removed: Some(2),
                 served: Some(1400.0),

@@ -231,6 +231,7 @@ pub fn scenario_lang(rules_toml: &str, language: Language) -> Scenario {
             decay: Decay::Step,
             catchment_factor: 2.0,
         },
+        gaps: Default::default(),
         settings: None,
         forecast: None,
         rules: parsed
