@@ -58,6 +58,9 @@ use crate::spatial::projection::LocalProjection;
 /// Most straight-line pairs stored without a radius (demand × candidates).
 pub const MAX_DENSE_PAIRS: usize = 50_000_000;
 
+/// Wall time kept back from the solver for mapping ids and printing.
+const OUTPUT_MARGIN: Duration = Duration::from_millis(20);
+
 /// The problem to solve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SolveProblem {
@@ -146,6 +149,8 @@ pub struct SolveReport {
     pub selected: Vec<String>,
     /// Wall-clock seconds of the whole command (reading, costs, solving).
     pub seconds: f64,
+    /// Wall-clock seconds spent reading the input files.
+    pub read_seconds: f64,
     /// Non-fatal notes (for example matrix ids that match no demand point).
     pub warnings: Vec<String>,
 }
@@ -345,8 +350,11 @@ fn network_lists(
     path: &Path,
     layers: &Layers,
     sites: &Sites,
+    read_seconds: &mut f64,
 ) -> Result<Lists, Error> {
+    let t = Instant::now();
     let lines = read_network_lines(path, args.cost_field.as_deref()).map_err(Error::Invalid)?;
+    *read_seconds += t.elapsed().as_secs_f64();
     let pts = layers.demand.lonlat.iter().chain(&sites.lonlat).copied();
     let proj = projection(pts.chain(lines.iter().flat_map(|l| l.lonlat.iter().copied())))?;
     let graph = GraphCosts::build(&lines, |p| proj.to_local(p[0], p[1]).map(|(x, y)| [x, y]));
@@ -375,8 +383,15 @@ fn network_lists(
     ))
 }
 
-fn matrix_lists(path: &Path, layers: &Layers, sites: &Sites) -> Result<Lists, Error> {
+fn matrix_lists(
+    path: &Path,
+    layers: &Layers,
+    sites: &Sites,
+    read_seconds: &mut f64,
+) -> Result<Lists, Error> {
+    let t = Instant::now();
     let matrix = read_solve_matrix(path)?;
+    *read_seconds += t.elapsed().as_secs_f64();
     let origins: Vec<&str> = layers.demand.ids.iter().map(String::as_str).collect();
     let dests: Vec<Option<&str>> = sites.ids.iter().map(|s| Some(s.as_str())).collect();
     let (lists, unknown) = matrix.lists_for(&origins, &dests);
@@ -410,9 +425,10 @@ pub fn solve_files(args: &SolveArgs) -> Result<SolveReport, Error> {
     check_args(args)?;
     let layers = read_layers(args)?;
     let sites = sites(&layers);
+    let mut read_seconds = started.elapsed().as_secs_f64();
     let (lists, warnings) = match (&args.network, &args.matrix) {
-        (Some(net), _) => network_lists(args, net, &layers, &sites)?,
-        (None, Some(m)) => matrix_lists(m, &layers, &sites)?,
+        (Some(net), _) => network_lists(args, net, &layers, &sites, &mut read_seconds)?,
+        (None, Some(m)) => matrix_lists(m, &layers, &sites, &mut read_seconds)?,
         (None, None) => straight_lists(args, &layers, &sites)?,
     };
     let weights = if args.weight_field.is_some() {
@@ -423,6 +439,10 @@ pub fn solve_files(args: &SolveArgs) -> Result<SolveReport, Error> {
     let costs = SparseCosts::from_lists(weights, sites.ids.len(), lists)
         .map_err(|e| usage(e.to_string()))?;
     let capacitated = args.capacity_field.is_some();
+    // The limit covers everything but reading: the solver gets what is left of it (its
+    // wall-clock safety net), while its deterministic work budget comes from the whole limit.
+    let limit = solve::duration_from_secs(args.time_limit);
+    let used = started.elapsed().saturating_sub(Duration::from_secs_f64(read_seconds));
     let problem = solve::Problem {
         fixed_open: sites.fixed.clone(),
         p: args.p.unwrap_or(0),
@@ -431,7 +451,8 @@ pub fn solve_files(args: &SolveArgs) -> Result<SolveReport, Error> {
             capacity: sites.capacity.clone(),
             usage: None,
         }),
-        time_limit: Duration::from_secs_f64(args.time_limit),
+        time_limit: limit.saturating_sub(used + OUTPUT_MARGIN),
+        work_limit: Some(solve::budget::work_for(limit)),
         seed: args.seed,
         ..solve::Problem::default()
     };
@@ -457,6 +478,7 @@ pub fn solve_files(args: &SolveArgs) -> Result<SolveReport, Error> {
         solution,
         selected,
         seconds: started.elapsed().as_secs_f64(),
+        read_seconds,
         warnings,
     })
 }
@@ -490,7 +512,11 @@ impl SolveReport {
             "status": status_name(s.status),
             "selected": self.selected,
             "seconds": self.seconds,
+            "read_seconds": self.read_seconds,
             "solve_seconds": s.seconds,
+            "stop": s.stop.name(),
+            "work": s.work,
+            "nodes": s.nodes,
         });
         if matches!(self.problem, SolveProblem::Mclp | SolveProblem::Lscp) {
             v["covered"] = json!(s.covered);

@@ -79,6 +79,11 @@ impl Limits {
         self.budget.is_finite()
     }
 
+    /// The budget left after spending `spent`, when there is a budget.
+    pub(crate) fn budget_left(&self, spent: f64) -> Option<f64> {
+        self.has_budget().then(|| (self.budget - spent).max(0.0))
+    }
+
     pub(crate) fn has_groups(&self) -> bool {
         !self.min.is_empty()
     }
@@ -161,6 +166,36 @@ impl Limits {
             && t.spent <= self.budget + EPS
             && t.in_group.iter().zip(&self.min).all(|(c, m)| c >= m)
             && t.in_group.iter().zip(&self.max).all(|(c, m)| c <= m)
+    }
+
+    /// Whether a partial selection `open` might still be completed into a feasible one using the
+    /// candidates for which `free` is true: within `p`, the budget and every group maximum, and
+    /// every group minimum reachable (in total within the sites left). A necessary condition,
+    /// used to prune branch-and-bound nodes.
+    pub(crate) fn can_complete(&self, open: &[usize], free: impl Fn(usize) -> bool) -> bool {
+        let t = self.tally_of(open);
+        if t.count > self.p || t.spent > self.budget + EPS {
+            return false;
+        }
+        if self.min.is_empty() {
+            return true;
+        }
+        let mut reachable = t.in_group.clone();
+        for (j, groups) in self.groups_of.iter().enumerate() {
+            if !groups.is_empty() && free(j) && self.selectable(j) {
+                for &g in groups {
+                    reachable[g as usize] += 1;
+                }
+            }
+        }
+        let mut deficit = 0;
+        for g in 0..self.min.len() {
+            if t.in_group[g] > self.max[g] || reachable[g] < self.min[g] {
+                return false;
+            }
+            deficit = deficit.max(self.min[g].saturating_sub(t.in_group[g]));
+        }
+        deficit <= self.p - t.count
     }
 
     /// A cheap proof of infeasibility: a group minimum exceeding `p`, its free members or the

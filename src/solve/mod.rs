@@ -60,6 +60,7 @@
 
 mod assign;
 pub mod benchmarks;
+pub mod budget;
 pub mod capacitated;
 mod constraints;
 mod costs;
@@ -67,6 +68,7 @@ pub mod exact;
 pub mod interchange;
 pub mod lagrange;
 pub mod lscp;
+mod maxcover;
 pub mod mclp;
 pub mod pcenter;
 pub mod pmedian;
@@ -76,6 +78,7 @@ mod solution;
 
 pub use costs::{SparseCosts, Transposed};
 pub use problem::{Capacities, GroupLimit, Problem};
+pub use budget::{duration_from_secs, Stop};
 pub use solution::{Sense, Solution, Status};
 
 use thiserror::Error;
