@@ -164,11 +164,6 @@ impl Budget {
             Stop::Complete
         }
     }
-
-    /// Whether the safety net has fired.
-    pub(crate) fn wall_fired(&self) -> bool {
-        self.wall
-    }
 }
 
 #[cfg(test)]

@@ -21,9 +21,12 @@
 //! fractional knapsack of the `c_j` within the budget). Every `μ` in the box gives an upper
 //! bound; `L(0)` is the coverable demand, so the best bound never exceeds it, and since the
 //! subproblem has the integrality property, `min_μ L(μ)` equals the LP relaxation. It is
-//! minimised by projected subgradient steps `μ ← Π(μ − t g)`, `g_i = Σ_{j ∈ T} [i ∈ N_j] − 1`,
-//! with the Held–Karp–Crowder step `t = θ (L − incumbent) / ‖g‖²` and `θ` halved after a run of
-//! non-improving iterations (Held, Wolfe & Crowder 1974). A running average of the subproblem
+//! minimised by projected subgradient steps `μ ← Π(μ − t d)` along the subgradient
+//! `g_i = Σ_{j ∈ T} [i ∈ N_j] − 1` deflected by the previous direction (Camerini, Fratta &
+//! Maffioli 1975), with a Polyak step towards a target level that is lowered when progress
+//! stalls (Held, Wolfe & Crowder 1974; Brännlund 1995). The bound taken is the smallest `L(μ)`
+//! evaluated — valid whatever the convergence, since `L(μ)` is computed exactly for the `μ`
+//! at hand. A running average of the subproblem
 //! solutions `ȳ` estimates the LP solution, as in the volume algorithm (Barahona & Anbil 2000,
 //! *Math. Programming* 87, 385–399); it guides branching.
 //!
@@ -33,8 +36,9 @@
 //! from its parent. At a node's best `μ`, *reduced-cost fixing* (as in Beasley 1993 for the
 //! p-median) closes a free candidate `j ∉ T` when `L + c_j − c_[p]` (the bound with `j` forced
 //! in) cannot beat the incumbent, and forces open `j ∈ T` when `L − c_j + c_[p+1]` cannot; with
-//! integer weights "beat" means by at least 1. The node then branches on the candidate whose
-//! `ȳ_j` is most fractional. Every subproblem selection is a feasible solution and is scored
+//! integer weights "beat" means by at least 1. The root's reduced costs fix candidates for the
+//! whole tree again whenever the incumbent improves. The node then branches on the candidate
+//! with the largest `ȳ_j` below 1. Every subproblem selection is a feasible solution and is scored
 //! exactly. When the tree is exhausted the incumbent is optimal; otherwise the largest bound of
 //! an open node bounds the optimum. Budget and group limits are respected by every incumbent
 //! and prune nodes that cannot be completed; the bound ignores the group limits (valid, weaker).
@@ -240,10 +244,14 @@ const ROOT: Settings = Settings {
 
 const NODE: Settings = Settings {
     first_level: 0.25,
-    patience: 10,
-    halvings: 8,
-    max_iterations: 300,
+    patience: 8,
+    halvings: 6,
+    max_iterations: 150,
 };
+
+/// Nodes polish their best selection by swap descent when it is within this share of the
+/// incumbent.
+const POLISH_WINDOW: f64 = 0.003;
 
 /// Weight of the running average `ȳ` given to the newest subproblem solution.
 const AVERAGE: f64 = 0.1;
@@ -324,8 +332,64 @@ struct Relax<'a> {
     mark: Vec<bool>,
     chosen: Vec<(u32, f64)>,
     last_scored: Vec<u32>,
+    /// Best selection scored in the current node, and its value.
+    node_best: Option<(f64, Vec<usize>)>,
+    /// The root's reduced costs, for fixing in the whole tree as the incumbent improves.
+    root: Option<RootFixing>,
     order: Vec<u32>,
     iterations: u64,
+}
+
+/// The root's bound and reduced costs at its best multipliers (`c` is NaN for candidates that
+/// were not free at the root).
+struct RootFixing {
+    value: f64,
+    c: Vec<f64>,
+    in_t: Vec<bool>,
+    ck: f64,
+    ck1: f64,
+}
+
+/// Candidates every improving selection must contain / must avoid, from the root's reduced
+/// costs and the current incumbent (reduced-cost fixing valid for the whole tree).
+fn global_fixing(relax: &Relax<'_>, incumbent: f64, open: &mut [bool], closed: &mut [bool]) {
+    let Some(r) = &relax.root else {
+        return;
+    };
+    for j in 0..r.c.len() {
+        let cj = r.c[j];
+        if cj.is_nan() {
+            continue;
+        }
+        if r.in_t[j] {
+            open[j] |= !relax.improves(r.value - cj + r.ck1, incumbent);
+        } else {
+            closed[j] |= !relax.improves(r.value + cj - r.ck, incumbent);
+        }
+    }
+}
+
+/// Adds the global fixings to a node; `false` when they contradict its own (prune it).
+fn apply_fixing(node: &mut Node, open: &[bool], closed: &[bool]) -> bool {
+    for &j in &node.open {
+        if closed[j as usize] {
+            return false;
+        }
+    }
+    for &j in &node.closed {
+        if open[j as usize] {
+            return false;
+        }
+    }
+    for j in 0..open.len() {
+        let ju = j as u32;
+        if open[j] && !node.open.contains(&ju) {
+            node.open.push(ju);
+        } else if closed[j] && !node.closed.contains(&ju) {
+            node.closed.push(ju);
+        }
+    }
+    true
 }
 
 /// The outcome of one node.
@@ -337,7 +401,7 @@ enum NodeResult {
     /// The budget ran out during the node: push it back with this bound.
     Interrupted(f64),
     /// Two children.
-    Branch(f64, Box<(Node, Node)>),
+    Branch(Box<(Node, Node)>),
 }
 
 impl<'a> Relax<'a> {
@@ -365,6 +429,8 @@ impl<'a> Relax<'a> {
             mark: vec![false; n],
             chosen: Vec::new(),
             last_scored: Vec::new(),
+            node_best: None,
+            root: None,
             order: Vec::new(),
             iterations: 0,
         }
@@ -562,17 +628,36 @@ impl<'a> Relax<'a> {
             }
         }
         budget.spend(2 * work);
+        full.sort_unstable();
+        if !matches!(&self.node_best, Some((v, _)) if *v >= value) {
+            self.node_best = Some((value, full.clone()));
+        }
         if value > inc.value + 1e-9 * value.abs().max(1.0) {
-            full.sort_unstable();
             inc.value = value;
             inc.selection = Some(full);
+        }
+    }
+
+    /// Swap descent from the node's best scored selection when it is close to the incumbent
+    /// (always at the root); a better local optimum becomes the incumbent.
+    fn polish(&mut self, depth: u32, inc: &mut Incumbent, budget: &mut Budget) {
+        let Some((value, sel)) = self.node_best.take() else {
+            return;
+        };
+        if depth > 0 && value < inc.value - POLISH_WINDOW * inc.value.abs() {
+            return;
+        }
+        let (sel, value) = super::mclp::polish(self.costs, self.cols, self.limits, &sel, budget);
+        if value > inc.value + 1e-9 * value.abs().max(1.0) && self.limits.feasible(&sel) {
+            inc.value = value;
+            inc.selection = Some(sel);
         }
     }
 
     /// Optimises the multipliers of the node; returns the best bound (the best multipliers are
     /// left in `best_mu`) or `None` when the budget ran out.
     ///
-    /// Projected subgradient steps with a *target level* (Brännlund 1995; Goffin & Kiwiel 1999):
+    /// Projected subgradient steps with a *target level* (Brännlund 1995):
     /// `t = (L − target) / ‖d‖²` with `target = max(incumbent, best − δ)`, `δ` halved after
     /// `patience` iterations without a better bound; the direction `d` is deflected
     /// (Camerini, Fratta & Maffioli 1975): `d = g + β d_prev`, `β = −1.5 g·d_prev / ‖d_prev‖²`
@@ -699,29 +784,25 @@ impl<'a> Relax<'a> {
             self.score(&node.open, covered, inc, budget);
             return NodeResult::Leaf;
         }
-        let mut settings = if node.depth == 0 { ROOT } else { NODE };
-        {
-            let env = |k: &str, d: f64| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
-            let pre = if node.depth == 0 { "SP_ROOT_" } else { "SP_NODE_" };
-            settings.first_level = env(&format!("{pre}LEVEL"), settings.first_level);
-            settings.patience = env(&format!("{pre}PATIENCE"), settings.patience as f64) as u32;
-            settings.halvings = env(&format!("{pre}HALVINGS"), settings.halvings as f64) as u32;
-            settings.max_iterations = env(&format!("{pre}MAXIT"), settings.max_iterations as f64) as u32;
-        }
+        let settings = if node.depth == 0 { ROOT } else { NODE };
+        self.node_best = None;
+        let its0 = self.iterations;
         let Some(bound) = self.optimise(&node, covered, k, spent, settings, inc, budget) else {
             return NodeResult::Interrupted(node.bound);
         };
+        self.polish(node.depth, inc, budget);
         let bound = bound.min(node.bound);
-        if debug() && node.depth <= 3 {
+        if debug() {
             eprintln!(
-                "node depth {} open {} closed {} free {} active {} bound {bound:.2} inc {} its {} work {}",
+                "node depth {} open {} closed {} free {} active {} parent {:.2} bound {bound:.2} inc {} its {} work {}",
                 node.depth,
                 node.open.len(),
                 node.closed.len(),
                 self.free.len(),
                 self.active.len(),
+                node.bound,
                 inc.value,
-                self.iterations,
+                self.iterations - its0,
                 budget.used()
             );
         }
@@ -742,6 +823,21 @@ impl<'a> Relax<'a> {
             let t = self.order.len();
             let ck = if t == k { c[sorted[k - 1] as usize] } else { 0.0 };
             let ck1 = sorted.get(t).map_or(0.0, |&j| c[j as usize]);
+            if node.depth == 0 {
+                let mut in_t = vec![false; self.open.len()];
+                let mut cs = vec![f64::NAN; self.open.len()];
+                for (r, &j) in sorted.iter().enumerate() {
+                    in_t[j as usize] = r < t;
+                    cs[j as usize] = c[j as usize];
+                }
+                self.root = Some(RootFixing {
+                    value,
+                    c: cs,
+                    in_t,
+                    ck,
+                    ck1,
+                });
+            }
             for (r, &j) in sorted.iter().enumerate() {
                 let cj = c[j as usize];
                 if r < t {
@@ -785,16 +881,23 @@ impl<'a> Relax<'a> {
         // Branch on the most fractional ȳ_j (ties: larger c_j, lower index).
         let c = &self.c;
         let ybar = &self.ybar;
-        let frac = |j: u32| {
+        // Branch on the candidate the running average ȳ most nearly opens (largest ȳ_j below
+        // 1; ties: larger c_j, lower index): its "open" child drops the bound least often, its
+        // "closed" child most.
+        let score = |j: u32| -> f64 {
             let y = ybar[j as usize];
-            y.min(1.0 - y)
+            if y < 0.999 {
+                y
+            } else {
+                -1.0
+            }
         };
         let pick = left
             .iter()
             .copied()
             .max_by(|&a, &b| {
-                frac(a)
-                    .total_cmp(&frac(b))
+                score(a)
+                    .total_cmp(&score(b))
                     .then(c[a as usize].total_cmp(&c[b as usize]))
                     .then(b.cmp(&a))
             })
@@ -826,7 +929,7 @@ impl<'a> Relax<'a> {
             closed,
             mu,
         };
-        NodeResult::Branch(bound, Box::new((zero, one)))
+        NodeResult::Branch(Box::new((zero, one)))
     }
 }
 
@@ -857,9 +960,21 @@ pub(crate) fn tree(
     });
     let (mut seq, mut nodes) = (0u64, 0u64);
     let mut interrupted: Option<f64> = None;
-    while let Some(node) = heap.pop() {
+    let m = costs.m();
+    let (mut g_open, mut g_closed) = (vec![false; m], vec![false; m]);
+    let mut fixed_at = f64::NAN;
+    while let Some(mut node) = heap.pop() {
         if !relax.improves(node.bound, inc.value) {
             continue;
+        }
+        if relax.root.is_some() {
+            if fixed_at != inc.value {
+                fixed_at = inc.value;
+                global_fixing(&relax, inc.value, &mut g_open, &mut g_closed);
+            }
+            if !apply_fixing(&mut node, &g_open, &g_closed) {
+                continue;
+            }
         }
         if budget.exhausted() {
             interrupted = Some(node.bound);
@@ -873,7 +988,7 @@ pub(crate) fn tree(
                 interrupted = Some(b);
                 break;
             }
-            NodeResult::Branch(_, children) => {
+            NodeResult::Branch(children) => {
                 let (a, b) = *children;
                 heap.push(a);
                 heap.push(b);

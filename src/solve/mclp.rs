@@ -23,6 +23,9 @@ use super::solution::Sense;
 use super::{Problem, Solution, SolveError, SparseCosts, Transposed};
 use std::time::Instant;
 
+/// A local optimum this much (relative) worse than the best may become the next start.
+const ACCEPT_WORSE: f64 = 0.004;
+
 /// Perturbations without improvement after which the local search stops.
 const STALE_PERTURBATIONS: u32 = 300;
 
@@ -229,20 +232,59 @@ pub(crate) fn heuristic(
             (best, best_value, stale) = (selected.clone(), value, 0);
         } else {
             stale += 1;
-            for &j in &selected {
-                limits.remove(&mut tally, j);
-                cover.remove(j);
+            // Drift: keep a slightly worse local optimum as the next start, but return to the
+            // best one every few failures.
+            let drift = value >= best_value - ACCEPT_WORSE * best_value.abs() && stale % 8 != 0;
+            if !drift {
+                for &j in &selected {
+                    limits.remove(&mut tally, j);
+                    cover.remove(j);
+                }
+                for &j in &best {
+                    limits.add(&mut tally, j);
+                    cover.add(j);
+                }
+                let moved: usize = selected
+                    .iter()
+                    .chain(&best)
+                    .map(|&j| cover.cols.demands_of(j).len())
+                    .sum();
+                budget.spend(2 * moved as u64);
+                selected.clone_from(&best);
             }
-            for &j in &best {
-                limits.add(&mut tally, j);
-                cover.add(j);
-            }
-            let moved: usize = selected.iter().chain(&best).map(|&j| cover.cols.demands_of(j).len()).sum();
-            budget.spend(2 * moved as u64);
-            selected.clone_from(&best);
+        }
+    }
+    if selected != best {
+        for &j in &selected {
+            cover.remove(j);
+        }
+        for &j in &best {
+            cover.add(j);
         }
     }
     Some((best, moves))
+}
+
+/// Best-improvement swap descent from `start` (a feasible selection); returns the local
+/// optimum and its covered weight.
+pub(crate) fn polish(
+    costs: &SparseCosts,
+    cols: &Transposed,
+    limits: &Limits,
+    start: &[usize],
+    budget: &mut Budget,
+) -> (Vec<usize>, f64) {
+    budget.spend(2 * costs.pairs() as u64 + costs.m() as u64);
+    let mut cover = Cover::new(costs, cols, &[]);
+    for &j in start {
+        cover.add(j);
+    }
+    let mut selected = start.to_vec();
+    let mut tally = limits.tally_of(&selected);
+    let mut extra = vec![0.0; costs.m()];
+    descend(&mut cover, &mut selected, limits, &mut tally, &mut extra, budget);
+    selected.sort_unstable();
+    (selected, cover.covered())
 }
 
 /// Best-improvement swaps until none improves or the budget runs out; returns the moves made.
@@ -306,6 +348,9 @@ fn solve_within(
     let Some((start, moves)) = found else {
         return Ok(Solution::infeasible(Sense::Maximise, total, started).finish(budget, false));
     };
+    if std::env::var_os("SCHOOLPLAN_DEBUG").is_some() {
+        eprintln!("heuristic {} moves {moves} work {} reduced n {} m {}", cover.covered(), budget.used(), red.costs.n(), red.costs.m());
+    }
     let mut inc = Incumbent {
         value: cover.covered(),
         selection: Some(start),
