@@ -11,7 +11,8 @@ pulp), then:
     python3 examples/solve_spopt.py DIR pcenter --p 5
 
 DIR holds demand.geojson (property `pop`), candidates.geojson and matrix.csv
-(`demand_id,candidate_id,cost`, every pair). Prints one JSON object: objective, status, the
+(`demand_id,candidate_id,cost`, every pair). For LSCP, demand no candidate can cover is left
+out (as schoolplan does). Prints one JSON object: objective, status, the
 selected candidate ids, `build_seconds` (model construction), `solve_seconds` (CBC) and
 `seconds` (wall time of the whole script after the imports, reading included), plus the
 process CPU seconds.
@@ -60,7 +61,10 @@ def main():
     if args.problem == "mclp":
         model = MCLP.from_cost_matrix(cost, weights, args.radius, args.p)
     elif args.problem == "lscp":
-        model = LSCP.from_cost_matrix(cost, args.radius)
+        # spopt needs every demand coverable; schoolplan leaves the others out (reported
+        # through `covered < total`), so drop them here too.
+        coverable = cost.min(axis=1) <= args.radius
+        model = LSCP.from_cost_matrix(cost[coverable], args.radius)
     elif args.problem == "pmedian":
         model = PMedian.from_cost_matrix(cost, weights, args.p)
     else:

@@ -70,7 +70,7 @@ pub fn work_for(limit: Duration) -> u64 {
 
 /// A work budget with its wall-clock safety net.
 #[derive(Debug, Clone)]
-pub(crate) struct Budget {
+pub struct Budget {
     limit: u64,
     used: u64,
     deadline: Option<Instant>,
@@ -79,7 +79,7 @@ pub(crate) struct Budget {
 
 impl Budget {
     /// A budget of `limit` units whose safety net fires `time_limit` after `started`.
-    pub(crate) fn new(limit: u64, started: Instant, time_limit: Duration) -> Budget {
+    pub fn new(limit: u64, started: Instant, time_limit: Duration) -> Budget {
         Budget {
             limit,
             used: 0,
@@ -88,9 +88,8 @@ impl Budget {
         }
     }
 
-    /// A budget that never runs out (tests and sub-solves that carry their own limits).
-    #[cfg(test)]
-    pub(crate) fn unlimited() -> Budget {
+    /// A budget that never runs out and has no safety net.
+    pub fn unlimited() -> Budget {
         Budget {
             limit: u64::MAX,
             used: 0,
@@ -101,19 +100,19 @@ impl Budget {
 
     /// Charges `units` of work.
     #[inline]
-    pub(crate) fn spend(&mut self, units: u64) {
+    pub fn spend(&mut self, units: u64) {
         self.used = self.used.saturating_add(units);
     }
 
     /// Charges `units` and tells whether the budget is now exhausted.
     #[inline]
-    pub(crate) fn charge(&mut self, units: u64) -> bool {
+    pub fn charge(&mut self, units: u64) -> bool {
         self.spend(units);
         self.exhausted()
     }
 
     /// Whether the work budget is used up or the safety net has fired (sticky).
-    pub(crate) fn exhausted(&mut self) -> bool {
+    pub fn exhausted(&mut self) -> bool {
         if self.used >= self.limit || self.wall {
             return true;
         }
@@ -126,12 +125,12 @@ impl Budget {
     }
 
     /// Units spent so far.
-    pub(crate) fn used(&self) -> u64 {
+    pub fn used(&self) -> u64 {
         self.used
     }
 
     /// Units left (0 when exhausted).
-    pub(crate) fn left(&self) -> u64 {
+    pub fn left(&self) -> u64 {
         self.limit.saturating_sub(self.used)
     }
 

@@ -72,6 +72,7 @@ mod maxcover;
 pub mod mclp;
 pub mod pcenter;
 pub mod pmedian;
+mod setcover;
 mod problem;
 mod rng;
 mod solution;
