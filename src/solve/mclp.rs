@@ -368,7 +368,7 @@ fn solve_within(
     }
     let objective = covered_by(&rows, &open);
     let coverable = red.base + red.costs.total_weight();
-    let bound = (red.base + tree.bound).min(coverable);
+    let bound = (red.base + tree.bound).min(coverable).min(total);
     let mut sol = Solution::certified(
         Sense::Maximise,
         selected,
