@@ -2,12 +2,12 @@
 //! other tools (PySAL spopt + CBC, `examples/solve_spopt.py`) solve the very same matrix.
 //!
 //! ```sh
-//! cargo run --release --example solve_planning -- write N M SEED DIR [uniform|clustered] [--no-matrix] [--side-km S]
+//! cargo run --release --example solve_planning -- write N M SEED DIR [uniform|clustered] [--no-matrix] [--side-km S] [--max-cost C]
 //! ```
 //!
 //! writes `DIR/demand.geojson` (`id`, integer weight `pop` uniform in 1–143), `DIR/candidates.geojson`
 //! (`id`) and, unless `--no-matrix`, `DIR/matrix.csv` with every `demand_id,candidate_id,cost`
-//! pair (straight-line metres rounded to the centimetre, computed in the generator's own plane:
+//! pair (only those with cost ≤ C with `--max-cost`) (straight-line metres rounded to the centimetre, computed in the generator's own plane:
 //! the matrix is the ground truth, the coordinates only place the points). Points lie in a square
 //! of side `S` km (default `√(N / 20)`: 20 demand points per km²) near Fushun (123.9° E, 41.87° N): uniform, or
 //! `clustered` (demand in Gaussian towns of 300–1,500 m spread, candidates half uniform and half
@@ -107,7 +107,16 @@ fn write_points(path: &Path, proj: &LocalProjection, side: f64, pts: &[[f64; 2]]
     writeln!(f, "]}}").unwrap();
 }
 
-fn write(n: usize, m: usize, seed: u64, dir: &Path, clustered: bool, matrix: bool, side_km: Option<f64>) {
+fn write(
+    n: usize,
+    m: usize,
+    seed: u64,
+    dir: &Path,
+    clustered: bool,
+    matrix: bool,
+    side_km: Option<f64>,
+    max_cost: Option<f64>,
+) {
     std::fs::create_dir_all(dir).expect("create dir");
     let inst = generate(n, m, seed, clustered, side_km);
     let proj = LocalProjection::new(123.9, 41.87).expect("projection");
@@ -118,7 +127,10 @@ fn write(n: usize, m: usize, seed: u64, dir: &Path, clustered: bool, matrix: boo
         writeln!(f, "demand_id,candidate_id,cost").unwrap();
         for (i, &a) in inst.demand.iter().enumerate() {
             for (j, &b) in inst.sites.iter().enumerate() {
-                writeln!(f, "{},{},{:.2}", i + 1, j + 1, dist(a, b)).unwrap();
+                let d = dist(a, b);
+                if d <= max_cost.unwrap_or(f64::INFINITY) {
+                    writeln!(f, "{},{},{:.2}", i + 1, j + 1, d).unwrap();
+                }
             }
         }
     }
@@ -205,7 +217,7 @@ fn suite(seeds: u64, limit: f64, python: Option<&str>) {
             let dir = root.join(format!("{n}x{m}-{seed}"));
             let matrix = n * m <= 10_000_000;
             if !dir.join("demand.geojson").exists() {
-                write(n, m, seed, &dir, false, matrix, None);
+                write(n, m, seed, &dir, false, matrix, None, None);
             }
             let v = ours(&dir, problem, p, radius, limit, matrix);
             let sp = python.and_then(|py| spopt(py, &dir, name, p, radius));
@@ -245,7 +257,7 @@ fn main() {
     let pos: Vec<&String> = args
         .iter()
         .enumerate()
-        .filter(|(k, a)| !a.starts_with("--") && (*k == 0 || !matches!(args[k - 1].as_str(), "--spopt" | "--side-km")))
+        .filter(|(k, a)| !a.starts_with("--") && (*k == 0 || !matches!(args[k - 1].as_str(), "--spopt" | "--side-km" | "--max-cost")))
         .map(|(_, a)| a)
         .collect();
     match pos.first().map(|s| s.as_str()) {
@@ -256,7 +268,8 @@ fn main() {
             let dir = PathBuf::from(pos[4]);
             let clustered = pos.get(5).is_some_and(|s| s.as_str() == "clustered");
             let side = value("--side-km").and_then(|s| s.parse().ok());
-            write(n, m, seed, &dir, clustered, !flag("--no-matrix"), side);
+            let max_cost = value("--max-cost").and_then(|s| s.parse().ok());
+            write(n, m, seed, &dir, clustered, !flag("--no-matrix"), side, max_cost);
         }
         Some("suite") => {
             let seeds = pos.get(1).and_then(|s| s.parse().ok()).unwrap_or(3);
@@ -264,7 +277,7 @@ fn main() {
             suite(seeds, limit, value("--spopt").as_deref());
         }
         _ => eprintln!(
-            "usage: solve_planning write N M SEED DIR [uniform|clustered] [--no-matrix] [--side-km S]\n       solve_planning suite [SEEDS] [TIME_LIMIT] [--spopt PYTHON]"
+            "usage: solve_planning write N M SEED DIR [uniform|clustered] [--no-matrix] [--side-km S] [--max-cost C]\n       solve_planning suite [SEEDS] [TIME_LIMIT] [--spopt PYTHON]"
         ),
     }
 }

@@ -205,6 +205,11 @@ fn read_layers(args: &SolveArgs) -> Result<Layers, Error> {
             require_id,
             number_field: number,
         };
+        // The streaming reader takes well-formed point layers; anything else (or any problem)
+        // goes to the full reader, which reports every problem of the file.
+        if let Some(layer) = fast::read_points(path, spec) {
+            return layer;
+        }
         read_points(path, spec).unwrap_or_else(|ps| {
             problems.extend(ps);
             PointLayer::default()
@@ -390,11 +395,13 @@ fn matrix_lists(
     read_seconds: &mut f64,
 ) -> Result<Lists, Error> {
     let t = Instant::now();
-    let matrix = read_solve_matrix(path)?;
-    *read_seconds += t.elapsed().as_secs_f64();
     let origins: Vec<&str> = layers.demand.ids.iter().map(String::as_str).collect();
     let dests: Vec<Option<&str>> = sites.ids.iter().map(|s| Some(s.as_str())).collect();
-    let (lists, unknown) = matrix.lists_for(&origins, &dests);
+    let (lists, unknown) = match fast::matrix_lists(path, &origins, &sites.ids) {
+        Some(found) => found,
+        None => read_solve_matrix(path)?.lists_for(&origins, &dests),
+    };
+    *read_seconds += t.elapsed().as_secs_f64();
     let mut warnings = Vec::new();
     if !unknown.is_empty() {
         let shown: Vec<&str> = unknown.iter().take(5).map(String::as_str).collect();
@@ -565,4 +572,178 @@ pub fn run(args: SolveArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
     };
     emit(out, &text)?;
     Ok(Outcome::Ok)
+}
+
+/// Streaming readers for well-formed inputs: serde straight into the few fields `solve` needs
+/// (a point per feature, an id, one number) and a byte-level matrix scan. They return `None` at
+/// the first thing they do not handle exactly like the full readers
+/// ([`crate::io::points::read_points`], [`crate::io::points::read_solve_matrix`]) — a
+/// non-point geometry, a missing or invalid property, a duplicate, a quoted CSV field — and
+/// the caller then uses the full reader, which reports every problem of the file. On the files
+/// they accept, both give identical results.
+mod fast {
+    use std::borrow::Cow;
+    use std::collections::{BTreeSet, HashMap, HashSet};
+    use std::path::Path;
+
+    use serde::Deserialize;
+    use serde_json::{Map, Value};
+
+    use crate::io::features::FileProblems;
+    use crate::io::points::{PointLayer, PointSpec};
+
+    #[derive(Deserialize)]
+    struct Collection<'a> {
+        #[serde(rename = "type", borrow)]
+        kind: Cow<'a, str>,
+        #[serde(borrow)]
+        features: Vec<Feature<'a>>,
+    }
+
+    #[derive(Deserialize)]
+    struct Feature<'a> {
+        #[serde(rename = "type", borrow)]
+        kind: Cow<'a, str>,
+        #[serde(default)]
+        properties: Option<Map<String, Value>>,
+        #[serde(default, borrow)]
+        geometry: Option<Geometry<'a>>,
+    }
+
+    #[derive(Deserialize)]
+    struct Geometry<'a> {
+        #[serde(rename = "type", borrow)]
+        kind: Cow<'a, str>,
+        coordinates: Vec<f64>,
+    }
+
+    /// A point layer read the fast way, or `None` (use the full reader).
+    pub(super) fn read_points(path: &Path, spec: PointSpec<'_>) -> Option<PointLayer> {
+        let bytes = std::fs::read(path).ok()?;
+        let fc: Collection<'_> = serde_json::from_slice(&bytes).ok()?;
+        if fc.kind != "FeatureCollection" {
+            return None;
+        }
+        let n = fc.features.len();
+        let mut layer = PointLayer {
+            file: FileProblems::new(path).file,
+            ids: Vec::with_capacity(n),
+            lonlat: Vec::with_capacity(n),
+            numbers: Vec::with_capacity(if spec.number_field.is_some() { n } else { 0 }),
+        };
+        let mut seen: HashSet<&str> = HashSet::new();
+        for (index, f) in fc.features.iter().enumerate() {
+            if f.kind != "Feature" {
+                return None;
+            }
+            let g = f.geometry.as_ref()?;
+            if g.kind != "Point" || g.coordinates.len() < 2 {
+                return None;
+            }
+            let (x, y) = (g.coordinates[0], g.coordinates[1]);
+            if !(x.is_finite() && y.is_finite() && x.abs() <= 180.0 && y.abs() <= 90.0) {
+                return None;
+            }
+            let get = |key: &str| {
+                f.properties
+                    .as_ref()
+                    .and_then(|p| p.get(key))
+                    .filter(|v| !v.is_null())
+            };
+            let id = match get(spec.id_field) {
+                Some(Value::String(s)) if !spec.require_id || !s.trim().is_empty() => s.clone(),
+                Some(Value::Number(v)) if !spec.require_id || v.is_i64() || v.is_u64() => {
+                    v.to_string()
+                }
+                _ if spec.require_id => return None,
+                _ => index.to_string(),
+            };
+            if let Some(field) = spec.number_field {
+                match get(field).and_then(Value::as_f64) {
+                    Some(v) if v.is_finite() && v >= 0.0 => layer.numbers.push(v),
+                    _ => return None,
+                }
+            }
+            layer.ids.push(id);
+            layer.lonlat.push([x, y]);
+        }
+        if spec.require_id {
+            for id in &layer.ids {
+                if !seen.insert(id.as_str()) {
+                    return None;
+                }
+            }
+        }
+        Some(layer)
+    }
+
+    /// Per-demand `(site, cost)` lists from a `demand_id,candidate_id,cost` matrix, and the
+    /// matrix's demand ids that match no demand point (sorted), or `None` (use the full reader).
+    #[allow(clippy::type_complexity)]
+    pub(super) fn matrix_lists(
+        path: &Path,
+        demand_ids: &[&str],
+        site_ids: &[String],
+    ) -> Option<(Vec<Vec<(usize, f64)>>, Vec<String>)> {
+        let bytes = std::fs::read(path).ok()?;
+        let text = std::str::from_utf8(&bytes).ok()?;
+        if text.contains('"') {
+            return None;
+        }
+        let mut lines = text.split('\n');
+        let header: Vec<&str> = lines.next()?.trim_end_matches('\r').split(',').map(str::trim).collect();
+        let col = |names: [&str; 2]| header.iter().position(|h| names.contains(h));
+        let (oc, dc, cc) = (
+            col(["demand_id", "origin_id"])?,
+            col(["candidate_id", "destination_id"])?,
+            col(["cost", "cost"])?,
+        );
+        let width = header.len();
+        let demand_of: HashMap<&str, usize> =
+            demand_ids.iter().enumerate().map(|(i, s)| (*s, i)).collect();
+        let site_of: HashMap<&str, usize> =
+            site_ids.iter().enumerate().map(|(j, s)| (s.as_str(), j)).collect();
+        let mut lists: Vec<Vec<(usize, f64)>> = vec![Vec::new(); demand_ids.len()];
+        let mut unknown: BTreeSet<&str> = BTreeSet::new();
+        let mut other_pairs: HashSet<(&str, &str)> = HashSet::new();
+        let mut fields: Vec<&str> = Vec::with_capacity(width);
+        for line in lines {
+            let line = line.trim_end_matches('\r');
+            if line.is_empty() {
+                continue;
+            }
+            fields.clear();
+            fields.extend(line.split(',').map(str::trim));
+            if fields.len() != width {
+                return None;
+            }
+            let (o, d, c) = (fields[oc], fields[dc], fields[cc]);
+            if o.is_empty() || d.is_empty() {
+                return None;
+            }
+            let cost: f64 = c.parse().ok()?;
+            if !(cost.is_finite() && cost >= 0.0) {
+                return None;
+            }
+            match (demand_of.get(o), site_of.get(d)) {
+                (Some(&i), Some(&j)) => lists[i].push((j, cost)),
+                (i, _) => {
+                    if i.is_none() {
+                        unknown.insert(o);
+                    }
+                    if !other_pairs.insert((o, d)) {
+                        return None;
+                    }
+                }
+            }
+        }
+        for l in &mut lists {
+            l.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            if l.windows(2).any(|w| w[0].0 == w[1].0) {
+                return None;
+            }
+            l.sort_unstable_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        }
+        Some((lists, unknown.into_iter().map(str::to_string).collect()))
+    }
 }

@@ -503,7 +503,12 @@ impl<'a> Relax<'a> {
             }
         } else {
             for &i in &self.active {
-                self.mu[i as usize] = self.w[i as usize];
+                self.mu[i as usize] = if var() & 4 != 0 {
+                    let deg = self.costs.row_slices(i as usize).0.len().max(1) as f64;
+                    self.w[i as usize] / deg.min(self.limits.p.max(1) as f64)
+                } else {
+                    self.w[i as usize]
+                };
             }
         }
         for &j in &self.free {
@@ -686,11 +691,21 @@ impl<'a> Relax<'a> {
             }
             self.iterations += 1;
             let value = covered + self.evaluate(k, spent, budget);
+            let sig = if var() & 2 != 0 { 0.05 * delta } else { 1e-12 * value.abs().max(1.0) };
             if value < best - 1e-12 * value.abs().max(1.0) {
+                if value < best - sig {
+                    stale = 0;
+                } else {
+                    stale += 1;
+                }
                 best = value;
-                stale = 0;
                 for &i in &self.active {
                     self.best_mu[i as usize] = self.mu[i as usize];
+                }
+                if stale >= s.patience {
+                    delta /= 2.0;
+                    halvings += 1;
+                    stale = 0;
                 }
             } else {
                 stale += 1;
@@ -702,6 +717,9 @@ impl<'a> Relax<'a> {
             }
             if it % 4 == 0 {
                 self.score(&node.open, covered, inc, budget);
+            }
+            if debug() && node.depth == 0 && it % 100 == 0 {
+                eprintln!("  root it {it} value {value:.1} best {best:.1} delta {delta:.1} halvings {halvings} inc {}", inc.value);
             }
             let alpha = if it == 0 { 1.0 } else { AVERAGE };
             for &j in &self.free {
@@ -736,7 +754,7 @@ impl<'a> Relax<'a> {
                 dot += self.g[i] * self.d[i];
                 dn += self.d[i] * self.d[i];
             }
-            let beta = if dot < 0.0 && dn > 0.0 { -1.5 * dot / dn } else { 0.0 };
+            let beta = if dot < 0.0 && dn > 0.0 && var() & 1 == 0 { -1.5 * dot / dn } else { 0.0 };
             let mut norm = 0.0;
             for &i in &self.active {
                 let i = i as usize;
@@ -791,6 +809,24 @@ impl<'a> Relax<'a> {
             return NodeResult::Interrupted(node.bound);
         };
         self.polish(node.depth, inc, budget);
+        if node.depth == 0 {
+            // Round the averaged relaxed solution: the k largest ȳ_j, then swap descent.
+            let mut order = self.free.clone();
+            let ybar = &self.ybar;
+            order.sort_by(|&a, &b| ybar[b as usize].total_cmp(&ybar[a as usize]).then(a.cmp(&b)));
+            let mut sel: Vec<usize> = node.open.iter().map(|&j| j as usize).collect();
+            sel.extend(order.iter().take(k).map(|&j| j as usize));
+            if self.limits.feasible(&sel) {
+                let (sel, value) = super::mclp::polish(self.costs, self.cols, self.limits, &sel, budget);
+                if debug() {
+                    eprintln!("rounded ybar: {value} (incumbent {})", inc.value);
+                }
+                if value > inc.value + 1e-9 * value.abs().max(1.0) && self.limits.feasible(&sel) {
+                    inc.value = value;
+                    inc.selection = Some(sel);
+                }
+            }
+        }
         let bound = bound.min(node.bound);
         if debug() {
             eprintln!(
@@ -931,6 +967,10 @@ impl<'a> Relax<'a> {
         };
         NodeResult::Branch(Box::new((zero, one)))
     }
+}
+
+fn var() -> u32 {
+    std::env::var("SP_V").ok().and_then(|v| v.parse().ok()).unwrap_or(0)
 }
 
 fn debug() -> bool {
