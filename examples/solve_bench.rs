@@ -32,6 +32,7 @@ fn pmed_cli(dir: &Path, name: &str, known: Option<f64>, secs: f64) -> Result<Ben
         weight_field: None,
         id_field: "id".into(),
         time_limit: secs,
+        work_limit: None,
         seed: 1,
         json: true,
     };

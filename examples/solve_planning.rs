@@ -152,6 +152,7 @@ fn ours(dir: &Path, problem: SolveProblem, p: Option<usize>, radius: Option<f64>
         weight_field: Some("pop".into()),
         id_field: "id".into(),
         time_limit: limit,
+        work_limit: None,
         seed: 1,
         json: true,
     };

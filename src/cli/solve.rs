@@ -113,9 +113,15 @@ pub struct SolveArgs {
     /// Property holding feature ids.
     #[arg(long, default_value = "id")]
     pub id_field: String,
-    /// Time limit in seconds.
+    /// Time limit in seconds for everything but reading the inputs. The search stops on a
+    /// deterministic work budget derived from it (the same answer on any machine and at any
+    /// load); the clock is only a safety net, reported as `"stop": "wall_clock"`.
     #[arg(long, default_value_t = 10.0)]
     pub time_limit: f64,
+    /// Work budget in work units, replacing the one derived from `--time-limit` (for results
+    /// reproducible whatever the time limit).
+    #[arg(long)]
+    pub work_limit: Option<u64>,
     /// Seed for randomised search.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -153,6 +159,8 @@ pub struct SolveReport {
     pub read_seconds: f64,
     /// Non-fatal notes (for example matrix ids that match no demand point).
     pub warnings: Vec<String>,
+    /// p-median / p-center with `--radius`: what the cutoff did.
+    pub truncation: Option<Truncation>,
 }
 
 fn usage(message: impl Into<String>) -> Error {
@@ -312,8 +320,23 @@ fn project_all(
         .collect()
 }
 
-/// Per-demand `(site, cost)` lists and non-fatal warnings.
-type Lists = (Vec<Vec<(usize, f64)>>, Vec<String>);
+/// Per-demand `(site, cost)` lists, non-fatal warnings, and how to find true costs beyond a
+/// cutoff.
+struct Lists {
+    lists: Vec<Vec<(usize, f64)>>,
+    warnings: Vec<String>,
+    beyond: Beyond,
+}
+
+/// Where the costs of pairs dropped by a cutoff can be found again.
+enum Beyond {
+    /// Straight lines: demand and site positions in metres.
+    Plane(Vec<[f64; 2]>, Vec<[f64; 2]>),
+    /// Every listed pair (a matrix before the cutoff).
+    Full(Vec<Vec<(usize, f64)>>),
+    /// Not available (a network searched only up to the cutoff).
+    Unknown,
+}
 
 fn straight_lists(args: &SolveArgs, layers: &Layers, sites: &Sites) -> Result<Lists, Error> {
     let pts = layers.demand.lonlat.iter().chain(&sites.lonlat).copied();
@@ -347,7 +370,11 @@ fn straight_lists(args: &SolveArgs, layers: &Layers, sites: &Sites) -> Result<Li
                 .collect()
         }
     };
-    Ok((lists, Vec::new()))
+    Ok(Lists {
+        lists,
+        warnings: Vec::new(),
+        beyond: Beyond::Plane(demand, site_xy),
+    })
 }
 
 fn network_lists(
@@ -382,10 +409,11 @@ fn network_lists(
     };
     let origins = snap(&layers.demand.file, &layers.demand.lonlat)?;
     let targets = snap(&layers.candidates.file, &sites.lonlat)?;
-    Ok((
-        graph.cost_lists(&origins, &targets, args.radius),
-        Vec::new(),
-    ))
+    Ok(Lists {
+        lists: graph.cost_lists(&origins, &targets, args.radius),
+        warnings: Vec::new(),
+        beyond: Beyond::Unknown,
+    })
 }
 
 fn matrix_lists(
@@ -412,7 +440,11 @@ fn matrix_lists(
             shown.join(", ")
         ));
     }
-    Ok((lists, warnings))
+    Ok(Lists {
+        lists,
+        warnings,
+        beyond: Beyond::Unknown,
+    })
 }
 
 /// Compares ids numerically when both are integers, else as text.
@@ -433,7 +465,11 @@ pub fn solve_files(args: &SolveArgs) -> Result<SolveReport, Error> {
     let layers = read_layers(args)?;
     let sites = sites(&layers);
     let mut read_seconds = started.elapsed().as_secs_f64();
-    let (lists, warnings) = match (&args.network, &args.matrix) {
+    let Lists {
+        mut lists,
+        warnings,
+        mut beyond,
+    } = match (&args.network, &args.matrix) {
         (Some(net), _) => network_lists(args, net, &layers, &sites, &mut read_seconds)?,
         (None, Some(m)) => matrix_lists(m, &layers, &sites, &mut read_seconds)?,
         (None, None) => straight_lists(args, &layers, &sites)?,
@@ -443,7 +479,24 @@ pub fn solve_files(args: &SolveArgs) -> Result<SolveReport, Error> {
     } else {
         vec![1.0; layers.demand.len()]
     };
-    let costs = SparseCosts::from_lists(weights, sites.ids.len(), lists)
+    // For p-median and p-center a radius is a cutoff: pairs beyond it are dropped.
+    let cutoff = args
+        .radius
+        .filter(|_| matches!(args.problem, SolveProblem::Pmedian | SolveProblem::Pcenter));
+    let mut truncated = false;
+    if let Some(r) = cutoff {
+        if args.matrix.is_some() {
+            let full = lists.clone();
+            for l in &mut lists {
+                l.retain(|&(_, c)| c <= r);
+            }
+            truncated = lists.iter().zip(&full).any(|(a, b)| a.len() < b.len());
+            beyond = Beyond::Full(full);
+        } else {
+            truncated = lists.iter().any(|l| l.len() < sites.ids.len());
+        }
+    }
+    let costs = SparseCosts::from_lists(weights.clone(), sites.ids.len(), lists)
         .map_err(|e| usage(e.to_string()))?;
     let capacitated = args.capacity_field.is_some();
     // The limit covers everything but reading: the solver gets what is left of it (its
@@ -458,12 +511,18 @@ pub fn solve_files(args: &SolveArgs) -> Result<SolveReport, Error> {
             capacity: sites.capacity.clone(),
             usage: None,
         }),
+        // Beyond the cutoff a demand costs the cutoff per unit weight: never more than its true
+        // cost, so the solver's lower bound holds for the untruncated problem too.
+        unserved_cost: cutoff.filter(|_| args.problem == SolveProblem::Pmedian),
         time_limit: limit.saturating_sub(used + OUTPUT_MARGIN),
-        work_limit: Some(solve::budget::work_for(limit)),
+        work_limit: Some(
+            args.work_limit
+                .unwrap_or_else(|| solve::budget::work_for(limit)),
+        ),
         seed: args.seed,
         ..solve::Problem::default()
     };
-    let solution = match (args.problem, capacitated) {
+    let mut solution = match (args.problem, capacitated) {
         (SolveProblem::Lscp, _) => solve::lscp::solve(&costs, &problem),
         (SolveProblem::Mclp, false) => solve::mclp::solve(&costs, &problem),
         (SolveProblem::Mclp, true) => solve::mclp::solve_capacitated(&costs, &problem),
@@ -472,6 +531,18 @@ pub fn solve_files(args: &SolveArgs) -> Result<SolveReport, Error> {
         (SolveProblem::Pcenter, _) => solve::pcenter::solve(&costs, &problem),
     }
     .map_err(|e| usage(e.to_string()))?;
+    let truncation = cutoff.map(|r| {
+        truncation(
+            args,
+            r,
+            truncated,
+            &costs,
+            &problem,
+            &beyond,
+            capacitated,
+            &mut solution,
+        )
+    });
     let mut selected: Vec<String> = solution
         .selected
         .iter()
@@ -487,7 +558,149 @@ pub fn solve_files(args: &SolveArgs) -> Result<SolveReport, Error> {
         seconds: started.elapsed().as_secs_f64(),
         read_seconds,
         warnings,
+        truncation,
     })
+}
+
+/// What a cutoff did to a p-median or p-center problem.
+#[derive(Debug, Clone)]
+pub struct Truncation {
+    /// The cutoff (the `--radius`), in the cost unit.
+    pub cutoff: f64,
+    /// Whether it dropped any pair, i.e. changed the problem.
+    pub truncated: bool,
+    /// Demand weight whose nearest open site lies beyond the cutoff (p-median) or that has no
+    /// site within it and is left out (p-center).
+    pub beyond_weight: f64,
+    /// p-median: the objective within the cutoff (pairs beyond it charged the cutoff).
+    pub truncated_objective: Option<f64>,
+    /// Whether `objective`, `bound` and `status` hold for the untruncated problem.
+    pub certified_untruncated: bool,
+    /// A sentence for the reader.
+    pub note: String,
+}
+
+/// Measures the cutoff's effect and, for the uncapacitated p-median with the true costs at
+/// hand, re-scores the selection on the untruncated problem (the bound stays valid there).
+#[allow(clippy::too_many_arguments)]
+fn truncation(
+    args: &SolveArgs,
+    r: f64,
+    truncated: bool,
+    costs: &SparseCosts,
+    problem: &solve::Problem,
+    beyond: &Beyond,
+    capacitated: bool,
+    solution: &mut Solution,
+) -> Truncation {
+    let w = costs.weights();
+    let mut t = Truncation {
+        cutoff: r,
+        truncated,
+        beyond_weight: 0.0,
+        truncated_objective: None,
+        certified_untruncated: !truncated,
+        note: String::new(),
+    };
+    if args.problem == SolveProblem::Pcenter {
+        t.beyond_weight = (0..costs.n())
+            .filter(|&i| w[i] > 0.0 && costs.row(i).next().is_none())
+            .map(|i| w[i])
+            .sum();
+        t.certified_untruncated = t.beyond_weight == 0.0;
+        t.note = if t.beyond_weight > 0.0 {
+            format!("--radius {r} is a cutoff: demand with no site within it (weight {}) is left out, so the objective is the p-center of the rest", t.beyond_weight)
+        } else {
+            format!("--radius {r} is a cutoff; every demand has a site within it, so the p-center is that of the untruncated problem when it is at most {r}")
+        };
+        return t;
+    }
+    let mut open = problem.fixed_mask(costs.m());
+    for &j in &solution.selected {
+        open[j] = true;
+    }
+    t.beyond_weight = (0..costs.n())
+        .filter(|&i| !costs.row(i).any(|(j, _)| open[j]))
+        .map(|i| w[i])
+        .sum();
+    t.truncated_objective = Some(solution.objective);
+    if !truncated {
+        t.note = format!("--radius {r} dropped no pair: the problem is untruncated");
+        return t;
+    }
+    let true_objective = if capacitated || solution.status == Status::Infeasible {
+        None
+    } else {
+        untruncated_objective(costs, problem, beyond, &open)
+    };
+    match true_objective {
+        Some(v) => {
+            let s = solution.clone();
+            let mut c = Solution::certified(
+                s.sense,
+                s.selected.clone(),
+                v,
+                s.bound,
+                costs.is_integral() && v.fract() == 0.0,
+                s.covered,
+                s.total,
+                Instant::now(),
+            );
+            c.seconds = s.seconds;
+            c.assignment = s.assignment;
+            c.iterations = s.iterations;
+            c.work = s.work;
+            c.stop = s.stop;
+            c.nodes = s.nodes;
+            *solution = c;
+            t.certified_untruncated = true;
+            t.note = format!("--radius {r} is a cutoff: the search charged a demand beyond it {r} per unit weight (never more than its true cost), so the bound holds for the untruncated problem; objective and gap are those of the untruncated problem");
+        }
+        None => {
+            t.note = format!("--radius {r} is a cutoff and changed the problem: a demand with no open site within it is charged {r} per unit weight; objective, bound and gap are those of this truncated problem");
+        }
+    }
+    t
+}
+
+/// The p-median objective of an open-site mask with every pair's true cost, when known.
+fn untruncated_objective(
+    costs: &SparseCosts,
+    problem: &solve::Problem,
+    beyond: &Beyond,
+    open: &[bool],
+) -> Option<f64> {
+    let w = costs.weights();
+    match beyond {
+        Beyond::Plane(demand, sites) => {
+            let open_xy: Vec<([f64; 2], usize)> = (0..sites.len())
+                .filter(|&j| open[j])
+                .map(|j| (sites[j], j))
+                .collect();
+            if open_xy.is_empty() {
+                return None;
+            }
+            let index = PointIndex::from_items(open_xy);
+            Some(
+                demand
+                    .iter()
+                    .zip(w)
+                    .map(|(&p, wi)| wi * index.nearest(p).map_or(f64::INFINITY, |(_, d)| d))
+                    .sum(),
+            )
+        }
+        Beyond::Full(full) => {
+            let full_costs =
+                SparseCosts::from_lists(w.to_vec(), costs.m(), full.clone()).ok()?;
+            let unserved = solve::Problem {
+                unserved_cost: None,
+                ..problem.clone()
+            }
+            .unserved(&full_costs);
+            Some(solve::pmedian::evaluate(&full_costs, open, unserved))
+        }
+        Beyond::Unknown => None,
+    }
 }
 
 fn finite(x: f64) -> Value {
@@ -528,6 +741,16 @@ impl SolveReport {
         if matches!(self.problem, SolveProblem::Mclp | SolveProblem::Lscp) {
             v["covered"] = json!(s.covered);
             v["total"] = json!(s.total);
+        }
+        if let Some(t) = &self.truncation {
+            v["cutoff"] = json!(t.cutoff);
+            v["truncated"] = json!(t.truncated);
+            v["beyond_cutoff_weight"] = json!(t.beyond_weight);
+            if let Some(o) = t.truncated_objective {
+                v["objective_within_cutoff"] = finite(o);
+            }
+            v["certified_untruncated"] = json!(t.certified_untruncated);
+            v["truncation"] = json!(t.note);
         }
         v
     }
