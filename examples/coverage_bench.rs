@@ -1,4 +1,4 @@
-//! Coverage benchmark on generated data (see `schoolplan::coverage::bench`).
+//! Coverage benchmark on generated data (see `schoolplan_testkit::bench`).
 //!
 //! ```text
 //! cargo run --release --example coverage_bench -- [--mode straight|network|both]
@@ -8,7 +8,7 @@
 //! Prints one row per (mode, scale): cells scale, schools and network stay fixed. Peak memory
 //! is measured from outside: `/usr/bin/time -v target/release/examples/coverage_bench ...`.
 
-use schoolplan::coverage::bench;
+use schoolplan_testkit::bench;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -16,7 +16,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::{feature, line_json, point_json, polygon_json, props, write_collection_with, Rng};
-use schoolplan::spatial::projection::LocalProjection;
+use schoolplan::geodesy::projection::LocalProjection;
 use serde_json::{json, Value};
 
 /// The fixed seed of the demo.

@@ -39,6 +39,10 @@ pub struct Problem {
     pub found: String,
     /// Line and column in the file (1-based), for syntax errors.
     pub line_column: Option<(usize, usize)>,
+    /// The spreadsheet row (1-based, the header is row 1) of a record of a CSV or XLSX table;
+    /// messages then say `row N` instead of `feature N`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<usize>,
 }
 
 impl Problem {
@@ -58,6 +62,7 @@ impl Problem {
             expected: expected.into(),
             found: found.into(),
             line_column: None,
+            row: None,
         }
     }
 
@@ -65,6 +70,12 @@ impl Problem {
     pub fn at_feature(mut self, index: usize, id: Option<&str>) -> Self {
         self.feature_index = Some(index);
         self.feature_id = id.map(str::to_string);
+        self
+    }
+
+    /// Sets the spreadsheet row of a table record (shown instead of the feature index).
+    pub fn at_row(mut self, row: usize) -> Self {
+        self.row = Some(row);
         self
     }
 
@@ -96,7 +107,12 @@ impl fmt::Display for Problem {
         if let Some((l, c)) = self.line_column {
             write!(f, ":{l}:{c}")?;
         }
-        if let Some(i) = self.feature_index {
+        if let Some(r) = self.row {
+            write!(f, ": row {r}")?;
+            if let Some(id) = &self.feature_id {
+                write!(f, " (id {id:?})")?;
+            }
+        } else if let Some(i) = self.feature_index {
             write!(f, ": feature {i}")?;
             if let Some(id) = &self.feature_id {
                 write!(f, " (id {id:?})")?;
@@ -163,6 +179,16 @@ fn format_problems(problems: &[Problem]) -> String {
         .map(|p| format!("  {p}"))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// A number as shown in messages: plain when moderate, in exponent form when huge or tiny
+/// (`1e300`, not three hundred digits).
+pub fn shown(x: f64) -> String {
+    if x != 0.0 && x.is_finite() && !(1e-6..1e15).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
 }
 
 /// Shorthand for results of this crate.

@@ -7,13 +7,13 @@
 use std::path::Path;
 use std::time::Instant;
 
+use crate::config::Scenario;
 use crate::coverage::{self, Coverage};
 use crate::error::Result;
 use crate::io::layers::load_map;
-use crate::io::scenario::Scenario;
 use crate::model::Map;
 use crate::propose::{self, ProposalOutcome};
-use crate::rules::{self, Finding, Project, ProjectKind};
+use crate::rules::{self, Finding, Project};
 
 /// Everything known about a scenario after analysis.
 #[derive(Debug, Clone)]
@@ -51,7 +51,15 @@ pub fn analyse(path: &Path, step: &mut dyn FnMut(&'static str)) -> Result<Analys
     step("loading layers");
     let t = Instant::now();
     let scenario = Scenario::load(path)?;
-    let map = load_map(&scenario)?;
+    let mut map = load_map(&scenario)?;
+    // Everything `validate` checks: rules, requests and how they fit the map.
+    let parsed_rules = rules::parse_rules(&scenario)?;
+    let requests = propose::parse_requests(&scenario)?;
+    let problems = crate::consistency::check(&scenario, &map, &parsed_rules, &requests);
+    if problems.iter().any(crate::error::Problem::is_error) {
+        return Err(crate::error::Error::Invalid(problems));
+    }
+    map.warnings.extend(problems);
     timed("load", t);
 
     step("measuring coverage");
@@ -132,11 +140,7 @@ pub fn proposal_projects(map: &Map, proposals: &[ProposalOutcome]) -> Vec<Projec
             o.sites.iter().map(move |s| Project {
                 id: format!("{}:{}", o.id, s.id),
                 level: o.request.level,
-                kind: if s.kind == "expansion" {
-                    ProjectKind::Expansion
-                } else {
-                    ProjectKind::New
-                },
+                kind: s.kind,
                 county: s.county_code.as_deref().and_then(|c| map.county_by_code(c)),
                 newly_covered: Some(s.demand_newly_covered),
                 seats_added: Some(s.seats_added),

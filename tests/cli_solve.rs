@@ -2,8 +2,8 @@
 //! the test, malformed input, a cost matrix with a missing pair, and OR-Library pmed1 / pmed2
 //! converted to GeoJSON and solved through the network path.
 
+use schoolplan::geodesy::projection::LocalProjection;
 use schoolplan::solve::benchmarks::{pmed_to_geojson, read_known};
-use schoolplan::spatial::projection::LocalProjection;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,11 +1,11 @@
 //! Coverage engine on hand-built maps: straight line, road network, cost matrix, capacity.
 
-use schoolplan::coverage::testkit::{area, cell, level, map, road, scenario, school};
+use schoolplan::config::{CostUnit, DistanceMode, Scenario};
 use schoolplan::coverage::{
     compute, compute_with_matrix, level_demand_with_warnings, Coverage, Unreachable,
 };
-use schoolplan::io::matrix::CostMatrix;
-use schoolplan::io::scenario::{CostUnit, DistanceMode, Scenario};
+use schoolplan_testkit::map::{area, cell, level, map, road, scenario, school};
+
 use schoolplan::model::{AreaKind, Level, Map, Status};
 
 const COHORTS: [&str; 4] = ["pop_12_14", "pop_15_17", "pop_3_5", "pop_6_11"];
@@ -415,7 +415,7 @@ fn matrix_mode_treats_missing_pairs_as_unreachable() {
         vec![],
     );
     let csv = "origin_id,destination_id,cost\nc1,s2,300\nc1,s1,700\nghost,s1,1\nc1,cand-9,5\n";
-    let matrix = CostMatrix::from_reader(csv.as_bytes(), "m.csv").unwrap();
+    let matrix = schoolplan::io::matrix::parse_matrix(csv.as_bytes(), "m.csv").unwrap();
     let mut s = scenario(vec![level(Level::Primary, 500.0)], DistanceMode::Matrix);
     s.layers.matrix = None;
     let c = compute_with_matrix(&m, &s, &matrix).unwrap();

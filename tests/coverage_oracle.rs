@@ -1,13 +1,13 @@
 //! Brute-force oracles on seeded random data: the indexes and the engine against direct
 //! computation.
 
-use schoolplan::coverage::bench::{synthetic_map, SplitMix};
-use schoolplan::coverage::testkit::{level, scenario};
+use schoolplan::config::DistanceMode;
 use schoolplan::coverage::{compute, Unreachable};
-use schoolplan::io::scenario::DistanceMode;
 use schoolplan::model::Level;
 use schoolplan::spatial::index::straight_costs;
 use schoolplan::spatial::network::{NetworkOptions, RoadNetwork};
+use schoolplan_testkit::bench::{synthetic_map, SplitMix};
+use schoolplan_testkit::map::{level, scenario};
 
 fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
     ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
@@ -78,14 +78,14 @@ fn network_costs_match_petgraph_dijkstra() {
 
     let map = synthetic_map(0, 0, 400, 3);
     let options = NetworkOptions {
-        unit: schoolplan::io::scenario::CostUnit::M,
+        unit: schoolplan::config::CostUnit::M,
         walk_speed_kmh: 4.5,
         snap_max_m: 3000.0,
         join_tolerance_m: 1.0,
     };
     let net = RoadNetwork::build(&map.roads, options);
     let mut rng = SplitMix::new(5);
-    let side = schoolplan::coverage::bench::CITY_SIDE_M;
+    let side = schoolplan_testkit::bench::CITY_SIDE_M;
     let mut pt = || [rng.unit() * side, rng.unit() * side];
     let origins: Vec<[f64; 2]> = (0..40).map(|_| pt()).collect();
     let dests: Vec<[f64; 2]> = (0..15).map(|_| pt()).collect();

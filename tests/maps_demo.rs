@@ -4,12 +4,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use schoolplan::io::scenario::Scenario;
+use schoolplan::config::Scenario;
 use serde_json::Value;
-
-#[allow(dead_code)]
-#[path = "../examples/generate_demo.rs"]
-mod generate_demo;
 
 fn demo_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("maps/demo")
@@ -223,7 +219,7 @@ fn demo_scenarios_load() {
 #[test]
 fn generator_is_deterministic_and_matches_the_committed_files() {
     let tmp = tempfile::tempdir().unwrap();
-    generate_demo::generate(tmp.path()).unwrap();
+    schoolplan_testkit::run_example("generate_demo", &[tmp.path().as_os_str()]);
     for layer in LAYERS {
         let a = std::fs::read(demo_dir().join(layer)).unwrap();
         let b = std::fs::read(tmp.path().join(layer)).unwrap();

@@ -9,14 +9,10 @@ use geo::{
     Area, BooleanOps, BoundingRect, Centroid, Contains, Coord, LineString, MultiPolygon, Point,
     Polygon, Validation,
 };
-use schoolplan::io::scenario::Scenario;
-use schoolplan::spatial::datum::Datum;
-use schoolplan::spatial::projection::LocalProjection;
+use schoolplan::config::Scenario;
+use schoolplan::geodesy::datum::Datum;
+use schoolplan::geodesy::projection::LocalProjection;
 use serde_json::Value;
-
-#[allow(dead_code)]
-#[path = "../examples/generate_fushun/main.rs"]
-mod generate_fushun;
 
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("maps/fushun")
@@ -512,7 +508,15 @@ fn scenarios_load_and_stand_alone() {
 #[test]
 fn generator_reproduces_the_committed_files() {
     let tmp = tempfile::tempdir().unwrap();
-    generate_fushun::generate(2021, &dir().join("source"), tmp.path()).unwrap();
+    schoolplan_testkit::run_example(
+        "generate_fushun",
+        &[
+            "--seed".as_ref(),
+            "2021".as_ref(),
+            "--out".as_ref(),
+            tmp.path().as_os_str(),
+        ],
+    );
     for f in [
         "townships.geojson",
         "population.geojson",
@@ -520,6 +524,7 @@ fn generator_reproduces_the_committed_files() {
         "candidates.geojson",
         "network.geojson",
         "calibration.json",
+        "forecast/census-2020-ages.csv",
     ] {
         let a = std::fs::read(dir().join(f)).unwrap();
         let b = std::fs::read(tmp.path().join(f)).unwrap();

@@ -9,8 +9,9 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use schoolplan::io::scenario::Language;
-use schoolplan::report::{self, sample::SampleRun};
+use schoolplan::config::Language;
+use schoolplan::report;
+use schoolplan_testkit::sample::SampleRun;
 
 fn have_ogrinfo() -> bool {
     let found = Command::new("ogrinfo")

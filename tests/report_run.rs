@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use schoolplan::io::scenario::Language;
-use schoolplan::report::sample::SampleRun;
+use schoolplan::config::Language;
 use schoolplan::report::{self, Comparison, Summary};
+use schoolplan_testkit::sample::SampleRun;
 use serde_json::Value;
 
 fn scratch(name: &str) -> PathBuf {
@@ -179,14 +179,22 @@ fn qgis_project_resolves_every_datasource_and_styles_are_xml() {
         .skip(1)
         .map(|s| &s[..s.find("</datasource>").unwrap()])
         .collect();
-    assert_eq!(sources.len(), 5);
+    // Areas and all schools, then proposals, schools, gaps and coverage per level.
+    let levels = run.bundle().coverage.levels.len();
+    assert_eq!(sources.len(), 2 + 4 * levels, "{sources:#?}");
     for s in sources {
         assert!(s.starts_with("./"), "relative path: {s}");
+        // `./gaps.geojson|subset=&quot;level&quot; = 'primary'`: the file before the subset.
+        let s = s.split('|').next().unwrap();
         assert!(out.join(s).is_file(), "{s} does not exist");
         let layer: Value = serde_json::from_str(&fs::read_to_string(out.join(s)).unwrap()).unwrap();
         assert_eq!(layer["type"], "FeatureCollection");
     }
+    // Layers in WGS 84, the project in a projected CRS that QGIS reads.
     assert!(qgs.contains("<authid>EPSG:4326</authid>"));
+    assert!(qgs.contains("<ProjectionsEnabled type=\"int\">1</ProjectionsEnabled>"));
+    let project_crs = &qgs[qgs.find("<projectCrs>").unwrap()..qgs.find("</projectCrs>").unwrap()];
+    assert!(project_crs.contains("<geographicflag>false</geographicflag>"));
     for q in ["schools", "coverage", "gaps", "areas", "proposals"] {
         let text = fs::read_to_string(out.join(format!("{q}.qml"))).unwrap();
         check_xml(&text).unwrap_or_else(|e| panic!("{q}.qml: {e}"));
@@ -267,8 +275,18 @@ fn report_html_is_self_contained_and_warns_about_synthetic_data() {
     let html = fs::read_to_string(base.join("report.html")).unwrap();
     assert!(html.contains("模拟数据"), "synthetic warning in Chinese");
     assert!(html.contains("<svg"));
+    // One inline script (the interactive maps), nothing loaded from elsewhere.
+    assert_eq!(html.matches("<script").count(), 1);
+    assert!(html.contains("<script>(function(){") || html.contains("<script>\n(function(){"));
     for banned in [
-        "http://", "https://", "<script", "@import", "url(h", "url(f", "url(/", "src=",
+        "http://",
+        "https://",
+        "<script src",
+        "@import",
+        "url(h",
+        "url(f",
+        "url(/",
+        "src=",
     ] {
         let hits: Vec<_> = html
             .match_indices(banned)
@@ -280,7 +298,19 @@ fn report_html_is_self_contained_and_warns_about_synthetic_data() {
         );
     }
     let md = fs::read_to_string(base.join("report.md")).unwrap();
-    assert!(md.contains("## 规则核查结果") && md.contains("![") && md.contains("| K1 |"));
+    assert!(md.contains("## 规划须解决的问题") && md.contains("![") && md.contains("<details>"));
+    // A planning document's order: summary, what must change, proposals, maps, detail tables.
+    let order: Vec<usize> = [
+        "## 概要",
+        "## 规划须解决的问题",
+        "## 布局建议",
+        "## 地图",
+        "## 明细表",
+    ]
+    .iter()
+    .map(|h| md.find(h).unwrap_or_else(|| panic!("{h} missing")))
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
     report::write_run(&base, &run.bundle(), Language::En).unwrap();
     let html = fs::read_to_string(base.join("report.html")).unwrap();
     assert!(html.contains("Synthetic data") && html.contains("lang=\"en\""));
@@ -328,5 +358,39 @@ fn comparison_finds_added_expanded_closed_and_newly_covered() {
     let v: Value =
         serde_json::from_str(&fs::read_to_string(base.join("compare.json")).unwrap()).unwrap();
     assert_eq!(v["schools_added"][0]["id"], "P03");
+    // From the two runs: the change layer (one feature per changed cell, the change per level),
+    // its style and a map per level.
+    report::compare::write_compare_runs(&base, &c, &ba, &bb, Language::Zh).unwrap();
+    let layer: Value =
+        serde_json::from_str(&fs::read_to_string(base.join("coverage-change.geojson")).unwrap())
+            .unwrap();
+    let feats = layer["features"].as_array().unwrap();
+    let changes = report::compare::cell_changes(&ba, &bb);
+    let changed_cells: std::collections::BTreeSet<&str> =
+        changes.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(feats.len(), changed_cells.len());
+    assert!(!feats.is_empty());
+    let newly: f64 = feats
+        .iter()
+        .filter(|f| f["properties"]["change_primary"] == "newly_covered")
+        .map(|f| f["properties"]["demand_primary"].as_f64().unwrap())
+        .sum();
+    assert!((newly - primary.newly_covered.unwrap()).abs() < 1e-3);
+    check_xml(&fs::read_to_string(base.join("coverage-change.qml")).unwrap()).unwrap();
+    check_xml(&fs::read_to_string(base.join("compare-primary.svg")).unwrap()).unwrap();
+    let html = fs::read_to_string(base.join("compare.html")).unwrap();
+    assert!(html.contains("覆盖变化图"));
+    // Only changing area rows, and never a negative zero.
+    let md = fs::read_to_string(base.join("compare.md")).unwrap();
+    assert!(
+        !md.contains("-0 ") && !md.contains("-0.0") && !md.contains("+0.0 pp"),
+        "{md}"
+    );
+    let unchanged = c
+        .areas
+        .iter()
+        .filter(|a| !report::compare::area_changes(a))
+        .count();
+    assert!(unchanged > 0 && md.contains(&format!("{} 行", c.areas.len())));
     fs::remove_dir_all(&base).unwrap();
 }

@@ -3,7 +3,7 @@
 #[path = "rules_support/mod.rs"]
 mod support;
 
-use schoolplan::io::scenario::Language;
+use schoolplan::config::Language;
 use schoolplan::model::Level;
 use schoolplan::rules::{self, findings_to_csv, findings_to_json, render_table, CSV_COLUMNS};
 use support::*;

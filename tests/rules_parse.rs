@@ -6,7 +6,7 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use schoolplan::io::scenario::{Scenario, Sourced};
+use schoolplan::config::{Scenario, Sourced};
 use schoolplan::rules::{self, registry, render_kind_doc, render_kind_list, Check};
 use support::scenario;
 

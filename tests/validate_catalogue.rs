@@ -321,9 +321,13 @@ fn empty_polygon() {
 
 #[test]
 fn one_coordinate_point() {
-    case_feature("population", 3, "geometry", "valid GeoJSON geometry", |f| {
-        f["geometry"] = json!({"type": "Point", "coordinates": [123.9]})
-    });
+    case_feature(
+        "population",
+        3,
+        "geometry.coordinates",
+        "at least 2 finite numbers",
+        |f| f["geometry"] = json!({"type": "Point", "coordinates": [123.9]}),
+    );
 }
 
 #[test]
@@ -499,4 +503,349 @@ fn binary_garbage_is_not_a_panic() {
         .to_string_lossy()
         .into_owned();
     expect_failure(&demo, &[&name, "valid JSON"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 10, case 9: `validate` reads everything `run` reads. Each input below was "usable" to
+// `validate` and then rejected (or silently misread) by `run`; now both refuse it, naming the
+// file and the key.
+
+impl Demo {
+    fn run(&self) -> (i32, String) {
+        let out = self.dir.path().join("out-run");
+        let o = Command::new(env!("CARGO_BIN_EXE_schoolplan"))
+            .arg("run")
+            .arg(self.scenario())
+            .arg("--out")
+            .arg(&out)
+            .arg("--quiet")
+            .output()
+            .unwrap();
+        (
+            o.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    }
+
+    fn append_scenario(&self, text: &str) {
+        self.edit_text(&self.scenario(), |t| format!("{t}\n{text}\n"));
+    }
+
+    fn replace_scenario(&self, from: &str, to: &str) {
+        self.edit_text(&self.scenario(), |t| {
+            assert!(t.contains(from), "{from:?} not in the scenario");
+            t.replacen(from, to, 1)
+        });
+    }
+
+    fn append_rules(&self, text: &str) {
+        let rules = self.dir.path().join("rules.toml");
+        self.edit_text(&rules, |t| format!("{t}\n{text}\n"));
+    }
+}
+
+/// `validate` and `run` both exit 2 and name every fragment.
+fn expect_both(demo: &Demo, fragments: &[&str]) {
+    expect_failure(demo, fragments);
+    let (code, err) = demo.run();
+    assert_eq!(code, 2, "run: expected exit 2, stderr:\n{err}");
+    for f in fragments {
+        assert!(err.contains(f), "run's stderr should mention {f:?}:\n{err}");
+    }
+    assert!(
+        !demo.dir.path().join("out-run").exists(),
+        "a refused run wrote its folder"
+    );
+}
+
+const PROPOSAL: &str =
+    "[[proposals]]\nid = \"NEW-P\"\nlevel = \"primary\"\nnew_sites = 1\ntime_limit_s = 1\n";
+
+#[test]
+fn case09_rule_with_unknown_key() {
+    let demo = Demo::new();
+    demo.append_rules("[[rules]]\nid = \"X1\"\nkind = \"min_count\"\ntitle_zh = \"x\"\ntitle_en = \"x\"\nclause = \"x\"\nscope = \"city\"\nfilter = { levels = [\"primary\"] }\nmin = 1\nminimum = 2");
+    expect_both(&demo, &["rules.toml", "X1", "minimum"]);
+}
+
+#[test]
+fn case09_rule_of_unknown_kind() {
+    let demo = Demo::new();
+    demo.append_rules("[[rules]]\nid = \"X2\"\nkind = \"max_fun\"\ntitle_zh = \"x\"\ntitle_en = \"x\"\nclause = \"x\"\nscope = \"city\"");
+    expect_both(&demo, &["rules.toml", "X2", "max_fun"]);
+}
+
+#[test]
+fn case09_rule_naming_unknown_area() {
+    let demo = Demo::new();
+    demo.append_rules("[[rules]]\nid = \"X3\"\nkind = \"min_count\"\ntitle_zh = \"x\"\ntitle_en = \"x\"\nclause = \"x\"\nscope = \"county\"\nareas = [\"990199\"]\nfilter = { levels = [\"primary\"] }\nmin = 1");
+    expect_both(&demo, &["rules.toml", "X3", "areas", "990199"]);
+}
+
+#[test]
+fn case09_proposal_with_unknown_key() {
+    let demo = Demo::new();
+    demo.append_scenario(&format!("{PROPOSAL}sites = 3"));
+    expect_both(&demo, &["demo.toml", "NEW-P", "sites"]);
+}
+
+#[test]
+fn case09_duplicate_proposal_ids() {
+    let demo = Demo::new();
+    demo.append_scenario(&format!("{PROPOSAL}\n{PROPOSAL}"));
+    expect_both(&demo, &["demo.toml", "NEW-P", "unique proposal id"]);
+}
+
+#[test]
+fn case09_proposal_closes_unknown_rule() {
+    let demo = Demo::new();
+    demo.append_scenario(&format!("{PROPOSAL}closes = [\"P9\"]"));
+    expect_both(&demo, &["demo.toml", "closes", "P9"]);
+}
+
+#[test]
+fn case09_proposal_in_unknown_area() {
+    let demo = Demo::new();
+    demo.append_scenario(&format!("{PROPOSAL}areas = [\"123456\"]"));
+    expect_both(&demo, &["demo.toml", "areas", "123456"]);
+}
+
+#[test]
+fn case09_proposal_for_a_level_not_measured() {
+    let demo = Demo::new();
+    demo.append_scenario(
+        "[[proposals]]\nid = \"S\"\nlevel = \"special\"\nnew_sites = 1\ntime_limit_s = 1\n",
+    );
+    expect_both(&demo, &["demo.toml", "level", "does not measure"]);
+}
+
+#[test]
+fn case09_huge_proposal_values() {
+    let demo = Demo::new();
+    demo.append_scenario(&format!("{PROPOSAL}radius = 1e300"));
+    expect_both(&demo, &["demo.toml", "radius", "1e300"]);
+    let demo = Demo::new();
+    demo.append_scenario("[[proposals]]\nid = \"B\"\nlevel = \"primary\"\nnew_sites = 1000000\n");
+    expect_both(&demo, &["demo.toml", "new_sites", "1000000"]);
+}
+
+#[test]
+fn case09_cohort_field_typo() {
+    let demo = Demo::new();
+    demo.replace_scenario("cohort_field = \"pop_6_11\"", "cohort_field = \"pop_6_1\"");
+    expect_both(
+        &demo,
+        &[
+            "demo.toml",
+            "levels.primary.cohort_field",
+            "pop_6_1",
+            "0 pupils",
+        ],
+    );
+}
+
+#[test]
+fn case09_factor_for_an_unknown_field() {
+    let demo = Demo::new();
+    demo.append_scenario("[population.factors]\npop_3_4 = 0.7");
+    expect_both(&demo, &["demo.toml", "population.factors.pop_3_4"]);
+}
+
+#[test]
+fn case09_cohort_shares_of_an_unknown_county_are_a_warning() {
+    let demo = Demo::new();
+    demo.append_scenario("[population.cohort_shares.123456]\npop_3_5 = 0.02");
+    let (code, out, err) = demo.validate();
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("population.cohort_shares.123456") && out.contains("apply to no cell"),
+        "{out}"
+    );
+}
+
+#[test]
+fn case09_huge_magnitudes_in_layers() {
+    for (layer, index, property, value, fragment) in [
+        ("population", 0, "pop_total", json!(1e300), "1e300"),
+        ("population", 1, "pop_6_11", json!(2e7), "20000000"),
+        ("schools", 0, "capacity_seats", json!(1e25), "1e25"),
+        ("schools", 1, "enrolment", json!(5e5), "500000"),
+        ("schools", 2, "classes", json!(5000), "5000"),
+        ("schools", 3, "class_sizes", json!([30, 10000]), "10000"),
+        ("candidates", 0, "max_classes", json!(99999), "99999"),
+        ("network", 0, "speed_kmh", json!(1e6), "1000000"),
+    ] {
+        let demo = Demo::new();
+        let file = demo.edit_json(layer, |v| props(v, index)[property] = value);
+        expect_both(
+            &demo,
+            &[
+                &file,
+                &format!("feature {index}"),
+                &format!("`{property}`"),
+                fragment,
+            ],
+        );
+    }
+}
+
+#[test]
+fn case09_huge_magnitudes_in_the_scenario() {
+    for (from, to, key) in [
+        (
+            "radius_m = 500",
+            "radius_m = 1e300",
+            "levels.primary.radius_m",
+        ),
+        (
+            "class_size = 45",
+            "class_size = 4500",
+            "levels.primary.class_size",
+        ),
+    ] {
+        let demo = Demo::new();
+        demo.replace_scenario(from, to);
+        expect_both(&demo, &["demo.toml", key]);
+    }
+    let demo = Demo::new();
+    demo.replace_scenario(
+        "mode = \"straight\"",
+        "mode = \"straight\"\nwalk_speed_kmh = 1e9",
+    );
+    expect_both(&demo, &["demo.toml", "walk_speed_kmh", "1000000000"]);
+}
+
+#[test]
+fn case09_include_of_itself_and_of_a_scenario() {
+    let demo = Demo::new();
+    demo.replace_scenario(
+        "include = [\"rules.toml\"]",
+        "include = [\"rules.toml\", \"demo.toml\"]",
+    );
+    expect_both(&demo, &["demo.toml", "include", "not a rule preset"]);
+    let demo = Demo::new();
+    demo.replace_scenario(
+        "include = [\"rules.toml\"]",
+        "include = [\"rules.toml\", \"demo-plan.toml\"]",
+    );
+    expect_both(&demo, &["demo-plan.toml", "`[[rules]]` only"]);
+}
+
+fn matrix_demo(rows: &str) -> Demo {
+    let demo = Demo::new();
+    std::fs::write(demo.dir.path().join("m.csv"), rows).unwrap();
+    demo.replace_scenario("mode = \"straight\"", "mode = \"matrix\"");
+    demo.append_scenario("[layers.matrix]\npath = \"m.csv\"");
+    demo
+}
+
+#[test]
+fn case09_matrix_whose_ids_match_nothing() {
+    let demo = matrix_demo("origin_id,destination_id,cost\nx1,k01,100\nx2,p01,200\n");
+    expect_both(
+        &demo,
+        &[
+            "m.csv",
+            "origin_id",
+            "2 of 2",
+            "matching no population cell",
+        ],
+    );
+    let demo = matrix_demo("origin_id,destination_id,cost\nr00c00,nope,100\n");
+    expect_both(
+        &demo,
+        &["m.csv", "destination_id", "matching no school or candidate"],
+    );
+}
+
+#[test]
+fn case09_matrix_with_bad_records_and_missing_matrix() {
+    let demo = matrix_demo("origin_id,destination_id,cost\nr00c00,k01,abc\nr00c01,k01,-5\n");
+    expect_both(&demo, &["m.csv", "`cost`", "\"abc\"", "\"-5\""]);
+    let demo = matrix_demo("");
+    std::fs::remove_file(demo.dir.path().join("m.csv")).unwrap();
+    expect_both(&demo, &["m.csv"]);
+}
+
+#[test]
+fn case09_layer_and_rule_problems_are_reported_together() {
+    let demo = Demo::new();
+    demo.edit_json("schools", |v| props(v, 0)["level"] = json!("college"));
+    demo.append_scenario(&format!("{PROPOSAL}sites = 3"));
+    expect_failure(&demo, &["schools.geojson", "college", "NEW-P", "sites"]);
+}
+
+// More hostile inputs of the catalogue (cases 2, 4 and 5 seen through `validate`).
+
+#[test]
+fn scenario_name_that_is_a_path() {
+    let demo = Demo::new();
+    demo.replace_scenario("name = \"demo\"", "name = \"../../victim\"");
+    expect_both(&demo, &["demo.toml", "`name`", "plain name"]);
+}
+
+#[test]
+fn one_number_position_in_a_township_ring() {
+    case_feature(
+        "townships",
+        2,
+        "geometry.coordinates[0][1]",
+        "at least 2 finite numbers",
+        |f| f["geometry"]["coordinates"][0][1] = json!([123.9]),
+    );
+}
+
+#[test]
+fn bad_position_inside_a_geometry_collection() {
+    case_feature(
+        "candidates",
+        1,
+        "geometry.geometries[1].coordinates",
+        "at least 2 finite numbers",
+        |f| {
+            f["geometry"] = json!({"type": "GeometryCollection", "geometries": [
+                {"type": "Point", "coordinates": [123.9, 41.85]},
+                {"type": "Point", "coordinates": [123.9]}]})
+        },
+    );
+}
+
+#[test]
+fn school_at_null_island() {
+    case_feature("schools", 12, "geometry", "within 400 km", |f| {
+        f["geometry"]["coordinates"] = json!([0.0, 0.0])
+    });
+}
+
+#[test]
+fn extends_a_missing_file() {
+    let demo = Demo::new();
+    demo.edit_text(&demo.scenario(), |t| {
+        format!("extends = \"nowhere.toml\"\n{t}")
+    });
+    expect_failure(&demo, &["nowhere.toml"]);
+}
+
+#[test]
+fn include_of_a_missing_preset() {
+    let demo = Demo::new();
+    demo.replace_scenario(
+        "include = [\"rules.toml\"]",
+        "include = [\"rules.toml\", \"gone.toml\"]",
+    );
+    expect_failure(&demo, &["gone.toml"]);
+}
+
+#[test]
+fn scenario_with_a_duplicate_key() {
+    let demo = Demo::new();
+    demo.edit_text(&demo.scenario(), |t| format!("year = 2020\n{t}"));
+    expect_failure(&demo, &["demo.toml", "line"]);
+}
+
+#[test]
+fn scenario_that_is_binary() {
+    let demo = Demo::new();
+    std::fs::write(demo.scenario(), [0xff, 0xfe, 0x00, 0x41]).unwrap();
+    expect_failure(&demo, &["demo.toml"]);
 }

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use geo::{Coord, LineString, MultiPolygon, Polygon};
-use schoolplan::spatial::datum::Datum;
-use schoolplan::spatial::projection::LocalProjection;
+use schoolplan::geodesy::datum::Datum;
+use schoolplan::geodesy::projection::LocalProjection;
 use serde_json::Value;
 
 pub type Res<T> = Result<T, Box<dyn std::error::Error>>;

@@ -14,6 +14,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod forecast;
 mod input;
 mod network;
 mod output;
@@ -67,5 +68,6 @@ pub fn generate(seed: u64, src: &Path, out: &Path) -> input::Res<String> {
     let cands = sites::build(seed, &inp, &ts, &pop, &schools)?;
     let net = network::build(&inp)?;
     output::write_all(out, &inp, &ts, &pop, &schools, &cands, &net)?;
+    forecast::write(src, out)?;
     output::calibration(out, seed, &inp, &ts, &pop, &schools, &cands, &net)
 }

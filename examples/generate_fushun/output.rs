@@ -7,7 +7,7 @@ use geo::{MultiPolygon, Polygon};
 use serde_json::{json, Value};
 
 use super::common::{
-    feature, line_json, point_json, pos, props, round6, signed_area2, write_atomic,
+    feature, line_json, point_json, pos, props, round6, round_to, signed_area2, write_atomic,
     write_collection_with,
 };
 use super::input::{Inputs, Res};
@@ -199,6 +199,9 @@ fn share(num: f64, den: f64) -> f64 {
     }
 }
 
+/// Residents per km² from which a cell counts as urban (the scenarios' `[settings]`).
+pub const URBAN_DENSITY: f64 = 1500.0;
+
 /// Calibration figures: written to `calibration.json` and returned as text.
 #[allow(clippy::too_many_arguments)]
 pub fn calibration(
@@ -214,7 +217,7 @@ pub fn calibration(
     let mut text = String::new();
     let mut counties = Vec::new();
     text.push_str(
-        "county   name            census   generated  cells  3-5    6-11   12-14  15-17\n",
+        "county   name            census   generated  cells  3-5    6-11   12-14  15-17  urban(census) urban(cells) empty cells valley km\n",
     );
     for (ci, c) in inp.counties.iter().enumerate() {
         let cells: Vec<_> = pop.cells.iter().filter(|x| x.county == ci).collect();
@@ -225,8 +228,31 @@ pub fn calibration(
                 *sum += n;
             }
         }
+        // The scenarios' setting rule: cells of 街道, or of ≥ 1,500 residents per km², are urban.
+        let urban: i64 = cells
+            .iter()
+            .filter(|x| {
+                x.township.is_some_and(|t| ts[t].kind == "street")
+                    || x.pop as f64 / (x.size * x.size / 1e6) >= URBAN_DENSITY
+            })
+            .map(|x| x.pop)
+            .sum();
+        let urban_share = urban as f64 / total.max(1) as f64;
+        let empty = cells.iter().filter(|x| x.pop == 0).count();
+        let valley_km: f64 = pop
+            .valleys
+            .iter()
+            .filter(|v| ts[v.township].county == ci)
+            .map(|v| {
+                v.points
+                    .windows(2)
+                    .map(|w| ((w[0].0 - w[1].0).powi(2) + (w[0].1 - w[1].1).powi(2)).sqrt())
+                    .sum::<f64>()
+            })
+            .sum::<f64>()
+            / 1000.0;
         text.push_str(&format!(
-            "{} {:<14} {:>8} {:>10} {:>6} {:>6} {:>6} {:>6} {:>6}\n",
+            "{} {:<14} {:>8} {:>10} {:>6} {:>6} {:>6} {:>6} {:>6}  {:>12.3} {:>12.3} {:>11} {:>9.0}\n",
             c.code,
             c.name,
             c.pop,
@@ -235,7 +261,11 @@ pub fn calibration(
             coh[0],
             coh[1],
             coh[2],
-            coh[3]
+            coh[3],
+            c.urban_share,
+            urban_share,
+            empty,
+            valley_km
         ));
         let mut levels = BTreeMap::new();
         for s in schools.iter().filter(|s| s.county == ci) {
@@ -244,6 +274,8 @@ pub fn calibration(
         counties.push(json!({
             "code": c.code, "name": c.name, "census": c.pop, "generated": total, "cells": cells.len(),
             "pop_3_5": coh[0], "pop_6_11": coh[1], "pop_12_14": coh[2], "pop_15_17": coh[3],
+            "urban_share_census": c.urban_share, "urban_share_cells": round_to(urban_share, 4),
+            "empty_cells": empty, "valley_km": round_to(valley_km, 1),
             "schools": levels,
         }));
     }

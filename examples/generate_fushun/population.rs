@@ -4,12 +4,15 @@
 //! kernel are split into 16 cells of 250 m. Each county's census population is split into an
 //! urban part (`urban_share`) spread by Gaussian kernels around the urban centres (the 街道
 //! centres of the central city; 石文镇 and the 镇 seats of 抚顺县; the county towns 新宾镇 and
-//! 清原镇 and the other 镇 seats), plus fixed "new housing areas", and a rural part spread by
-//! Gaussian kernels around villages scattered in every township (the rural seat being the
-//! biggest village). Weights get log-normal noise; integer counts are allocated by largest
-//! remainder so each county total equals the census exactly. Cohorts follow each county's
-//! census age shares, allocated the same way (so county cohort totals are exact too), with
-//! more young children in the new housing areas.
+//! 清原镇 and the other 镇 seats), plus fixed "new housing areas", and a rural part that lives
+//! where rural Liaoning lives: in the township seat (镇区 / 乡政府驻地) and in villages strung
+//! along **valleys** — meandering lines from the seat to the township's edge, with side
+//! valleys — and along the valley floor between them, the mountain in between empty
+//! ([`valleys`]). Each kernel's mass is integrated over the cell exactly (a Gaussian's box
+//! integral), so a village between two cells is not lost. Weights get log-normal noise;
+//! integer counts are allocated by largest remainder so each county total equals the census
+//! exactly. Cohorts follow each county's census age shares, allocated the same way (so county
+//! cohort totals are exact too), with more young children in the new housing areas.
 
 use geo::{BoundingRect, Contains, Coord, Point};
 
@@ -43,9 +46,17 @@ pub struct Village {
     pub mass: f64,
 }
 
+/// A valley: a polyline in metres running out from a township seat.
+#[derive(Debug, Clone)]
+pub struct Valley {
+    pub township: usize,
+    pub points: Vec<(f64, f64)>,
+}
+
 pub struct Population {
     pub cells: Vec<Cell>,
     pub villages: Vec<Village>,
+    pub valleys: Vec<Valley>,
     /// New housing area centres in metres, with their county.
     pub new_housing: Vec<((f64, f64), usize)>,
 }
@@ -70,6 +81,13 @@ struct Kernel {
     county: usize,
 }
 
+/// Share of a town's residents that lives above the urban density (the scenarios' rule): a
+/// county town or 镇 seat is as compact as a Chinese town is, so that the cells the setting
+/// rule calls urban hold the census's urban population.
+const URBAN_MASS_ABOVE: f64 = 0.95;
+/// Residents per m² from which a cell counts as urban (1,500 per km²).
+const URBAN_DENSITY_M2: f64 = 1500.0 / 1e6;
+
 fn urban_kernels(inp: &Inputs, ts: &[Township], rng: &mut Rng) -> Vec<Kernel> {
     let mut ks = Vec::new();
     for t in ts {
@@ -81,11 +99,11 @@ fn urban_kernels(inp: &Inputs, ts: &[Township], rng: &mut Rng) -> Vec<Kernel> {
             }
         } else {
             match (t.name.as_str(), t.kind) {
-                ("新宾镇", _) | ("清原镇", _) => (1100.0, 7.0),
-                ("石文镇", _) => (800.0, 3.0),
-                ("南杂木镇", _) | ("南口前镇", _) | ("红透山镇", _) => (600.0, 1.5),
-                (_, "town") => (500.0, rng.range(0.6, 1.2)),
-                (_, _) if c.code == "210421" => (400.0, 0.4),
+                ("新宾镇", _) | ("清原镇", _) => (0.0, 7.0),
+                ("石文镇", _) => (0.0, 3.0),
+                ("南杂木镇", _) | ("南口前镇", _) | ("红透山镇", _) => (0.0, 1.5),
+                (_, "town") => (0.0, rng.range(0.6, 1.2)),
+                (_, _) if c.code == "210421" => (0.0, 0.4),
                 _ => continue,
             }
         };
@@ -96,63 +114,182 @@ fn urban_kernels(inp: &Inputs, ts: &[Township], rng: &mut Rng) -> Vec<Kernel> {
             county: t.county,
         });
     }
+    // Towns of the three counties: σ from the residents, so that URBAN_MASS_ABOVE of them live
+    // above the urban density: for a Gaussian of M residents the share above density D is
+    // 1 − 2πσ²D / M, so σ² = (1 − share) M / (2πD).
+    for (ci, c) in inp.counties.iter().enumerate() {
+        if c.is_central() {
+            continue;
+        }
+        let people: i64 = NEW_HOUSING
+            .iter()
+            .filter(|h| {
+                let at = inp.proj.to_local(h.1, h.2).expect("projects");
+                c.poly.contains(&Point::new(at.0, at.1))
+            })
+            .map(|h| h.4)
+            .sum();
+        let urban = c.pop as f64 * c.urban_share - people as f64;
+        let total: f64 = ks.iter().filter(|k| k.county == ci).map(|k| k.mass).sum();
+        for k in ks.iter_mut().filter(|k| k.county == ci) {
+            let m = urban * k.mass / total;
+            let s2 = (1.0 - URBAN_MASS_ABOVE) * m / (2.0 * std::f64::consts::PI * URBAN_DENSITY_M2);
+            k.sigma = s2.sqrt().max(120.0);
+        }
+    }
     ks
 }
 
-fn gaussian_density(p: (f64, f64), at: (f64, f64), sigma: f64, mass: f64) -> f64 {
-    let d2 = (p.0 - at.0).powi(2) + (p.1 - at.1).powi(2);
-    let s2 = sigma * sigma;
-    if d2 > 16.0 * s2 {
-        0.0
-    } else {
-        mass / (2.0 * std::f64::consts::PI * s2) * (-d2 / (2.0 * s2)).exp()
-    }
-}
-
-/// A uniformly random point inside a township (rejection sampling).
-pub fn random_point_in(t: &Township, rng: &mut Rng) -> Option<(f64, f64)> {
-    let r = t.poly.bounding_rect()?;
-    for _ in 0..200 {
-        let p = (
-            rng.range(r.min().x, r.max().x),
-            rng.range(r.min().y, r.max().y),
-        );
+/// Walks a valley from `from` with `heading` (radians) in steps of `STEP` metres, turning a
+/// little at each step, until `length` or until it has left the township for good.
+fn walk(
+    t: &Township,
+    from: (f64, f64),
+    heading: f64,
+    length: f64,
+    rng: &mut Rng,
+) -> Vec<(f64, f64)> {
+    const STEP: f64 = 400.0;
+    let mut pts = vec![from];
+    let (mut p, mut h, mut outside) = (from, heading, 0);
+    while (pts.len() as f64) * STEP < length {
+        h += 0.22 * rng.normal();
+        p = (p.0 + STEP * h.cos(), p.1 + STEP * h.sin());
         if t.poly.contains(&Point::new(p.0, p.1)) {
-            return Some(p);
+            outside = 0;
+            pts.push(p);
+        } else {
+            outside += 1;
+            if outside >= 2 {
+                break;
+            }
+            // Turn back towards the seat half-way.
+            h = (from.1 - p.1).atan2(from.0 - p.0) * 0.5 + h * 0.5;
         }
     }
-    None
+    pts
 }
 
-fn villages(ts: &[Township], rng: &mut Rng) -> Vec<Village> {
+/// The valleys of every township with rural population (镇, 乡, and 街道 larger than 15 km²)
+/// and the villages (自然村) along them: 2–6 valleys radiating from the seat (one more per
+/// 50 km²), each 1–1.8 equivalent radii long, meandering; a side valley branches off half of
+/// them. Villages sit every 1.2–2.5 km along a valley, larger near its mouth; the seat is the
+/// largest settlement of a 乡 (a 镇's seat is its urban kernel).
+fn valleys(ts: &[Township], rng: &mut Rng) -> (Vec<Valley>, Vec<Village>) {
     let mut vs = Vec::new();
+    let mut villages = Vec::new();
     for (i, t) in ts.iter().enumerate() {
         let area = t.area_km2();
+        if !t.is_rural() && area <= 15.0 {
+            continue;
+        }
+        let r_eq = (area * 1e6 / std::f64::consts::PI).sqrt();
         let n = if t.is_rural() {
-            ((area / 9.0).round() as usize).max(3)
-        } else if area > 15.0 {
-            ((area - 10.0) / 12.0).round() as usize
+            ((area / 50.0).round() as usize + 1).clamp(2, 6)
         } else {
-            0
+            1
         };
         if t.is_rural() {
-            vs.push(Village {
+            villages.push(Village {
                 at: t.centre,
                 township: i,
-                mass: 5.0,
+                mass: if t.kind == "township" { 8.0 } else { 3.0 },
             });
         }
-        for _ in 0..n {
-            if let Some(p) = random_point_in(t, rng) {
-                vs.push(Village {
-                    at: p,
-                    township: i,
-                    mass: (0.7 * rng.normal()).exp(),
-                });
+        let base = rng.range(0.0, 2.0 * std::f64::consts::PI);
+        let mut lines = Vec::new();
+        for k in 0..n {
+            let heading =
+                base + k as f64 * 2.0 * std::f64::consts::PI / n as f64 + rng.range(-0.4, 0.4);
+            let main = walk(t, t.centre, heading, r_eq * rng.range(1.0, 1.8), rng);
+            if main.len() >= 4 && rng.chance(0.5) {
+                let at = main[rng.int(1, main.len() as i64 - 2) as usize];
+                let side = heading + if rng.chance(0.5) { 1.0 } else { -1.0 } * rng.range(0.8, 1.3);
+                lines.push(walk(t, at, side, r_eq * rng.range(0.4, 0.8), rng));
             }
+            lines.push(main);
+        }
+        for pts in lines {
+            // Villages along the valley, by distance from its start.
+            let total: f64 = pts.windows(2).map(|w| dist(w[0], w[1])).sum();
+            let mut next = rng.range(1200.0, 2500.0);
+            let mut walked = 0.0;
+            for w in pts.windows(2) {
+                let seg = dist(w[0], w[1]);
+                while walked + seg >= next {
+                    let f = (next - walked) / seg;
+                    let at = (
+                        w[0].0 + f * (w[1].0 - w[0].0),
+                        w[0].1 + f * (w[1].1 - w[0].1),
+                    );
+                    let mouth = 1.3 - 0.7 * (next / total.max(1.0)).min(1.0);
+                    villages.push(Village {
+                        at,
+                        township: i,
+                        mass: mouth * (0.6 * rng.normal()).exp(),
+                    });
+                    next += rng.range(1200.0, 2500.0);
+                }
+                walked += seg;
+            }
+            vs.push(Valley {
+                township: i,
+                points: pts,
+            });
         }
     }
-    vs
+    (vs, villages)
+}
+
+fn dist(a: (f64, f64), b: (f64, f64)) -> f64 {
+    ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
+}
+
+/// The error function (Abramowitz & Stegun 7.1.26; |error| < 1.5e-7).
+fn erf(x: f64) -> f64 {
+    let t = 1.0 / (1.0 + 0.327_591_1 * x.abs());
+    let y = 1.0
+        - (((((1.061_405_429 * t - 1.453_152_027) * t) + 1.421_413_741) * t - 0.284_496_736) * t
+            + 0.254_829_592)
+            * t
+            * (-x * x).exp();
+    if x >= 0.0 {
+        y
+    } else {
+        -y
+    }
+}
+
+/// Share of an isotropic Gaussian (centre `at`, `sigma`) inside the square cell.
+fn gaussian_in_cell(cell: &Cell, at: (f64, f64), sigma: f64) -> f64 {
+    let (cx, cy) = cell.centre;
+    if (cx - at.0).abs() > cell.size + 5.0 * sigma || (cy - at.1).abs() > cell.size + 5.0 * sigma {
+        return 0.0;
+    }
+    let s = sigma * std::f64::consts::SQRT_2;
+    let axis = |lo: f64, hi: f64, m: f64| 0.5 * (erf((hi - m) / s) - erf((lo - m) / s));
+    axis(cell.x0, cell.x0 + cell.size, at.0) * axis(cell.y0, cell.y0 + cell.size, at.1)
+}
+
+/// The rural kernels of a county: villages (σ 300 m; the 乡 seat σ 500 m) and the valley
+/// floor (farmsteads every 400 m along a valley, σ 250 m, a small mass each).
+fn rural_kernels(
+    ts: &[Township],
+    vills: &[Village],
+    valleys: &[Valley],
+    county: usize,
+) -> Vec<((f64, f64), f64, f64)> {
+    let mut ks = Vec::new();
+    for v in vills.iter().filter(|v| ts[v.township].county == county) {
+        let seat = v.at == ts[v.township].centre;
+        ks.push((v.at, if seat { 500.0 } else { 300.0 }, v.mass));
+    }
+    for va in valleys.iter().filter(|v| ts[v.township].county == county) {
+        for p in &va.points {
+            ks.push((*p, 250.0, 0.08));
+        }
+    }
+    ks
 }
 
 /// Largest-remainder allocation of `total` over `weights` (ties by index).
@@ -178,7 +315,8 @@ pub fn allocate(total: i64, weights: &[f64]) -> Vec<i64> {
 pub fn build(seed: u64, inp: &Inputs, ts: &[Township]) -> Res<Population> {
     let mut rng = Rng::stream(seed, "population.kernels");
     let kernels = urban_kernels(inp, ts, &mut rng);
-    let vills = villages(ts, &mut rng);
+    let mut valley_rng = Rng::stream(seed, "population.valleys");
+    let (valley_lines, vills) = valleys(ts, &mut valley_rng);
     let new_housing: Vec<((f64, f64), usize, f64, i64)> = NEW_HOUSING
         .iter()
         .map(|&(name, lon, lat, r, people)| {
@@ -317,29 +455,26 @@ pub fn build(seed: u64, inp: &Inputs, ts: &[Township]) -> Res<Population> {
         let nh_people: i64 = nh.iter().map(|&h| new_housing[h].3).sum();
         let urban_total = (county.pop as f64 * county.urban_share).round() as i64 - nh_people;
         let rural_total = county.pop - urban_total - nh_people;
-        let area = |i: usize| cells[i].size * cells[i].size;
         let wu: Vec<f64> = idx
             .iter()
             .map(|&i| {
-                let c = cells[i].centre;
-                let d: f64 = kernels
+                let m: f64 = kernels
                     .iter()
                     .filter(|k| k.county == ci)
-                    .map(|k| gaussian_density(c, k.at, k.sigma, k.mass))
+                    .map(|k| k.mass * gaussian_in_cell(&cells[i], k.at, k.sigma))
                     .sum();
-                d * area(i) * noise[i]
+                m * noise[i]
             })
             .collect();
+        let rk = rural_kernels(ts, &vills, &valley_lines, ci);
         let wr: Vec<f64> = idx
             .iter()
             .map(|&i| {
-                let c = cells[i].centre;
-                let d: f64 = vills
+                let m: f64 = rk
                     .iter()
-                    .filter(|v| ts[v.township].county == ci)
-                    .map(|v| gaussian_density(c, v.at, 450.0, v.mass))
+                    .map(|&(at, sigma, mass)| mass * gaussian_in_cell(&cells[i], at, sigma))
                     .sum();
-                d * area(i) * noise[i]
+                m * noise[i]
             })
             .collect();
         let su: f64 = wu.iter().sum();
@@ -383,6 +518,7 @@ pub fn build(seed: u64, inp: &Inputs, ts: &[Township]) -> Res<Population> {
     Ok(Population {
         cells,
         villages: vills,
+        valleys: valley_lines,
         new_housing: new_housing.iter().map(|h| (h.0, h.1)).collect(),
     })
 }

@@ -73,7 +73,7 @@ pub fn zh_num(n: u32) -> String {
         0..=9 => D[n as usize].into(),
         10..=19 => format!(
             "十{}",
-            if n % 10 == 0 {
+            if n.is_multiple_of(10) {
                 ""
             } else {
                 D[(n % 10) as usize]
@@ -82,7 +82,7 @@ pub fn zh_num(n: u32) -> String {
         _ => format!(
             "{}十{}",
             D[(n / 10) as usize],
-            if n % 10 == 0 {
+            if n.is_multiple_of(10) {
                 ""
             } else {
                 D[(n % 10) as usize]

@@ -3,7 +3,7 @@
 use geo::Coord;
 
 use crate::pipeline::Analysis;
-use crate::report::{FindingRow, ProposalKind, ProposalMeta, ProposalRow};
+use crate::report::{FindingRow, ProposalMeta, ProposalRow, RequestMeta};
 use crate::rules::Finding;
 
 /// The report's row of a rule finding.
@@ -33,6 +33,9 @@ pub fn finding_row(f: &Finding) -> FindingRow {
         evidence,
         fix: f.fix.clone(),
         message: f.reason.clone().or_else(|| f.note.clone()),
+        unit: f.unit.clone(),
+        comparison: f.comparison.symbol().to_string(),
+        area_name: f.area_name.clone(),
     }
 }
 
@@ -45,11 +48,7 @@ pub fn proposal_rows(a: &Analysis) -> (Vec<ProposalRow>, Option<ProposalMeta>) {
                 id: format!("{}-{}", o.id, s.rank),
                 rank: s.rank as u32,
                 level: o.request.level,
-                kind: if s.kind == "expansion" {
-                    ProposalKind::Expansion
-                } else {
-                    ProposalKind::New
-                },
+                kind: s.kind,
                 site_id: s.id.clone(),
                 name: s.name.clone(),
                 lonlat: Coord { x: s.lon, y: s.lat },
@@ -69,13 +68,14 @@ pub fn proposal_rows(a: &Analysis) -> (Vec<ProposalRow>, Option<ProposalMeta>) {
         .proposals
         .iter()
         .map(|o| {
+            // No solver seconds here: the files of a run are byte-identical from run to run;
+            // timings go to the console only.
             format!(
-                "{}: {} ({}, gap {:.2} %, {:.1} s)",
+                "{}: {} ({}, gap {:.2} %)",
                 o.id,
                 o.problem,
                 o.status,
-                100.0 * o.gap,
-                o.seconds
+                100.0 * o.gap
             )
         })
         .collect::<Vec<_>>()
@@ -86,6 +86,23 @@ pub fn proposal_rows(a: &Analysis) -> (Vec<ProposalRow>, Option<ProposalMeta>) {
         objective: single.map(|o| o.objective),
         bound: single.map(|o| o.bound),
         optimality_gap: Some(a.proposals.iter().map(|o| o.gap).fold(0.0, f64::max)),
+        requests: a
+            .proposals
+            .iter()
+            .map(|o| RequestMeta {
+                id: o.id.clone(),
+                title_zh: o.request.title_zh.clone(),
+                title_en: o.request.title_en.clone(),
+                level: o.request.level,
+                problem: o.problem.clone(),
+                status: o.status.clone(),
+                gap: o.gap,
+                sites: o.sites.len(),
+                covered_before: o.covered_before,
+                covered_after: o.covered_after,
+                closes: o.request.closes.clone(),
+            })
+            .collect(),
     };
     (rows, Some(meta))
 }

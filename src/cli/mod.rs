@@ -7,6 +7,7 @@
 mod bundle;
 mod check;
 mod compare;
+mod messages;
 mod rules;
 pub mod run;
 pub mod solve;
@@ -50,6 +51,10 @@ pub enum Command {
         /// Also write findings.json and findings.csv into this folder.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Write into a non-empty folder schoolplan did not create. Files there are kept: an
+        /// output whose name is taken by a file schoolplan did not write is still refused.
+        #[arg(long)]
+        force: bool,
     },
     /// Run everything: coverage, proposals, rules, GeoJSON layers, QGIS project, report.
     Run {
@@ -67,6 +72,13 @@ pub enum Command {
         /// Exit with code 1 when any rule fails.
         #[arg(long)]
         strict: bool,
+        /// Write CSV files without the UTF-8 byte-order mark (Excel needs it to read Chinese).
+        #[arg(long)]
+        no_bom: bool,
+        /// Write into a non-empty folder schoolplan did not create. Files there are kept: an
+        /// output whose name is taken by a file schoolplan did not write is still refused.
+        #[arg(long)]
+        force: bool,
     },
     /// Compare two scenarios (A before, B after): coverage, rules changing status, schools.
     Compare {
@@ -80,6 +92,10 @@ pub enum Command {
         /// Report language (default: B's).
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
+        /// Write into a non-empty folder schoolplan did not create. Files there are kept: an
+        /// output whose name is taken by a file schoolplan did not write is still refused.
+        #[arg(long)]
+        force: bool,
     },
     /// List the rule kinds, or document one (a kind such as `min_count`, or a rule id such as K1).
     Rules {
@@ -101,10 +117,10 @@ pub enum LangArg {
 
 impl LangArg {
     /// The scenario language.
-    pub fn language(self) -> crate::io::scenario::Language {
+    pub fn language(self) -> crate::config::Language {
         match self {
-            LangArg::Zh => crate::io::scenario::Language::Zh,
-            LangArg::En => crate::io::scenario::Language::En,
+            LangArg::Zh => crate::config::Language::Zh,
+            LangArg::En => crate::config::Language::En,
         }
     }
 }
@@ -128,26 +144,43 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, Error> {
             strict,
             lang,
             out: dir,
-        } => check::run(&scenario, lang.map(LangArg::language), dir, strict, out),
+            force,
+        } => check::run(
+            &scenario,
+            lang.map(LangArg::language),
+            dir,
+            crate::report::OutputOptions {
+                force,
+                mode: crate::report::Mode::Update,
+                producer: "check",
+            },
+            strict,
+            out,
+        ),
         Command::Rules { id } => rules::run(id.as_deref(), out),
         Command::Compare {
             a,
             b,
             out: dir,
             lang,
-        } => compare::run(&a, &b, dir, lang.map(LangArg::language), out),
+            force,
+        } => compare::run(&a, &b, dir, lang.map(LangArg::language), force, out),
         Command::Run {
             scenario,
             out: dir,
             lang,
             quiet,
             strict,
+            no_bom,
+            force,
         } => {
             let opts = run::RunOptions {
                 out: dir,
                 lang: lang.map(LangArg::language),
                 quiet,
                 strict,
+                csv_bom: !no_bom,
+                force,
             };
             run::run(&scenario, &opts, out)
         }
@@ -174,6 +207,18 @@ pub fn main() -> ExitCode {
             };
         }
     };
+    // Errors are told in the language of the scenario (or `--lang`).
+    let lang = match &cli.command {
+        Command::Run { scenario, lang, .. } | Command::Check { scenario, lang, .. } => {
+            Some(run::message_language(scenario, lang.map(LangArg::language)))
+        }
+        Command::Compare { b, lang, .. } => {
+            Some(run::message_language(b, lang.map(LangArg::language)))
+        }
+        Command::Validate { scenario } => Some(run::message_language(scenario, None)),
+        _ => None,
+    }
+    .unwrap_or_default();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(cli, &mut out)));
@@ -184,7 +229,7 @@ pub fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(Err(e)) => {
-            eprintln!("schoolplan: {e}");
+            eprintln!("schoolplan: {}", messages::error_text(&e, lang));
             ExitCode::from(2)
         }
         Err(_) => ExitCode::from(2),

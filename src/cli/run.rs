@@ -8,11 +8,15 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::bundle::{finding_row, proposal_rows};
+use super::messages::{pad, peek_language, step_name};
 use super::{emit, Outcome};
+use crate::config::Language;
+use crate::config::Scenario;
 use crate::error::Error;
-use crate::io::scenario::Language;
 use crate::pipeline::{analyse, Analysis};
-use crate::report::{self, FindingRow, OutputDir, RunBundle};
+use crate::report::numbers::human;
+use crate::report::tables::{localise_csv, CsvOptions};
+use crate::report::{self, preflight, FindingRow, Mode, OutputDir, OutputOptions, RunBundle};
 use crate::rules::{findings_to_csv, findings_to_json, FindingStatus};
 
 /// Options of `schoolplan run`.
@@ -26,6 +30,10 @@ pub struct RunOptions {
     pub quiet: bool,
     /// Exit 1 when a rule fails.
     pub strict: bool,
+    /// Start CSV files with a UTF-8 byte-order mark (for Excel); `--no-bom` turns it off.
+    pub csv_bom: bool,
+    /// Write into a non-empty folder schoolplan did not create (its files are kept).
+    pub force: bool,
 }
 
 /// A spinner on stderr when it is a terminal and not `quiet`; hidden otherwise.
@@ -42,23 +50,58 @@ fn spinner(quiet: bool) -> ProgressBar {
     pb
 }
 
-/// Analyses the scenario and writes its outputs.
+/// The language of a command's messages: `--lang`, else the scenario's.
+pub fn message_language(path: &Path, lang: Option<Language>) -> Language {
+    lang.or_else(|| peek_language(path)).unwrap_or_default()
+}
+
+/// Analyses the scenario and writes its outputs. The output folder is checked first (see
+/// [`OutputDir`]), so that a folder schoolplan may not write is refused before the analysis.
 pub fn analyse_and_write(path: &Path, opts: &RunOptions) -> Result<(Analysis, PathBuf), Error> {
+    let options = OutputOptions {
+        force: opts.force,
+        mode: Mode::Replace,
+        producer: "run",
+    };
+    let out_dir = match &opts.out {
+        Some(o) => o.clone(),
+        None => Scenario::load(path)?.out_dir,
+    };
+    preflight(&out_dir, options)?;
     let pb = spinner(opts.quiet);
-    let a = analyse(path, &mut |step| pb.set_message(step))?;
-    pb.set_message("writing outputs");
-    let out_dir = opts
-        .out
-        .clone()
-        .unwrap_or_else(|| a.scenario.out_dir.clone());
+    let say = message_language(path, opts.lang);
+    let a = analyse(path, &mut |step| {
+        pb.set_message(step_name(step, say).to_string())
+    })?;
+    pb.set_message(step_name("writing outputs", say).to_string());
     let lang = opts.lang.unwrap_or(a.scenario.language);
-    write_outputs(&a, &out_dir, lang)?;
+    let csv = CsvOptions {
+        bom: opts.csv_bom,
+        lang,
+    };
+    write_outputs_with(&a, &out_dir, csv, options)?;
     pb.finish_and_clear();
     Ok((a, out_dir))
 }
 
-/// Writes every output of an analysis into `out_dir` atomically.
-pub fn write_outputs(a: &Analysis, out_dir: &Path, lang: Language) -> Result<(), Error> {
+/// Writes every output of an analysis into `out_dir` atomically, in `lang`, CSV files with a
+/// byte-order mark.
+pub fn write_outputs(
+    a: &Analysis,
+    out_dir: &Path,
+    lang: Language,
+    options: OutputOptions,
+) -> Result<(), Error> {
+    write_outputs_with(a, out_dir, CsvOptions::new(lang), options)
+}
+
+/// [`write_outputs`] with the CSV conventions given; the report language is `csv.lang`.
+pub fn write_outputs_with(
+    a: &Analysis,
+    out_dir: &Path,
+    csv: CsvOptions,
+    options: OutputOptions,
+) -> Result<(), Error> {
     let findings: Vec<FindingRow> = a.findings.iter().map(finding_row).collect();
     let (proposals, meta) = proposal_rows(a);
     let bundle = RunBundle {
@@ -69,61 +112,161 @@ pub fn write_outputs(a: &Analysis, out_dir: &Path, lang: Language) -> Result<(),
         proposals: &proposals,
         proposal_meta: meta.as_ref(),
     };
-    let dir = OutputDir::create(out_dir)?;
-    report::write_run_into(&dir, &bundle, lang)?;
+    let dir = OutputDir::create_with(out_dir, options)?;
+    report::write_run_with(&dir, &bundle, csv)?;
     // The rules' own files carry every field of a finding (evidence, reason, projects).
     dir.write("findings.json", &findings_to_json(&a.findings))?;
-    dir.write("findings.csv", &findings_to_csv(&a.findings))?;
+    dir.write(
+        "findings.csv",
+        &localise_csv(&findings_to_csv(&a.findings), csv),
+    )?;
     dir.commit()
 }
 
-/// Runs the command and prints a short summary.
+/// A timing step of [`Analysis::timings`] in Chinese.
+fn timing_name(step: &str) -> &str {
+    match step {
+        "load" => "读取",
+        "coverage" => "覆盖",
+        "proposals" => "布局建议",
+        "rules" => "规则",
+        other => other,
+    }
+}
+
+/// The console summary of a run, in `lang`.
+pub fn summary_text(a: &Analysis, out_dir: &Path, seconds: f64, lang: Language) -> String {
+    let zh = lang == Language::Zh;
+    let unit = a.coverage.unit.symbol();
+    let mut s = format!("{} — {}\n", a.scenario.name, a.scenario.title);
+    if a.map.synthetic {
+        s.push_str(if zh {
+            "注意:部分输入为模拟数据(生成数据,并非真实数据)\n"
+        } else {
+            "note: some inputs are SYNTHETIC (generated, not real data)\n"
+        });
+    }
+    for l in &a.coverage.levels {
+        let name = if zh {
+            l.level.name_zh()
+        } else {
+            l.level.name()
+        };
+        // Where urban and rural standards differ, both radii are shown.
+        let rural = l.standards[1].radius;
+        let two = l.has_settings() && rural != l.radius;
+        s.push_str(&if zh {
+            let within = if two {
+                format!("城镇 {} {unit}、乡村 {rural} {unit}", l.radius)
+            } else {
+                format!("{} {unit}", l.radius)
+            };
+            format!(
+                "  {} 覆盖率 {:>5.1} %({} 名学生中 {} 名在 {within} 内)\n",
+                pad(name, 14),
+                100.0 * l.coverage(),
+                human(l.total_demand, 0),
+                human(l.covered_demand, 0),
+            )
+        } else {
+            let within = if two {
+                format!("{} {unit} urban, {rural} {unit} rural", l.radius)
+            } else {
+                format!("{} {unit}", l.radius)
+            };
+            format!(
+                "  {} coverage {:>6.1} %  ({:.0} of {:.0} pupils within {within})\n",
+                pad(name, 13),
+                100.0 * l.coverage(),
+                l.covered_demand,
+                l.total_demand,
+            )
+        });
+    }
+    if let Some(n) = &a.coverage.network {
+        s.push_str(&format!("  {}\n", n.line()));
+    }
+    let count = |st: FindingStatus| a.findings.iter().filter(|f| f.status == st).count();
+    s.push_str(&if zh {
+        format!(
+            "  {} 未通过 {} 项,无法评估 {} 项,通过 {} 项\n",
+            pad("规则核查", 14),
+            count(FindingStatus::Fail),
+            count(FindingStatus::NotEvaluable),
+            count(FindingStatus::Pass)
+        )
+    } else {
+        format!(
+            "  findings      {} fail, {} not evaluable, {} pass\n",
+            count(FindingStatus::Fail),
+            count(FindingStatus::NotEvaluable),
+            count(FindingStatus::Pass)
+        )
+    });
+    for o in &a.proposals {
+        s.push_str(&if zh {
+            let status = match o.status.as_str() {
+                "optimal" => "已证明最优".to_string(),
+                "infeasible" => "无可行解".to_string(),
+                _ => format!("可行解,最优性差距 {:.2} %", 100.0 * o.gap),
+            };
+            format!(
+                "  布局建议 {}:{} 处,{},覆盖 {} → {} 名({status},{:.1} 秒)\n",
+                o.id,
+                o.sites.len(),
+                o.problem,
+                human(o.covered_before, 0),
+                human(o.covered_after, 0),
+                o.seconds
+            )
+        } else {
+            format!(
+                "  proposal {:<14} {} sites, {} {:.0} → {:.0} covered, gap {:.2} % ({}, {:.1} s)\n",
+                o.id,
+                o.sites.len(),
+                o.problem,
+                o.covered_before,
+                o.covered_after,
+                100.0 * o.gap,
+                o.status,
+                o.seconds
+            )
+        });
+    }
+    // Timings go to the console, never into the files (which stay byte-identical).
+    let steps: Vec<String> = a
+        .timings
+        .iter()
+        .map(|(step, secs)| {
+            if zh {
+                format!("{} {secs:.1} 秒", timing_name(step))
+            } else {
+                format!("{step} {secs:.1} s")
+            }
+        })
+        .collect();
+    s.push_str(&if zh {
+        format!("  {} {}\n", pad("分项用时", 14), steps.join(","))
+    } else {
+        format!("  timings       {}\n", steps.join(", "))
+    });
+    s.push_str(&if zh {
+        format!("已写出 {}(用时 {seconds:.1} 秒)\n", out_dir.display())
+    } else {
+        format!("wrote {} in {seconds:.1} s\n", out_dir.display())
+    });
+    s
+}
+
+/// Runs the command and prints a short summary (in the report language).
 pub fn run(path: &Path, opts: &RunOptions, out: &mut dyn Write) -> Result<Outcome, Error> {
     let t = Instant::now();
     let (a, out_dir) = analyse_and_write(path, opts)?;
-    let mut s = format!("{} — {}\n", a.scenario.name, a.scenario.title);
-    if a.map.synthetic {
-        s.push_str("note: some inputs are SYNTHETIC (generated, not real data)\n");
-    }
-    for l in &a.coverage.levels {
-        s.push_str(&format!(
-            "  {:<13} coverage {:>6.1} %  ({:.0} of {:.0} pupils within {} {})\n",
-            l.level.name(),
-            100.0 * l.coverage(),
-            l.covered_demand,
-            l.total_demand,
-            l.radius,
-            match a.coverage.unit {
-                crate::io::scenario::CostUnit::M => "m",
-                crate::io::scenario::CostUnit::Min => "min",
-            }
-        ));
-    }
-    let count = |st: FindingStatus| a.findings.iter().filter(|f| f.status == st).count();
-    s.push_str(&format!(
-        "  findings      {} fail, {} not evaluable, {} pass\n",
-        count(FindingStatus::Fail),
-        count(FindingStatus::NotEvaluable),
-        count(FindingStatus::Pass)
-    ));
-    for o in &a.proposals {
-        s.push_str(&format!(
-            "  proposal {:<14} {} sites, {} {:.0} → {:.0} covered, gap {:.2} % ({})\n",
-            o.id,
-            o.sites.len(),
-            o.problem,
-            o.covered_before,
-            o.covered_after,
-            100.0 * o.gap,
-            o.status
-        ));
-    }
-    s.push_str(&format!(
-        "wrote {} in {:.1} s\n",
-        out_dir.display(),
-        t.elapsed().as_secs_f64()
-    ));
-    emit(out, &s)?;
+    let lang = opts.lang.unwrap_or(a.scenario.language);
+    emit(
+        out,
+        &summary_text(&a, &out_dir, t.elapsed().as_secs_f64(), lang),
+    )?;
     Ok(if opts.strict && a.has_failures() {
         Outcome::RuleFailures
     } else {

@@ -47,13 +47,13 @@ use serde_json::{json, Value};
 
 use super::{emit, Outcome};
 use crate::error::{Error, Problem};
+use crate::geodesy::projection::LocalProjection;
 use crate::io::points::{
     read_network_lines, read_points, read_solve_matrix, PointLayer, PointSpec,
 };
 use crate::solve::{self, Capacities, Solution, SparseCosts, Status};
 use crate::spatial::graph_costs::GraphCosts;
 use crate::spatial::index::PointIndex;
-use crate::spatial::projection::LocalProjection;
 
 /// Most straight-line pairs stored without a radius (demand × candidates).
 pub const MAX_DENSE_PAIRS: usize = 50_000_000;
@@ -182,10 +182,11 @@ fn check_args(args: &SolveArgs) -> Result<(), Error> {
         }
         _ => {}
     }
-    if !(args.time_limit.is_finite() && args.time_limit >= 0.0) {
-        let t = args.time_limit;
+    let max = crate::propose::request::MAX_TIME_LIMIT_S;
+    if !(args.time_limit.is_finite() && (0.0..=max).contains(&args.time_limit)) {
+        let t = crate::error::shown(args.time_limit);
         return Err(usage(format!(
-            "--time-limit {t} is not a finite number ≥ 0"
+            "--time-limit: expected seconds between 0 and {max} (one day), found {t}"
         )));
     }
     let capacitated_ok = matches!(args.problem, SolveProblem::Mclp | SolveProblem::Pmedian);

@@ -1,4 +1,8 @@
-//! `schoolplan validate SCENARIO`: load everything, print what was found and every problem.
+//! `schoolplan validate SCENARIO`: load everything `run` loads — the scenario and its bases
+//! and presets, every layer, the rules, the proposal requests, the cost matrix, the road
+//! network — check how they fit together ([`crate::consistency`]) and measure coverage once;
+//! print what was found and every problem of every input at once. "usable" means `run` can
+//! run on these inputs.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -8,40 +12,141 @@ use std::path::Path;
 use geo::{BoundingRect, Coord};
 
 use super::{emit, Outcome};
-use crate::error::Error;
+use crate::config::Scenario;
+use crate::coverage::snapping::NetworkSnapping;
+use crate::error::{Error, Problem, Severity};
 use crate::io::layers::load_map;
-use crate::io::scenario::Scenario;
 use crate::model::{Level, Map, Ownership};
 
-/// Runs the command. Errors in the input come back as [`Error::Invalid`] (exit 2) after the
-/// summary of what could be read.
+/// What `validate` found besides the map.
+#[derive(Debug, Default)]
+pub struct Findings {
+    /// Rules parsed.
+    pub rules: usize,
+    /// Proposal requests parsed.
+    pub proposals: usize,
+    /// Warnings of every step (the map's own are in [`Map::warnings`]).
+    pub warnings: Vec<Problem>,
+    /// Network snapping, in network mode.
+    pub network: Option<NetworkSnapping>,
+    /// Whether `run` could write the default output folder, in words.
+    pub output: String,
+}
+
+/// An error of a step, as problems of the input.
+fn as_problems(scenario: &Path, e: Error) -> Vec<Problem> {
+    let p = |file: String, expected: &str, found: String| {
+        vec![Problem::file(Severity::Error, file, expected, found)]
+    };
+    match e {
+        Error::Invalid(ps) => ps,
+        Error::Scenario { file, message } => p(
+            file.display().to_string(),
+            "a valid scenario (keys, [[rules]] and [[proposals]] tables)",
+            message,
+        ),
+        Error::Io { path, source } => p(
+            path.display().to_string(),
+            "a readable file",
+            source.to_string(),
+        ),
+        other => p(
+            scenario.display().to_string(),
+            "inputs the analysis can use",
+            other.to_string(),
+        ),
+    }
+}
+
+/// Runs the command. Problems of the inputs come back as [`Error::Invalid`] (exit 2) listing
+/// all of them, after the summary of what could be read when the layers could be.
 pub fn run(path: &Path, out: &mut dyn Write) -> Result<Outcome, Error> {
     let scenario = Scenario::load(path)?;
-    let map = load_map(&scenario)?;
-    emit(out, &summary(&scenario, &map))?;
+    let mut problems: Vec<Problem> = Vec::new();
+    let map = match load_map(&scenario) {
+        Ok(m) => Some(m),
+        Err(Error::Invalid(ps)) => {
+            problems.extend(ps);
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    let rules = crate::rules::parse_rules(&scenario).unwrap_or_else(|e| {
+        problems.extend(as_problems(path, e));
+        Vec::new()
+    });
+    let requests = crate::propose::parse_requests(&scenario).unwrap_or_else(|e| {
+        problems.extend(as_problems(path, e));
+        Vec::new()
+    });
+    let mut found = Findings {
+        rules: rules.len(),
+        proposals: requests.len(),
+        output: output_note(&scenario),
+        ..Findings::default()
+    };
+    if let Some(map) = &map {
+        problems.extend(crate::consistency::check(&scenario, map, &rules, &requests));
+        if !problems.iter().any(Problem::is_error) {
+            match crate::coverage::compute(map, &scenario) {
+                Ok(c) => {
+                    problems.extend(c.warnings);
+                    found.network = c.network;
+                }
+                Err(e) => problems.extend(as_problems(path, e)),
+            }
+        }
+    }
+    if problems.iter().any(Problem::is_error) {
+        if let Some(map) = &map {
+            emit(out, &summary(&scenario, map, &found))?;
+        }
+        return Err(Error::Invalid(problems));
+    }
+    found.warnings = problems;
+    let map = map.expect("no error, so the map loaded");
+    emit(out, &summary(&scenario, &map, &found))?;
     Ok(Outcome::Ok)
+}
+
+/// Whether `run` may write the scenario's output folder, in words.
+fn output_note(scenario: &Scenario) -> String {
+    let dir = &scenario.out_dir;
+    match crate::report::preflight(dir, crate::report::OutputOptions::default()) {
+        Ok(()) if dir.exists() => format!(
+            "{} (schoolplan's, or empty: run replaces its own files there)",
+            dir.display()
+        ),
+        Ok(()) => format!("{} (new)", dir.display()),
+        Err(e) => format!("{} — run would refuse it: {e}", dir.display()),
+    }
 }
 
 fn layer_line(
     s: &mut String,
     name: &str,
-    spec: &Option<crate::io::scenario::LayerSpec>,
+    spec: &Option<crate::config::LayerSpec>,
     count: usize,
     what: &str,
 ) {
     if let Some(spec) = spec {
+        // Format, the CRS read (and from where) and the conversion to WGS 84.
+        let info = crate::io::formats::describe(spec);
         let _ = writeln!(
             s,
-            "  {name:<11} {count:>7} {what:<10} {} ({})",
+            "  {name:<11} {count:>7} {what:<10} {} ({}; {} from {}; conversion: {})",
             spec.path.display(),
-            spec.datum.name()
+            info.format,
+            info.crs,
+            info.crs_source,
+            info.conversion
         );
     }
 }
 
 /// The validation summary: counts per layer and level, extent, population per county and
-/// cohort, schools outside every area, warnings.
-pub fn summary(scenario: &Scenario, map: &Map) -> String {
+/// cohort, schools outside every area, rules, proposals, network snapping, warnings.
+pub fn summary(scenario: &Scenario, map: &Map, found: &Findings) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "scenario    {} — {}", scenario.name, scenario.title);
     let _ = writeln!(
@@ -173,11 +278,34 @@ pub fn summary(scenario: &Scenario, map: &Map) -> String {
             }
         );
     }
-    let _ = writeln!(s, "\nproblems    0 errors, {} warnings", map.warnings.len());
-    for w in &map.warnings {
+    let _ = writeln!(
+        s,
+        "\nrules       {} rule(s), {} proposal request(s)",
+        found.rules, found.proposals
+    );
+    if let Some(n) = &found.network {
+        let _ = writeln!(
+            s,
+            "network     {}",
+            n.line().trim_start_matches("network: ")
+        );
+    }
+    let _ = writeln!(s, "output      {}", found.output);
+    let warnings: Vec<&Problem> = map.warnings.iter().chain(&found.warnings).collect();
+    let errors = warnings.iter().filter(|p| p.is_error()).count();
+    let _ = writeln!(
+        s,
+        "\nproblems    {errors} errors, {} warnings",
+        warnings.len() - errors
+    );
+    for w in &warnings {
         let _ = writeln!(s, "  {w}");
     }
-    let _ = writeln!(s, "\nresult      usable");
+    let _ = writeln!(
+        s,
+        "\nresult      {}",
+        if errors == 0 { "usable" } else { "not usable" }
+    );
     s
 }
 

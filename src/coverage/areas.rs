@@ -41,11 +41,14 @@ impl AreaTally {
     }
 }
 
-/// Fills `per_county`, `per_township` and `city` of `lc`.
+/// Fills `per_county`, `per_township`, `city`, `per_setting` and `per_county_setting` of
+/// `lc` (the per-setting tallies count cells only: schools have no setting).
 pub(super) fn tally(map: &Map, lc: &mut LevelCoverage) {
     let mut county = vec![AreaTally::default(); map.counties.len()];
     let mut township = vec![AreaTally::default(); map.townships.len()];
     let mut city = AreaTally::default();
+    let mut per_setting = [AreaTally::default(); 2];
+    let mut county_setting = vec![[AreaTally::default(); 2]; map.counties.len()];
     for (i, cell) in map.demand.cells.iter().enumerate() {
         let d = lc.demand[i];
         let add = |t: &mut AreaTally| {
@@ -61,6 +64,11 @@ pub(super) fn tally(map: &Map, lc: &mut LevelCoverage) {
             }
         };
         add(&mut city);
+        let s = lc.setting.get(i).copied().unwrap_or_default().index();
+        add(&mut per_setting[s]);
+        if let Some(t) = cell.county.and_then(|k| county_setting.get_mut(k)) {
+            add(&mut t[s]);
+        }
         if let Some(t) = cell.county.and_then(|k| county.get_mut(k)) {
             add(t);
         }
@@ -92,4 +100,6 @@ pub(super) fn tally(map: &Map, lc: &mut LevelCoverage) {
     lc.per_county = county;
     lc.per_township = township;
     lc.city = city;
+    lc.per_setting = per_setting;
+    lc.per_county_setting = county_setting;
 }

@@ -6,7 +6,7 @@
 
 use rayon::prelude::*;
 
-use crate::io::scenario::Decay;
+use crate::config::Decay;
 use crate::spatial::index::CostLists;
 
 /// Result of [`allocate_greedy`].
@@ -21,7 +21,8 @@ pub struct Allocation {
 
 /// Greedy capacitated allocation, whole cells (single sourcing).
 ///
-/// Every (cell, school) pair with cost ≤ `radius` and positive cell demand is visited in order
+/// Every (cell, school) pair with cost ≤ the cell's `radius[i]` and positive cell demand is
+/// visited in order
 /// of increasing cost, ties broken by cell index, then school index. A cell not yet allocated
 /// goes to the school if the school's spare seats are at least the cell's demand (a school with
 /// unknown seats, `None`, has no limit). So each cell goes to the nearest school in its radius
@@ -30,7 +31,7 @@ pub struct Allocation {
 pub fn allocate_greedy(
     demand: &[f64],
     lists: &CostLists,
-    radius: f64,
+    radius: &[f64],
     seats: &[Option<f64>],
     schools: usize,
 ) -> Allocation {
@@ -39,7 +40,7 @@ pub fn allocate_greedy(
     for (i, &d) in demand.iter().enumerate() {
         if d > 0.0 {
             let (t, c) = lists.row(i);
-            for (&j, &c) in t.iter().zip(c).take_while(|(_, &c)| c <= radius) {
+            for (&j, &c) in t.iter().zip(c).take_while(|(_, &c)| c <= radius[i]) {
                 keys.push((u128::from(c.to_bits()) << 64) | ((i as u128) << 32) | u128::from(j));
             }
         }
@@ -88,13 +89,15 @@ pub fn decay_weight(decay: Decay, d: f64, r: f64) -> f64 {
 ///
 /// Step 1, per school `j`: `R_j = S_j / Σ_{i: d_ij ≤ d0} D_i W(d_ij)`; step 2, per cell `i`:
 /// `A_i = Σ_{j: d_ij ≤ d0} R_j W(d_ij)`, where `S_j` is the school's seats (0 when unknown),
-/// `D_i` the cell's demand, `d0` the catchment and `W` the decay. `A_i` is seats per pupil
+/// `D_i` the cell's demand, `d0` the catchment of cell `i` (`catchment[i]`: its setting's
+/// radius × the catchment factor, the demand-side catchment of variable-catchment 2SFCA, Luo &
+/// Whippo 2012) and `W` the decay. `A_i` is seats per pupil
 /// within reach (1 = exactly one seat per pupil). A school with no weighted demand in its
 /// catchment gets `R_j = 0`. Pairs beyond `d0` in `lists` are ignored. `O(P)`.
 pub fn two_step_fca(
     demand: &[f64],
     lists: &CostLists,
-    catchment: f64,
+    catchment: &[f64],
     seats: &[Option<f64>],
     decay: Decay,
 ) -> Vec<f64> {
@@ -105,9 +108,10 @@ pub fn two_step_fca(
             || vec![0.0; m],
             |mut acc, i| {
                 if demand[i] > 0.0 {
+                    let d0 = catchment[i];
                     let (t, c) = lists.row(i);
-                    for (&j, &c) in t.iter().zip(c).take_while(|(_, &c)| c <= catchment) {
-                        acc[j as usize] += demand[i] * decay_weight(decay, c, catchment);
+                    for (&j, &c) in t.iter().zip(c).take_while(|(_, &c)| c <= d0) {
+                        acc[j as usize] += demand[i] * decay_weight(decay, c, d0);
                     }
                 }
                 acc
@@ -128,11 +132,12 @@ pub fn two_step_fca(
     (0..lists.len())
         .into_par_iter()
         .map(|i| {
+            let d0 = catchment[i];
             let (t, c) = lists.row(i);
             t.iter()
                 .zip(c)
-                .take_while(|(_, &c)| c <= catchment)
-                .map(|(&j, &c)| ratio[j as usize] * decay_weight(decay, c, catchment))
+                .take_while(|(_, &c)| c <= d0)
+                .map(|(&j, &c)| ratio[j as usize] * decay_weight(decay, c, d0))
                 .sum()
         })
         .collect()
@@ -169,7 +174,7 @@ mod tests {
         let a = two_step_fca(
             &[4.0, 6.0],
             &lists,
-            5.0,
+            &[5.0, 5.0],
             &[Some(10.0), Some(6.0)],
             Decay::Step,
         );

@@ -1,9 +1,10 @@
-//! Demand of a level per cell: cohort × enrolment rate × projection factor.
+//! Demand of a level per cell: cohort × enrolment rate × projection factor × forecast.
 
 use std::collections::BTreeMap;
 
+use crate::config::{Scenario, Setting};
 use crate::error::{Error, Problem, Severity};
-use crate::io::scenario::Scenario;
+use crate::forecast::{cohort_ages, Projection};
 use crate::model::{Level, Map};
 
 /// Demand of `level` in every cell (see [`level_demand_with_warnings`]); warnings dropped.
@@ -20,7 +21,99 @@ pub fn level_demand(map: &Map, scenario: &Scenario, level: Level) -> Result<Vec<
 /// county, or no `pop_total`) gets demand 0 and is counted in one warning per county and
 /// reason, so a missing share is never a silent zero. Errors when the scenario does not
 /// measure `level`.
+///
+/// With a `[forecast]`, each cell's demand is then scaled to the scenario's `year` by its
+/// county's cohort-component factor for the level's ages (see [`crate::forecast`]); with
+/// `urbanisation`, urban and rural cells of a county get their own factors. Cells outside the
+/// forecast's counties keep the base value, with a warning.
 pub fn level_demand_with_warnings(
+    map: &Map,
+    scenario: &Scenario,
+    level: Level,
+) -> Result<(Vec<f64>, Vec<Problem>), Error> {
+    let (mut demand, mut warnings) = census_demand(map, scenario, level)?;
+    if let (Some(fc), Some(cfg)) = (&scenario.forecast, scenario.level(level)) {
+        let year = scenario.year.unwrap_or(fc.base_year);
+        let projection = Projection::project(fc, year);
+        let settings = super::settings::classify(map, scenario.settings.as_ref());
+        warnings.extend(apply_forecast(
+            map,
+            scenario,
+            &cfg.cohort_field,
+            &projection,
+            year,
+            &settings,
+            &mut demand,
+        ));
+    }
+    Ok((demand, warnings))
+}
+
+/// Scales `demand` in place by the forecast factors of each cell's county and setting; returns
+/// warnings for cells the forecast cannot scale.
+pub fn apply_forecast(
+    map: &Map,
+    scenario: &Scenario,
+    field: &str,
+    projection: &Projection,
+    year: i32,
+    settings: &[Setting],
+    demand: &mut [f64],
+) -> Vec<Problem> {
+    let file = scenario
+        .forecast
+        .as_ref()
+        .map_or_else(String::new, |f| f.base_file.display().to_string());
+    let Some(ages) = cohort_ages(field) else {
+        return vec![Problem::file(
+            Severity::Warning,
+            file,
+            "a cohort field named pop_<from>_<to> for the forecast",
+            format!("`{field}`: its demand is not projected"),
+        )];
+    };
+    // Base cohort of each county's urban and rural cells.
+    let mut split = vec![[0.0f64; 2]; map.counties.len()];
+    for (i, c) in map.demand.cells.iter().enumerate() {
+        if let Some(k) = c.county {
+            split[k][settings[i].index()] += demand[i];
+        }
+    }
+    let factors: Vec<Option<[f64; 2]>> = map
+        .counties
+        .iter()
+        .enumerate()
+        .map(|(k, a)| projection.setting_factors(&a.code, year, ages, split[k][0], split[k][1]))
+        .collect();
+    let mut unscaled: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, c) in map.demand.cells.iter().enumerate() {
+        match c.county.and_then(|k| factors[k]) {
+            Some(f) => demand[i] *= f[settings[i].index()],
+            None if demand[i] > 0.0 => {
+                let code = c.county.map_or_else(
+                    || "(no county)".to_string(),
+                    |k| map.counties[k].code.clone(),
+                );
+                *unscaled.entry(code).or_default() += 1;
+            }
+            None => {}
+        }
+    }
+    unscaled
+        .into_iter()
+        .map(|(code, n)| {
+            Problem::file(
+                Severity::Warning,
+                file.clone(),
+                format!("base ages for county {code}"),
+                format!("none: {n} cell(s) keep the base-year `{field}`"),
+            )
+        })
+        .collect()
+}
+
+/// Demand from the population layer as it is (the base year).
+fn census_demand(
     map: &Map,
     scenario: &Scenario,
     level: Level,

@@ -4,21 +4,26 @@
 use serde_json::{json, Map as JsonMap, Value};
 
 use super::{Coverage, LevelCoverage};
-use crate::io::scenario::CostUnit;
+use crate::config::CostUnit;
 use crate::model::Map;
 
 /// Load of one school at one level.
+///
+/// The **load** is the pupils of the school's attendance zone when the level has zones, else
+/// the demand whose nearest school it is.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SchoolLoad {
     /// Seats for the level (`None` when unknown).
     pub seats: Option<f64>,
     /// Demand whose nearest school this is (at any distance).
     pub nearest_demand: f64,
+    /// Pupils zoned to it (`None` when the level has no zones).
+    pub zone_pupils: Option<f64>,
     /// Demand allocated under capacity (within the radius).
     pub allocated_demand: f64,
-    /// Nearest demand ÷ seats (`None` when seats are unknown or zero).
+    /// Load ÷ seats (`None` when seats are unknown or zero).
     pub utilisation: Option<f64>,
-    /// Nearest demand − seats when positive, else 0 (`None` when seats are unknown).
+    /// Load − seats when positive, else 0 (`None` when seats are unknown).
     pub over_capacity: Option<f64>,
     /// Seats − allocated demand (under-use; `None` when seats are unknown).
     pub spare_seats: Option<f64>,
@@ -40,12 +45,21 @@ impl LevelCoverage {
         let seats = self.school_seats[j];
         let nearest_demand = self.nearest_demand[j];
         let allocated_demand = self.school_demand[j];
+        let zone_pupils = self.zones.as_ref().map(|z| z.pupils[j]);
+        let load = zone_pupils.unwrap_or(nearest_demand);
+        // With zones the solver's own count of pupils above seats (exact in its 0.001-pupil
+        // units; recomputing from rounded pupils could leave a crumb).
+        let over = match &self.zones {
+            Some(z) => z.over_seats[j],
+            None => (load - seats.unwrap_or(0.0)).max(0.0),
+        };
         SchoolLoad {
             seats,
             nearest_demand,
+            zone_pupils,
             allocated_demand,
-            utilisation: seats.filter(|s| *s > 0.0).map(|s| nearest_demand / s),
-            over_capacity: seats.map(|s| (nearest_demand - s).max(0.0)),
+            utilisation: seats.filter(|s| *s > 0.0).map(|s| load / s),
+            over_capacity: seats.map(|_| over),
             spare_seats: seats.map(|s| s - allocated_demand),
         }
     }
@@ -84,6 +98,32 @@ impl LevelCoverage {
 }
 
 impl Coverage {
+    /// Access properties of cell `cell` for the coverage layer: `setting` (`urban` / `rural`),
+    /// and per level with zones `zone_<level>` (school id of the attendance zone, null when
+    /// none) and `zone_dist_<level>_m` / `zone_cost_<level>_min` (cost to it; 0.1 m / 0.01 min).
+    pub fn access_properties(&self, map: &Map, cell: usize) -> Vec<(String, Value)> {
+        let mut out = vec![(
+            "setting".to_string(),
+            json!(self.settings.get(cell).copied().unwrap_or_default().name()),
+        )];
+        let (digits, unit) = match self.unit {
+            CostUnit::M => (1, "dist"),
+            CostUnit::Min => (2, "cost"),
+        };
+        for l in &self.levels {
+            let Some(z) = &l.zones else { continue };
+            let n = l.level.name();
+            let school = z.zone[cell].map_or(Value::Null, |j| json!(map.schools[j].id));
+            out.push((format!("zone_{n}"), school));
+            let key = match self.unit {
+                CostUnit::M => format!("zone_{unit}_{n}_m"),
+                CostUnit::Min => format!("zone_{unit}_{n}_min"),
+            };
+            out.push((key, num(z.zone_cost[cell], digits)));
+        }
+        out
+    }
+
     /// Properties of cell `cell` for the coverage layer, per measured level in order:
     /// `demand_<level>` (cohort × rate × factor), `nearest_<level>` (school id or null),
     /// `dist_<level>_m` / `cost_<level>_min` (null when unreachable; 0.1 m / 0.01 min),

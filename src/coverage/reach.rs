@@ -3,8 +3,8 @@
 use rayon::prelude::*;
 
 use super::Unreachable;
-use crate::io::matrix::CostMatrix;
-use crate::io::scenario::CostUnit;
+use crate::config::CostUnit;
+use crate::model::matrix::CostMatrix;
 use crate::spatial::index::{CostLists, PointIndex};
 use crate::spatial::network::{RoadNetwork, Snap, Traversal};
 

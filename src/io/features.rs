@@ -10,8 +10,9 @@ use std::path::Path;
 use geo::{Coord, Geometry, MapCoords};
 use serde_json::{Map as JsonMap, Value};
 
+use super::input;
 use crate::error::{Problem, Severity};
-use crate::spatial::datum::Datum;
+use crate::geodesy::datum::Datum;
 
 /// One feature of a layer, geometry in WGS 84.
 #[derive(Debug, Clone)]
@@ -33,6 +34,8 @@ pub struct FileProblems {
     pub file: String,
     /// Problems found so far.
     pub problems: Vec<Problem>,
+    /// For tables (CSV, XLSX): the spreadsheet row of record 0; messages then name rows.
+    pub row_base: Option<usize>,
 }
 
 impl FileProblems {
@@ -41,6 +44,7 @@ impl FileProblems {
         FileProblems {
             file: path.display().to_string(),
             problems: Vec::new(),
+            row_base: None,
         }
     }
 
@@ -53,11 +57,13 @@ impl FileProblems {
         expected: impl Into<String>,
         found: impl Into<String>,
     ) {
-        self.problems.push(
-            Problem::file(severity, self.file.clone(), expected, found)
-                .at_feature(rec.index, rec.id.as_deref())
-                .on_property(property),
-        );
+        let mut p = Problem::file(severity, self.file.clone(), expected, found)
+            .at_feature(rec.index, rec.id.as_deref())
+            .on_property(property);
+        if let Some(base) = self.row_base {
+            p = p.at_row(rec.index + base);
+        }
+        self.problems.push(p);
     }
 
     /// Records an error on a feature's property.
@@ -102,20 +108,30 @@ pub fn read_features(
     id_field: &str,
     fp: &mut FileProblems,
 ) -> Option<Vec<FeatureRecord>> {
-    let text = match std::fs::read(path) {
+    let root = read_json(path, fp)?;
+    features_from_value(&root, datum, id_field, fp)
+}
+
+/// Reads and parses a JSON file; `None` (with a problem recorded) when it cannot be.
+pub fn read_json(path: &Path, fp: &mut FileProblems) -> Option<Value> {
+    let max = input::MAX_LAYER_BYTES;
+    let text = match input::read_capped(path, max) {
         Ok(t) => t,
         Err(e) => {
             fp.problems.push(Problem::file(
                 Severity::Error,
                 fp.file.clone(),
-                "a readable GeoJSON file",
-                e.to_string(),
+                format!(
+                    "a readable GeoJSON file (a regular file of at most {})",
+                    input::human_bytes(max)
+                ),
+                e.found(),
             ));
             return None;
         }
     };
-    let root: Value = match serde_json::from_slice(&text) {
-        Ok(v) => v,
+    match serde_json::from_slice(&text) {
+        Ok(v) => Some(v),
         Err(e) => {
             fp.problems.push(
                 Problem::file(
@@ -126,9 +142,18 @@ pub fn read_features(
                 )
                 .at_line(e.line(), e.column()),
             );
-            return None;
+            None
         }
-    };
+    }
+}
+
+/// The features of a parsed GeoJSON FeatureCollection (coordinates lon/lat in `datum`).
+pub fn features_from_value(
+    root: &Value,
+    datum: Datum,
+    id_field: &str,
+    fp: &mut FileProblems,
+) -> Option<Vec<FeatureRecord>> {
     let features = match (
         root.get("type").and_then(Value::as_str),
         root.get("features"),
@@ -137,7 +162,7 @@ pub fn read_features(
         _ => {
             let found = match root.get("type") {
                 Some(t) => format!("a GeoJSON object of type {}", describe(t)),
-                None => describe(&root),
+                None => describe(root),
             };
             fp.problems.push(
                 Problem::file(
@@ -207,6 +232,17 @@ fn read_geometry(
         }
         Some(g) => g,
     };
+    // Positions are checked on the raw JSON first: the conversion to `geo` types assumes at
+    // least two numbers per position.
+    if let Some((path, found)) = first_bad_position(g, "geometry") {
+        fp.error(
+            rec,
+            &path,
+            "a position of at least 2 finite numbers (lon, lat)",
+            found,
+        );
+        return None;
+    }
     let parsed = match serde_json::from_value::<geojson::Geometry>(g.clone()) {
         Ok(p) => p,
         Err(e) => {
@@ -230,8 +266,61 @@ fn read_geometry(
     }))
 }
 
+/// The first malformed position of a raw GeoJSON geometry, as (property path, what was
+/// found): a position with fewer than 2 numbers, a non-number, or an array where a position
+/// or a list of them belongs. Unknown types and missing members are left to the GeoJSON
+/// parser, which reports them.
+fn first_bad_position(g: &Value, path: &str) -> Option<(String, String)> {
+    let ty = g.get("type")?.as_str()?;
+    if ty == "GeometryCollection" {
+        return g
+            .get("geometries")?
+            .as_array()?
+            .iter()
+            .enumerate()
+            .find_map(|(k, sub)| first_bad_position(sub, &format!("{path}.geometries[{k}]")));
+    }
+    let depth = match ty {
+        "Point" => 0,
+        "MultiPoint" | "LineString" => 1,
+        "MultiLineString" | "Polygon" => 2,
+        "MultiPolygon" => 3,
+        _ => return None,
+    };
+    bad_position_in(g.get("coordinates")?, depth, format!("{path}.coordinates"))
+}
+
+fn bad_position_in(v: &Value, depth: usize, path: String) -> Option<(String, String)> {
+    let Some(items) = v.as_array() else {
+        let what = if depth == 0 { "a position" } else { "an array" };
+        return Some((path, format!("{} where {what} belongs", describe(v))));
+    };
+    if depth > 0 {
+        return items
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| bad_position_in(x, depth - 1, format!("{path}[{i}]")));
+    }
+    if items.len() < 2 {
+        let text = serde_json::to_string(v).unwrap_or_default();
+        return Some((
+            path,
+            format!("a position of {} number(s): {text}", items.len()),
+        ));
+    }
+    items
+        .iter()
+        .position(|x| !x.as_f64().is_some_and(f64::is_finite))
+        .map(|k| {
+            (
+                format!("{path}[{k}]"),
+                format!("{} in a position", describe(&items[k])),
+            )
+        })
+}
+
 /// Checks coordinates are finite and in range, and that lon/lat are not swapped.
-fn check_coordinates(geom: &Geometry<f64>, rec: &FeatureRecord, fp: &mut FileProblems) -> bool {
+pub fn check_coordinates(geom: &Geometry<f64>, rec: &FeatureRecord, fp: &mut FileProblems) -> bool {
     use geo::CoordsIter;
     let mut n = 0usize;
     for c in geom.coords_iter() {
@@ -261,6 +350,15 @@ fn check_coordinates(geom: &Geometry<f64>, rec: &FeatureRecord, fp: &mut FilePro
         return false;
     }
     true
+}
+
+/// A Chinese yes / no: 是 → true, 否 → false (surrounding spaces ignored).
+pub fn bool_alias(s: &str) -> Option<bool> {
+    match s.trim() {
+        "是" => Some(true),
+        "否" => Some(false),
+        _ => None,
+    }
 }
 
 /// Typed property access that records problems.
@@ -318,15 +416,17 @@ impl Props<'_> {
         self.opt_str(key)
     }
 
-    /// An optional boolean (also accepts 0/1).
+    /// An optional boolean (also accepts 0/1 and the Chinese 是/否, as bureau tables write it).
     pub fn opt_bool(&mut self, key: &str) -> Option<bool> {
         match self.get(key) {
             Some(Value::Bool(b)) => Some(*b),
             Some(Value::Number(n)) if n.as_f64() == Some(0.0) => Some(false),
             Some(Value::Number(n)) if n.as_f64() == Some(1.0) => Some(true),
+            Some(Value::String(s)) if bool_alias(s).is_some() => bool_alias(s),
             Some(v) => {
                 let found = describe(v);
-                self.fp.error(self.rec, key, "true or false", found);
+                self.fp
+                    .error(self.rec, key, "true or false (or 是, 否)", found);
                 None
             }
             None => None,
@@ -351,6 +451,37 @@ impl Props<'_> {
             }
             None => None,
         }
+    }
+
+    /// An optional finite number between 0 and `max`: larger values are beyond any city (a
+    /// typing slip such as `1e25` seats) and are an error stating the limit and `why`.
+    pub fn opt_nonneg_max(&mut self, key: &str, max: f64, why: &str) -> Option<f64> {
+        let v = self.opt_nonneg(key)?;
+        if v > max {
+            self.fp.error(
+                self.rec,
+                key,
+                format!("a number between 0 and {max} ({why})"),
+                crate::error::shown(v),
+            );
+            return None;
+        }
+        Some(v)
+    }
+
+    /// An optional integer between 0 and `max` (see [`Props::opt_nonneg_max`]).
+    pub fn opt_count_max(&mut self, key: &str, max: u32, why: &str) -> Option<u32> {
+        let v = self.opt_count(key)?;
+        if v > max {
+            self.fp.error(
+                self.rec,
+                key,
+                format!("an integer between 0 and {max} ({why})"),
+                v.to_string(),
+            );
+            return None;
+        }
+        Some(v)
     }
 
     /// An optional integer ≥ 0 (that fits in 32 bits).

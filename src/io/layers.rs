@@ -2,7 +2,8 @@
 //!
 //! 1. Every layer is read as GeoJSON with per-feature context ([`super::features`]), its datum
 //!    converted to WGS 84, and its properties checked; problems are collected, not thrown.
-//! 2. The local projection is centred on the extent of all layers.
+//! 2. The local projection is centred on the study area — the counties and townships, else the
+//!    population — and features too far from it are errors (`layers::centre`).
 //! 3. Geometry is projected once; areas are checked (validity, overlaps, code prefixes) and every
 //!    cell, school and candidate is located in its county and township.
 //!
@@ -12,15 +13,43 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use geo::{BoundingRect, Centroid, Coord, Geometry, MapCoords, MultiPolygon, Rect};
+use geo::{Centroid, Coord, Geometry, MapCoords, MultiPolygon};
 
-use super::features::{describe, read_features, FeatureRecord, FileProblems, Props};
-use super::scenario::{LayerSpec, Scenario};
+use super::features::{describe, FeatureRecord, FileProblems, Props};
+use super::formats::{read_records, AreaMask};
+use crate::config::{DistanceMode, LayerSpec, Scenario};
 use crate::error::{Error, Problem, Result, Severity};
+use crate::geodesy::projection::LocalProjection;
 use crate::model::*;
-use crate::spatial::projection::LocalProjection;
 
+mod centre;
 mod checks;
+mod validity;
+
+/// Most seats or pupils a school may have: the largest schools anywhere have tens of thousands.
+const MAX_SEATS: f64 = 100_000.0;
+/// Most classes a school (or a site) may have.
+const MAX_CLASSES: u32 = 2_000;
+/// Most pupils a class may have.
+const MAX_CLASS_SIZE: u32 = 1_000;
+const SCHOOL_WHY: &str = "more than any school has";
+/// Most residents a population cell may hold (any cohort, or `pop_total`).
+const MAX_CELL_POP: f64 = 10_000_000.0;
+const CELL_WHY: &str = "more than any city block holds";
+
+fn class_sizes(p: &mut Props<'_>) -> Option<Vec<u32>> {
+    let v = p.opt_counts("class_sizes")?;
+    if let Some(&big) = v.iter().find(|&&x| x > MAX_CLASS_SIZE) {
+        p.fp.error(
+            p.rec,
+            "class_sizes",
+            format!("class sizes between 0 and {MAX_CLASS_SIZE} (more than any class has)"),
+            big.to_string(),
+        );
+        return None;
+    }
+    Some(v)
+}
 
 /// A layer's records and its problem collector.
 struct Layer {
@@ -29,11 +58,13 @@ struct Layer {
     fp: FileProblems,
 }
 
-fn read_layer(spec: &Option<LayerSpec>, id_field: &str) -> Option<Layer> {
+fn read_layer(spec: &Option<LayerSpec>, id_field: &str, mask: Option<&AreaMask>) -> Option<Layer> {
     let spec = spec.as_ref()?;
     let id_field = spec.code_field.as_deref().unwrap_or(id_field);
     let mut fp = FileProblems::new(&spec.path);
-    let records = read_features(&spec.path, spec.datum, id_field, &mut fp).unwrap_or_default();
+    // Every format (GeoJSON, GeoPackage, Shapefile, CSV/XLSX, rasters, OSM) ends as the same
+    // feature records, so the checks below are shared.
+    let records = read_records(spec, id_field, mask, &mut fp).unwrap_or_default();
     Some(Layer {
         spec: spec.clone(),
         records,
@@ -44,25 +75,63 @@ fn read_layer(spec: &Option<LayerSpec>, id_field: &str) -> Option<Layer> {
 /// Loads every layer the scenario names into a [`Map`].
 pub fn load_map(scenario: &Scenario) -> Result<Map> {
     let l = &scenario.layers;
-    let mut schools = read_layer(&l.schools, "id");
-    let mut population = read_layer(&l.population, "id");
-    let mut counties = read_layer(&l.counties, "code");
-    let mut townships = read_layer(&l.townships, "code");
-    let mut candidates = read_layer(&l.candidates, "id");
-    let mut network = read_layer(&l.network, "id");
+    // Areas first: they cut population rasters and OSM extracts to the scenario's extent.
+    let mut counties = read_layer(&l.counties, "code", None);
+    let mut townships = read_layer(&l.townships, "code", None);
+    let mask = AreaMask::from_records(&[
+        counties.as_ref().map_or(&[][..], |c| &c.records),
+        townships.as_ref().map_or(&[][..], |t| &t.records),
+    ]);
+    let mut schools = read_layer(&l.schools, "id", None);
+    let mut population = read_layer(&l.population, "id", Some(&mask));
+    let mut candidates = read_layer(&l.candidates, "id", None);
+    let mut network = read_layer(&l.network, "id", Some(&mask));
 
-    let all: Vec<&Layer> = [
-        &schools,
-        &population,
-        &counties,
-        &townships,
-        &candidates,
-        &network,
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    let projection = projection_for(&all)?;
+    let projection = {
+        let all: Vec<&Layer> = [
+            &schools,
+            &population,
+            &counties,
+            &townships,
+            &candidates,
+            &network,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let areas: Vec<&Layer> = [&counties, &townships].into_iter().flatten().collect();
+        let study = if areas.is_empty() {
+            population.iter().collect()
+        } else {
+            areas
+        };
+        let centre = centre::study_centre(&study, &all);
+        let what = if counties.is_some() || townships.is_some() {
+            "the counties and townships"
+        } else {
+            "the population cells"
+        };
+        if let Some(c) = centre {
+            for layer in [
+                &mut schools,
+                &mut population,
+                &mut counties,
+                &mut townships,
+                &mut candidates,
+                &mut network,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                centre::check_far(layer, c, what);
+            }
+        }
+        match centre {
+            Some(c) => LocalProjection::new(c.x, c.y)?,
+            // Nothing readable: any centre will do, the load fails with the recorded problems.
+            None => LocalProjection::new(0.0, 0.0)?,
+        }
+    };
     let project = |g: &Geometry<f64>| -> Geometry<f64> {
         g.map_coords(|c| {
             let (x, y) = projection
@@ -97,6 +166,19 @@ pub fn load_map(scenario: &Scenario) -> Result<Map> {
         .map(|l| parse_roads(l, &project))
         .unwrap_or_default();
 
+    // The matrix's problems are listed with the layers' (all problems of all inputs at once).
+    let mut matrix_problems = Vec::new();
+    let matrix = match (&scenario.distance.mode, &l.matrix) {
+        (DistanceMode::Matrix, Some(spec)) => match super::matrix::read_matrix(&spec.path) {
+            Ok(m) => Some(m),
+            Err(Error::Invalid(ps)) => {
+                matrix_problems = ps;
+                None
+            }
+            Err(e) => return Err(e),
+        },
+        _ => None,
+    };
     let mut map = Map {
         projection,
         schools: school_list,
@@ -105,6 +187,7 @@ pub fn load_map(scenario: &Scenario) -> Result<Map> {
         townships: township_areas,
         candidates: candidate_list,
         roads,
+        matrix,
         school_areas: Vec::new(),
         warnings: Vec::new(),
         synthetic: false,
@@ -136,36 +219,12 @@ pub fn load_map(scenario: &Scenario) -> Result<Map> {
     .flat_map(|l| l.fp.problems)
     .collect();
     problems.extend(area_problems);
+    problems.extend(matrix_problems);
     if problems.iter().any(Problem::is_error) {
         return Err(Error::Invalid(problems));
     }
     map.warnings = problems;
     Ok(map)
-}
-
-/// The projection centred on the WGS 84 extent of all readable geometry.
-fn projection_for(layers: &[&Layer]) -> Result<LocalProjection> {
-    let rect = layers
-        .iter()
-        .flat_map(|l| l.records.iter())
-        .filter_map(|r| r.geometry.as_ref()?.bounding_rect())
-        .reduce(|a, b| {
-            Rect::new(
-                Coord {
-                    x: a.min().x.min(b.min().x),
-                    y: a.min().y.min(b.min().y),
-                },
-                Coord {
-                    x: a.max().x.max(b.max().x),
-                    y: a.max().y.max(b.max().y),
-                },
-            )
-        });
-    match rect {
-        Some(r) => LocalProjection::for_extent(r.min().x, r.min().y, r.max().x, r.max().y),
-        // Nothing readable: any centre will do, the load fails with the recorded problems.
-        None => LocalProjection::new(0.0, 0.0),
-    }
 }
 
 fn check_unique_ids(layer: &mut Layer, ids: &[(usize, Option<String>)]) {
@@ -255,21 +314,20 @@ fn parse_schools(
         ids.push((rec.index, id.clone()));
         let level = p.required_enum(
             "level",
-            "one of kindergarten, primary, junior, nine_year, senior, special, vocational",
-            |s| s.parse().ok(),
+            "one of kindergarten, primary, junior, nine_year, senior, special, vocational (or 幼儿园, 小学, 初中, 九年一贯制, 高中, 特殊教育, 中职)",
+            Level::parse_alias,
         );
-        let ownership = p.required_enum("ownership", "public or private", |s| match s {
-            "public" => Some(Ownership::Public),
-            "private" => Some(Ownership::Private),
-            _ => None,
-        });
+        let ownership = p.required_enum(
+            "ownership",
+            "public or private (or 公办, 民办)",
+            Ownership::parse_alias,
+        );
         let status = p
-            .opt_enum("status", "existing, planned or closed", |s| match s {
-                "existing" => Some(Status::Existing),
-                "planned" => Some(Status::Planned),
-                "closed" => Some(Status::Closed),
-                _ => None,
-            })
+            .opt_enum(
+                "status",
+                "existing, planned or closed (or 现状, 规划, 关闭)",
+                Status::parse_alias,
+            )
             .unwrap_or_default();
         let mut resources = BTreeMap::new();
         let res_keys: Vec<String> = rec
@@ -292,11 +350,11 @@ fn parse_schools(
             quality: p.opt_bool("quality"),
             boarding: p.opt_bool("boarding"),
             status,
-            capacity_seats: p.opt_nonneg("capacity_seats"),
-            enrolment: p.opt_nonneg("enrolment"),
-            classes: p.opt_count("classes"),
-            added_classes: p.opt_count("added_classes"),
-            class_sizes: p.opt_counts("class_sizes"),
+            capacity_seats: p.opt_nonneg_max("capacity_seats", MAX_SEATS, SCHOOL_WHY),
+            enrolment: p.opt_nonneg_max("enrolment", MAX_SEATS, SCHOOL_WHY),
+            classes: p.opt_count_max("classes", MAX_CLASSES, SCHOOL_WHY),
+            added_classes: p.opt_count_max("added_classes", MAX_CLASSES, SCHOOL_WHY),
+            class_sizes: class_sizes(&mut p),
             resources,
             synthetic: p.opt_bool("synthetic").unwrap_or(false),
             pos: Coord { x: 0.0, y: 0.0 },
@@ -354,10 +412,10 @@ fn parse_population(
         let mut p = Props { rec, fp };
         let id = p.required_id("id");
         ids.push((rec.index, id.clone()));
-        let pop_total = p.opt_nonneg("pop_total");
+        let pop_total = p.opt_nonneg_max("pop_total", MAX_CELL_POP, CELL_WHY);
         let cohort_pop: Vec<f64> = cohorts
             .iter()
-            .map(|c| p.opt_nonneg(c).unwrap_or(0.0))
+            .map(|c| p.opt_nonneg_max(c, MAX_CELL_POP, CELL_WHY).unwrap_or(0.0))
             .collect();
         let synthetic = p.opt_bool("synthetic").unwrap_or(false);
         if let (Some(id), Some(ll)) = (id, pos) {
@@ -485,7 +543,7 @@ fn parse_candidates(
             lonlat: Coord { x: 0.0, y: 0.0 },
             levels,
             cost: p.opt_nonneg("cost"),
-            max_classes: p.opt_count("max_classes"),
+            max_classes: p.opt_count_max("max_classes", MAX_CLASSES, SCHOOL_WHY),
             county: None,
             township: None,
             synthetic: p.opt_bool("synthetic").unwrap_or(false),
@@ -507,8 +565,9 @@ fn parse_candidates(
 fn parse_levels(p: &mut Props<'_>) -> Option<Vec<Level>> {
     let v = p.rec.props.get("levels").filter(|v| !v.is_null())?.clone();
     let names: Vec<String> = match &v {
+        // Commas, or the Chinese enumeration comma and full-width comma (小学、初中).
         serde_json::Value::String(s) => s
-            .split(',')
+            .split([',', '、', '，'])
             .map(|x| x.trim().to_string())
             .filter(|x| !x.is_empty())
             .collect(),
@@ -530,7 +589,7 @@ fn parse_levels(p: &mut Props<'_>) -> Option<Vec<Level>> {
     for n in names {
         match n.parse::<Level>() {
             Ok(l) => levels.push(l),
-            Err(_) => p.fp.error(p.rec, "levels", "level names (kindergarten, primary, junior, nine_year, senior, special, vocational)", format!("{n:?}")),
+            Err(_) => p.fp.error(p.rec, "levels", "level names (kindergarten, primary, junior, nine_year, senior, special, vocational, or their Chinese names)", format!("{n:?}")),
         }
     }
     Some(levels)
@@ -556,7 +615,7 @@ fn parse_roads(layer: &mut Layer, project: &impl Fn(&Geometry<f64>) -> Geometry<
             None => continue,
         };
         let mut p = Props { rec, fp };
-        let speed_kmh = p.opt_nonneg("speed_kmh");
+        let speed_kmh = p.opt_nonneg_max("speed_kmh", 500.0, "faster than any road");
         if speed_kmh == Some(0.0) {
             p.fp.error(rec, "speed_kmh", "a speed > 0", "0");
         }

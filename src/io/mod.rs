@@ -1,8 +1,10 @@
 //! Reading and writing files: scenario TOML, GeoJSON layers with per-feature context, cost
 //! matrices, and atomic writers. Only `io` and `report` touch file formats.
 
-pub mod atomic;
 pub mod features;
+pub mod forecast;
+pub mod formats;
+pub mod input;
 pub mod layers;
 pub mod matrix;
 pub mod points;

@@ -17,9 +17,10 @@ use std::path::Path;
 use geo::Centroid;
 
 use crate::error::{Error, Problem};
+use crate::geodesy::datum::Datum;
 use crate::io::features::{read_features, FileProblems, Props};
-use crate::io::matrix::CostMatrix;
-use crate::spatial::datum::Datum;
+use crate::io::matrix::parse_matrix;
+use crate::model::matrix::CostMatrix;
 use crate::spatial::graph_costs::NetworkLine;
 
 /// What to read from a point layer besides the geometry.
@@ -191,7 +192,16 @@ pub fn read_network_lines(
 
 /// Reads the cost matrix of `solve --matrix` (see the module docs).
 pub fn read_solve_matrix(path: &Path) -> Result<CostMatrix, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let max = crate::io::input::MAX_LAYER_BYTES;
+    let text = crate::io::input::read_text_capped(path, max).map_err(|e| {
+        let file = path.display().to_string();
+        Error::Invalid(vec![crate::error::Problem::file(
+            crate::error::Severity::Error,
+            file,
+            e.expected(max),
+            e.found(),
+        )])
+    })?;
     let (header, rest) = text.split_once('\n').unwrap_or((text.as_str(), ""));
     let rename = |h: &str| match h.trim().trim_matches('"') {
         "demand_id" => "origin_id".to_string(),
@@ -206,7 +216,7 @@ pub fn read_solve_matrix(path: &Path) -> Result<CostMatrix, Error> {
     let uses_solve_names = header.contains("demand_id") || header.contains("candidate_id");
     let text = format!("{}\n{rest}", renamed.join(","));
     let file = path.display().to_string();
-    CostMatrix::from_reader(text.as_bytes(), &file).map_err(|e| match e {
+    parse_matrix(text.as_bytes(), &file).map_err(|e| match e {
         Error::Invalid(problems) if uses_solve_names => Error::Invalid(
             problems
                 .into_iter()

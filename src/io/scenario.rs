@@ -1,357 +1,14 @@
-//! Scenario files (TOML): what to load, how to measure, what to check and what to propose.
+//! Reading scenario files (TOML) into [`crate::config::Scenario`]: `extends`, `include`,
+//! paths relative to the file that writes them, defaults applied.
 //!
-//! A scenario names its input layers (paths relative to the scenario file), the school levels
-//! with their service radius, class-size standard and the population field holding their cohort,
-//! the rules to check, the proposals to make and where outputs go. Every key is documented on the
-//! serde types below; **unknown keys are an error** naming the key and the file.
-//!
-//! ## Inheritance
-//!
-//! `extends = "baseline-2020.toml"` loads a base scenario first and applies this file on top:
-//! a plan scenario is the baseline plus its changes. Merging is key by key: a value set here
-//! replaces the base's; tables (`layers`, `levels.<level>`, `distance`, `population`, …) merge
-//! field by field; `rules` and `proposals` are appended to the base's, and a rule with the same
-//! `id` as one in the base replaces it. Paths are resolved relative to the file that wrote them.
-//! `include = ["rules/fushun-2025.toml"]` appends the `[[rules]]` of preset files.
-//!
-//! ```toml
-//! name = "demo-baseline"
-//! title = "Demo town, baseline"
-//! language = "en"
-//!
-//! [layers.schools]
-//! path = "schools.geojson"
-//! datum = "wgs84"
-//!
-//! [layers.population]
-//! path = "population.geojson"
-//!
-//! [levels.primary]
-//! radius_m = 500
-//! class_size = 45
-//! cohort_field = "pop_6_11"
-//! ```
+//! The format itself — every key — is documented on the serde types of [`crate::config`].
+//! Unknown keys are an error naming the key and the file.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
-
+use crate::config::*;
 use crate::error::{Error, Result};
 use crate::model::Level;
-use crate::spatial::datum::Datum;
-
-/// One scenario file as written (every field optional, so that a file extending another may set
-/// only what it changes).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScenarioFile {
-    /// Short name, used for the default output folder `out/<name>/`. Defaults to the file stem.
-    pub name: Option<String>,
-    /// Human title shown in reports.
-    pub title: Option<String>,
-    /// Free text describing the scenario.
-    pub description: Option<String>,
-    /// Report language: `zh` (Chinese) or `en` (English, the default).
-    pub language: Option<Language>,
-    /// The year the scenario describes (for reports), e.g. 2020.
-    pub year: Option<i32>,
-    /// A base scenario to extend, relative to this file.
-    pub extends: Option<PathBuf>,
-    /// Rule preset files whose `[[rules]]` are appended, relative to this file.
-    #[serde(default)]
-    pub include: Vec<PathBuf>,
-    /// Input layers.
-    #[serde(default)]
-    pub layers: LayersFile,
-    /// How distance is measured.
-    #[serde(default)]
-    pub distance: DistanceFile,
-    /// Population options: cohort shares per county, projection factors.
-    #[serde(default)]
-    pub population: PopulationFile,
-    /// School levels to measure, keyed by level name (`kindergarten`, `primary`, `junior`,
-    /// `senior`, `special`, `vocational`).
-    #[serde(default)]
-    pub levels: BTreeMap<Level, LevelFile>,
-    /// Accessibility index (two-step floating catchment) options.
-    #[serde(default)]
-    pub accessibility: AccessibilityFile,
-    /// Rules to check (`[[rules]]` tables; see `schoolplan rules` for the kinds).
-    #[serde(default)]
-    pub rules: Vec<toml::Table>,
-    /// Proposal requests (`[[proposals]]` tables).
-    #[serde(default)]
-    pub proposals: Vec<toml::Table>,
-    /// Outputs.
-    #[serde(default)]
-    pub outputs: OutputsFile,
-}
-
-/// Report language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Language {
-    /// English.
-    #[default]
-    En,
-    /// Chinese (simplified).
-    Zh,
-}
-
-/// `[layers]`: the input files. Each is a table `{ path = "…", datum = "gcj02" }`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct LayersFile {
-    /// Schools (Point features). Required.
-    pub schools: Option<LayerSpec>,
-    /// Population cells (Polygon, MultiPolygon or Point features). Required.
-    pub population: Option<LayerSpec>,
-    /// Counties (Polygon / MultiPolygon with `code` and `name`).
-    pub counties: Option<LayerSpec>,
-    /// Townships (Polygon / MultiPolygon with `code`, `name` and `kind`).
-    pub townships: Option<LayerSpec>,
-    /// Candidate sites for new schools (Point or Polygon).
-    pub candidates: Option<LayerSpec>,
-    /// Road network (LineString / MultiLineString).
-    pub network: Option<LayerSpec>,
-    /// Cost matrix CSV (`origin_id,destination_id,cost`), for `distance.mode = "matrix"`.
-    pub matrix: Option<LayerSpec>,
-}
-
-/// One input layer.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct LayerSpec {
-    /// File path, relative to the scenario file that names it.
-    pub path: PathBuf,
-    /// Datum of the coordinates: `wgs84` (default), `gcj02` (Amap, Tencent, DataV) or `bd09`
-    /// (Baidu). Converted to WGS 84 on load.
-    #[serde(default)]
-    pub datum: Datum,
-    /// Property holding the area code, when it is not `code` (DataV boundaries use `adcode`).
-    pub code_field: Option<String>,
-}
-
-/// Distance measure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DistanceMode {
-    /// Straight-line (Euclidean) distance in the local projection.
-    #[default]
-    Straight,
-    /// Shortest path along the road network, plus straight access legs to the network.
-    Network,
-    /// Costs read from the matrix CSV; missing pairs are unreachable.
-    Matrix,
-}
-
-/// Unit of distances and radii.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CostUnit {
-    /// Metres (`radius_m` applies).
-    #[default]
-    M,
-    /// Minutes of travel (`radius_min` applies; network speeds from `speed_kmh`).
-    Min,
-}
-
-/// `[distance]`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct DistanceFile {
-    /// `straight` (default), `network` or `matrix`.
-    pub mode: Option<DistanceMode>,
-    /// `m` (default) or `min`.
-    pub unit: Option<CostUnit>,
-    /// Walking speed for access legs and roads without `speed_kmh`, km/h (default 4.5).
-    pub walk_speed_kmh: Option<f64>,
-    /// Largest straight access leg from a cell or school to the network, metres (default 1000);
-    /// farther points are unreachable, with that reason.
-    pub snap_max_m: Option<f64>,
-    /// Network vertices closer than this are joined, metres (default 1.0).
-    pub join_tolerance_m: Option<f64>,
-}
-
-/// `[population]`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct PopulationFile {
-    /// Cohort shares per county code, for cells that carry only `pop_total`:
-    /// `[population.cohort_shares.210402] pop_3_5 = 0.0154`.
-    #[serde(default)]
-    pub cohort_shares: BTreeMap<String, BTreeMap<String, f64>>,
-    /// Projection factors per cohort field, applied to every cell (e.g. `pop_3_5 = 0.7` for a
-    /// 30 % smaller kindergarten cohort).
-    #[serde(default)]
-    pub factors: BTreeMap<String, f64>,
-}
-
-/// `[levels.<level>]`: how one school level is measured. Unset fields take national defaults
-/// (see [`LevelConfig::defaults`]).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct LevelFile {
-    /// Measure this level (default true once the level is listed).
-    pub enabled: Option<bool>,
-    /// Service radius in metres; a cell is covered when distance ≤ radius (inclusive).
-    pub radius_m: Option<f64>,
-    /// Service radius in minutes, when `distance.unit = "min"`.
-    pub radius_min: Option<f64>,
-    /// Class-size standard (pupils per class), used for seats = classes × class size.
-    pub class_size: Option<f64>,
-    /// Population field holding this level's cohort (e.g. `pop_6_11`).
-    pub cohort_field: Option<String>,
-    /// Share of the cohort expected to attend (gross enrolment rate), default 1.0.
-    pub enrolment_rate: Option<f64>,
-    /// Pupils of this level may not cross network edges flagged `barrier` (default false;
-    /// the primary-school standard sets it true).
-    pub avoid_barriers: Option<bool>,
-}
-
-/// `[accessibility]`: the two-step floating catchment area index (2SFCA).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct AccessibilityFile {
-    /// Distance decay: `step` (default), `linear`, `gaussian` or `exponential`.
-    pub decay: Option<Decay>,
-    /// Catchment as a multiple of the level's radius (default 2.0).
-    pub catchment_factor: Option<f64>,
-}
-
-/// Distance-decay function of the accessibility index; `d` is distance, `r` the catchment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Decay {
-    /// 1 when d ≤ r, else 0.
-    #[default]
-    Step,
-    /// 1 − d/r when d ≤ r, else 0.
-    Linear,
-    /// Gaussian `(exp(-½(d/r)²) − exp(-½)) / (1 − exp(-½))` when d ≤ r, else 0 (Dai 2010).
-    Gaussian,
-    /// `exp(-3 d / r)` when d ≤ r, else 0.
-    Exponential,
-}
-
-/// `[outputs]`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct OutputsFile {
-    /// Output folder, relative to the working directory (default `out/<name>`).
-    pub dir: Option<PathBuf>,
-}
-
-/// A resolved scenario: files merged, paths absolute or relative to the working directory,
-/// defaults applied.
-#[derive(Debug, Clone)]
-pub struct Scenario {
-    /// The file that was asked for.
-    pub path: PathBuf,
-    /// Name (default: file stem).
-    pub name: String,
-    /// Title (default: name).
-    pub title: String,
-    /// Description.
-    pub description: String,
-    /// Report language.
-    pub language: Language,
-    /// Year described.
-    pub year: Option<i32>,
-    /// Input layers, paths resolved.
-    pub layers: LayersFile,
-    /// Distance settings with defaults applied.
-    pub distance: DistanceConfig,
-    /// Population options.
-    pub population: PopulationFile,
-    /// Levels measured, in the fixed order of [`Level::SERVICE`].
-    pub levels: Vec<LevelConfig>,
-    /// Accessibility options.
-    pub accessibility: AccessibilityConfig,
-    /// Rules, each with the file that declared it.
-    pub rules: Vec<Sourced>,
-    /// Proposal requests, each with the file that declared it.
-    pub proposals: Vec<Sourced>,
-    /// Output folder.
-    pub out_dir: PathBuf,
-    /// Every file read (the scenario, its bases and includes), for provenance.
-    pub files: Vec<PathBuf>,
-}
-
-/// A raw table from a scenario file, parsed later by the module that owns it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Sourced {
-    /// The file it came from.
-    pub file: PathBuf,
-    /// The table.
-    pub table: toml::Table,
-}
-
-/// Distance settings with defaults applied.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DistanceConfig {
-    /// Mode.
-    pub mode: DistanceMode,
-    /// Unit.
-    pub unit: CostUnit,
-    /// Walking speed, km/h.
-    pub walk_speed_kmh: f64,
-    /// Largest access leg, metres.
-    pub snap_max_m: f64,
-    /// Vertex join tolerance, metres.
-    pub join_tolerance_m: f64,
-}
-
-/// One measured level with defaults applied.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LevelConfig {
-    /// The level.
-    pub level: Level,
-    /// Service radius in the scenario's cost unit (metres or minutes). Inclusive.
-    pub radius: f64,
-    /// Class-size standard.
-    pub class_size: f64,
-    /// Cohort field name.
-    pub cohort_field: String,
-    /// Gross enrolment rate applied to the cohort.
-    pub enrolment_rate: f64,
-    /// Avoid barrier edges on the network.
-    pub avoid_barriers: bool,
-}
-
-impl LevelConfig {
-    /// National defaults (RULES.md): radius 300 / 500 / 1000 m for kindergarten / primary /
-    /// junior (GB 50180-2018 life circles), 2000 m senior, 5000 m special and vocational; class
-    /// size 30 / 45 / 50 / 50 (GB 50099-2011; 幼儿园工作规程); cohorts 3–5, 6–11, 12–14, 15–17.
-    pub fn defaults(level: Level) -> LevelConfig {
-        let (radius, class_size, cohort, avoid) = match level {
-            Level::Kindergarten => (300.0, 30.0, "pop_3_5", false),
-            Level::Primary | Level::NineYear => (500.0, 45.0, "pop_6_11", true),
-            Level::Junior => (1000.0, 50.0, "pop_12_14", false),
-            Level::Senior => (2000.0, 50.0, "pop_15_17", false),
-            Level::Special => (5000.0, 12.0, "pop_6_14", false),
-            Level::Vocational => (5000.0, 45.0, "pop_15_17", false),
-        };
-        LevelConfig {
-            level,
-            radius,
-            class_size,
-            cohort_field: cohort.to_string(),
-            enrolment_rate: 1.0,
-            avoid_barriers: avoid,
-        }
-    }
-}
-
-/// Accessibility options with defaults applied.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct AccessibilityConfig {
-    /// Decay function.
-    pub decay: Decay,
-    /// Catchment as a multiple of the level radius.
-    pub catchment_factor: f64,
-}
 
 impl Scenario {
     /// Loads a scenario file, following `extends` and `include`.
@@ -359,11 +16,6 @@ impl Scenario {
         let mut files = Vec::new();
         let merged = load_chain(path, &mut files, 0)?;
         resolve(path, merged, files)
-    }
-
-    /// The configuration of a level, if the scenario measures it.
-    pub fn level(&self, level: Level) -> Option<&LevelConfig> {
-        self.levels.iter().find(|l| l.level == level)
     }
 }
 
@@ -377,7 +29,11 @@ struct Chain {
 const MAX_EXTENDS_DEPTH: usize = 16;
 
 fn read_file(path: &Path) -> Result<ScenarioFile> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let max = crate::io::input::MAX_SCENARIO_BYTES;
+    let text = crate::io::input::read_text_capped(path, max).map_err(|e| match e {
+        crate::io::input::InputError::Io(e) => Error::io(path, e),
+        e => scenario_err(path, e.message(max)),
+    })?;
     toml::from_str::<ScenarioFile>(&text).map_err(|e| Error::Scenario {
         file: path.to_path_buf(),
         message: toml_message(&text, &e),
@@ -415,7 +71,20 @@ fn load_chain(path: &Path, files: &mut Vec<PathBuf>, depth: usize) -> Result<Cha
     };
     let mut rules: Vec<Sourced> = Vec::new();
     for inc in std::mem::take(&mut file.include) {
+        let same = |a: &Path| {
+            a == inc || matches!((a.canonicalize(), inc.canonicalize()), (Ok(x), Ok(y)) if x == y)
+        };
+        if files.iter().any(|f| same(f)) {
+            return Err(scenario_err(
+                path,
+                format!(
+                    "`include`: {} is this scenario or one it extends, not a rule preset",
+                    inc.display()
+                ),
+            ));
+        }
         let preset = read_file(&inc)?;
+        check_preset(&inc, &preset)?;
         files.push(inc.clone());
         rules.extend(preset.rules.into_iter().map(|table| Sourced {
             file: inc.clone(),
@@ -448,12 +117,49 @@ fn load_chain(path: &Path, files: &mut Vec<PathBuf>, depth: usize) -> Result<Cha
     })
 }
 
+/// A serialized value that sets nothing: an empty array, or a table of such.
+fn unset(v: &toml::Value) -> bool {
+    match v {
+        toml::Value::Table(t) => t.values().all(unset),
+        toml::Value::Array(a) => a.is_empty(),
+        _ => false,
+    }
+}
+
+/// A rule preset holds only `[[rules]]`: anything else in it would be silently ignored.
+fn check_preset(path: &Path, preset: &ScenarioFile) -> Result<()> {
+    let value = toml::Value::try_from(preset).unwrap_or(toml::Value::Table(Default::default()));
+    let extra: Vec<String> = value
+        .as_table()
+        .map(|t| {
+            t.iter()
+                .filter(|(k, v)| k.as_str() != "rules" && !unset(v))
+                .map(|(k, _)| format!("`{k}`"))
+                .collect()
+        })
+        .unwrap_or_default();
+    if extra.is_empty() {
+        Ok(())
+    } else {
+        Err(scenario_err(
+            path,
+            format!(
+                "an `include`d rule preset is read for its `[[rules]]` only; it also sets {}, which would be ignored (use `extends` for a base scenario)",
+                extra.join(", ")
+            ),
+        ))
+    }
+}
+
 fn relativise_paths(file: &mut ScenarioFile, dir: &Path) {
     let join = |p: &mut PathBuf| *p = dir.join(&*p);
     if let Some(e) = file.extends.as_mut() {
         join(e)
     }
     file.include.iter_mut().for_each(join);
+    if let Some(d) = file.outputs.dir.as_mut() {
+        join(d)
+    }
     let l = &mut file.layers;
     for spec in [
         &mut l.schools,
@@ -468,6 +174,14 @@ fn relativise_paths(file: &mut ScenarioFile, dir: &Path) {
     .flatten()
     {
         join(&mut spec.path);
+        for parts in spec.cohort_rasters.values_mut() {
+            for part in parts {
+                part.relativise(dir);
+            }
+        }
+    }
+    if let Some(p) = file.forecast.as_mut().and_then(|f| f.base_ages.as_mut()) {
+        join(p);
     }
 }
 
@@ -496,9 +210,43 @@ fn merge(base: Chain, top: Chain) -> Chain {
                 cohort_field: over!(lb.cohort_field, lt.cohort_field),
                 enrolment_rate: over!(lb.enrolment_rate, lt.enrolment_rate),
                 avoid_barriers: over!(lb.avoid_barriers, lt.avoid_barriers),
+                settings: {
+                    let mut m = lb.settings;
+                    for (k, st) in lt.settings {
+                        let sb = m.remove(&k).unwrap_or_default();
+                        m.insert(
+                            k,
+                            SettingFile {
+                                radius_m: over!(sb.radius_m, st.radius_m),
+                                radius_min: over!(sb.radius_min, st.radius_min),
+                                boarding_radius_m: over!(
+                                    sb.boarding_radius_m,
+                                    st.boarding_radius_m
+                                ),
+                            },
+                        );
+                    }
+                    m
+                },
+                zones: over!(lb.zones, lt.zones),
             },
         );
     }
+    let settings = match (b.settings, t.settings) {
+        (Some(sb), Some(st)) => Some(SettingsFile {
+            urban_township_kinds: over!(sb.urban_township_kinds, st.urban_township_kinds),
+            urban_min_density_per_km2: over!(
+                sb.urban_min_density_per_km2,
+                st.urban_min_density_per_km2
+            ),
+            urban_areas: over!(sb.urban_areas, st.urban_areas),
+        }),
+        (sb, st) => st.or(sb),
+    };
+    let forecast = match (b.forecast, t.forecast) {
+        (Some(fb), Some(ft)) => Some(merge_forecast(fb, ft)),
+        (fb, ft) => ft.or(fb),
+    };
     let mut population = b.population;
     population.cohort_shares.extend(t.population.cohort_shares);
     population.factors.extend(t.population.factors);
@@ -546,6 +294,8 @@ fn merge(base: Chain, top: Chain) -> Chain {
                 t.accessibility.catchment_factor
             ),
         },
+        settings,
+        forecast,
         rules: Vec::new(),
         proposals: Vec::new(),
         outputs: OutputsFile {
@@ -559,6 +309,103 @@ fn merge(base: Chain, top: Chain) -> Chain {
     }
 }
 
+/// `[forecast]` of `top` over `base`: values replace, `births` replaces when given, county
+/// overrides merge field by field.
+fn merge_forecast(b: ForecastFile, t: ForecastFile) -> ForecastFile {
+    let mut counties = b.counties;
+    for (code, ct) in t.counties {
+        let cb = counties.remove(&code).unwrap_or_default();
+        counties.insert(
+            code,
+            ForecastCountyFile {
+                infant_survival: ct.infant_survival.or(cb.infant_survival),
+                child_survival: ct.child_survival.or(cb.child_survival),
+                migration: ct.migration.or(cb.migration),
+                urbanisation: ct.urbanisation.or(cb.urbanisation),
+            },
+        );
+    }
+    ForecastFile {
+        base_year: t.base_year.or(b.base_year),
+        base_ages: t.base_ages.or(b.base_ages),
+        births: if t.births.is_empty() {
+            b.births
+        } else {
+            t.births
+        },
+        births_after: t.births_after.or(b.births_after),
+        anchor_age: t.anchor_age.or(b.anchor_age),
+        infant_survival: t.infant_survival.or(b.infant_survival),
+        child_survival: t.child_survival.or(b.child_survival),
+        migration: t.migration.or(b.migration),
+        urbanisation: t.urbanisation.or(b.urbanisation),
+        counties,
+    }
+}
+
+/// The per-setting standards of a level: `[levels.<level>.settings.<setting>]` over the
+/// defaults (urban: the level's radius; rural: [`rural_default`] when the scenario classifies
+/// settings, else the urban standard).
+fn resolve_standards(
+    path: &Path,
+    c: &mut LevelConfig,
+    lf: &LevelFile,
+    unit: CostUnit,
+    classified: bool,
+) -> Result<()> {
+    for (setting, sf) in &lf.settings {
+        let key = |k: &str| format!("levels.{}.settings.{}.{k}", c.level.name(), setting.name());
+        check_positive(path, &key("radius_m"), sf.radius_m, 200_000.0, "200 km")?;
+        check_positive(path, &key("radius_min"), sf.radius_min, 1_440.0, "a day")?;
+        check_positive(
+            path,
+            &key("boarding_radius_m"),
+            sf.boarding_radius_m,
+            200_000.0,
+            "200 km",
+        )?;
+        let given = match unit {
+            CostUnit::M => sf.radius_m,
+            CostUnit::Min => sf.radius_min,
+        };
+        match setting {
+            Setting::Urban => {
+                if let Some(r) = given {
+                    c.radius = r;
+                }
+                c.urban_boarding_m = sf.boarding_radius_m;
+            }
+            Setting::Rural => {
+                let default = rural_default(c.level).filter(|_| classified);
+                let radius = given
+                    .or_else(|| {
+                        default.map(|(m, min, _)| match unit {
+                            CostUnit::M => m,
+                            CostUnit::Min => min,
+                        })
+                    })
+                    .unwrap_or(c.radius);
+                c.rural = Some(SettingStandard {
+                    radius,
+                    boarding_radius_m: sf.boarding_radius_m.or(default.and_then(|d| d.2)),
+                });
+            }
+        }
+    }
+    if classified && c.rural.is_none() {
+        if let Some((m, min, boarding)) = rural_default(c.level) {
+            c.rural = Some(SettingStandard {
+                radius: match unit {
+                    CostUnit::M => m,
+                    CostUnit::Min => min,
+                },
+                boarding_radius_m: boarding,
+            });
+        }
+    }
+    Ok(())
+}
+
 fn scenario_err(path: &Path, message: String) -> Error {
     Error::Scenario {
         file: path.to_path_buf(),
@@ -566,14 +413,50 @@ fn scenario_err(path: &Path, message: String) -> Error {
     }
 }
 
-fn check_positive(path: &Path, key: &str, v: Option<f64>) -> Result<()> {
+/// A value > 0 and at most `max`: beyond it a value describes no city (`why`).
+fn check_positive(path: &Path, key: &str, v: Option<f64>, max: f64, why: &str) -> Result<()> {
     match v {
-        Some(x) if !(x.is_finite() && x > 0.0) => Err(scenario_err(
+        Some(x) if !(x.is_finite() && x > 0.0 && x <= max) => Err(scenario_err(
             path,
-            format!("`{key}`: expected a finite number > 0, found {x}"),
+            format!(
+                "`{key}`: expected a finite number > 0 and at most {max} ({why}), found {}",
+                crate::error::shown(x)
+            ),
         )),
         _ => Ok(()),
     }
+}
+
+/// A scenario name becomes a folder name under `out/`: it must be a plain name.
+fn check_name(path: &Path, name: &str) -> Result<()> {
+    let bad = |why: &str| {
+        Err(scenario_err(
+            path,
+            format!("`name`: expected a plain name for the output folder `out/<name>` (letters, digits, `-`, `_`, `.`), found {name:?}: {why}"),
+        ))
+    };
+    if name.trim().is_empty() {
+        return bad("it is empty");
+    }
+    if name != name.trim() {
+        return bad("it starts or ends with a space");
+    }
+    if name == "." || name == ".." {
+        return bad("it names a folder relative to another");
+    }
+    if name.contains(['/', '\\']) {
+        return bad("it contains a path separator");
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| c.is_control() || matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*'))
+    {
+        return bad(&format!("it contains the character {c:?}"));
+    }
+    if name.chars().count() > 100 {
+        return bad("it is longer than 100 characters");
+    }
+    Ok(())
 }
 
 fn resolve(path: &Path, chain: Chain, files: Vec<PathBuf>) -> Result<Scenario> {
@@ -583,6 +466,7 @@ fn resolve(path: &Path, chain: Chain, files: Vec<PathBuf>) -> Result<Scenario> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "scenario".into())
     });
+    check_name(path, &name)?;
     if f.layers.schools.is_none() || f.layers.population.is_none() {
         return Err(scenario_err(
             path,
@@ -590,9 +474,27 @@ fn resolve(path: &Path, chain: Chain, files: Vec<PathBuf>) -> Result<Scenario> {
         ));
     }
     let d = &f.distance;
-    check_positive(path, "distance.walk_speed_kmh", d.walk_speed_kmh)?;
-    check_positive(path, "distance.snap_max_m", d.snap_max_m)?;
-    check_positive(path, "distance.join_tolerance_m", d.join_tolerance_m)?;
+    check_positive(
+        path,
+        "distance.walk_speed_kmh",
+        d.walk_speed_kmh,
+        100.0,
+        "faster than any walk",
+    )?;
+    check_positive(
+        path,
+        "distance.snap_max_m",
+        d.snap_max_m,
+        100_000.0,
+        "100 km",
+    )?;
+    check_positive(
+        path,
+        "distance.join_tolerance_m",
+        d.join_tolerance_m,
+        1_000.0,
+        "1 km",
+    )?;
     let distance = DistanceConfig {
         mode: d.mode.unwrap_or_default(),
         unit: d.unit.unwrap_or_default(),
@@ -628,10 +530,22 @@ fn resolve(path: &Path, chain: Chain, files: Vec<PathBuf>) -> Result<Scenario> {
         }
         let mut c = LevelConfig::defaults(*level);
         let key = |k: &str| format!("levels.{}.{k}", level.name());
-        check_positive(path, &key("radius_m"), lf.radius_m)?;
-        check_positive(path, &key("radius_min"), lf.radius_min)?;
-        check_positive(path, &key("class_size"), lf.class_size)?;
-        check_positive(path, &key("enrolment_rate"), lf.enrolment_rate)?;
+        check_positive(path, &key("radius_m"), lf.radius_m, 200_000.0, "200 km")?;
+        check_positive(path, &key("radius_min"), lf.radius_min, 1_440.0, "a day")?;
+        check_positive(
+            path,
+            &key("class_size"),
+            lf.class_size,
+            500.0,
+            "more than any class has",
+        )?;
+        check_positive(
+            path,
+            &key("enrolment_rate"),
+            lf.enrolment_rate,
+            10.0,
+            "ten times the cohort",
+        )?;
         c.radius = match distance.unit {
             CostUnit::M => lf.radius_m.unwrap_or(c.radius),
             CostUnit::Min => lf.radius_min.ok_or_else(|| {
@@ -648,6 +562,8 @@ fn resolve(path: &Path, chain: Chain, files: Vec<PathBuf>) -> Result<Scenario> {
         c.cohort_field = lf.cohort_field.clone().unwrap_or(c.cohort_field);
         c.enrolment_rate = lf.enrolment_rate.unwrap_or(c.enrolment_rate);
         c.avoid_barriers = lf.avoid_barriers.unwrap_or(c.avoid_barriers);
+        c.zones = lf.zones.unwrap_or(false);
+        resolve_standards(path, &mut c, lf, distance.unit, f.settings.is_some())?;
         levels.push(c);
     }
     if f.levels.is_empty() {
@@ -664,11 +580,12 @@ fn resolve(path: &Path, chain: Chain, files: Vec<PathBuf>) -> Result<Scenario> {
     }
     levels.sort_by_key(|c| c.level);
     for (field, factor) in &f.population.factors {
-        if !(factor.is_finite() && *factor >= 0.0) {
+        if !(factor.is_finite() && (0.0..=1000.0).contains(factor)) {
             return Err(scenario_err(
                 path,
                 format!(
-                    "`population.factors.{field}`: expected a finite number ≥ 0, found {factor}"
+                    "`population.factors.{field}`: expected a finite number between 0 and 1000, found {}",
+                    crate::error::shown(*factor)
                 ),
             ));
         }
@@ -684,7 +601,41 @@ fn resolve(path: &Path, chain: Chain, files: Vec<PathBuf>) -> Result<Scenario> {
         path,
         "accessibility.catchment_factor",
         f.accessibility.catchment_factor,
+        100.0,
+        "a hundred radii",
     )?;
+    let settings = match &f.settings {
+        None => None,
+        Some(sf) => {
+            check_positive(
+                path,
+                "settings.urban_min_density_per_km2",
+                sf.urban_min_density_per_km2,
+                1.0e6,
+                "a million residents per km²",
+            )?;
+            if let Some(k) = sf
+                .urban_township_kinds
+                .iter()
+                .flatten()
+                .find(|k| **k == crate::model::AreaKind::County)
+            {
+                return Err(scenario_err(
+                    path,
+                    format!("`settings.urban_township_kinds`: expected township kinds (street, town, township), found {}", k.name()),
+                ));
+            }
+            Some(SettingsConfig {
+                urban_township_kinds: sf.urban_township_kinds.clone().unwrap_or_default(),
+                urban_min_density_per_km2: sf.urban_min_density_per_km2,
+                urban_areas: sf.urban_areas.clone().unwrap_or_default(),
+            })
+        }
+    };
+    let forecast = match &f.forecast {
+        None => None,
+        Some(ff) => Some(crate::io::forecast::resolve(path, ff, f.year)?),
+    };
     let out_dir = f
         .outputs
         .dir
@@ -705,6 +656,8 @@ fn resolve(path: &Path, chain: Chain, files: Vec<PathBuf>) -> Result<Scenario> {
             decay: f.accessibility.decay.unwrap_or_default(),
             catchment_factor: f.accessibility.catchment_factor.unwrap_or(2.0),
         },
+        settings,
+        forecast,
         rules: chain.rules,
         proposals: chain.proposals,
         out_dir,
@@ -715,6 +668,7 @@ fn resolve(path: &Path, chain: Chain, files: Vec<PathBuf>) -> Result<Scenario> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::geodesy::datum::Datum;
 
     fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
         let p = dir.join(name);
@@ -867,5 +821,44 @@ kind = "min_seats"
             .unwrap_err()
             .to_string()
             .contains("radius_m"));
+    }
+
+    #[test]
+    fn name_must_be_a_plain_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = "[layers.schools]\npath = \"a\"\n[layers.population]\npath = \"b\"\n";
+        for (name, why) in [
+            ("../../victim", "separator"),
+            ("/tmp/victim", "separator"),
+            ("a\\b", "separator"),
+            ("", "empty"),
+            ("  ", "empty"),
+            ("..", "relative"),
+            ("a\tb", "character"),
+            ("c:x", "character"),
+        ] {
+            let p = write(dir.path(), "s.toml", &format!("name = {name:?}\n{base}"));
+            let e = Scenario::load(&p).unwrap_err().to_string();
+            assert!(e.contains("`name`") && e.contains(why), "{name:?}: {e}");
+        }
+        let p = write(
+            dir.path(),
+            "s.toml",
+            &format!("name = \"抚顺-2025_v1.2\"\n{base}"),
+        );
+        assert_eq!(Scenario::load(&p).unwrap().name, "抚顺-2025_v1.2");
+    }
+
+    #[test]
+    fn outputs_dir_is_relative_to_the_scenario_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = "[layers.schools]\npath = \"a\"\n[layers.population]\npath = \"b\"\n";
+        let p = write(
+            dir.path(),
+            "sub/s.toml",
+            &format!("{base}[outputs]\ndir = \"results/run\"\n"),
+        );
+        let s = Scenario::load(&p).unwrap();
+        assert_eq!(s.out_dir, dir.path().join("sub").join("results/run"));
     }
 }

@@ -1,23 +1,26 @@
 //! Plain data in metres: schools, demand cells, areas, candidate sites, roads.
 //!
 //! Everything here is already projected into the local transverse-Mercator plane (see
-//! [`crate::spatial::projection`]); WGS 84 copies are kept only to write outputs without a
+//! [`crate::geodesy::projection`]); WGS 84 copies are kept only to write outputs without a
 //! round-trip error.
 
 pub mod area;
 pub mod demand;
+pub mod matrix;
+pub mod project;
 pub mod road;
 pub mod school;
 pub mod site;
 
 pub use area::{Area, AreaKind};
 pub use demand::{DemandCell, DemandLayer};
+pub use project::ProjectKind;
 pub use road::Road;
 pub use school::{Level, Ownership, School, Status};
 pub use site::Candidate;
 
 use crate::error::Problem;
-use crate::spatial::projection::LocalProjection;
+use crate::geodesy::projection::LocalProjection;
 
 /// Everything a scenario loaded, in local metres.
 #[derive(Debug, Clone)]
@@ -36,6 +39,8 @@ pub struct Map {
     pub candidates: Vec<Candidate>,
     /// Road network (may be empty).
     pub roads: Vec<Road>,
+    /// Travel-cost matrix, in matrix distance mode.
+    pub matrix: Option<matrix::CostMatrix>,
     /// For each school, the county and township it lies in.
     pub school_areas: Vec<(Option<usize>, Option<usize>)>,
     /// Warnings found while loading (errors stop the load).

@@ -104,13 +104,34 @@ impl fmt::Display for Level {
     }
 }
 
+impl Level {
+    /// Parses a level as bureau tables write it: the file name (`primary`) or a Chinese name —
+    /// 幼儿园 (幼儿园/学前/幼), 小学, 初中 (初级中学), 九年一贯制 (九年一贯制学校), 高中 (普通高中),
+    /// 特殊教育 (特殊教育学校/特教/特校), 中职 (中等职业学校/职业高中/职高). Surrounding spaces are
+    /// ignored.
+    pub fn parse_alias(s: &str) -> Option<Level> {
+        let s = s.trim();
+        if let Some(l) = Level::ALL.into_iter().find(|l| l.name() == s) {
+            return Some(l);
+        }
+        Some(match s {
+            "幼儿园" | "学前" | "幼" => Level::Kindergarten,
+            "小学" => Level::Primary,
+            "初中" | "初级中学" => Level::Junior,
+            "九年一贯制" | "九年一贯制学校" => Level::NineYear,
+            "高中" | "普通高中" => Level::Senior,
+            "特殊教育" | "特殊教育学校" | "特教" | "特校" => Level::Special,
+            "中职" | "中等职业学校" | "职业高中" | "职高" => Level::Vocational,
+            _ => return None,
+        })
+    }
+}
+
 impl FromStr for Level {
     type Err = String;
+    /// See [`Level::parse_alias`]: English file names and Chinese names.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Level::ALL
-            .into_iter()
-            .find(|l| l.name() == s)
-            .ok_or_else(|| format!("unknown level {s:?}"))
+        Level::parse_alias(s).ok_or_else(|| format!("unknown level {s:?}"))
     }
 }
 
@@ -130,6 +151,15 @@ impl Ownership {
         match self {
             Ownership::Public => "public",
             Ownership::Private => "private",
+        }
+    }
+
+    /// Parses `public` / `private` or the Chinese 公办 (公立) / 民办 (私立).
+    pub fn parse_alias(s: &str) -> Option<Ownership> {
+        match s.trim() {
+            "public" | "公办" | "公立" => Some(Ownership::Public),
+            "private" | "民办" | "私立" => Some(Ownership::Private),
+            _ => None,
         }
     }
 }
@@ -156,6 +186,17 @@ impl Status {
             Status::Existing => "existing",
             Status::Planned => "planned",
             Status::Closed => "closed",
+        }
+    }
+
+    /// Parses `existing` / `planned` / `closed` or the Chinese 现状 (现有/已建) / 规划 (新建/拟建/在建)
+    /// / 关闭 (撤并/停办).
+    pub fn parse_alias(s: &str) -> Option<Status> {
+        match s.trim() {
+            "existing" | "现状" | "现有" | "已建" => Some(Status::Existing),
+            "planned" | "规划" | "新建" | "拟建" | "在建" => Some(Status::Planned),
+            "closed" | "关闭" | "撤并" | "停办" => Some(Status::Closed),
+            _ => None,
         }
     }
 }
@@ -250,6 +291,35 @@ mod tests {
             assert_eq!(l.name().parse::<Level>().unwrap(), l);
         }
         assert!("college".parse::<Level>().is_err());
+    }
+
+    #[test]
+    fn chinese_spellings_are_accepted() {
+        for (zh, l) in [
+            ("幼儿园", Level::Kindergarten),
+            ("小学", Level::Primary),
+            ("初中", Level::Junior),
+            ("九年一贯制", Level::NineYear),
+            ("九年一贯制学校", Level::NineYear),
+            ("高中", Level::Senior),
+            ("普通高中", Level::Senior),
+            ("特殊教育学校", Level::Special),
+            ("中职", Level::Vocational),
+            (" 小学 ", Level::Primary),
+        ] {
+            assert_eq!(zh.parse::<Level>(), Ok(l), "{zh}");
+        }
+        // Every level's own Chinese name parses back.
+        for l in Level::ALL {
+            assert_eq!(Level::parse_alias(l.name_zh()), Some(l));
+        }
+        assert_eq!(Level::parse_alias("大学"), None);
+        assert_eq!(Ownership::parse_alias("公办"), Some(Ownership::Public));
+        assert_eq!(Ownership::parse_alias("民办"), Some(Ownership::Private));
+        assert_eq!(Ownership::parse_alias("公私"), None);
+        assert_eq!(Status::parse_alias("规划"), Some(Status::Planned));
+        assert_eq!(Status::parse_alias("撤并"), Some(Status::Closed));
+        assert_eq!(Status::parse_alias("existing"), Some(Status::Existing));
     }
 
     #[test]

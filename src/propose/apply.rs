@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use geo::Coord;
 
 use super::ProposalOutcome;
-use crate::model::{Map, Ownership, School, Status};
+use crate::model::{Map, Ownership, ProjectKind, School, Status};
 
 /// Id of the school a new proposed site becomes.
 pub fn new_school_id(request_id: &str, site_id: &str) -> String {
@@ -19,7 +19,7 @@ pub fn new_school_id(request_id: &str, site_id: &str) -> String {
 pub fn apply(map: &mut Map, class_size: f64, o: &ProposalOutcome) -> (usize, usize) {
     let (mut added, mut expanded) = (0, 0);
     for s in &o.sites {
-        if s.kind == "expansion" {
+        if s.kind == ProjectKind::Expansion {
             let Some(j) = map.schools.iter().position(|x| x.id == s.id) else {
                 continue;
             };
@@ -47,6 +47,21 @@ pub fn apply(map: &mut Map, class_size: f64, o: &ProposalOutcome) -> (usize, usi
             .township_code
             .as_deref()
             .and_then(|c| map.townships.iter().position(|t| t.code == c));
+        // A school built on a synthetic site (candidate or generated from a cell) is synthetic.
+        let synthetic = map
+            .candidates
+            .iter()
+            .find(|c| c.id == s.id)
+            .map(|c| c.synthetic)
+            .or_else(|| {
+                let cell = s.id.strip_prefix("cell:")?;
+                map.demand
+                    .cells
+                    .iter()
+                    .find(|c| c.id == cell)
+                    .map(|c| c.synthetic)
+            })
+            .unwrap_or(false);
         map.schools.push(School {
             id: new_school_id(&o.id, &s.id),
             name: format!(
@@ -67,7 +82,7 @@ pub fn apply(map: &mut Map, class_size: f64, o: &ProposalOutcome) -> (usize, usi
             added_classes: None,
             class_sizes: None,
             resources: BTreeMap::new(),
-            synthetic: false,
+            synthetic,
             pos,
             lonlat,
             feature_index: usize::MAX,

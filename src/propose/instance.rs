@@ -12,14 +12,14 @@
 use geo::Coord;
 
 use super::request::{Objective, ProposalRequest};
+use crate::config::{DistanceMode, Scenario};
+use crate::coverage::snapping::population_network;
 use crate::coverage::{reach, LevelCoverage};
 use crate::error::{Error, Result};
-use crate::io::matrix::read_matrix;
-use crate::io::scenario::{DistanceMode, Scenario};
-use crate::model::{Level, Map};
+use crate::model::{Level, Map, ProjectKind};
 use crate::solve::{Capacities, GroupLimit, Problem, SparseCosts};
 use crate::spatial::index::PointIndex;
-use crate::spatial::network::{NetworkOptions, RoadNetwork};
+use crate::spatial::network::NetworkOptions;
 
 /// Most generated candidates (from cells) per request; the most populated cells are kept.
 const MAX_GENERATED_SITES: usize = 3000;
@@ -36,6 +36,15 @@ pub enum SiteKind {
 }
 
 impl SiteKind {
+    /// The project a chosen site of this kind means; `None` for a school already open.
+    pub fn project(self) -> Option<ProjectKind> {
+        match self {
+            SiteKind::Existing => None,
+            SiteKind::Expansion => Some(ProjectKind::Expansion),
+            SiteKind::New => Some(ProjectKind::New),
+        }
+    }
+
     /// Name used in outputs.
     pub fn name(self) -> &'static str {
         match self {
@@ -85,7 +94,8 @@ pub struct Instance {
     pub costs: SparseCosts,
     /// The problem for the solver.
     pub problem: Problem,
-    /// Radius in the scenario's unit.
+    /// Radius in the scenario's unit; 1 when the covering costs are per-cell normalised (a
+    /// level with urban and rural standards: each cost divided by its cell's radius).
     pub radius: f64,
     /// Notes for the report (generated candidates, fallbacks).
     pub notes: Vec<String>,
@@ -136,8 +146,16 @@ pub fn build(
         .collect();
     let weights: Vec<f64> = cells.iter().map(|&i| lc.demand[i]).collect();
     let covering = matches!(req.objective, Objective::Mclp | Objective::Lscp);
-    let cutoff = if covering { radius } else { 4.0 * radius };
-    let lists = site_costs(
+    // Covering a cell means reaching it within its own setting's radius (urban or rural):
+    // costs are divided by the cell's radius and the problem's radius is 1.
+    let per_cell: Option<Vec<f64>> = (covering && req.radius.is_none() && lc.has_settings())
+        .then(|| cells.iter().map(|&i| lc.radius_at(i)).collect());
+    let cutoff = match &per_cell {
+        Some(r) => r.iter().copied().fold(radius, f64::max),
+        None if covering => radius,
+        None => 4.0 * radius,
+    };
+    let mut lists = site_costs(
         map,
         scenario,
         cfg.avoid_barriers,
@@ -146,6 +164,20 @@ pub fn build(
         cutoff,
         &mut notes,
     )?;
+    let radius = match &per_cell {
+        Some(r) => {
+            for (row, &ri) in lists.iter_mut().zip(r) {
+                row.iter_mut().for_each(|p| p.1 /= ri);
+                row.retain(|p| p.1 <= 1.0);
+            }
+            notes.push(
+                "urban and rural standards: each cell is covered within its own setting's radius (costs in radii)"
+                    .into(),
+            );
+            1.0
+        }
+        None => radius,
+    };
     let costs = SparseCosts::from_lists(weights.clone(), sites.len(), lists)
         .map_err(|e| Error::Usage(format!("proposal {}: {e}", req.id)))?;
 
@@ -383,19 +415,15 @@ fn site_costs(
             )
         }
         DistanceMode::Network => {
-            let net = RoadNetwork::build(&map.roads, NetworkOptions::from_config(d));
+            // The same pieces of the network as the coverage measurement snaps to.
+            let (net, _) = population_network(map, NetworkOptions::from_config(d));
             let trav = net.traversal(avoid_barriers);
             let cs = net.snap_all(&cell_pts, avoid_barriers);
             let ss = net.snap_all(&site_pts, avoid_barriers);
             reach::network(&net, &trav, &cs, &ss, cutoff)
         }
         DistanceMode::Matrix => {
-            let spec = scenario
-                .layers
-                .matrix
-                .as_ref()
-                .ok_or_else(|| Error::Usage("matrix mode without a matrix layer".into()))?;
-            let m = read_matrix(&spec.path)?;
+            let m = crate::coverage::map_matrix(map)?;
             let ids: Vec<&str> = cells
                 .iter()
                 .map(|&i| map.demand.cells[i].id.as_str())
@@ -405,7 +433,7 @@ fn site_costs(
                 "matrix mode: sites the matrix does not list as destinations are unreachable"
                     .into(),
             );
-            reach::matrix(&m, &ids, &sids, cutoff).0
+            reach::matrix(m, &ids, &sids, cutoff).0
         }
     };
 

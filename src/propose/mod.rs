@@ -19,9 +19,9 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use crate::config::Scenario;
 use crate::coverage::Coverage;
 use crate::error::{Error, Result};
-use crate::io::scenario::Scenario;
 use crate::model::Map;
 use crate::solve::{self, Solution, SparseCosts};
 

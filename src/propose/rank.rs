@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::instance::{Instance, SiteKind};
 use crate::coverage::LevelCoverage;
-use crate::model::Map;
+use crate::model::{Map, ProjectKind};
 
 /// One proposed new school or expansion.
 #[derive(Debug, Clone, Serialize)]
@@ -18,7 +18,7 @@ pub struct ProposedSite {
     /// Name.
     pub name: String,
     /// `new` or `expansion`.
-    pub kind: String,
+    pub kind: ProjectKind,
     /// Longitude, WGS 84.
     pub lon: f64,
     /// Latitude, WGS 84.
@@ -114,7 +114,7 @@ pub fn rank(map: &Map, lc: &LevelCoverage, inst: &Instance, selected: &[usize]) 
             rank: out.len() + 1,
             id: s.id.clone(),
             name: s.name.clone(),
-            kind: s.kind.name().to_string(),
+            kind: s.kind.project().expect("existing sites are skipped"),
             lon: s.lonlat.x,
             lat: s.lonlat.y,
             county_code: s.county.map(|c| map.counties[c].code.clone()),

@@ -4,9 +4,13 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::{Scenario, Sourced};
 use crate::error::{Error, Result};
-use crate::io::scenario::{Scenario, Sourced};
 use crate::model::Level;
+
+/// The longest solver time limit accepted, seconds (one day). Larger values (`1e300`) are
+/// refused where they are read — the command line and `[[proposals]]` — never passed on.
+pub const MAX_TIME_LIMIT_S: f64 = 86_400.0;
 
 /// The location problem to solve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -96,7 +100,7 @@ pub struct ProposalRequest {
     /// kindergartens, 优质公办中心园).
     #[serde(default)]
     pub quality: bool,
-    /// Solver time limit, seconds (default 10).
+    /// Solver time limit, seconds (default 10; at most 86 400, one day).
     pub time_limit_s: Option<f64>,
     /// Seed for the randomised parts of the search (default 1).
     pub seed: Option<u64>,
@@ -174,6 +178,44 @@ fn parse_one(index: usize, s: &Sourced) -> Result<SourcedRequest> {
                 )));
             }
         }
+    }
+    for (key, v, max) in [
+        ("radius", request.radius, 200_000.0),
+        ("min_spacing_m", request.min_spacing_m, 100_000.0),
+    ] {
+        if let Some(x) = v.filter(|x| *x > max) {
+            return Err(err(format!(
+                "`{key}`: expected at most {max} (beyond any city), found {}",
+                crate::error::shown(x)
+            )));
+        }
+    }
+    for (key, v, max) in [
+        ("new_sites", Some(request.new_sites), 10_000),
+        ("expansions", Some(request.expansions), 10_000),
+        ("max_per_township", request.max_per_township, 10_000),
+        (
+            "expansion_classes",
+            request.expansion_classes.map(|x| x as usize),
+            2_000,
+        ),
+        (
+            "new_school_classes",
+            request.new_school_classes.map(|x| x as usize),
+            2_000,
+        ),
+    ] {
+        if let Some(x) = v.filter(|x| *x > max) {
+            return Err(err(format!(
+                "`{key}`: expected at most {max} (beyond any city), found {x}"
+            )));
+        }
+    }
+    if let Some(t) = request.time_limit_s.filter(|t| *t > MAX_TIME_LIMIT_S) {
+        let t = crate::error::shown(t);
+        return Err(err(format!(
+            "`time_limit_s`: expected seconds between 0 and {MAX_TIME_LIMIT_S} (one day), found {t}"
+        )));
     }
     if let Some(t) = request.coverage_target {
         if !(0.0..=1.0).contains(&t) {

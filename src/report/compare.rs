@@ -13,7 +13,18 @@
 //! both and, in B, more `added_classes` or more `capacity_seats` than in A; *closed* = closed in
 //! B but not in A, or present only in A.
 //!
-//! Outputs ([`write_compare`]): `compare.json`, `compare.html`, `compare.md`.
+//! **What the report shows.** Coverage per level before and after; then only what changes: the
+//! areas whose coverage, covered pupils or seats change (unchanged rows are left out and
+//! counted), the rules that change status (by title and subject name, values in their unit),
+//! the schools added, expanded or closed, and per level a map of the cells newly covered or no
+//! longer covered.
+//!
+//! Outputs ([`write_compare`] from summaries; [`write_compare_runs`] from the two runs, adding
+//! the change layer and the maps): `compare.json`, `compare.html`, `compare.md`, and
+//! `coverage-change.geojson` with its `coverage-change.qml` — one feature per cell whose coverage
+//! changes in some level (matched by id; geometry from B, else A): `id`, `county`, `township`, per
+//! level L `change_L` (`newly_covered`, `no_longer_covered`, or null when unchanged) and
+//! `demand_L` (pupils, B's, else A's) — and `compare-<level>.svg`, the maps.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -24,10 +35,11 @@ use super::areas::AreaStat;
 use super::document::{num, txt, Block, Cell, CellKind};
 use super::numbers::{human, percent, to_json_pretty};
 use super::summary::{SchoolRow, Summary};
+use super::svg::MapOut;
 use super::text::{level_name, status_name, t};
 use super::{FindingStatus, OutputDir, RunBundle};
+use crate::config::Language;
 use crate::error::Result;
-use crate::io::scenario::Language;
 use crate::model::{AreaKind, Level, Status};
 
 /// Which scenario.
@@ -104,6 +116,18 @@ pub struct RuleChange {
     pub id: String,
     /// Subject (area code, school id or `city`).
     pub area: String,
+    /// Chinese title of the rule.
+    #[serde(default)]
+    pub title_zh: String,
+    /// English title of the rule.
+    #[serde(default)]
+    pub title_en: String,
+    /// Name of the subject, when it is an area.
+    #[serde(default)]
+    pub area_name: Option<String>,
+    /// Unit of the values (`share`, `pupils`, …).
+    #[serde(default)]
+    pub unit: String,
     /// Status in A (`None` when the finding is absent there).
     pub before: Option<FindingStatus>,
     /// Status in B.
@@ -156,6 +180,62 @@ pub struct Comparison {
     pub schools_expanded: Vec<SchoolChange>,
     /// Schools closed (or absent) in B.
     pub schools_closed: Vec<SchoolChange>,
+}
+
+/// A cell whose coverage of a level changes from A to B.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellChange {
+    /// Cell id.
+    pub id: String,
+    /// The level.
+    pub level: Level,
+    /// Covered in B and not in A (else covered in A and not in B).
+    pub newly: bool,
+    /// Its demand of the level, pupils: B's for a newly covered cell, A's for one no longer
+    /// covered.
+    pub demand: f64,
+}
+
+/// The cells whose coverage changes, per level measured in both runs (by level, then cell id).
+/// A cell present in only one run counts as uncovered in the other.
+pub fn cell_changes(a: &RunBundle, b: &RunBundle) -> Vec<CellChange> {
+    let mut out = Vec::new();
+    for cb in &b.coverage.levels {
+        let Some(ca) = a.coverage.level(cb.level) else {
+            continue;
+        };
+        let state = |bundle: &RunBundle, lc: &crate::coverage::LevelCoverage| {
+            bundle
+                .map
+                .demand
+                .cells
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.id.clone(), (lc.covered[i], lc.demand[i])))
+                .collect::<BTreeMap<String, (bool, f64)>>()
+        };
+        let (sa, sb) = (state(a, ca), state(b, cb));
+        let ids: BTreeSet<&String> = sa.keys().chain(sb.keys()).collect();
+        for id in ids {
+            let (x, y) = (sa.get(id), sb.get(id));
+            let (was, is) = (x.is_some_and(|v| v.0), y.is_some_and(|v| v.0));
+            if was == is {
+                continue;
+            }
+            let demand = if is {
+                y.map_or(0.0, |v| v.1)
+            } else {
+                x.map_or(0.0, |v| v.1)
+            };
+            out.push(CellChange {
+                id: id.clone(),
+                level: cb.level,
+                newly: is,
+                demand,
+            });
+        }
+    }
+    out
 }
 
 fn sref(s: &Summary) -> ScenarioRef {
@@ -259,9 +339,14 @@ impl Comparison {
             .filter_map(|k| {
                 let (x, y) = (fa.get(k), fb.get(k));
                 let (sx, sy) = (x.map(|f| f.status), y.map(|f| f.status));
+                let any = y.or(x).expect("key from one side");
                 (sx != sy).then(|| RuleChange {
                     id: k.0.to_string(),
                     area: k.1.to_string(),
+                    title_zh: any.title_zh.clone(),
+                    title_en: any.title_en.clone(),
+                    area_name: any.area_name.clone(),
+                    unit: any.unit.clone(),
                     before: sx,
                     after: sy,
                     value_before: x.and_then(|f| f.value),
@@ -310,39 +395,21 @@ impl Comparison {
     /// Adds the exact demand newly covered and no longer covered per level, matching the two
     /// runs' cells by id (see the module docs).
     pub fn with_cells(mut self, a: &RunBundle, b: &RunBundle) -> Comparison {
+        let changes = cell_changes(a, b);
         for lc in &mut self.levels {
-            let (Some(ca), Some(cb)) = (a.coverage.level(lc.level), b.coverage.level(lc.level))
-            else {
+            if a.coverage.level(lc.level).is_none() || b.coverage.level(lc.level).is_none() {
                 continue;
+            }
+            let sum = |newly: bool| {
+                changes
+                    .iter()
+                    .filter(|c| c.level == lc.level && c.newly == newly)
+                    .map(|c| c.demand)
+                    .sum::<f64>()
+                    + 0.0 // an empty f64 sum is −0
             };
-            let covered_a: BTreeMap<&str, (bool, f64)> = a
-                .map
-                .demand
-                .cells
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (c.id.as_str(), (ca.covered[i], ca.demand[i])))
-                .collect();
-            let covered_b: BTreeMap<&str, (bool, f64)> = b
-                .map
-                .demand
-                .cells
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (c.id.as_str(), (cb.covered[i], cb.demand[i])))
-                .collect();
-            let newly: f64 = covered_b
-                .iter()
-                .filter(|(id, (cov, _))| *cov && !covered_a.get(*id).is_some_and(|x| x.0))
-                .map(|(_, (_, d))| d)
-                .sum();
-            let lost: f64 = covered_a
-                .iter()
-                .filter(|(id, (cov, _))| *cov && !covered_b.get(*id).is_some_and(|x| x.0))
-                .map(|(_, (_, d))| d)
-                .sum();
-            lc.newly_covered = Some(newly);
-            lc.no_longer_covered = Some(lost);
+            lc.newly_covered = Some(sum(true));
+            lc.no_longer_covered = Some(sum(false));
         }
         self
     }
@@ -354,14 +421,45 @@ impl Comparison {
 }
 
 fn opt_h(x: Option<f64>) -> String {
-    x.map_or_else(|| "–".into(), |v| human(v, 0))
+    x.map_or_else(|| "–".into(), |v| human(v + 0.0, 0))
 }
 
-fn signed_pct(x: Option<f64>) -> String {
+/// A change in percentage points, one decimal: `+2.2 pp`, `−0.4 pp`, `0.0 pp` (never `-0.0`).
+pub fn signed_pct(x: Option<f64>) -> String {
     x.map_or_else(
         || "–".into(),
-        |v| format!("{:+.1} pp", super::numbers::tenths(v * 100.0)),
+        |v| {
+            let r = super::numbers::tenths(v * 100.0);
+            if r == 0.0 {
+                "0.0 pp".into()
+            } else {
+                format!("{r:+.1} pp")
+            }
+        },
     )
+}
+
+/// A signed count of pupils or seats: `+1,539`, `-12`, `0`.
+fn signed_count(x: f64) -> String {
+    let r = x.round() + 0.0;
+    if r > 0.0 {
+        format!("+{}", human(r, 0))
+    } else {
+        human(r, 0)
+    }
+}
+
+/// Whether an area row changes visibly: coverage by at least 0.05 percentage points (it would
+/// show as ±0.1 pp), or covered pupils or seats by at least half a unit.
+pub fn area_changes(a: &AreaChange) -> bool {
+    let moved = |x: Option<f64>, y: Option<f64>, tol: f64| match (x, y) {
+        (Some(x), Some(y)) => (y - x).abs() >= tol,
+        (None, None) => false,
+        _ => true,
+    };
+    moved(a.coverage_before, a.coverage_after, 0.0005)
+        || moved(a.covered_before, a.covered_after, 0.5)
+        || moved(a.seats_before, a.seats_after, 0.5)
 }
 
 /// The title of the comparison report.
@@ -374,28 +472,20 @@ pub fn compare_title(c: &Comparison, lang: Language) -> String {
     )
 }
 
-/// The blocks of the comparison report.
-pub fn compare_blocks(c: &Comparison, lang: Language) -> Vec<Block> {
-    let mut out = vec![Block::Defs(vec![
-        (
-            t(lang, "before").into(),
-            format!("{} ({})", c.before.title, c.before.name),
-        ),
-        (
-            t(lang, "after").into(),
-            format!("{} ({})", c.after.title, c.after.name),
-        ),
-    ])];
-    out.push(Block::Heading(t(lang, "coverage").into()));
+fn levels_table(c: &Comparison, lang: Language) -> Block {
     let head = vec![
         t(lang, "level").into(),
         format!("{} ({})", t(lang, "coverage"), t(lang, "before")),
         format!("{} ({})", t(lang, "coverage"), t(lang, "after")),
         t(lang, "change").into(),
-        format!("{} ({})", t(lang, "covered"), t(lang, "before")),
-        format!("{} ({})", t(lang, "covered"), t(lang, "after")),
         t(lang, "newly_covered_pop").into(),
         t(lang, "newly_uncovered_pop").into(),
+        format!(
+            "{} ({} → {})",
+            t(lang, "covered"),
+            t(lang, "before"),
+            t(lang, "after")
+        ),
         format!(
             "{} ({} → {})",
             t(lang, "seats"),
@@ -412,13 +502,22 @@ pub fn compare_blocks(c: &Comparison, lang: Language) -> Vec<Block> {
                 num(percent(l.coverage_before)),
                 num(percent(l.coverage_after)),
                 num(signed_pct(l.coverage_change)),
-                num(opt_h(l.covered_before)),
-                num(opt_h(l.covered_after)),
                 num(l.newly_covered.map_or_else(
-                    || format!("{} (net)", opt_h(l.covered_net_change)),
-                    |v| human(v, 0),
+                    || {
+                        format!(
+                            "{} ({})",
+                            l.covered_net_change.map_or("–".into(), signed_count),
+                            t(lang, "net")
+                        )
+                    },
+                    |v| human(v + 0.0, 0),
                 )),
                 num(opt_h(l.no_longer_covered)),
+                num(format!(
+                    "{} → {}",
+                    opt_h(l.covered_before),
+                    opt_h(l.covered_after)
+                )),
                 num(format!(
                     "{} → {}",
                     opt_h(l.seats_before),
@@ -427,65 +526,121 @@ pub fn compare_blocks(c: &Comparison, lang: Language) -> Vec<Block> {
             ]
         })
         .collect();
-    out.push(Block::Table(head, rows));
-    out.push(Block::Heading(t(lang, "coverage_by_area").into()));
+    Block::Table(head, rows)
+}
+
+fn areas_blocks(c: &Comparison, lang: Language) -> Vec<Block> {
+    let changed: Vec<&AreaChange> = c.areas.iter().filter(|a| area_changes(a)).collect();
+    let mut out = vec![Block::Heading(t(lang, "coverage_by_area").into())];
+    out.push(Block::Para(match lang {
+        Language::Zh => format!(
+            "共 {} 行(区域 × 学段)中有 {} 行发生变化;未变化的行不列出。",
+            c.areas.len(),
+            changed.len()
+        ),
+        Language::En => format!(
+            "{} of {} rows (area × level) change; unchanged rows are left out.",
+            changed.len(),
+            c.areas.len()
+        ),
+    }));
+    if changed.is_empty() {
+        return out;
+    }
     let head = vec![
-        t(lang, "code").into(),
         t(lang, "name").into(),
+        t(lang, "kind").into(),
         t(lang, "level").into(),
         t(lang, "before").into(),
         t(lang, "after").into(),
         t(lang, "change").into(),
+        t(lang, "covered_change").into(),
+        format!(
+            "{} ({} → {})",
+            t(lang, "seats"),
+            t(lang, "before"),
+            t(lang, "after")
+        ),
     ];
-    let rows = c
-        .areas
+    let rows = changed
         .iter()
         .map(|a| {
             vec![
-                txt(&a.code),
-                txt(&a.name),
+                txt(format!("{} ({})", a.name, a.code)),
+                txt(super::text::kind_name(lang, a.kind)),
                 txt(level_name(lang, a.level)),
                 num(percent(a.coverage_before)),
                 num(percent(a.coverage_after)),
                 num(signed_pct(
                     a.coverage_before.zip(a.coverage_after).map(|(x, y)| y - x),
                 )),
+                num(a
+                    .covered_before
+                    .zip(a.covered_after)
+                    .map_or("–".into(), |(x, y)| signed_count(y - x))),
+                num(format!(
+                    "{} → {}",
+                    opt_h(a.seats_before),
+                    opt_h(a.seats_after)
+                )),
             ]
         })
         .collect();
     out.push(Block::Table(head, rows));
-    out.push(Block::Heading(t(lang, "rules_changed").into()));
+    out
+}
+
+fn rules_blocks(c: &Comparison, lang: Language) -> Vec<Block> {
+    let mut out = vec![Block::Heading(t(lang, "rules_changed").into())];
     if c.rules_changed.is_empty() {
         out.push(Block::Para(t(lang, "none").into()));
-    } else {
-        let head = ["rule", "area", "before", "after", "value", "threshold"]
-            .iter()
-            .map(|k| t(lang, k).to_string())
-            .collect();
-        let status = |s: Option<FindingStatus>| match s {
-            Some(s) => Cell {
-                text: status_name(lang, s).into(),
-                kind: CellKind::Status(s),
-            },
-            None => txt("–"),
-        };
-        let rows = c
-            .rules_changed
-            .iter()
-            .map(|r| {
-                let v = |x: Option<f64>| x.map_or_else(|| "–".to_string(), |v| human(v, 3));
-                vec![
-                    txt(&r.id),
-                    txt(&r.area),
-                    status(r.before),
-                    status(r.after),
-                    num(format!("{} → {}", v(r.value_before), v(r.value_after))),
-                    num(v(r.threshold)),
-                ]
-            })
-            .collect();
-        out.push(Block::Table(head, rows));
+        return out;
     }
+    let head = ["rule", "area", "before", "after", "value", "threshold"]
+        .iter()
+        .map(|k| t(lang, k).to_string())
+        .collect();
+    let status = |s: Option<FindingStatus>| match s {
+        Some(s) => Cell {
+            text: status_name(lang, s).into(),
+            kind: CellKind::Status(s),
+        },
+        None => txt("–"),
+    };
+    let rows = c
+        .rules_changed
+        .iter()
+        .map(|r| {
+            let title = if lang == Language::Zh && !r.title_zh.is_empty() {
+                &r.title_zh
+            } else {
+                &r.title_en
+            };
+            let v = |x: Option<f64>| super::document::value_text(x, &r.unit);
+            vec![
+                txt(if title.is_empty() {
+                    r.id.clone()
+                } else {
+                    format!("{title} ({})", r.id)
+                }),
+                txt(match &r.area_name {
+                    Some(n) if !n.is_empty() => format!("{n} ({})", r.area),
+                    _ if r.area == "city" => t(lang, "city").to_string(),
+                    _ => r.area.clone(),
+                }),
+                status(r.before),
+                status(r.after),
+                num(format!("{} → {}", v(r.value_before), v(r.value_after))),
+                num(v(r.threshold)),
+            ]
+        })
+        .collect();
+    out.push(Block::Table(head, rows));
+    out
+}
+
+fn schools_blocks(c: &Comparison, lang: Language) -> Vec<Block> {
+    let mut out = Vec::new();
     for (key, list) in [
         ("schools_added", &c.schools_added),
         ("schools_expanded", &c.schools_expanded),
@@ -501,7 +656,6 @@ pub fn compare_blocks(c: &Comparison, lang: Language) -> Vec<Block> {
             continue;
         }
         let head = vec![
-            "id".into(),
             t(lang, "name").into(),
             t(lang, "level").into(),
             format!(
@@ -510,19 +664,24 @@ pub fn compare_blocks(c: &Comparison, lang: Language) -> Vec<Block> {
                 t(lang, "before"),
                 t(lang, "after")
             ),
+            t(lang, "classes_added").into(),
         ];
         let rows = list
             .iter()
             .map(|s| {
                 vec![
-                    txt(&s.id),
-                    txt(&s.name),
+                    txt(if s.name.is_empty() {
+                        s.id.clone()
+                    } else {
+                        format!("{} ({})", s.name, s.id)
+                    }),
                     txt(level_name(lang, s.level)),
                     num(format!(
                         "{} → {}",
                         opt_h(s.seats_before),
                         opt_h(s.seats_after)
                     )),
+                    num(s.added_classes.map_or("–".into(), |x| x.to_string())),
                 ]
             })
             .collect();
@@ -531,13 +690,169 @@ pub fn compare_blocks(c: &Comparison, lang: Language) -> Vec<Block> {
     out
 }
 
+/// The blocks of the comparison report (with the maps of [`write_compare_runs`], if any).
+pub fn compare_blocks(c: &Comparison, lang: Language) -> Vec<Block> {
+    compare_blocks_with_maps(c, lang, &[])
+}
+
+fn compare_blocks_with_maps(c: &Comparison, lang: Language, maps: &[MapOut]) -> Vec<Block> {
+    let mut out = vec![Block::Defs(vec![
+        (
+            t(lang, "before").into(),
+            format!("{} ({})", c.before.title, c.before.name),
+        ),
+        (
+            t(lang, "after").into(),
+            format!("{} ({})", c.after.title, c.after.name),
+        ),
+    ])];
+    out.push(Block::Heading(t(lang, "coverage").into()));
+    out.push(levels_table(c, lang));
+    if !maps.is_empty() {
+        out.push(Block::Heading(t(lang, "change_maps").into()));
+        out.push(Block::Para(t(lang, "maps_hint").into()));
+        for m in maps {
+            out.push(Block::Map(m.caption.clone(), m.stem.clone(), m.svg.clone()));
+        }
+    }
+    out.extend(areas_blocks(c, lang));
+    out.extend(rules_blocks(c, lang));
+    out.extend(schools_blocks(c, lang));
+    out
+}
+
 /// Writes `compare.json`, `compare.html` and `compare.md` into the folder `out`, atomically.
 pub fn write_compare(out: &Path, cmp: &Comparison, lang: Language) -> Result<()> {
     let dir = OutputDir::create(out)?;
+    write_compare_into(&dir, cmp, lang)?;
+    dir.commit()
+}
+
+/// Writes the comparison into an open [`OutputDir`] (without committing it).
+pub fn write_compare_into(dir: &OutputDir, cmp: &Comparison, lang: Language) -> Result<()> {
     dir.write("compare.json", &cmp.to_json())?;
     let blocks = compare_blocks(cmp, lang);
     let title = compare_title(cmp, lang);
     dir.write("compare.html", &super::html::render(&title, &blocks, lang))?;
-    dir.write("compare.md", &super::markdown::render(&title, &blocks))?;
+    dir.write("compare.md", &super::markdown::render(&title, &blocks))
+}
+
+/// `coverage-change.geojson`: the cells whose coverage changes (see the module docs).
+pub fn change_geojson(a: &RunBundle, b: &RunBundle, changes: &[CellChange]) -> String {
+    use super::layers::{multipolygon_geometry, point_geometry, Props};
+    use super::numbers::real;
+    use serde_json::{json, Value};
+    let levels: Vec<Level> = b
+        .coverage
+        .levels
+        .iter()
+        .map(|l| l.level)
+        .filter(|l| a.coverage.level(*l).is_some())
+        .collect();
+    let mut by_cell: BTreeMap<&str, Vec<&CellChange>> = BTreeMap::new();
+    for c in changes {
+        by_cell.entry(c.id.as_str()).or_default().push(c);
+    }
+    let index = |bundle: &RunBundle| -> BTreeMap<String, usize> {
+        bundle
+            .map
+            .demand
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.clone(), i))
+            .collect()
+    };
+    let (ia, ib) = (index(a), index(b));
+    let features = by_cell
+        .into_iter()
+        .filter_map(|(id, cs)| {
+            let (bundle, i) = ib
+                .get(id)
+                .map(|&i| (b, i))
+                .or_else(|| ia.get(id).map(|&i| (a, i)))?;
+            let map = bundle.map;
+            let cell = &map.demand.cells[i];
+            let mut p = Props::new();
+            p.insert("id".into(), json!(id));
+            p.insert(
+                "county".into(),
+                cell.county
+                    .map_or(Value::Null, |k| json!(map.counties[k].code)),
+            );
+            p.insert(
+                "township".into(),
+                cell.township
+                    .map_or(Value::Null, |k| json!(map.townships[k].code)),
+            );
+            for l in &levels {
+                let n = l.name();
+                let ch = cs.iter().find(|c| c.level == *l);
+                p.insert(
+                    format!("change_{n}"),
+                    ch.map_or(Value::Null, |c| {
+                        json!(if c.newly {
+                            "newly_covered"
+                        } else {
+                            "no_longer_covered"
+                        })
+                    }),
+                );
+                let demand = bundle.coverage.level(*l).map_or(0.0, |lc| lc.demand[i]);
+                p.insert(format!("demand_{n}"), real(demand));
+            }
+            let geometry = match &cell.shape_lonlat {
+                Some(mp) => multipolygon_geometry(mp),
+                None => point_geometry(cell.lonlat),
+            };
+            Some((geometry, p))
+        })
+        .collect();
+    super::layers::feature_collection("coverage_change", features)
+}
+
+/// Writes the comparison of two runs: the files of [`write_compare`], the change layer with its
+/// QGIS style, and a change map per level (in the report and as `compare-<level>.svg`).
+pub fn write_compare_runs(
+    out: &Path,
+    cmp: &Comparison,
+    a: &RunBundle,
+    b: &RunBundle,
+    lang: Language,
+) -> Result<()> {
+    let dir = OutputDir::create(out)?;
+    write_compare_runs_into(&dir, cmp, a, b, lang)?;
     dir.commit()
+}
+
+/// [`write_compare_runs`] into an open [`OutputDir`] (without committing it).
+pub fn write_compare_runs_into(
+    dir: &OutputDir,
+    cmp: &Comparison,
+    a: &RunBundle,
+    b: &RunBundle,
+    lang: Language,
+) -> Result<()> {
+    let changes = cell_changes(a, b);
+    dir.write("compare.json", &cmp.to_json())?;
+    dir.write("coverage-change.geojson", &change_geojson(a, b, &changes))?;
+    dir.write(
+        "coverage-change.qml",
+        &super::styles::change_qml(b, &changes, lang),
+    )?;
+    let maps: Vec<MapOut> = cmp
+        .levels
+        .iter()
+        .filter_map(|l| super::svg::change_map(a, b, l.level, &changes, lang))
+        .collect();
+    for m in &maps {
+        dir.write(
+            &format!("{}.svg", m.stem),
+            &format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}\n", m.svg),
+        )?;
+    }
+    let blocks = compare_blocks_with_maps(cmp, lang, &maps);
+    let title = compare_title(cmp, lang);
+    dir.write("compare.html", &super::html::render(&title, &blocks, lang))?;
+    dir.write("compare.md", &super::markdown::render(&title, &blocks))
 }

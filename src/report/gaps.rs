@@ -28,14 +28,13 @@ use geo::orient::{Direction, Orient};
 use geo::{Area, Coord, Intersects, MapCoords, MultiPolygon, Polygon};
 
 use super::numbers::round_coord;
-use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{RTree, RTreeObject, AABB};
 use serde::{Deserialize, Serialize};
 
 use super::areas::AreaStat;
 use super::RunBundle;
 use crate::coverage::LevelCoverage;
 use crate::model::{AreaKind, Level, Map};
+use crate::spatial::index::{BoxIndex, PointIndex};
 
 /// Geometry of a gap area.
 #[derive(Debug, Clone, PartialEq)]
@@ -168,28 +167,18 @@ fn polygon_components(map: &Map, cells: &[usize]) -> Vec<Vec<usize>> {
         .iter()
         .map(|&i| map.demand.cells[i].shape_m.as_ref().expect("polygon cell"))
         .collect();
-    let rects: Vec<GeomWithData<Rectangle<[f64; 2]>, usize>> = shapes
+    let rects: Vec<([f64; 2], [f64; 2], usize)> = shapes
         .iter()
         .enumerate()
         .filter_map(|(k, s)| {
-            geo::BoundingRect::bounding_rect(*s).map(|r| {
-                GeomWithData::new(
-                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-                    k,
-                )
-            })
+            geo::BoundingRect::bounding_rect(*s)
+                .map(|r| ([r.min().x, r.min().y], [r.max().x, r.max().y], k))
         })
         .collect();
-    let tree = RTree::bulk_load(rects.clone());
+    let boxes = BoxIndex::new(rects.iter().copied());
     let mut dsu = Dsu::new(cells.len());
-    for r in &rects {
-        let env = r.geom().envelope();
-        let grown = AABB::from_corners(
-            [env.lower()[0] - 1e-6, env.lower()[1] - 1e-6],
-            [env.upper()[0] + 1e-6, env.upper()[1] + 1e-6],
-        );
-        for other in tree.locate_in_envelope_intersecting(&grown) {
-            let (a, b) = (r.data, other.data);
+    for &(lo, hi, a) in &rects {
+        for b in boxes.meeting(lo, hi, 1e-6) {
             if a < b && shapes[a].intersects(shapes[b]) {
                 dsu.union(a, b);
             }
@@ -210,31 +199,28 @@ fn point_spacing(map: &Map) -> f64 {
     if pts.len() < 2 {
         return 0.0;
     }
-    let tree = RTree::bulk_load(pts.clone());
+    let index = PointIndex::new(&pts);
     let mut nn: Vec<f64> = pts
         .iter()
-        .filter_map(|p| {
-            tree.nearest_neighbor_iter(p)
-                .find(|q| *q != p)
-                .map(|q| ((q[0] - p[0]).powi(2) + (q[1] - p[1]).powi(2)).sqrt())
-        })
+        .filter_map(|&p| index.nearest_apart_m(p))
         .collect();
     nn.sort_by(f64::total_cmp);
     nn[nn.len() / 2]
 }
 
 fn point_components(map: &Map, cells: &[usize], threshold: f64) -> Vec<Vec<usize>> {
-    let pts: Vec<GeomWithData<[f64; 2], usize>> = cells
+    let pts: Vec<[f64; 2]> = cells
         .iter()
-        .enumerate()
-        .map(|(k, &i)| GeomWithData::new([map.demand.cells[i].pos.x, map.demand.cells[i].pos.y], k))
+        .map(|&i| [map.demand.cells[i].pos.x, map.demand.cells[i].pos.y])
         .collect();
-    let tree = RTree::bulk_load(pts.clone());
+    let index = PointIndex::new(&pts);
     let mut dsu = Dsu::new(cells.len());
-    for p in &pts {
-        for q in tree.locate_within_distance(*p.geom(), threshold * threshold) {
-            if p.data < q.data {
-                dsu.union(p.data, q.data);
+    let mut near = Vec::new();
+    for (a, &p) in pts.iter().enumerate() {
+        index.within_radius_into(p, threshold, &mut near);
+        for &(b, _) in &near {
+            if a < b {
+                dsu.union(a, b);
             }
         }
     }
@@ -419,103 +405,4 @@ pub fn capacity_gaps(b: &RunBundle, stats: &[AreaStat]) -> Vec<CapacityGap> {
         out.extend(level);
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::coverage::testkit;
-    use crate::io::scenario::DistanceMode;
-    use crate::report::sample::{rect_m, to_lonlat};
-    use crate::report::{FindingRow, ProposalRow};
-
-    /// Cells of 100 m at the given (column, row) grid positions, far (5 km) from one primary
-    /// school at the origin, so none is covered.
-    fn run(cells: &[(i32, i32)], points: bool) -> Vec<GapArea> {
-        let sc = testkit::scenario(
-            vec![testkit::level(Level::Primary, 500.0)],
-            DistanceMode::Straight,
-        );
-        let mut m = testkit::map(
-            vec![testkit::school(
-                "P1",
-                Level::Primary,
-                [0.0, 0.0],
-                Some(100.0),
-            )],
-            &["pop_6_11"],
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-        );
-        for (k, &(c, r)) in cells.iter().enumerate() {
-            let (x0, y0) = (5000.0 + c as f64 * 100.0, r as f64 * 100.0);
-            let mut cell = testkit::cell(
-                &format!("c{k}"),
-                [x0 + 50.0, y0 + 50.0],
-                vec![10.0 + k as f64],
-                None,
-            );
-            if !points {
-                let shape = MultiPolygon::new(vec![rect_m(x0, y0, x0 + 100.0, y0 + 100.0)]);
-                cell.shape_lonlat = Some(to_lonlat(&m.projection, &shape));
-                cell.shape_m = Some(shape);
-            }
-            m.demand.cells.push(cell);
-        }
-        let cov = crate::coverage::compute(&m, &sc).unwrap();
-        let (f, p): (Vec<FindingRow>, Vec<ProposalRow>) = (Vec::new(), Vec::new());
-        let b = RunBundle {
-            map: &m,
-            scenario: &sc,
-            coverage: &cov,
-            findings: &f,
-            proposals: &p,
-            proposal_meta: None,
-        };
-        gap_areas(&b)
-    }
-
-    #[test]
-    fn two_adjacent_cells_merge_into_one_polygon() {
-        let g = run(&[(0, 0), (1, 0)], false);
-        assert_eq!(g.len(), 1);
-        let GapShape::Polygons { shape_m, .. } = &g[0].shape else {
-            panic!("polygons")
-        };
-        assert_eq!(shape_m.0.len(), 1, "one polygon, the shared edge dissolved");
-        assert!((g[0].area_km2 - 0.02).abs() < 1e-9);
-        assert_eq!(g[0].population, 21.0);
-        assert_eq!(g[0].nearest_school.as_deref(), Some("P1"));
-        assert!(
-            (g[0].nearest_cost.unwrap() - (5050.0f64.powi(2) + 50.0f64.powi(2)).sqrt()).abs()
-                < 1e-6
-        );
-    }
-
-    #[test]
-    fn separated_cells_make_two_gaps_ranked_by_population() {
-        let g = run(&[(0, 0), (3, 0)], false);
-        assert_eq!(g.len(), 2);
-        assert_eq!((g[0].id.as_str(), g[0].population), ("primary-1", 11.0));
-        assert_eq!((g[1].id.as_str(), g[1].population), ("primary-2", 10.0));
-    }
-
-    #[test]
-    fn corner_touching_cells_form_one_gap() {
-        let g = run(&[(0, 0), (1, 1)], false);
-        assert_eq!(g.len(), 1);
-        assert_eq!(g[0].cells, vec!["c0", "c1"]);
-    }
-
-    #[test]
-    fn point_cells_join_within_one_and_a_half_spacings() {
-        // Spacing 100 m (median nearest neighbour): (1,0)-(2,1) are 141 m apart (joined),
-        // (6,0) is 400 m from the rest (alone).
-        let g = run(&[(0, 0), (1, 0), (2, 1), (2, 2), (6, 0)], true);
-        assert_eq!(g.len(), 2);
-        assert_eq!(g[0].cells.len(), 4);
-        assert!(matches!(g[0].shape, GapShape::Points { .. }));
-        assert!((g[0].area_km2 - 0.04).abs() < 1e-9, "{}", g[0].area_km2);
-    }
 }

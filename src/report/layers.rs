@@ -20,7 +20,7 @@ use super::areas::AreaStat;
 use super::gaps::{GapArea, GapShape};
 use super::numbers::{opt_real, real, round_coord};
 use super::{FindingStatus, RunBundle};
-use crate::io::scenario::CostUnit;
+use crate::config::CostUnit;
 use crate::model::Level;
 
 /// Properties of one feature, in order.
@@ -171,6 +171,12 @@ pub fn schools_geojson(b: &RunBundle) -> String {
                     format!("nearest_demand_{l}"),
                     opt_real(load.map(|x| x.nearest_demand)),
                 );
+                if lc.zones.is_some() {
+                    p.insert(
+                        format!("zone_pupils_{l}"),
+                        opt_real(load.and_then(|x| x.zone_pupils)),
+                    );
+                }
                 p.insert(
                     format!("allocated_{l}"),
                     opt_real(load.map(|x| x.allocated_demand)),
@@ -258,6 +264,7 @@ pub fn coverage_geojson(b: &RunBundle) -> String {
                 );
                 p.insert(format!("access_{l}"), real(lc.accessibility[i]));
             }
+            p.extend(b.coverage.access_properties(map, i));
             p.insert("synthetic".into(), json!(c.synthetic));
             let geometry = match &c.shape_lonlat {
                 Some(mp) => multipolygon_geometry(mp),
@@ -382,83 +389,4 @@ pub fn proposals_geojson(b: &RunBundle) -> String {
         })
         .collect();
     feature_collection("proposals", features)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::report::sample::{rect_m, SampleRun};
-
-    #[test]
-    fn rings_follow_right_hand_rule_and_round() {
-        // A clockwise exterior with a counter-clockwise hole: both must be flipped.
-        let ext = geo::LineString::from(vec![
-            (0.0, 0.0),
-            (0.0, 1.0),
-            (1.0, 1.0),
-            (1.0, 0.0),
-            (0.0, 0.0),
-        ]);
-        let hole = rect_m(0.2, 0.2, 0.4, 0.400000004).exterior().clone();
-        let mp = MultiPolygon::new(vec![geo::Polygon::new(ext, vec![hole])]);
-        let g = multipolygon_geometry(&mp);
-        let rings = g["coordinates"][0].as_array().unwrap();
-        let signed = |r: &Value| {
-            let pts: Vec<(f64, f64)> = r
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|p| (p[0].as_f64().unwrap(), p[1].as_f64().unwrap()))
-                .collect();
-            pts.windows(2)
-                .map(|w| w[0].0 * w[1].1 - w[1].0 * w[0].1)
-                .sum::<f64>()
-                / 2.0
-        };
-        assert!(signed(&rings[0]) > 0.0, "exterior counter-clockwise");
-        assert!(signed(&rings[1]) < 0.0, "hole clockwise");
-        assert_eq!(rings[1][2][1].as_f64().unwrap(), 0.4, "rounded to 1e-7");
-    }
-
-    #[test]
-    fn features_sorted_with_one_key_set() {
-        let run = SampleRun::plan();
-        let b = run.bundle();
-        for text in [
-            schools_geojson(&b),
-            coverage_geojson(&b),
-            proposals_geojson(&b),
-        ] {
-            let v: Value = serde_json::from_str(&text).unwrap();
-            let feats = v["features"].as_array().unwrap();
-            let keys: Vec<Vec<&String>> = feats
-                .iter()
-                .map(|f| f["properties"].as_object().unwrap().keys().collect())
-                .collect();
-            assert!(keys.windows(2).all(|w| w[0] == w[1]));
-            let ids: Vec<&str> = feats
-                .iter()
-                .map(|f| f["properties"]["id"].as_str().unwrap())
-                .collect();
-            let mut sorted = ids.clone();
-            sorted.sort();
-            assert_eq!(ids, sorted);
-        }
-        let v: Value = serde_json::from_str(&schools_geojson(&b)).unwrap();
-        let j01 = v["features"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["properties"]["id"] == "J01")
-            .unwrap();
-        assert_eq!(j01["properties"]["capacity_seats"].to_string(), "900.0");
-        assert_eq!(j01["properties"]["classes"].to_string(), "15");
-    }
-
-    #[test]
-    fn failing_school_rules_are_listed() {
-        let run = SampleRun::baseline();
-        assert_eq!(school_failures(&run.bundle(), "J01"), "P3");
-        assert_eq!(school_failures(&run.bundle(), "P01"), "");
-    }
 }

@@ -1,21 +1,32 @@
 //! `report.md`: the same blocks as the HTML report, in Markdown; maps are linked as the SVG
-//! files written beside it (`map-<level>.svg`).
+//! files written beside it (`map-<level>.svg`). Every text is escaped ([`md_text`]): names from
+//! input layers can carry no HTML, link or other markup into the report.
 
 use super::document::{Block, CellKind};
-use super::text::md_cell;
+use super::text::{md_cell, md_para, md_text};
 
 /// Renders blocks as Markdown.
 pub fn render(title: &str, blocks: &[Block]) -> String {
-    let mut s = format!("# {title}\n\n");
+    let mut s = format!("# {}\n\n", md_text(title));
+    render_blocks(&mut s, blocks);
+    s
+}
+
+fn render_blocks(s: &mut String, blocks: &[Block]) {
     for b in blocks {
         match b {
-            Block::Heading(h) => s.push_str(&format!("## {h}\n\n")),
-            Block::SubHeading(h) => s.push_str(&format!("### {h}\n\n")),
-            Block::Para(p) => s.push_str(&format!("{p}\n\n")),
-            Block::Warning(w) => s.push_str(&format!("> **⚠ {w}**\n\n")),
+            Block::Heading(h) => s.push_str(&format!("## {}\n\n", md_text(h))),
+            Block::SubHeading(h) => s.push_str(&format!("### {}\n\n", md_text(h))),
+            Block::Para(p) => s.push_str(&format!("{}\n\n", md_para(p))),
+            Block::Warning(w) => s.push_str(&format!("> **⚠ {}**\n\n", md_text(w))),
             Block::Figures(f) => {
                 for (k, v, n) in f {
-                    s.push_str(&format!("- **{k}**: {v} ({n})\n"));
+                    s.push_str(&format!(
+                        "- **{}**: {} ({})\n",
+                        md_text(k),
+                        md_text(v),
+                        md_text(n)
+                    ));
                 }
                 s.push('\n');
             }
@@ -54,14 +65,32 @@ pub fn render(title: &str, blocks: &[Block]) -> String {
                 }
                 s.push('\n');
             }
-            Block::Map(caption, stem, _) => s.push_str(&format!("![{caption}]({stem}.svg)\n\n")),
+            Block::Map(caption, stem, _) => {
+                s.push_str(&format!("![{}]({stem}.svg)\n\n", md_text(caption)))
+            }
             Block::Defs(d) => {
                 for (k, v) in d {
-                    s.push_str(&format!("- **{k}**: {v}\n"));
+                    s.push_str(&format!("- **{}**: {}\n", md_text(k), md_text(v)));
                 }
                 s.push('\n');
             }
+            Block::Bullets(items) => {
+                for i in items {
+                    s.push_str(&format!("- {}\n", md_text(i)));
+                }
+                s.push('\n');
+            }
+            // GitHub-flavoured Markdown folds an HTML <details>; a blank line after the summary
+            // lets Markdown inside render.
+            Block::Details(summary, open, inner) => {
+                s.push_str(&format!(
+                    "<details{}><summary>{}</summary>\n\n",
+                    if *open { " open" } else { "" },
+                    super::text::xml_escape(summary)
+                ));
+                render_blocks(s, inner);
+                s.push_str("</details>\n\n");
+            }
         }
     }
-    s
 }

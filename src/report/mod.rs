@@ -17,11 +17,11 @@
 //! | `gaps.geojson` | gap areas: contiguous uncovered populated cells per level ([`gaps`]) |
 //! | `areas.geojson` | counties and townships with population, coverage, seats, demand, failing findings |
 //! | `proposals.geojson` | proposed new sites and expansions |
-//! | `*.qml`, `schoolplan.qgs` | QGIS styles beside each layer, and a project opening them all |
-//! | `schools.csv`, `areas.csv`, `proposals.csv` | the same layers' properties as spreadsheet tables ([`tables`]) |
+//! | `*.qml`, `schoolplan.qgs` | QGIS styles beside each layer, and a project opening them all: projected CRS chosen for the data, a group, map theme and print layout per level ([`qgis`]) |
+//! | `schools.csv`, `areas.csv`, `proposals.csv` | the same layers' properties as spreadsheet tables ([`tables`]: UTF-8 with a BOM, Chinese headers in zh runs) |
 //! | `summary.json` | machine-readable summary ([`summary::Summary`]) |
 //! | `findings.json` | the findings, failing first |
-//! | `report.html`, `report.md` | the report, self-contained; `map-<level>.svg` beside it (linked from the Markdown) |
+//! | `report.html`, `report.md` | the report ([`document`]), one offline file with interactive maps ([`html`]); `map-<level>.svg` and `map-<level>-centre.svg` (the central district, [`inset`]) beside it, linked from the Markdown |
 //!
 //! ## Calling it
 //!
@@ -32,22 +32,26 @@
 //! // or, to add CSV tables of your own before the folder is moved into place:
 //! let dir = report::OutputDir::create(&scenario.out_dir)?;
 //! report::write_run_into(&dir, &bundle, scenario.language)?;
-//! dir.write("findings.csv", &csv)?;
+//! dir.write("findings.csv", &report::tables::localise_csv(&csv, CsvOptions::new(lang)))?;
 //! dir.commit()?;
 //! ```
 //!
 //! [`sample`] builds a small synthetic town with everything filled in, for tests and demos.
 
+pub mod access;
 pub mod areas;
+pub mod atomic;
 pub mod compare;
 pub mod document;
+pub mod forecast;
 pub mod gaps;
 pub mod html;
+pub mod inset;
 pub mod layers;
 pub mod markdown;
 pub mod numbers;
 pub mod outdir;
-pub mod sample;
+pub mod qgis;
 pub mod styles;
 pub mod summary;
 pub mod svg;
@@ -59,13 +63,13 @@ use std::path::Path;
 use geo::Coord;
 use serde::{Deserialize, Serialize};
 
+use crate::config::{Language, Scenario};
 use crate::coverage::Coverage;
 use crate::error::Result;
-use crate::io::scenario::{Language, Scenario};
 use crate::model::{Level, Map};
 
-pub use compare::{write_compare, Comparison};
-pub use outdir::OutputDir;
+pub use compare::{write_compare, write_compare_into, Comparison};
+pub use outdir::{preflight, Mode, OutputDir, OutputOptions};
 pub use summary::Summary;
 
 /// Status of a finding: the rules' own type (`fail`, `not_evaluable`, `pass`).
@@ -98,27 +102,20 @@ pub struct FindingRow {
     pub fix: Option<String>,
     /// A one-line explanation, when the rule gives one.
     pub message: Option<String>,
+    /// Unit of `value` and `threshold`: `share` (a ratio, shown as a percentage), `pupils`,
+    /// `seats`, `schools`, `classes`, `indicators`, `cv`, `projects` … (empty when unknown).
+    #[serde(default)]
+    pub unit: String,
+    /// How `value` is compared with `threshold` (`>=`, `<=`, …; empty when unknown).
+    #[serde(default)]
+    pub comparison: String,
+    /// Name of the area the finding is about, when it is an area.
+    #[serde(default)]
+    pub area_name: Option<String>,
 }
 
-/// Kind of a proposal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProposalKind {
-    /// A new school on a candidate site.
-    New,
-    /// The expansion of an existing school.
-    Expansion,
-}
-
-impl ProposalKind {
-    /// The name used in files: `new` or `expansion`.
-    pub fn name(self) -> &'static str {
-        match self {
-            ProposalKind::New => "new",
-            ProposalKind::Expansion => "expansion",
-        }
-    }
-}
+/// Kind of a proposal: the model's one new-or-expansion type.
+pub use crate::model::ProjectKind as ProposalKind;
 
 /// One proposed site or expansion (the lead maps the optimiser's solution to this).
 #[derive(Debug, Clone, PartialEq)]
@@ -151,6 +148,33 @@ pub struct ProposalRow {
     pub closes_findings: Vec<String>,
 }
 
+/// One proposal request as solved (shown with the proposals, in the report language).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestMeta {
+    /// Request id (`P1-primary`).
+    pub id: String,
+    /// Chinese title, when given.
+    pub title_zh: Option<String>,
+    /// English title, when given.
+    pub title_en: Option<String>,
+    /// Level sited.
+    pub level: Level,
+    /// The problem solved: `mclp`, `mclp-capacitated`, `lscp`, `pmedian`, `pcenter` …
+    pub problem: String,
+    /// `optimal`, `feasible` or `infeasible`.
+    pub status: String,
+    /// Relative optimality gap (0 = proven optimal).
+    pub gap: f64,
+    /// Sites and expansions proposed.
+    pub sites: usize,
+    /// Demand of the level within the radius before the request, pupils.
+    pub covered_before: f64,
+    /// … and after it.
+    pub covered_after: f64,
+    /// Rule ids the request addresses.
+    pub closes: Vec<String>,
+}
+
 /// How the proposals were obtained (shown with them).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProposalMeta {
@@ -162,6 +186,8 @@ pub struct ProposalMeta {
     pub bound: Option<f64>,
     /// Relative optimality gap (0 = proven optimal).
     pub optimality_gap: Option<f64>,
+    /// The requests, in the order solved.
+    pub requests: Vec<RequestMeta>,
 }
 
 /// Everything the report needs from one scenario run. All references: nothing is copied.
@@ -179,6 +205,48 @@ pub struct RunBundle<'a> {
     pub proposals: &'a [ProposalRow],
     /// How the proposals were obtained, when there are any.
     pub proposal_meta: Option<&'a ProposalMeta>,
+}
+
+/// The files a scenario was read from, for display: the first (the scenario) by its file name,
+/// the others relative to its folder (`baseline-2020.toml`, `rules/fushun-2025.toml`,
+/// `../shared/rules.toml`). Never an absolute path, so a report does not show where the analyst
+/// keeps their files; a path that cannot be made relative shows its file name only.
+pub fn display_files(files: &[std::path::PathBuf]) -> Vec<String> {
+    use std::path::Component;
+    let Some(first) = files.first() else {
+        return Vec::new();
+    };
+    let base: Vec<Component> = first
+        .parent()
+        .map(|p| p.components().filter(|c| *c != Component::CurDir).collect())
+        .unwrap_or_default();
+    let name = |p: &std::path::Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    files
+        .iter()
+        .map(|f| {
+            let comps: Vec<Component> =
+                f.components().filter(|c| *c != Component::CurDir).collect();
+            if f.is_absolute() != first.is_absolute() {
+                return name(f);
+            }
+            let common = base.iter().zip(&comps).take_while(|(a, b)| a == b).count();
+            let (up, down) = (&base[common..], &comps[common..]);
+            let plain = |c: &Component| matches!(c, Component::Normal(_));
+            if down.is_empty() || !up.iter().all(plain) || !down.iter().all(plain) {
+                return name(f);
+            }
+            let mut parts = vec!["..".to_string(); up.len()];
+            parts.extend(
+                down.iter()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+            );
+            parts.join("/")
+        })
+        .collect()
 }
 
 /// Fixed file names written by [`write_run`] (besides one `map-<level>.svg` per measured level).
@@ -213,31 +281,46 @@ pub fn write_run(out: &Path, bundle: &RunBundle, lang: Language) -> Result<()> {
 
 /// Writes every output of a run into an open [`OutputDir`] (without committing it), so a caller
 /// can add its own files (CSV tables, findings in its own format) before [`OutputDir::commit`].
+/// CSV files start with a byte-order mark ([`write_run_with`] chooses).
 pub fn write_run_into(dir: &OutputDir, bundle: &RunBundle, lang: Language) -> Result<()> {
+    write_run_with(dir, bundle, tables::CsvOptions::new(lang))
+}
+
+/// [`write_run_into`] with the CSV conventions given (BOM or not); the report language is
+/// `csv.lang`.
+pub fn write_run_with(dir: &OutputDir, bundle: &RunBundle, csv: tables::CsvOptions) -> Result<()> {
+    let lang = csv.lang;
     let gap_areas = gaps::gap_areas(bundle);
     let area_stats = areas::area_stats(bundle);
     let capacity = gaps::capacity_gaps(bundle, &area_stats);
     let summary = Summary::build(bundle, &area_stats, &gap_areas, &capacity);
     let schools_layer = layers::schools_geojson(bundle);
-    dir.write("schools.csv", &tables::properties_csv(&schools_layer))?;
+    dir.write("schools.csv", &tables::properties_csv(&schools_layer, csv))?;
     dir.write("schools.geojson", &schools_layer)?;
-    dir.write("schools.qml", &styles::schools_qml())?;
+    dir.write("schools.qml", &styles::schools_qml(lang))?;
     dir.write("coverage.geojson", &layers::coverage_geojson(bundle))?;
-    dir.write("coverage.qml", &styles::coverage_qml(bundle))?;
+    dir.write("coverage.qml", &styles::coverage_qml(bundle, lang))?;
     dir.write(
         "gaps.geojson",
         &layers::gaps_geojson(&gap_areas, bundle.coverage.unit),
     )?;
-    dir.write("gaps.qml", &styles::gaps_qml(&gap_areas))?;
+    dir.write("gaps.qml", &styles::gaps_qml(&gap_areas, lang))?;
     let areas_layer = layers::areas_geojson(bundle, &area_stats);
-    dir.write("areas.csv", &tables::properties_csv(&areas_layer))?;
+    dir.write("areas.csv", &tables::properties_csv(&areas_layer, csv))?;
     dir.write("areas.geojson", &areas_layer)?;
-    dir.write("areas.qml", &styles::areas_qml())?;
+    dir.write("areas.qml", &styles::areas_qml(lang))?;
     let proposals_layer = layers::proposals_geojson(bundle);
-    dir.write("proposals.csv", &tables::properties_csv(&proposals_layer))?;
+    dir.write(
+        "proposals.csv",
+        &tables::properties_csv(&proposals_layer, csv),
+    )?;
     dir.write("proposals.geojson", &proposals_layer)?;
-    dir.write("proposals.qml", &styles::proposals_qml())?;
-    dir.write("schoolplan.qgs", &styles::project_qgs(bundle, &gap_areas))?;
+    dir.write("proposals.qml", &styles::proposals_qml(lang))?;
+    dir.write(
+        "schoolplan.qgs",
+        &qgis::project_qgs(bundle, &gap_areas, lang),
+    )?;
+    access::write_access(dir, bundle, &summary)?;
     dir.write("summary.json", &summary.to_json())?;
     let findings = numbers::to_json_pretty(&summary.findings);
     dir.write("findings.json", &findings)?;
@@ -261,4 +344,39 @@ pub fn write_run_into(dir: &OutputDir, bundle: &RunBundle, lang: Language) -> Re
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::display_files;
+    use std::path::PathBuf;
+
+    #[test]
+    fn files_are_shown_relative_to_the_scenario() {
+        let p = |s: &str| PathBuf::from(s);
+        assert_eq!(
+            display_files(&[
+                p("/home/ana/plans/fushun/plan-2025.toml"),
+                p("/home/ana/plans/fushun/baseline-2020.toml"),
+                p("/home/ana/plans/fushun/rules/fushun-2025.toml"),
+                p("/home/ana/plans/shared/rules.toml"),
+            ]),
+            [
+                "plan-2025.toml",
+                "baseline-2020.toml",
+                "rules/fushun-2025.toml",
+                "../shared/rules.toml"
+            ]
+        );
+        assert_eq!(
+            display_files(&[p("maps/demo/demo.toml"), p("maps/demo/./rules.toml")]),
+            ["demo.toml", "rules.toml"]
+        );
+        // A base reached through `..` cannot be inverted lexically: its file name only.
+        assert_eq!(
+            display_files(&[p("../x/a.toml"), p("b.toml"), p("/abs/c.toml")]),
+            ["a.toml", "b.toml", "c.toml"]
+        );
+        assert!(display_files(&[]).is_empty());
+    }
 }

@@ -14,8 +14,8 @@ use super::areas::AreaStat;
 use super::gaps::{CapacityGap, GapArea};
 use super::numbers::to_json_pretty;
 use super::{FindingRow, FindingStatus, RunBundle};
+use crate::config::{CostUnit, DistanceMode, Language};
 use crate::error::{Error, Result};
-use crate::io::scenario::{CostUnit, DistanceMode, Language};
 use crate::model::Level;
 
 /// Gap areas listed per level in the summary (the layer has them all).
@@ -37,7 +37,8 @@ pub struct ScenarioInfo {
     pub language: Language,
     /// Description.
     pub description: String,
-    /// Files read (scenario, bases, includes), as given.
+    /// Files read (scenario, bases, includes): the scenario by its file name, the others
+    /// relative to its folder ([`super::display_files`]); never absolute.
     pub files: Vec<String>,
 }
 
@@ -96,6 +97,13 @@ pub struct LevelSummary {
     pub over_capacity_pupils: f64,
     /// Of those, schools whose seats are unknown.
     pub schools_without_seats: u32,
+    /// The standard and coverage of each setting (`urban`, `rural`), when the scenario
+    /// classifies settings ([`super::access::SettingSummary`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub settings: Vec<super::access::SettingSummary>,
+    /// Attendance zones, when the level has them ([`super::access::ZonesSummary`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zones: Option<super::access::ZonesSummary>,
 }
 
 /// Counts of findings by status.
@@ -243,8 +251,19 @@ pub struct Summary {
     pub capacity_gaps: Vec<CapacityGap>,
     /// Every school, by id.
     pub schools: Vec<SchoolRow>,
+    /// In network mode: how cells and schools were snapped to the road network (pieces of
+    /// the network, access legs in metres, points snapped past fragments).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<crate::coverage::snapping::NetworkSnapping>,
     /// Warnings met while loading and measuring, as text.
     pub warnings: Vec<String>,
+    /// Children per year (base to scenario year), county and level, when the scenario has a
+    /// forecast ([`super::access::ForecastRow`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forecast: Vec<super::access::ForecastRow>,
+    /// The births series behind it, recorded or estimated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forecast_births: Vec<super::access::BirthRow>,
 }
 
 /// Findings sorted for reports: failing first, then not evaluable, then passing; by id, area.
@@ -315,6 +334,8 @@ impl Summary {
                         .iter()
                         .filter(|&&j| lc.school_seats[j].is_none())
                         .count() as u32,
+                    settings: super::access::settings_summary(b, lc),
+                    zones: super::access::zones_summary(map, lc),
                 }
             })
             .collect();
@@ -385,11 +406,7 @@ impl Summary {
                 year: sc.year,
                 language: sc.language,
                 description: sc.description.clone(),
-                files: sc
-                    .files
-                    .iter()
-                    .map(|f| f.to_string_lossy().replace('\\', "/"))
-                    .collect(),
+                files: super::display_files(&sc.files),
             },
             conventions: Conventions {
                 distance_mode: b.coverage.mode,
@@ -442,12 +459,26 @@ impl Summary {
             gap_counts,
             capacity_gaps: capacity.to_vec(),
             schools,
+            network: b.coverage.network.clone(),
             warnings: map
                 .warnings
                 .iter()
                 .chain(&b.coverage.warnings)
-                .map(|w| w.to_string())
+                .map(|w| {
+                    // Name the file relative to the scenario, never by absolute path.
+                    let mut w = w.clone();
+                    let files = [
+                        sc.files.first().cloned().unwrap_or_default(),
+                        w.file.clone().into(),
+                    ];
+                    if let Some(rel) = super::display_files(&files).get(1) {
+                        w.file = rel.clone();
+                    }
+                    w.to_string()
+                })
                 .collect(),
+            forecast: super::access::forecast_rows(b),
+            forecast_births: super::access::birth_rows(b),
         }
     }
 

@@ -1,11 +1,13 @@
 //! Words of the report in English and Chinese, and escaping.
 
-use crate::io::scenario::{CostUnit, DistanceMode, Language};
+use crate::config::{CostUnit, DistanceMode, Language};
 use crate::model::{AreaKind, Level};
 
 use super::{FindingStatus, ProposalKind};
 
-/// Escapes text for XML and HTML (`& < > " '`).
+/// Escapes text for XML and HTML (`& < > " '`), and drops the characters XML 1.0 does not
+/// allow (control characters other than tab and line breaks, U+FFFE, U+FFFF), so that a name
+/// from an input layer can never break an SVG, QML or QGIS project file.
 pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
@@ -15,22 +17,62 @@ pub fn xml_escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(ch),
+            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
             c => out.push(c),
         }
     }
     out
 }
 
-/// Escapes text for a Markdown table cell (`|` and line breaks).
+/// Escapes text for Markdown so that it shows as written and can carry no markup: HTML
+/// (`<script>`), links and images (`[…](…)`), emphasis, code and table pipes. `& < >` become
+/// entities; `\ ` * _ [ ] | ~` are backslash-escaped (CommonMark allows escaping any ASCII
+/// punctuation); line breaks become spaces and other control characters are dropped. For text
+/// that starts a line use [`md_para`].
+pub fn md_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// [`md_text`] for text at the start of a line: a leading `#`, `-`, `+`, `=` or `1.` would
+/// make a heading, a list or a heading underline, so it is escaped too.
+pub fn md_para(s: &str) -> String {
+    let mut out = md_text(s.trim_start());
+    let digits = out.chars().take_while(char::is_ascii_digit).count();
+    let after_digits = out[digits..].chars().next();
+    if out.starts_with(['#', '-', '+', '=']) {
+        out.insert(0, '\\');
+    } else if digits > 0 && matches!(after_digits, Some('.') | Some(')')) {
+        out.insert(digits, '\\');
+    }
+    out
+}
+
+/// Escapes text for a Markdown table cell: [`md_text`] (which also escapes `|`).
 pub fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+    md_text(s)
 }
 
 /// (key, English, Chinese).
 const WORDS: &[(&str, &str, &str)] = &[
     ("report", "School layout report", "学校布局评估报告"),
     ("summary", "Summary", "概要"),
-    ("targets", "Where the city stands", "现状与目标"),
+    ("targets", "Coverage and seats per level", "各学段覆盖与学位"),
     ("plan_targets", "Plan targets", "规划目标核查"),
     ("level", "Level", "学段"),
     ("radius", "Radius", "服务半径"),
@@ -124,6 +166,59 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("none", "none", "无"),
     ("coverage_by_area", "Coverage by area", "分区覆盖率"),
     ("unreachable", "unreachable", "不可达"),
+    ("legend_covered_short", "covered", "已覆盖"),
+    ("qgis_base", "Boundaries", "行政区划"),
+    ("qgis_areas", "Counties and townships", "区县与乡镇街道"),
+    ("qgis_schools_all", "All schools", "全部学校"),
+    ("qgis_schools", "schools", "学校"),
+    ("qgis_proposals", "proposed sites", "布局建议"),
+    ("qgis_gaps", "coverage gaps", "覆盖缺口"),
+    ("qgis_coverage", "coverage", "服务覆盖"),
+    ("qgis_layout", "print layout", "出图布局"),
+    ("qgis_layout_title", "service coverage", "服务覆盖评估图"),
+    ("qgis_legend", "Legend", "图例"),
+    ("qgis_source", "Sources", "数据来源"),
+    ("qgis_crs", "CRS", "坐标系"),
+    ("central_district", "Central district", "中心城区"),
+    ("city", "City", "全市"),
+    ("net", "net", "净变化"),
+    ("covered_change", "Covered pupils", "覆盖学生变化"),
+    ("change_maps", "Where coverage changes", "覆盖变化图"),
+    ("nearest_demand", "Pupils nearest", "就近学生"),
+    ("existing", "existing", "现状"),
+    ("planned", "planned", "规划"),
+    ("closed", "closed", "关闭"),
+    ("description", "Description", "说明"),
+    ("rules_failing", "rules not met", "条规则未达标"),
+    ("pupils_covered", "pupils newly covered", "名学生新增覆盖"),
+    ("must_change", "What the plan must change", "规划须解决的问题"),
+    ("all_targets_met", "Every rule checked is met.", "所核查的规则均已达标。"),
+    ("must_change_intro", "Rules of the plan that are not met, with who fails them, what is measured against the target, and the proposals that address them.", "以下为未达标的规划规则:未达标的对象、实测值与标准值,以及针对该问题的布局建议。"),
+    ("target", "Target", "规划目标"),
+    ("failing_subjects", "Not met in", "未达标对象"),
+    ("measured_vs_target", "Measured / target", "实测 / 标准"),
+    ("addressed_by", "Addressed by", "对应建议"),
+    ("vs_target", "vs.", "对比标准"),
+    ("subjects_fail", "fail", "未达标"),
+    ("target_word", "target", "标准"),
+    ("place", "Township", "所在乡镇街道"),
+    ("classes_added", "Classes added", "新增班级"),
+    ("problem_mclp", "maximal covering location (MCLP)", "最大覆盖选址模型(MCLP)"),
+    ("problem_lscp", "location set covering (LSCP)", "集合覆盖选址模型(LSCP)"),
+    ("problem_pmedian", "p-median (least pupil-weighted distance)", "p-中值模型(学生加权距离最小)"),
+    ("problem_pcenter", "p-center (least worst distance)", "p-中心模型(最远距离最小)"),
+    ("capacitated", "seats bound the pupils served", "考虑学位容量约束"),
+    ("proven_optimal", "proven optimal", "已证明为最优解"),
+    ("infeasible", "no feasible answer", "无可行解"),
+    ("optimality_gap_at_most", "within", "与最优解差距不超过"),
+    ("pupils_within_radius", "pupils within the radius", "名学生在服务半径内"),
+    ("addresses", "Addresses", "针对规则"),
+    ("now_met", "now met", "现已达标"),
+    ("still_failing", "subjects still fail", "个对象仍未达标"),
+    ("no_sites", "No site or expansion improves coverage here.", "未找到可提高覆盖的选址或扩建。"),
+    ("maps_hint", "Drag to pan, scroll or use + / − to zoom, click a school or a township for its figures.", "拖动可平移,滚轮或 + / − 可缩放,点击学校或乡镇街道可查看其数据。"),
+    ("details", "Detail tables", "明细表"),
+    ("gaps_intro", "Contiguous populated cells outside the radius of every school of the level, largest first (the largest of each level; gaps.geojson has them all).", "各学段服务半径以外、相互连片的有人口网格,按人口从多到少排列(每学段列出最大的若干处;gaps.geojson 含全部)。"),
 ];
 
 /// The word for `key` in `lang` (the key itself when unknown).
@@ -186,10 +281,7 @@ pub fn mode_name(lang: Language, m: DistanceMode) -> &'static str {
 
 /// The cost unit symbol: `m` or `min`.
 pub fn unit_symbol(u: CostUnit) -> &'static str {
-    match u {
-        CostUnit::M => "m",
-        CostUnit::Min => "min",
-    }
+    u.symbol()
 }
 
 #[cfg(test)]
@@ -199,6 +291,17 @@ mod tests {
     #[test]
     fn escapes_and_translates() {
         assert_eq!(xml_escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+        assert_eq!(xml_escape("a\u{1}b\u{FFFF}"), "ab");
+        assert_eq!(
+            md_text("<script>alert(1)</script> [x](http://e) *b* a_b"),
+            "&lt;script&gt;alert(1)&lt;/script&gt; \\[x\\](http://e) \\*b\\* a\\_b"
+        );
+        assert_eq!(md_para("# t"), "\\# t");
+        assert_eq!(md_para("- x"), "\\- x");
+        assert_eq!(md_para("2025. plan"), "2025\\. plan");
+        assert_eq!(md_text("-3.5"), "-3.5");
+        assert_eq!(md_text("a|b\nc"), "a\\|b c");
+        assert_eq!(md_text("抚顺 2025"), "抚顺 2025");
         assert_eq!(t(Language::Zh, "coverage"), "覆盖率");
         assert_eq!(t(Language::En, "coverage"), "Coverage");
         for w in WORDS {

@@ -11,8 +11,8 @@ use super::kinds::{
     BalanceCv, BoardingReach, BuildProgramme, MaxClassSize, MaxSchoolSize, MinCount, MinCoverage,
     MinSeats, MinShare, MinUtilisation, ResourceMinimum,
 };
+use crate::config::Sourced;
 use crate::error::{Error, Result};
-use crate::io::scenario::Sourced;
 use crate::model::AreaKind;
 
 /// What a rule is checked over.

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::io::scenario::Language;
+use crate::config::Language;
 use crate::model::{Level, Ownership, School, Status};
 
 /// Selects schools by their properties: every key given must match; keys left out match any

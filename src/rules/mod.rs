@@ -72,9 +72,9 @@ pub use kinds::{
 pub use output::{findings_to_csv, findings_to_json, render_table, CSV_COLUMNS};
 pub use project::{map_projects, Project, ProjectGap, ProjectKind};
 
+use crate::config::Scenario;
 use crate::coverage::Coverage;
 use crate::error::Result;
-use crate::io::scenario::Scenario;
 use crate::model::Map;
 
 /// Parses the scenario's `[[rules]]` tables into rules.

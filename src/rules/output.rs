@@ -3,7 +3,8 @@
 use std::fmt::Write as _;
 
 use super::finding::{Finding, FindingStatus};
-use crate::io::scenario::Language;
+use crate::config::Language;
+use crate::csv_cell::csv_cell;
 
 /// The CSV columns, in order:
 ///
@@ -79,14 +80,16 @@ fn ids(list: &[String]) -> String {
     }
 }
 
-/// Findings as CSV with the [`CSV_COLUMNS`] header (UTF-8, `\n` line ends).
+/// Findings as CSV with the [`CSV_COLUMNS`] header (UTF-8, `\n` line ends, cells through
+/// [`csv_cell`]).
 pub fn findings_to_csv(findings: &[Finding]) -> String {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
     let mut write = |row: &[String]| {
-        // Writing into a Vec cannot fail.
-        let _ = w.write_record(row);
+        // Every cell spreadsheet-safe (no formulas, no control characters); writing into a
+        // Vec cannot fail.
+        let _ = w.write_record(row.iter().map(|c| csv_cell(c).into_owned()));
     };
     write(&CSV_COLUMNS.map(String::from));
     for f in findings {

@@ -1,30 +1,12 @@
 //! Build projects (新建 / 改扩建) for `build_programme` rules, and the gap each one closes.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use crate::config::{DistanceMode, Scenario};
 use crate::coverage::{Coverage, LevelCoverage};
-use crate::io::scenario::{DistanceMode, Scenario};
 use crate::model::{Level, Map, School};
 
-/// New build or expansion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProjectKind {
-    /// 新建: a new school.
-    New,
-    /// 改扩建: an existing school expanded.
-    Expansion,
-}
-
-impl ProjectKind {
-    /// `new` or `expansion`.
-    pub fn name(self) -> &'static str {
-        match self {
-            ProjectKind::New => "new",
-            ProjectKind::Expansion => "expansion",
-        }
-    }
-}
+pub use crate::model::ProjectKind;
 
 /// One build project: from the scenario (see [`map_projects`]) or from the optimiser.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -333,7 +333,7 @@ fn lower_bound(
                 (theta, stale) = (theta / 2.0, 0);
             }
         }
-        if it % 10 == 0 {
+        if it.is_multiple_of(10) {
             sets.push(free.clone());
         }
         let mut g: Vec<f64> = (0..n)

@@ -26,18 +26,18 @@
 //!
 //! [`GraphCosts::cost_lists`] gives, for each origin vertex, the cost of travelling **to** each
 //! target vertex: one Dijkstra per distinct target vertex over the *reversed* graph, bounded by an
-//! optional cutoff, in parallel with rayon. The searches run on a compressed-row copy of the
-//! reversed adjacency with flat arrays (petgraph's `dijkstra` returns a `HashMap` and has no
-//! cutoff). `O(T (V + E) log V)` for `T` target vertices; memory `O(V)` per thread plus the pairs.
+//! optional cutoff, in parallel with rayon — the library's one shortest-path implementation
+//! ([`crate::spatial::routing`]) on a compressed-row copy of the reversed adjacency.
+//! `O(T (V + E) log V)` for `T` target vertices; memory `O(V)` per thread plus the pairs.
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::HashMap;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use rayon::prelude::*;
 
 use crate::spatial::index::{distance_m, PointIndex};
+use crate::spatial::routing::{search, Csr, Scratch};
 
 /// One line of the network: WGS 84 degrees, an optional explicit cost, a direction flag.
 #[derive(Debug, Clone, PartialEq)]
@@ -163,21 +163,20 @@ impl GraphCosts {
     ) -> Vec<Vec<(usize, f64)>> {
         let v = self.vertex_count();
         let limit = cutoff.unwrap_or(f64::INFINITY);
-        // Reversed adjacency in compressed rows: for vertex b, the arcs a → b as (a, cost).
-        let mut starts = vec![0usize; v + 1];
-        for e in self.graph.edge_references() {
-            starts[e.target().index() + 1] += 1;
-        }
-        for k in 0..v {
-            starts[k + 1] += starts[k];
-        }
-        let mut next = starts.clone();
-        let mut adj = vec![(0u32, 0.0f64); self.edge_count()];
-        for e in self.graph.edge_references() {
-            let b = e.target().index();
-            adj[next[b]] = (e.source().index() as u32, *e.weight());
-            next[b] += 1;
-        }
+        // Reversed adjacency: for vertex b, the arcs a → b as (a, cost).
+        let reversed = Csr::from_arcs(
+            v,
+            self.graph
+                .edge_references()
+                .map(|e| {
+                    (
+                        e.target().index() as u32,
+                        e.source().index() as u32,
+                        *e.weight(),
+                    )
+                })
+                .collect(),
+        );
         // Origins grouped by vertex.
         let mut at_vertex: Vec<Vec<u32>> = vec![Vec::new(); v];
         for (i, &o) in origins.iter().enumerate() {
@@ -195,20 +194,13 @@ impl GraphCosts {
         let found: Vec<Vec<(u32, f64)>> = groups
             .par_iter()
             .map_init(
-                || (vec![f64::INFINITY; v], Vec::new()),
-                |(dist, touched), (source, _)| {
+                || Scratch::new(v),
+                |scratch, (source, _)| {
                     let mut out = Vec::new();
-                    dijkstra(&starts, &adj, *source, limit, dist, touched);
-                    for &u in touched.iter() {
-                        let d = dist[u as usize];
-                        if d <= limit {
-                            out.extend(at_vertex[u as usize].iter().map(|&i| (i, d)));
-                        }
+                    for (u, d) in search(&reversed, [(*source as u32, 0.0, 0)], limit, scratch) {
+                        out.extend(at_vertex[u as usize].iter().map(|&i| (i, d)));
                     }
-                    for &u in touched.iter() {
-                        dist[u as usize] = f64::INFINITY;
-                    }
-                    touched.clear();
+                    scratch.reset();
                     out
                 },
             )
@@ -225,57 +217,6 @@ impl GraphCosts {
             l.sort_unstable_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
         }
         lists
-    }
-}
-
-/// Dijkstra from `source` over compressed rows, settling vertices up to `limit`; `dist` must be
-/// all infinite on entry; every vertex given a distance is pushed to `touched`.
-fn dijkstra(
-    starts: &[usize],
-    adj: &[(u32, f64)],
-    source: usize,
-    limit: f64,
-    dist: &mut [f64],
-    touched: &mut Vec<u32>,
-) {
-    let mut heap = BinaryHeap::new();
-    dist[source] = 0.0;
-    touched.push(source as u32);
-    heap.push(Reverse((Key(0.0), source as u32)));
-    while let Some(Reverse((Key(d), u))) = heap.pop() {
-        let u = u as usize;
-        if d > dist[u] {
-            continue;
-        }
-        for &(w, c) in &adj[starts[u]..starts[u + 1]] {
-            let nd = d + c;
-            let w = w as usize;
-            if nd < dist[w] && nd <= limit {
-                if dist[w].is_infinite() {
-                    touched.push(w as u32);
-                }
-                dist[w] = nd;
-                heap.push(Reverse((Key(nd), w as u32)));
-            }
-        }
-    }
-}
-
-/// A total order on non-NaN costs for the heap.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Key(f64);
-
-impl Eq for Key {}
-
-impl PartialOrd for Key {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Key {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.total_cmp(&other.0)
     }
 }
 

@@ -1,46 +1,35 @@
-//! Which area a point lies in: an R-tree over area bounding boxes, then an exact
+//! Which area a point lies in: a box index over area bounding boxes, then an exact
 //! point-in-polygon test. A point on a shared border belongs to the area listed first, so the
 //! answer is deterministic.
 
 use geo::{BoundingRect, Coord, Intersects, MultiPolygon, Point};
-use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{RTree, AABB};
+
+use crate::spatial::index::BoxIndex;
 
 /// Locates points in a set of polygons (in local metres).
 pub struct AreaLocator<'a> {
     shapes: Vec<&'a MultiPolygon<f64>>,
-    tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
+    boxes: BoxIndex,
 }
 
 impl<'a> AreaLocator<'a> {
     /// Indexes `shapes` (their position in the iterator is the index returned).
     pub fn new(shapes: impl IntoIterator<Item = &'a MultiPolygon<f64>>) -> Self {
         let shapes: Vec<_> = shapes.into_iter().collect();
-        let boxes = shapes
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| {
-                let r = s.bounding_rect()?;
-                Some(GeomWithData::new(
-                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-                    i,
-                ))
-            })
-            .collect();
-        AreaLocator {
-            shapes,
-            tree: RTree::bulk_load(boxes),
-        }
+        let boxes = BoxIndex::new(shapes.iter().enumerate().filter_map(|(i, s)| {
+            let r = s.bounding_rect()?;
+            Some(([r.min().x, r.min().y], [r.max().x, r.max().y], i))
+        }));
+        AreaLocator { shapes, boxes }
     }
 
     /// Index of the first area containing `p` (border inclusive), if any.
     pub fn locate(&self, p: Coord<f64>) -> Option<usize> {
         let pt = Point::from(p);
-        self.tree
-            .locate_all_at_point(&[p.x, p.y])
-            .map(|g| g.data)
-            .filter(|&i| self.shapes[i].intersects(&pt))
-            .min()
+        self.boxes
+            .at_point([p.x, p.y])
+            .into_iter()
+            .find(|&i| self.shapes[i].intersects(&pt))
     }
 
     /// Indices of areas whose bounding box meets `other`'s, for pairwise checks.
@@ -48,14 +37,8 @@ impl<'a> AreaLocator<'a> {
         let Some(r) = other.bounding_rect() else {
             return Vec::new();
         };
-        let env = AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
-        let mut v: Vec<usize> = self
-            .tree
-            .locate_in_envelope_intersecting(&env)
-            .map(|g| g.data)
-            .collect();
-        v.sort_unstable();
-        v
+        self.boxes
+            .meeting([r.min().x, r.min().y], [r.max().x, r.max().y], 0.0)
     }
 
     /// Number of areas.

@@ -1,8 +1,7 @@
-//! Geometry in metres: datum conversion, the local projection, spatial indexes, road networks.
+//! Geometry in metres: spatial indexes, point-in-area location, road networks and routing.
 
-pub mod datum;
 pub mod graph_costs;
 pub mod index;
 pub mod locate;
 pub mod network;
-pub mod projection;
+pub mod routing;

@@ -20,6 +20,18 @@
 //! speed); a point farther than `snap_max_m` from every segment is *off the network* and
 //! unreachable. Levels that avoid barriers snap only to segments that are not barriers.
 //!
+//! ## Pieces that serve the population
+//!
+//! Real road data has *fragments*: slivers and stubs connected to nothing, digitised beside
+//! the network. A school snapped to a 2 m stub reaches no one, and no warning would say so.
+//! [`RoadNetwork::focus`] finds the connected components (edges joined at shared nodes, in
+//! either direction), weighs each by the population of the cells whose nearest segment lies on
+//! it, and restricts snapping to the *serving* components — those with at least
+//! [`SERVING_SHARE`] of that population and [`SERVING_LENGTH_M`] of road, and the one with
+//! the most population. Fragments stay in the graph
+//! but nothing snaps to them; [`NetworkFocus`] and [`RoadNetwork::nearest_fragment_m`] say
+//! what was excluded and who was snapped past a fragment, and the run's summary reports it.
+//!
 //! ## Travel direction
 //!
 //! Costs are for travel **from an origin (a cell) to a destination (a school)**. A `oneway`
@@ -27,25 +39,23 @@
 //! over the *reversed* graph, so one search serves every origin. A barrier segment is absent
 //! for a [`Traversal`] made with `avoid_barriers`.
 //!
-//! ## Why compact arrays for the hot loop
+//! ## Searches
 //!
 //! `petgraph` holds the network ([`RoadNetwork::graph`]) and is what other code should use
-//! for graph questions. Its `dijkstra` is single-source, has no cutoff, tracks no source label
-//! and returns a `HashMap`; a whole-city run does four multi-source searches plus one bounded
-//! search per school, so the searches here run on a compressed-row copy of the reversed,
-//! filtered adjacency ([`Traversal`]) with flat `Vec` distances (`O((V + E) log V)` each).
+//! for graph questions. Searches — four multi-source searches plus one bounded search per
+//! school on a whole-city run — use the library's one Dijkstra ([`crate::spatial::routing`])
+//! on a compressed-row copy of the reversed, filtered adjacency ([`Traversal`]).
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::HashMap;
 
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 use rayon::prelude::*;
 
-use crate::io::scenario::{CostUnit, DistanceConfig};
+use crate::config::{CostUnit, DistanceConfig};
 use crate::model::Road;
 use crate::spatial::index::{distance_m, CostLists, SegmentIndex};
+use crate::spatial::routing::{search, Csr, Scratch};
 
 /// How a network measures cost.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -104,6 +114,8 @@ pub struct Snap {
     pub t: f64,
     /// Cost of the access leg (network unit).
     pub leg: f64,
+    /// Length of the access leg, metres.
+    pub leg_m: f64,
 }
 
 /// A road network in local metres.
@@ -113,16 +125,60 @@ pub struct RoadNetwork {
     options: NetworkOptions,
     all: SegmentIndex,
     open: Option<SegmentIndex>,
+    /// After [`RoadNetwork::focus`]: the component of every edge (ids as in
+    /// [`NetworkFocus::components`]), and the index of every segment (fragments included).
+    focus: Option<Focused>,
 }
+
+#[derive(Debug, Clone)]
+struct Focused {
+    edge_component: Vec<u32>,
+    serving: Vec<bool>,
+    everything: SegmentIndex,
+}
+
+/// One connected piece of the road network (edges joined at shared nodes, in any direction).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Component {
+    /// 1 = the piece serving the most population; then by population, then by length.
+    pub id: usize,
+    /// Total length of its segments, metres.
+    pub length_m: f64,
+    /// Number of segments.
+    pub segments: usize,
+    /// Cells whose nearest segment (within `snap_max_m`) is on it.
+    pub cells: usize,
+    /// Their population weight.
+    pub population: f64,
+    /// Whether points snap to it: it serves at least [`SERVING_SHARE`] of the population
+    /// near the network and is at least [`SERVING_LENGTH_M`] long, or it is the piece serving
+    /// the most.
+    pub serving: bool,
+}
+
+/// What [`RoadNetwork::focus`] found: the network's connected pieces.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NetworkFocus {
+    /// Every component, by id.
+    pub components: Vec<Component>,
+    /// Cells whose nearest segment was on a fragment (a piece that does not serve).
+    pub cells_past_fragment: usize,
+}
+
+/// Least share of the population near the network a piece must serve for points to snap
+/// to it (1 %). Smaller pieces are *fragments*: digitising slivers, stubs, unconnected paths.
+pub const SERVING_SHARE: f64 = 0.01;
+
+/// Least road length of a serving piece besides the main one, metres: a piece shorter than a
+/// city block serves no neighbourhood, whatever cells lie beside it.
+pub const SERVING_LENGTH_M: f64 = 100.0;
 
 /// The reversed, filtered adjacency one search runs on: for node `v`, the nodes `u` from which
 /// travel `u → v` is allowed, with the cost.
 #[derive(Debug, Clone)]
 pub struct Traversal {
     avoid_barriers: bool,
-    offsets: Vec<u32>,
-    from: Vec<u32>,
-    cost: Vec<f64>,
+    reversed: Csr,
 }
 
 /// Result of a multi-source search: per node, the cost to the cheapest destination and which.
@@ -134,20 +190,14 @@ pub struct NearestLabels {
     pub label: Vec<u32>,
 }
 
-type Heap = BinaryHeap<Reverse<(u64, u32, u32)>>;
-
-/// Order-preserving key of a non-negative cost.
-fn key(c: f64) -> u64 {
-    c.to_bits()
-}
-
 impl RoadNetwork {
     /// Builds the network of `roads` (see the module docs). `O(V + E log E)`.
     pub fn build(roads: &[Road], options: NetworkOptions) -> Self {
         let mut graph: DiGraph<[f64; 2], Segment, u32> = DiGraph::default();
         let tol = options.join_tolerance_m.max(1e-9);
-        let mut grid: HashMap<(i64, i64), Vec<u32>, BuildHasherDefault<FxHasher>> =
-            HashMap::default();
+        // A vertex joins the lowest-numbered node within the tolerance, so the hash order of
+        // the grid never matters.
+        let mut grid: HashMap<(i64, i64), Vec<u32>> = HashMap::new();
         let mut node_of = |g: &mut DiGraph<[f64; 2], Segment, u32>, p: [f64; 2]| -> u32 {
             let (cx, cy) = ((p[0] / tol).floor() as i64, (p[1] / tol).floor() as i64);
             let mut best: Option<u32> = None;
@@ -219,7 +269,144 @@ impl RoadNetwork {
             options,
             all,
             open,
+            focus: None,
         }
+    }
+
+    /// Segment indexes over the edges `keep` accepts: all of them, and those that are no
+    /// barrier (when there are barriers).
+    fn indexes(&self, keep: impl Fn(usize) -> bool) -> (SegmentIndex, Option<SegmentIndex>) {
+        let g = &self.graph;
+        let segments = |open_only: bool| {
+            g.edge_references()
+                .filter(move |e| !(open_only && e.weight().barrier))
+                .filter(|e| keep(e.id().index()))
+                .map(move |e| (g[e.source()], g[e.target()], e.id().index()))
+        };
+        let open = g
+            .edge_weights()
+            .any(|s| s.barrier)
+            .then(|| SegmentIndex::new(segments(true)));
+        (SegmentIndex::new(segments(false)), open)
+    }
+
+    /// Restricts snapping to the pieces of the network that serve the population (see the
+    /// module docs): finds the connected components, weighs each by the population of the
+    /// cells (`cells`, with `weights`) whose nearest segment lies on it, and from then on snaps
+    /// every point to the nearest segment of a *serving* component (see [`Component::serving`]).
+    /// Without fragments nothing changes. Call it once. `O((V + E) α + n log E)`.
+    pub fn focus(&mut self, cells: &[[f64; 2]], weights: &[f64]) -> NetworkFocus {
+        let n = self.graph.node_count();
+        let mut parent: Vec<u32> = (0..n as u32).collect();
+        fn find(p: &mut [u32], mut x: u32) -> u32 {
+            while p[x as usize] != x {
+                p[x as usize] = p[p[x as usize] as usize];
+                x = p[x as usize];
+            }
+            x
+        }
+        for e in self.graph.edge_references() {
+            let (a, b) = (e.source().index() as u32, e.target().index() as u32);
+            let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+            if ra != rb {
+                parent[ra.max(rb) as usize] = ra.min(rb);
+            }
+        }
+        // Components numbered by first edge, then weighed.
+        let mut root_id: HashMap<u32, usize> = HashMap::new();
+        let mut edge_comp: Vec<usize> = Vec::with_capacity(self.graph.edge_count());
+        let mut comps: Vec<Component> = Vec::new();
+        for e in self.graph.edge_references() {
+            let r = find(&mut parent, e.source().index() as u32);
+            let next = comps.len();
+            let c = *root_id.entry(r).or_insert(next);
+            if c == comps.len() {
+                comps.push(Component {
+                    id: 0,
+                    length_m: 0.0,
+                    segments: 0,
+                    cells: 0,
+                    population: 0.0,
+                    serving: true,
+                });
+            }
+            comps[c].length_m += e.weight().length_m;
+            comps[c].segments += 1;
+            edge_comp.push(c);
+        }
+        let snaps = self.snap_all(cells, false);
+        for (s, w) in snaps.iter().zip(weights) {
+            if let Some(s) = s {
+                let c = &mut comps[edge_comp[s.edge as usize]];
+                c.cells += 1;
+                c.population += w.max(0.0);
+            }
+        }
+        // Ids by population served, then length, then first appearance.
+        let mut order: Vec<usize> = (0..comps.len()).collect();
+        order.sort_by(|&a, &b| {
+            comps[b]
+                .population
+                .total_cmp(&comps[a].population)
+                .then(comps[b].length_m.total_cmp(&comps[a].length_m))
+                .then(a.cmp(&b))
+        });
+        let total: f64 = comps.iter().map(|c| c.population).sum();
+        let mut rank = vec![0usize; comps.len()];
+        for (k, &c) in order.iter().enumerate() {
+            rank[c] = k;
+        }
+        let mut sorted: Vec<Component> = order.iter().map(|&c| comps[c].clone()).collect();
+        for (k, c) in sorted.iter_mut().enumerate() {
+            c.id = k + 1;
+            c.serving = k == 0
+                || (c.population >= SERVING_SHARE * total
+                    && c.population > 0.0
+                    && c.length_m >= SERVING_LENGTH_M);
+        }
+        let serving: Vec<bool> = sorted.iter().map(|c| c.serving).collect();
+        let edge_component: Vec<u32> = edge_comp.iter().map(|&c| rank[c] as u32).collect();
+        let cells_past_fragment = snaps
+            .iter()
+            .flatten()
+            .filter(|s| !serving[edge_component[s.edge as usize] as usize])
+            .count();
+        if serving.iter().any(|s| !s) {
+            let (all, open) = self.indexes(|e| serving[edge_component[e] as usize]);
+            let everything = std::mem::replace(&mut self.all, all);
+            self.open = open;
+            self.focus = Some(Focused {
+                edge_component,
+                serving,
+                everything,
+            });
+        } else {
+            self.focus = Some(Focused {
+                edge_component,
+                serving,
+                everything: SegmentIndex::new(std::iter::empty()),
+            });
+        }
+        NetworkFocus {
+            components: sorted,
+            cells_past_fragment,
+        }
+    }
+
+    /// The component id (see [`NetworkFocus`]) of an edge, after [`RoadNetwork::focus`].
+    pub fn component_of(&self, edge: u32) -> Option<usize> {
+        self.focus
+            .as_ref()
+            .map(|f| f.edge_component[edge as usize] as usize + 1)
+    }
+
+    /// When the nearest segment of `p` (within `snap_max_m`) lies on a fragment that
+    /// [`RoadNetwork::focus`] excluded: the distance to it, metres.
+    pub fn nearest_fragment_m(&self, p: [f64; 2]) -> Option<f64> {
+        let f = self.focus.as_ref()?;
+        let hit = f.everything.nearest(p)?;
+        let fragment = !f.serving[f.edge_component[hit.id] as usize];
+        (fragment && hit.distance_m <= self.options.snap_max_m).then_some(hit.distance_m)
     }
 
     /// The `petgraph` graph: nodes are positions in metres, edges [`Segment`]s in the direction
@@ -255,6 +442,7 @@ impl RoadNetwork {
             edge: hit.id as u32,
             t,
             leg: self.options.walk_cost(hit.distance_m),
+            leg_m: hit.distance_m,
         })
     }
 
@@ -316,19 +504,9 @@ impl RoadNetwork {
                 arcs.push((u, v, s.cost));
             }
         }
-        arcs.sort_unstable_by_key(|&(v, u, _)| (v, u));
-        let mut offsets = vec![0u32; n + 1];
-        for &(v, _, _) in &arcs {
-            offsets[v as usize + 1] += 1;
-        }
-        for i in 0..n {
-            offsets[i + 1] += offsets[i];
-        }
         Traversal {
             avoid_barriers,
-            offsets,
-            from: arcs.iter().map(|a| a.1).collect(),
-            cost: arcs.iter().map(|a| a.2).collect(),
+            reversed: Csr::from_arcs(n, arcs),
         }
     }
 
@@ -371,39 +549,17 @@ impl RoadNetwork {
     /// Multi-source search from `destinations` over `trav` (no cutoff): per node, the cost to
     /// the cheapest destination and its index (ties: the lower index). `O((V + E) log V)`.
     pub fn nearest_labels(&self, trav: &Traversal, destinations: &[Option<Snap>]) -> NearestLabels {
-        let n = self.graph.node_count();
-        let mut cost = vec![f64::INFINITY; n];
-        let mut label = vec![u32::MAX; n];
-        let mut heap = Heap::new();
-        let better = |c: f64, l: u32, oc: f64, ol: u32| c < oc || (c == oc && l < ol);
-        for (j, d) in destinations.iter().enumerate() {
-            let Some(d) = d else { continue };
-            for (v, c) in self.seeds(d) {
-                let v = v as usize;
-                if c.is_finite() && better(c, j as u32, cost[v], label[v]) {
-                    cost[v] = c;
-                    label[v] = j as u32;
-                    heap.push(Reverse((key(c), v as u32, j as u32)));
-                }
-            }
+        let seeds = destinations.iter().enumerate().flat_map(|(j, d)| {
+            d.iter()
+                .flat_map(|d| self.seeds(d))
+                .map(move |(v, c)| (v, c, j as u32))
+        });
+        let mut scratch = Scratch::new(self.graph.node_count());
+        search(&trav.reversed, seeds, f64::INFINITY, &mut scratch);
+        NearestLabels {
+            cost: scratch.cost,
+            label: scratch.label,
         }
-        while let Some(Reverse((k, v, l))) = heap.pop() {
-            let v = v as usize;
-            if k != key(cost[v]) || l != label[v] {
-                continue;
-            }
-            let c = cost[v];
-            let r = trav.offsets[v] as usize..trav.offsets[v + 1] as usize;
-            for (&u, &w) in trav.from[r.clone()].iter().zip(&trav.cost[r]) {
-                let (u, nc) = (u as usize, c + w);
-                if better(nc, l, cost[u], label[u]) {
-                    cost[u] = nc;
-                    label[u] = l;
-                    heap.push(Reverse((key(nc), u as u32, l)));
-                }
-            }
-        }
-        NearestLabels { cost, label }
     }
 
     /// The nearest destination of an origin and its cost, given the labels of a multi-source
@@ -455,45 +611,9 @@ impl RoadNetwork {
         cutoff: f64,
         scratch: &mut Scratch,
     ) -> Vec<(u32, f64)> {
-        let Scratch {
-            cost,
-            touched,
-            heap,
-        } = scratch;
-        let mut out = Vec::new();
-        for (v, c) in self.seeds(d) {
-            if c <= cutoff && c < cost[v as usize] {
-                if cost[v as usize].is_infinite() {
-                    touched.push(v);
-                }
-                cost[v as usize] = c;
-                heap.push(Reverse((key(c), v, 0)));
-            }
-        }
-        while let Some(Reverse((k, v, _))) = heap.pop() {
-            let vi = v as usize;
-            if k != key(cost[vi]) {
-                continue;
-            }
-            let c = cost[vi];
-            out.push((v, c));
-            let r = trav.offsets[vi] as usize..trav.offsets[vi + 1] as usize;
-            for (&u, &w) in trav.from[r.clone()].iter().zip(&trav.cost[r]) {
-                let nc = c + w;
-                let ui = u as usize;
-                if nc <= cutoff && nc < cost[ui] {
-                    if cost[ui].is_infinite() {
-                        touched.push(u);
-                    }
-                    cost[ui] = nc;
-                    heap.push(Reverse((key(nc), u, 0)));
-                }
-            }
-        }
-        for &v in touched.iter() {
-            cost[v as usize] = f64::INFINITY;
-        }
-        touched.clear();
+        let seeds = self.seeds(d).map(|(v, c)| (v, c, 0));
+        let out = search(&trav.reversed, seeds, cutoff, scratch);
+        scratch.reset();
         out
     }
 
@@ -623,41 +743,4 @@ fn on_edge(by_edge: &[(u32, u32)], edge: u32) -> impl Iterator<Item = usize> + '
         .iter()
         .take_while(move |&&(e, _)| e == edge)
         .map(|&(_, j)| j as usize)
-}
-
-/// A fast non-cryptographic hasher for the vertex-joining grid (the Fx hash of rustc).
-#[derive(Default)]
-struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-    fn write_u64(&mut self, x: u64) {
-        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_i64(&mut self, x: i64) {
-        self.write_u64(x as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-struct Scratch {
-    cost: Vec<f64>,
-    touched: Vec<u32>,
-    heap: Heap,
-}
-
-impl Scratch {
-    fn new(n: usize) -> Self {
-        Scratch {
-            cost: vec![f64::INFINITY; n],
-            touched: Vec::new(),
-            heap: Heap::new(),
-        }
-    }
 }

@@ -5,16 +5,16 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use geo::{Coord, MultiPolygon};
-use schoolplan::coverage::{Coverage, LevelCoverage};
-use schoolplan::io::scenario::{
+use schoolplan::config::{
     AccessibilityConfig, CostUnit, Decay, DistanceConfig, DistanceMode, Language, LayersFile,
     LevelConfig, PopulationFile, Scenario, Sourced,
 };
+use schoolplan::coverage::{Coverage, LevelCoverage};
+use schoolplan::geodesy::projection::LocalProjection;
 use schoolplan::model::{
     Area, AreaKind, DemandCell, DemandLayer, Level, Map, Ownership, School, Status,
 };
 use schoolplan::rules::{self, Finding, FindingStatus, Project};
-use schoolplan::spatial::projection::LocalProjection;
 
 /// A public, open school with no optional data, at (x, y) metres.
 pub fn school(id: &str, level: Level) -> School {
@@ -104,6 +104,7 @@ impl TestMap {
                 townships,
                 candidates: vec![],
                 roads: vec![],
+                matrix: None,
                 school_areas: vec![],
                 warnings: vec![],
                 synthetic: true,
@@ -182,6 +183,7 @@ pub fn coverage(levels: Vec<LevelCoverage>) -> Coverage {
         unit: CostUnit::M,
         levels,
         warnings: vec![],
+        ..Default::default()
     }
 }
 
@@ -228,6 +230,8 @@ pub fn scenario_lang(rules_toml: &str, language: Language) -> Scenario {
             decay: Decay::Step,
             catchment_factor: 2.0,
         },
+        settings: None,
+        forecast: None,
         rules: parsed
             .rules
             .into_iter()

@@ -1,7 +1,7 @@
 //! Checks that need projected geometry: polygon validity, township overlaps and code prefixes,
 //! and locating every point in its county and township.
 
-use geo::{Area as _, BooleanOps, Coord, InteriorPoint, MultiPolygon, Validation};
+use geo::{Area as _, BooleanOps, Coord, InteriorPoint, MultiPolygon};
 
 use crate::error::{Problem, Severity};
 use crate::io::features::{FeatureRecord, FileProblems};
@@ -34,12 +34,12 @@ pub(super) fn check_polygon_validity(
         );
         return;
     }
-    if let Some(e) = shape.validation_errors().first() {
+    if let Some(e) = super::validity::first_problem(shape) {
         fp.error(
             rec,
             "geometry",
             "a valid polygon (closed rings, no self-intersection)",
-            e.to_string(),
+            e,
         );
     }
 }

@@ -18,8 +18,8 @@ pub struct BoardingReach {
     pub level: Level,
     /// Straight-line distance within which a boarding school serves a cell, metres (inclusive).
     pub boarding_radius_m: f64,
-    /// Walking standard in the scenario's cost unit (default: the level's radius); cells whose
-    /// cost to the nearest school is above it are "beyond walking reach".
+    /// Walking standard in the scenario's cost unit (default: the day radius of each cell's
+    /// setting); cells whose cost to the nearest school is above it are "beyond walking reach".
     pub walk_radius: Option<f64>,
     /// Township kinds whose cells are rural (default `["town", "township"]`).
     #[serde(default = "rural")]
@@ -38,7 +38,7 @@ pub(crate) const DOC: RuleKindDoc = RuleKindDoc {
     summary: "rural pupils beyond walking reach of any school are within reach of a boarding school",
     what: "Takes the cells of rural townships (`rural_kinds`) with demand of the level whose cost \
 to the nearest open school of the level is above the walking standard (`walk_radius`, default \
-the level's radius; at the radius is walkable), and checks that each lies within \
+the day radius of the cell's setting, urban or rural; at the radius is walkable), and checks that each lies within \
 `boarding_radius_m` (straight line, inclusive) of an open school of the level with `boarding = \
 true`. Reports the pupils and cells left without either.",
     why: "Rural Fushun (新宾, 清原, 抚顺县) is mountainous and thinly settled; the plan answers with \
@@ -48,7 +48,7 @@ pupil too far to walk to school needs a boarding place within a bus ride.",
     parameters: &[
         ParamDoc { name: "level", ty: "level", default: "", meaning: "service level" },
         ParamDoc { name: "boarding_radius_m", ty: "number", default: "", meaning: "straight-line reach of a boarding school, metres" },
-        ParamDoc { name: "walk_radius", ty: "number", default: "the level's radius", meaning: "walking standard in the scenario's cost unit" },
+        ParamDoc { name: "walk_radius", ty: "number", default: "the day radius of the cell's setting", meaning: "walking standard in the scenario's cost unit" },
         ParamDoc { name: "rural_kinds", ty: "array of township kinds", default: "[\"town\", \"township\"]", meaning: "township kinds whose cells are rural" },
         ParamDoc { name: "max_unreached", ty: "number", default: "0", meaning: "pupils allowed beyond reach" },
     ],
@@ -124,7 +124,7 @@ impl BoardingReach {
                 out.push(f);
                 continue;
             }
-            let walk = self.walk_radius.unwrap_or(lc.radius);
+            let walk = |c: usize| self.walk_radius.unwrap_or_else(|| lc.radius_at(c));
             let (boarding, maybe): (Vec<usize>, Vec<usize>) = {
                 let serving = (0..map.schools.len()).filter(|&i| map.schools[i].serves(self.level));
                 let (mut b, mut m) = (Vec::new(), Vec::new());
@@ -151,7 +151,7 @@ impl BoardingReach {
                     .and_then(|k| map.townships.get(k))
                     .is_some_and(|a| self.rural_kinds.contains(&a.kind));
                 let cost = lc.cost.get(c).copied().unwrap_or(f64::INFINITY);
-                if d <= 0.0 || !rural || !unit.has_cell(cell) || cost <= walk {
+                if d <= 0.0 || !rural || !unit.has_cell(cell) || cost <= walk(c) {
                     continue;
                 }
                 t.far += d;

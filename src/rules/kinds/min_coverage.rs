@@ -140,8 +140,5 @@ impl MinCoverage {
 }
 
 fn unit_name(ctx: &Context) -> &'static str {
-    match ctx.coverage.unit {
-        crate::io::scenario::CostUnit::M => "m",
-        crate::io::scenario::CostUnit::Min => "min",
-    }
+    ctx.coverage.unit.symbol()
 }

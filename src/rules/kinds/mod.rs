@@ -28,7 +28,7 @@ use super::common::{Check, Rule, Scope};
 use super::finding::{Comparison, Finding, FindingStatus};
 use super::scope::{self, sorted};
 use super::Context;
-use crate::io::scenario::Language;
+use crate::config::Language;
 
 /// Every kind's documentation, in registry order.
 pub(crate) const DOCS: [&super::doc::RuleKindDoc; 11] = [

@@ -36,6 +36,9 @@ pub enum UtilisationDemand {
     Allocated,
     /// Demand whose nearest school it is (any distance).
     Nearest,
+    /// Pupils of its attendance zone (the level must have `zones = true`; otherwise the
+    /// nearest demand is used).
+    Zone,
 }
 
 pub(crate) const DOC: RuleKindDoc = RuleKindDoc {
@@ -54,7 +57,7 @@ same scenario.",
         ParamDoc { name: "level", ty: "level", default: "", meaning: "service level whose coverage is read" },
         ParamDoc { name: "filter", ty: "filter", default: "every open school", meaning: "schools checked (only those serving the level count)" },
         ParamDoc { name: "min", ty: "number", default: "", meaning: "least utilisation (demand ÷ seats)" },
-        ParamDoc { name: "demand", ty: "\"allocated\" | \"nearest\"", default: "\"allocated\"", meaning: "allocated: demand the coverage engine allocates to the school under capacity, within the radius; nearest: demand whose nearest school it is, at any distance" },
+        ParamDoc { name: "demand", ty: "\"allocated\" | \"nearest\" | \"zone\"", default: "\"allocated\"", meaning: "allocated: demand the coverage engine allocates to the school under capacity, within the radius; nearest: demand whose nearest school it is, at any distance; zone: pupils of its attendance zone (levels with `zones = true`)" },
     ],
     threshold: "School scope: measured = utilisation, threshold = `min`, `>=` (inclusive: a school \
 at exactly the floor passes). Area scopes: measured = number of schools under the floor, \
@@ -107,9 +110,10 @@ impl MinUtilisation {
             if !s.serves(self.level) || self.filter.matches(s) != Some(true) {
                 continue;
             }
-            let per_school = match self.demand {
-                UtilisationDemand::Allocated => &lc.school_demand,
-                UtilisationDemand::Nearest => &lc.nearest_demand,
+            let per_school = match (self.demand, &lc.zones) {
+                (UtilisationDemand::Allocated, _) => &lc.school_demand,
+                (UtilisationDemand::Zone, Some(z)) => &z.pupils,
+                (UtilisationDemand::Nearest | UtilisationDemand::Zone, _) => &lc.nearest_demand,
             };
             let demand = per_school.get(i).copied().unwrap_or(0.0);
             let outcome = match lc.school_seats.get(i).copied().flatten() {

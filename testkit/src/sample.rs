@@ -11,16 +11,18 @@ use std::path::PathBuf;
 
 use geo::{coord, Coord, LineString, MultiPolygon, Polygon};
 
-use super::{FindingRow, FindingStatus, ProposalKind, ProposalMeta, ProposalRow, RunBundle};
-use crate::coverage::Coverage;
-use crate::io::scenario::{
+use schoolplan::config::{
     AccessibilityConfig, CostUnit, Decay, DistanceConfig, DistanceMode, Language, LayersFile,
     LevelConfig, PopulationFile, Scenario,
 };
-use crate::model::{
+use schoolplan::coverage::Coverage;
+use schoolplan::geodesy::projection::LocalProjection;
+use schoolplan::model::{
     Area, AreaKind, DemandCell, DemandLayer, Level, Map, Ownership, School, Status,
 };
-use crate::spatial::projection::LocalProjection;
+use schoolplan::report::{
+    FindingRow, FindingStatus, ProposalKind, ProposalMeta, ProposalRow, RequestMeta, RunBundle,
+};
 
 /// Cell side of the sample grid, metres.
 pub const CELL_M: f64 = 250.0;
@@ -56,7 +58,7 @@ impl SampleRun {
         build(true)
     }
 
-    /// References to everything, for [`super::write_run`].
+    /// References to everything, for [`schoolplan::report::write_run`].
     pub fn bundle(&self) -> RunBundle<'_> {
         RunBundle {
             map: &self.map,
@@ -282,6 +284,7 @@ fn build(plan: bool) -> SampleRun {
         townships,
         candidates: Vec::new(),
         roads: Vec::new(),
+        matrix: None,
         school_areas,
         warnings: Vec::new(),
         synthetic: true,
@@ -321,6 +324,8 @@ fn build(plan: bool) -> SampleRun {
             decay: Decay::Step,
             catchment_factor: 2.0,
         },
+        settings: None,
+        forecast: None,
         rules: Vec::new(),
         proposals: Vec::new(),
         out_dir: PathBuf::from("out").join(name),
@@ -364,11 +369,44 @@ fn build(plan: bool) -> SampleRun {
             },
         ]
     };
+    let requests = if plan {
+        Vec::new()
+    } else {
+        vec![
+            RequestMeta {
+                id: "P-primary".into(),
+                title_zh: Some("会元新区新建小学".into()),
+                title_en: Some("A new primary school in Huiyuan".into()),
+                level: Level::Primary,
+                problem: "mclp".into(),
+                status: "optimal".into(),
+                gap: 0.0,
+                sites: 1,
+                covered_before: 1000.0,
+                covered_after: 3000.0,
+                closes: vec!["COV-primary".into()],
+            },
+            RequestMeta {
+                id: "P-junior".into(),
+                title_zh: None,
+                title_en: None,
+                level: Level::Junior,
+                problem: "pmedian-capacitated".into(),
+                status: "feasible".into(),
+                gap: 0.0213,
+                sites: 1,
+                covered_before: 800.0,
+                covered_after: 800.0,
+                closes: vec![],
+            },
+        ]
+    };
     let meta = ProposalMeta {
         method: "MCLP (sample)".into(),
         objective: Some(2000.0),
         bound: Some(2000.0),
         optimality_gap: Some(0.0),
+        requests,
     };
     SampleRun {
         map,
@@ -380,9 +418,9 @@ fn build(plan: bool) -> SampleRun {
     }
 }
 
-/// Coverage of the scenario by the crate's engine ([`crate::coverage::compute`]).
+/// Coverage of the scenario by the crate's engine ([`schoolplan::coverage::compute`]).
 pub fn straight_coverage(map: &Map, scenario: &Scenario) -> Coverage {
-    crate::coverage::compute(map, scenario)
+    schoolplan::coverage::compute(map, scenario)
         .expect("straight-line coverage of the sample cannot fail")
 }
 
@@ -408,6 +446,9 @@ fn finding(
         evidence: Vec::new(),
         fix: None,
         message: None,
+        unit: String::new(),
+        comparison: String::new(),
+        area_name: None,
     }
 }
 
@@ -429,6 +470,8 @@ fn sample_findings(cov: &Coverage, plan: bool) -> Vec<FindingRow> {
         );
         f.value = Some(lc.coverage());
         f.threshold = Some(0.9);
+        f.unit = "share".into();
+        f.comparison = ">=".into();
         out.push(f);
     }
     let mut k1 = finding(
@@ -442,6 +485,9 @@ fn sample_findings(cov: &Coverage, plan: bool) -> Vec<FindingRow> {
     );
     k1.value = Some(0.0);
     k1.threshold = Some(1.0);
+    k1.unit = "schools".into();
+    k1.comparison = ">=".into();
+    k1.area_name = Some("会元乡".into());
     k1.evidence = vec!["210411100".into()];
     k1.fix = Some("build or upgrade a public kindergarten in 会元乡".into());
     out.push(k1);
@@ -460,6 +506,8 @@ fn sample_findings(cov: &Coverage, plan: bool) -> Vec<FindingRow> {
     );
     p3.value = Some(if plan { 48.0 } else { 58.0 });
     p3.threshold = Some(55.0);
+    p3.unit = "pupils".into();
+    p3.comparison = "<=".into();
     p3.evidence = vec!["J01".into()];
     out.push(p3);
     let mut b1 = finding(
@@ -472,6 +520,8 @@ fn sample_findings(cov: &Coverage, plan: bool) -> Vec<FindingRow> {
         FindingStatus::NotEvaluable,
     );
     b1.threshold = Some(0.5);
+    b1.unit = "cv".into();
+    b1.comparison = "<=".into();
     b1.message = Some("resource indicators missing for 6 schools".into());
     out.push(b1);
     out

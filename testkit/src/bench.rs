@@ -11,15 +11,15 @@
 
 use std::time::Instant;
 
-use crate::io::scenario::{DistanceMode, Scenario};
-use crate::model::{Level, Map};
+use schoolplan::config::{DistanceMode, Scenario};
+use schoolplan::model::{Level, Map};
 
-use super::testkit;
+use crate::map as testkit;
 
 /// Side of the generated city, metres.
 pub const CITY_SIDE_M: f64 = 40_000.0;
 
-pub use crate::rng::SplitMix;
+pub use schoolplan::rng::SplitMix;
 
 fn place(rng: &mut SplitMix, towns: &[[f64; 2]]) -> [f64; 2] {
     let p = if rng.unit() < 0.7 {
@@ -79,7 +79,7 @@ pub fn synthetic_map(cells: usize, schools: usize, nodes: usize, seed: u64) -> M
     testkit::map(schools, &cohorts, cells, Vec::new(), roads)
 }
 
-fn grid_roads(nodes: usize, seed: u64) -> Vec<crate::model::Road> {
+fn grid_roads(nodes: usize, seed: u64) -> Vec<schoolplan::model::Road> {
     let mut rng = SplitMix::new(seed ^ 0x0AD5);
     let k = (nodes as f64).sqrt().ceil() as usize;
     let step = CITY_SIDE_M / (k - 1).max(1) as f64;
@@ -164,15 +164,15 @@ pub fn run(cells: usize, schools: usize, nodes: usize, seed: u64) -> BenchRow {
     let scenario = bench_scenario(mode);
     let cpu0 = process_cpu_s();
     let t1 = Instant::now();
-    let cov = super::compute(&map, &scenario).expect("benchmark data are valid");
+    let cov = schoolplan::coverage::compute(&map, &scenario).expect("benchmark data are valid");
     let compute_s = t1.elapsed().as_secs_f64();
     let compute_cpu_s = process_cpu_s().zip(cpu0).map(|(b, a)| b - a);
     let nodes_edges = if nodes == 0 {
         (0, 0)
     } else {
-        let net = crate::spatial::network::RoadNetwork::build(
+        let net = schoolplan::spatial::network::RoadNetwork::build(
             &map.roads,
-            crate::spatial::network::NetworkOptions::from_config(&scenario.distance),
+            schoolplan::spatial::network::NetworkOptions::from_config(&scenario.distance),
         );
         (net.graph().node_count(), net.graph().edge_count())
     };

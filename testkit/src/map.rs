@@ -8,14 +8,14 @@ use std::path::PathBuf;
 
 use geo::{Coord, LineString, MultiPolygon};
 
-use crate::io::scenario::{
+use schoolplan::config::{
     AccessibilityConfig, CostUnit, Decay, DistanceConfig, DistanceMode, Language, LayersFile,
     LevelConfig, PopulationFile, Scenario,
 };
-use crate::model::{
+use schoolplan::geodesy::projection::LocalProjection;
+use schoolplan::model::{
     Area, AreaKind, DemandCell, DemandLayer, Level, Map, Ownership, Road, School, Status,
 };
-use crate::spatial::projection::LocalProjection;
 
 fn xy(p: [f64; 2]) -> Coord<f64> {
     Coord { x: p[0], y: p[1] }
@@ -111,6 +111,7 @@ pub fn map(
         townships: Vec::new(),
         candidates: Vec::new(),
         roads,
+        matrix: None,
         warnings: Vec::new(),
         synthetic: true,
     }
@@ -148,6 +149,8 @@ pub fn scenario(levels: Vec<LevelConfig>, mode: DistanceMode) -> Scenario {
             decay: Decay::Step,
             catchment_factor: 2.0,
         },
+        settings: None,
+        forecast: None,
         rules: Vec::new(),
         proposals: Vec::new(),
         out_dir: PathBuf::from("out/test"),

@@ -1,0 +1,128 @@
+//! Shared by the `access_*` tests: run the real binary on a scenario into a scratch folder and
+//! read its outputs back as JSON.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+/// A finished run: its folder (kept alive) and parsed outputs.
+pub struct Run {
+    pub dir: tempfile::TempDir,
+    pub summary: Value,
+}
+
+impl Run {
+    pub fn path(&self, file: &str) -> PathBuf {
+        self.dir.path().join(file)
+    }
+
+    pub fn json(&self, file: &str) -> Value {
+        let text =
+            std::fs::read_to_string(self.path(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        serde_json::from_str(&text).unwrap()
+    }
+
+    /// The features' properties of a GeoJSON output.
+    pub fn props(&self, file: &str) -> Vec<serde_json::Map<String, Value>> {
+        self.json(file)["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["properties"].as_object().unwrap().clone())
+            .collect()
+    }
+
+    /// `levels[]` entry of a level in summary.json.
+    pub fn level(&self, level: &str) -> &Value {
+        self.summary["levels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["level"] == level)
+            .unwrap_or_else(|| panic!("no level {level}"))
+    }
+}
+
+/// Runs `schoolplan run <scenario> --out <tmp> --quiet` (path relative to the repository).
+pub fn run(scenario: &str) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_schoolplan"))
+        .args([
+            "run",
+            scenario,
+            "--out",
+            &out.display().to_string(),
+            "--quiet",
+        ])
+        .current_dir(ROOT)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "run {scenario}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let dir2 = tempfile::TempDir::new().unwrap();
+    // Keep one folder: move the outputs up.
+    for e in std::fs::read_dir(&out).unwrap() {
+        let e = e.unwrap();
+        std::fs::rename(e.path(), dir2.path().join(e.file_name())).unwrap();
+    }
+    drop(dir);
+    let summary =
+        serde_json::from_str(&std::fs::read_to_string(dir2.path().join("summary.json")).unwrap())
+            .unwrap();
+    Run { dir: dir2, summary }
+}
+
+/// Reads an input GeoJSON of the repository: its features' properties.
+pub fn input_props(path: &str) -> Vec<serde_json::Map<String, Value>> {
+    let text = std::fs::read_to_string(Path::new(ROOT).join(path)).unwrap();
+    let v: Value = serde_json::from_str(&text).unwrap();
+    v["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"].as_object().unwrap().clone())
+        .collect()
+}
+
+pub fn num(v: &Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
+pub fn opt_num(v: Option<&Value>) -> Option<f64> {
+    v.and_then(Value::as_f64)
+}
+
+pub fn text(v: &Value) -> String {
+    v.as_str()
+        .unwrap_or_else(|| panic!("not a string: {v}"))
+        .to_string()
+}
+
+/// Sum of `f(props)` grouped by `key(props)`.
+pub fn group_sum(
+    rows: &[serde_json::Map<String, Value>],
+    key: impl Fn(&serde_json::Map<String, Value>) -> Option<String>,
+    f: impl Fn(&serde_json::Map<String, Value>) -> f64,
+) -> BTreeMap<String, f64> {
+    let mut m = BTreeMap::new();
+    for r in rows {
+        if let Some(k) = key(r) {
+            *m.entry(k).or_insert(0.0) += f(r);
+        }
+    }
+    m
+}
+
+pub fn close(a: f64, b: f64, tol: f64) -> bool {
+    (a - b).abs() <= tol * (1.0 + a.abs().max(b.abs()))
+}
