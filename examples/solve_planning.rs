@@ -28,7 +28,7 @@ mod common;
 
 use common::Rng;
 use schoolplan::cli::solve::{solve_files, SolveArgs, SolveProblem};
-use schoolplan::spatial::projection::LocalProjection;
+use schoolplan::geodesy::projection::LocalProjection;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
