@@ -86,7 +86,13 @@ fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
     ((a[0] - b[0]).hypot(a[1] - b[1]) * 100.0).round() / 100.0
 }
 
-fn write_points(path: &Path, proj: &LocalProjection, side: f64, pts: &[[f64; 2]], pop: Option<&[u32]>) {
+fn write_points(
+    path: &Path,
+    proj: &LocalProjection,
+    side: f64,
+    pts: &[[f64; 2]],
+    pop: Option<&[u32]>,
+) {
     let mut f = std::io::BufWriter::new(std::fs::File::create(path).expect("create"));
     writeln!(f, "{{\"type\":\"FeatureCollection\",\"features\":[").unwrap();
     for (k, p) in pts.iter().enumerate() {
@@ -107,21 +113,43 @@ fn write_points(path: &Path, proj: &LocalProjection, side: f64, pts: &[[f64; 2]]
     writeln!(f, "]}}").unwrap();
 }
 
-fn write(
-    n: usize,
-    m: usize,
-    seed: u64,
-    dir: &Path,
+/// How `write` lays out an instance.
+#[derive(Clone, Copy, Default)]
+struct Layout {
+    /// Demand in towns and half the candidates near them (else uniform).
     clustered: bool,
+    /// Write `matrix.csv`.
     matrix: bool,
+    /// Side of the square in km (default `√(N / 20)`).
     side_km: Option<f64>,
+    /// Matrix pairs kept only up to this cost.
     max_cost: Option<f64>,
-) {
+}
+
+fn write(n: usize, m: usize, seed: u64, dir: &Path, layout: Layout) {
+    let Layout {
+        clustered,
+        matrix,
+        side_km,
+        max_cost,
+    } = layout;
     std::fs::create_dir_all(dir).expect("create dir");
     let inst = generate(n, m, seed, clustered, side_km);
     let proj = LocalProjection::new(123.9, 41.87).expect("projection");
-    write_points(&dir.join("demand.geojson"), &proj, inst.side, &inst.demand, Some(&inst.weights));
-    write_points(&dir.join("candidates.geojson"), &proj, inst.side, &inst.sites, None);
+    write_points(
+        &dir.join("demand.geojson"),
+        &proj,
+        inst.side,
+        &inst.demand,
+        Some(&inst.weights),
+    );
+    write_points(
+        &dir.join("candidates.geojson"),
+        &proj,
+        inst.side,
+        &inst.sites,
+        None,
+    );
     if matrix {
         let mut f = std::io::BufWriter::new(std::fs::File::create(dir.join("matrix.csv")).unwrap());
         writeln!(f, "demand_id,candidate_id,cost").unwrap();
@@ -137,7 +165,14 @@ fn write(
 }
 
 /// One `schoolplan solve` run through the library entry point.
-fn ours(dir: &Path, problem: SolveProblem, p: Option<usize>, radius: Option<f64>, limit: f64, matrix: bool) -> serde_json::Value {
+fn ours(
+    dir: &Path,
+    problem: SolveProblem,
+    p: Option<usize>,
+    radius: Option<f64>,
+    limit: f64,
+    matrix: bool,
+) -> serde_json::Value {
     let args = SolveArgs {
         problem,
         demand: dir.join("demand.geojson"),
@@ -170,12 +205,28 @@ fn cpu_seconds() -> f64 {
     let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
         return 0.0;
     };
-    let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
-    let ticks = |k: usize| fields.get(k).and_then(|s| s.parse::<f64>().ok()).unwrap_or(0.0);
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    let ticks = |k: usize| {
+        fields
+            .get(k)
+            .and_then(|s| s.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
     (ticks(11) + ticks(12)) / 100.0
 }
 
-fn spopt(python: &str, dir: &Path, problem: &str, p: Option<usize>, radius: Option<f64>) -> Option<serde_json::Value> {
+fn spopt(
+    python: &str,
+    dir: &Path,
+    problem: &str,
+    p: Option<usize>,
+    radius: Option<f64>,
+) -> Option<serde_json::Value> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/solve_spopt.py");
     let mut cmd = std::process::Command::new(python);
     cmd.arg(script).arg(dir).arg(problem);
@@ -201,30 +252,75 @@ fn num(v: &serde_json::Value, k: &str) -> String {
 
 fn suite(seeds: u64, limit: f64, python: Option<&str>) {
     let root = std::env::temp_dir().join("schoolplan-planning");
-    let cases: [(&str, usize, usize, SolveProblem, Option<usize>, Option<f64>); 5] = [
-        ("mclp", 2000, 200, SolveProblem::Mclp, Some(10), Some(1000.0)),
+    /// Problem name, demand points, candidates, problem, p, radius.
+    type Case = (
+        &'static str,
+        usize,
+        usize,
+        SolveProblem,
+        Option<usize>,
+        Option<f64>,
+    );
+    let cases: [Case; 5] = [
+        (
+            "mclp",
+            2000,
+            200,
+            SolveProblem::Mclp,
+            Some(10),
+            Some(1000.0),
+        ),
         ("lscp", 2000, 200, SolveProblem::Lscp, None, Some(1000.0)),
         ("pmedian", 500, 50, SolveProblem::Pmedian, Some(5), None),
         ("pcenter", 500, 50, SolveProblem::Pcenter, Some(5), None),
-        ("mclp", 10000, 500, SolveProblem::Mclp, Some(20), Some(1000.0)),
+        (
+            "mclp",
+            10000,
+            500,
+            SolveProblem::Mclp,
+            Some(20),
+            Some(1000.0),
+        ),
     ];
     println!(
         "{:<8} {:>6} {:>4} {:>6} {:>14} {:>14} {:>9} {:>9} {:>8} {:>8} {:>8} | {:>14} {:>8} {:>8}",
-        "problem", "n", "m", "seed", "objective", "bound", "gap %", "status", "wall s", "cpu s", "read s",
-        "spopt obj", "spopt s", "cbc s"
+        "problem",
+        "n",
+        "m",
+        "seed",
+        "objective",
+        "bound",
+        "gap %",
+        "status",
+        "wall s",
+        "cpu s",
+        "read s",
+        "spopt obj",
+        "spopt s",
+        "cbc s"
     );
     for &(name, n, m, problem, p, radius) in &cases {
         for seed in 1..=seeds {
             let dir = root.join(format!("{n}x{m}-{seed}"));
             let matrix = n * m <= 10_000_000;
             if !dir.join("demand.geojson").exists() {
-                write(n, m, seed, &dir, false, matrix, None, None);
+                let layout = Layout {
+                    matrix,
+                    ..Layout::default()
+                };
+                write(n, m, seed, &dir, layout);
             }
             let v = ours(&dir, problem, p, radius, limit, matrix);
             let sp = python.and_then(|py| spopt(py, &dir, name, p, radius));
-            let (so, ss, sc) = sp.as_ref().map_or(("-".into(), "-".into(), "-".into()), |s| {
-                (num(s, "objective"), num(s, "seconds"), num(s, "solve_seconds"))
-            });
+            let (so, ss, sc) = sp
+                .as_ref()
+                .map_or(("-".into(), "-".into(), "-".into()), |s| {
+                    (
+                        num(s, "objective"),
+                        num(s, "seconds"),
+                        num(s, "solve_seconds"),
+                    )
+                });
             println!(
                 "{:<8} {:>6} {:>4} {:>6} {:>14} {:>14} {:>9.4} {:>9} {:>8.2} {:>8.2} {:>8.2} | {:>14} {:>8} {:>8}",
                 name,
@@ -258,7 +354,11 @@ fn main() {
     let pos: Vec<&String> = args
         .iter()
         .enumerate()
-        .filter(|(k, a)| !a.starts_with("--") && (*k == 0 || !matches!(args[k - 1].as_str(), "--spopt" | "--side-km" | "--max-cost")))
+        .filter(|(k, a)| {
+            !a.starts_with("--")
+                && (*k == 0
+                    || !matches!(args[k - 1].as_str(), "--spopt" | "--side-km" | "--max-cost"))
+        })
         .map(|(_, a)| a)
         .collect();
     match pos.first().map(|s| s.as_str()) {
@@ -270,7 +370,13 @@ fn main() {
             let clustered = pos.get(5).is_some_and(|s| s.as_str() == "clustered");
             let side = value("--side-km").and_then(|s| s.parse().ok());
             let max_cost = value("--max-cost").and_then(|s| s.parse().ok());
-            write(n, m, seed, &dir, clustered, !flag("--no-matrix"), side, max_cost);
+            let layout = Layout {
+                clustered,
+                matrix: !flag("--no-matrix"),
+                side_km: side,
+                max_cost,
+            };
+            write(n, m, seed, &dir, layout);
         }
         Some("suite") => {
             let seeds = pos.get(1).and_then(|s| s.parse().ok()).unwrap_or(3);

@@ -585,7 +585,9 @@ fn random_town(n: usize, m: usize, side_m: f64, seed: u64) -> tempfile::TempDir 
         let (lon, lat) = proj.to_wgs84(x, y).unwrap();
         point(&format!("{k}"), [lon, lat], props)
     };
-    let demand: Vec<Value> = (0..n).map(|k| place(k, json!({"pop": 1 + k % 37}))).collect();
+    let demand: Vec<Value> = (0..n)
+        .map(|k| place(k, json!({"pop": 1 + k % 37})))
+        .collect();
     let cands: Vec<Value> = (0..m).map(|k| place(k, json!({}))).collect();
     write_layer(dir.path(), "demand.geojson", demand);
     write_layer(dir.path(), "candidates.geojson", cands);
@@ -635,14 +637,25 @@ fn huge_time_limits_are_clamped_and_timings_reported() {
 #[test]
 fn same_answer_at_any_thread_count_and_load() {
     let dir = random_town(700, 70, 6000.0, 7);
-    let (d, c) = (dir.path().join("demand.geojson"), dir.path().join("candidates.geojson"));
+    let (d, c) = (
+        dir.path().join("demand.geojson"),
+        dir.path().join("candidates.geojson"),
+    );
     let cases: Vec<Vec<&str>> = vec![
         vec!["mclp", "--p", "6", "--radius", "900"],
         vec!["lscp", "--radius", "900"],
         vec!["pmedian", "--p", "5"],
         vec!["pcenter", "--p", "5"],
         // Stopped by the work budget, not by a proof.
-        vec!["mclp", "--p", "12", "--radius", "1100", "--work-limit", "4000000"],
+        vec![
+            "mclp",
+            "--p",
+            "12",
+            "--radius",
+            "1100",
+            "--work-limit",
+            "4000000",
+        ],
         vec!["pmedian", "--p", "20", "--work-limit", "3000000"],
     ];
     let solve = |case: &[&str], threads: &str| {
@@ -654,7 +667,11 @@ fn same_answer_at_any_thread_count_and_load() {
             .args(["--weight-field", "pop", "--time-limit", "600", "--json"])
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         serde_json::from_slice::<Value>(&out.stdout).unwrap()
     };
     let quiet: Vec<Value> = cases.iter().map(|cs| solve(cs, "1")).collect();

@@ -28,7 +28,11 @@ impl Rng {
 /// integral or fractional. Dense enough that coverage sets overlap a lot.
 fn instance(seed: u64, n: usize, m: usize, integral: bool) -> SparseCosts {
     let mut r = Rng(seed);
-    let pts = |k: usize, r: &mut Rng| (0..k).map(|_| (r.next() * 10.0, r.next() * 10.0)).collect::<Vec<_>>();
+    let pts = |k: usize, r: &mut Rng| {
+        (0..k)
+            .map(|_| (r.next() * 10.0, r.next() * 10.0))
+            .collect::<Vec<_>>()
+    };
     let (d, s) = (pts(n, &mut r), pts(m, &mut r));
     let lists = d
         .iter()
@@ -72,8 +76,16 @@ fn assert_proven(sol: &Solution, opt: f64, what: &str) {
     let tol = 1e-7 * opt.abs().max(1.0);
     assert_eq!(sol.status, Status::Optimal, "{what}: gap {}", sol.gap);
     assert_eq!(sol.stop, Stop::Complete, "{what}");
-    assert!((sol.objective - opt).abs() <= tol, "{what}: {} ≠ {opt}", sol.objective);
-    assert!((sol.bound - opt).abs() <= tol, "{what}: bound {} ≠ {opt}", sol.bound);
+    assert!(
+        (sol.objective - opt).abs() <= tol,
+        "{what}: {} ≠ {opt}",
+        sol.objective
+    );
+    assert!(
+        (sol.bound - opt).abs() <= tol,
+        "{what}: bound {} ≠ {opt}",
+        sol.bound
+    );
 }
 
 #[test]
@@ -114,7 +126,11 @@ fn mclp_with_budget_and_groups_proves_the_enumerated_optimum() {
         assert_proven(&sol, opt, &format!("mclp+limits seed {seed}"));
         let spent: f64 = sol.selected.iter().map(|&j| 1.0 + (j % 3) as f64).sum();
         assert!(spent <= 5.0 + 1e-9, "seed {seed}: budget");
-        assert_eq!(sol.selected.iter().filter(|&&j| j < 3).count(), 1, "seed {seed}: group");
+        assert_eq!(
+            sol.selected.iter().filter(|&&j| j < 3).count(),
+            1,
+            "seed {seed}: group"
+        );
     }
 }
 
@@ -130,10 +146,20 @@ fn mclp_bound_never_exceeds_coverable_demand_nor_falls_below_the_objective() {
                 pr.work_limit = Some(work);
                 let sol = mclp::solve(&costs, &pr).unwrap();
                 let what = format!("seed {seed} radius {radius} work {work}");
-                assert!(sol.bound <= limit + 1e-9 * limit, "{what}: bound {} > coverable {limit}", sol.bound);
+                assert!(
+                    sol.bound <= limit + 1e-9 * limit,
+                    "{what}: bound {} > coverable {limit}",
+                    sol.bound
+                );
                 assert!(sol.bound <= sol.total, "{what}: bound above the total");
-                assert!(sol.bound >= sol.objective - 1e-9, "{what}: bound below the objective");
-                assert!(sol.work <= work.max(sol.work.min(work + 50_000_000)), "{what}");
+                assert!(
+                    sol.bound >= sol.objective - 1e-9,
+                    "{what}: bound below the objective"
+                );
+                assert!(
+                    sol.work <= work.max(sol.work.min(work + 50_000_000)),
+                    "{what}"
+                );
                 if sol.status != Status::Optimal {
                     assert_eq!(sol.stop, Stop::WorkLimit, "{what}");
                 }
@@ -149,7 +175,11 @@ fn lscp_proves_the_enumerated_optimum() {
         let costs = instance(seed, 50, m, true);
         let mut pr = problem(0, 2.0 + (seed % 3) as f64);
         if seed % 2 == 0 {
-            pr.site_cost = Some((0..m).map(|j| (1 + (j * 7 + seed as usize) % 4) as f64).collect());
+            pr.site_cost = Some(
+                (0..m)
+                    .map(|j| (1 + (j * 7 + seed as usize) % 4) as f64)
+                    .collect(),
+            );
         }
         if seed % 7 == 0 {
             pr.fixed_open = vec![0];
@@ -157,7 +187,9 @@ fn lscp_proves_the_enumerated_optimum() {
         let (opt, _) = exact::solve(Kind::Lscp, &costs, &pr).unwrap().unwrap();
         let sol = lscp::solve(&costs, &pr).unwrap();
         assert_proven(&sol, opt, &format!("lscp seed {seed}"));
-        assert!((sol.covered - coverable(&costs, pr.radius)).abs() < 1e-9 || !pr.fixed_open.is_empty());
+        assert!(
+            (sol.covered - coverable(&costs, pr.radius)).abs() < 1e-9 || !pr.fixed_open.is_empty()
+        );
     }
 }
 

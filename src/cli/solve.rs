@@ -503,7 +503,9 @@ pub fn solve_files(args: &SolveArgs) -> Result<SolveReport, Error> {
     // The limit covers everything but reading: the solver gets what is left of it (its
     // wall-clock safety net), while its deterministic work budget comes from the whole limit.
     let limit = solve::duration_from_secs(args.time_limit);
-    let used = started.elapsed().saturating_sub(Duration::from_secs_f64(read_seconds));
+    let used = started
+        .elapsed()
+        .saturating_sub(Duration::from_secs_f64(read_seconds));
     let problem = solve::Problem {
         fixed_open: sites.fixed.clone(),
         p: args.p.unwrap_or(0),
@@ -691,8 +693,7 @@ fn untruncated_objective(
             )
         }
         Beyond::Full(full) => {
-            let full_costs =
-                SparseCosts::from_lists(w.to_vec(), costs.m(), full.clone()).ok()?;
+            let full_costs = SparseCosts::from_lists(w.to_vec(), costs.m(), full.clone()).ok()?;
             let unserved = solve::Problem {
                 unserved_cost: None,
                 ..problem.clone()
@@ -915,7 +916,12 @@ mod fast {
             return None;
         }
         let mut lines = text.split('\n');
-        let header: Vec<&str> = lines.next()?.trim_end_matches('\r').split(',').map(str::trim).collect();
+        let header: Vec<&str> = lines
+            .next()?
+            .trim_end_matches('\r')
+            .split(',')
+            .map(str::trim)
+            .collect();
         let col = |names: [&str; 2]| header.iter().position(|h| names.contains(h));
         let (oc, dc, cc) = (
             col(["demand_id", "origin_id"])?,
@@ -923,10 +929,16 @@ mod fast {
             col(["cost", "cost"])?,
         );
         let width = header.len();
-        let demand_of: HashMap<&str, usize> =
-            demand_ids.iter().enumerate().map(|(i, s)| (*s, i)).collect();
-        let site_of: HashMap<&str, usize> =
-            site_ids.iter().enumerate().map(|(j, s)| (s.as_str(), j)).collect();
+        let demand_of: HashMap<&str, usize> = demand_ids
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (*s, i))
+            .collect();
+        let site_of: HashMap<&str, usize> = site_ids
+            .iter()
+            .enumerate()
+            .map(|(j, s)| (s.as_str(), j))
+            .collect();
         let mut lists: Vec<Vec<(usize, f64)>> = vec![Vec::new(); demand_ids.len()];
         let mut unknown: BTreeSet<&str> = BTreeSet::new();
         let mut other_pairs: HashSet<(&str, &str)> = HashSet::new();
@@ -962,7 +974,7 @@ mod fast {
             }
         }
         for l in &mut lists {
-            l.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            l.sort_unstable_by_key(|a| a.0);
             if l.windows(2).any(|w| w[0].0 == w[1].0) {
                 return None;
             }

@@ -302,7 +302,7 @@ fn lower_bound(
             let pu: Vec<(f64, f64)> = items.iter().map(|&(_, p, u)| (p, u)).collect();
             work += 4 * items.len() as u64 + 1;
             if exact {
-                work += items.len() as u64 * (ctx.capacity[j].max(0.0).min(1e5) as u64) / 4;
+                work += items.len() as u64 * (ctx.capacity[j].clamp(0.0, 1e5) as u64) / 4;
             }
             let (value, t) = knapsack(&pu, ctx.capacity[j], exact);
             rho[j] = -value;

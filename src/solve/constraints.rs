@@ -189,11 +189,11 @@ impl Limits {
             }
         }
         let mut deficit = 0;
-        for g in 0..self.min.len() {
-            if t.in_group[g] > self.max[g] || reachable[g] < self.min[g] {
+        for (g, (&min, &max)) in self.min.iter().zip(&self.max).enumerate() {
+            if t.in_group[g] > max || reachable[g] < min {
                 return false;
             }
-            deficit = deficit.max(self.min[g].saturating_sub(t.in_group[g]));
+            deficit = deficit.max(min.saturating_sub(t.in_group[g]));
         }
         deficit <= self.p - t.count
     }

@@ -145,13 +145,13 @@ pub(crate) fn reduce(
     let mut alive: Vec<bool> = (0..m).map(|j| limits.selectable(j)).collect();
     let mut base = 0.0;
     let mut lists: Vec<(Vec<u32>, f64)> = Vec::new();
-    for i in 0..n {
-        if w[i] <= 0.0 {
+    for (i, &wi) in w.iter().enumerate().take(n) {
+        if wi <= 0.0 {
             continue;
         }
         let (cands, _) = rows.row_slices(i);
         if cands.iter().any(|&j| fixed[j as usize]) {
-            base += w[i];
+            base += wi;
             continue;
         }
         let mut l: Vec<u32> = cands
@@ -161,7 +161,7 @@ pub(crate) fn reduce(
             .collect();
         if !l.is_empty() {
             l.sort_unstable();
-            lists.push((l, w[i]));
+            lists.push((l, wi));
         }
     }
     aggregate(&mut lists);
@@ -533,8 +533,12 @@ impl<'a> Relax<'a> {
             .map(|&i| self.w[i as usize] - self.mu[i as usize])
             .sum();
         self.order.clear();
-        self.order
-            .extend(self.free.iter().copied().filter(|&j| self.c[j as usize] > 0.0));
+        self.order.extend(
+            self.free
+                .iter()
+                .copied()
+                .filter(|&j| self.c[j as usize] > 0.0),
+        );
         let c = &self.c;
         let by_value = |a: &u32, b: &u32| c[*b as usize].total_cmp(&c[*a as usize]).then(a.cmp(b));
         if self.order.len() > k {
@@ -691,7 +695,11 @@ impl<'a> Relax<'a> {
             }
             self.iterations += 1;
             let value = covered + self.evaluate(k, spent, budget);
-            let sig = if var() & 2 != 0 { 0.05 * delta } else { 1e-12 * value.abs().max(1.0) };
+            let sig = if var() & 2 != 0 {
+                0.05 * delta
+            } else {
+                1e-12 * value.abs().max(1.0)
+            };
             if value < best - 1e-12 * value.abs().max(1.0) {
                 if value < best - sig {
                     stale = 0;
@@ -754,7 +762,11 @@ impl<'a> Relax<'a> {
                 dot += self.g[i] * self.d[i];
                 dn += self.d[i] * self.d[i];
             }
-            let beta = if dot < 0.0 && dn > 0.0 && var() & 1 == 0 { -1.5 * dot / dn } else { 0.0 };
+            let beta = if dot < 0.0 && dn > 0.0 && var() & 1 == 0 {
+                -1.5 * dot / dn
+            } else {
+                0.0
+            };
             let mut norm = 0.0;
             for &i in &self.active {
                 let i = i as usize;
@@ -785,7 +797,14 @@ impl<'a> Relax<'a> {
     }
 
     /// Processes one node (see the module docs).
-    fn process(&mut self, node: Node, seq: &mut u64, store_mu: bool, inc: &mut Incumbent, budget: &mut Budget) -> NodeResult {
+    fn process(
+        &mut self,
+        node: Node,
+        seq: &mut u64,
+        store_mu: bool,
+        inc: &mut Incumbent,
+        budget: &mut Budget,
+    ) -> NodeResult {
         let open_now: Vec<usize> = node.open.iter().map(|&j| j as usize).collect();
         let covered = self.setup(&node, budget);
         let closed_mask = &self.closed;
@@ -813,11 +832,16 @@ impl<'a> Relax<'a> {
             // Round the averaged relaxed solution: the k largest ȳ_j, then swap descent.
             let mut order = self.free.clone();
             let ybar = &self.ybar;
-            order.sort_by(|&a, &b| ybar[b as usize].total_cmp(&ybar[a as usize]).then(a.cmp(&b)));
+            order.sort_by(|&a, &b| {
+                ybar[b as usize]
+                    .total_cmp(&ybar[a as usize])
+                    .then(a.cmp(&b))
+            });
             let mut sel: Vec<usize> = node.open.iter().map(|&j| j as usize).collect();
             sel.extend(order.iter().take(k).map(|&j| j as usize));
             if self.limits.feasible(&sel) {
-                let (sel, value) = super::mclp::polish(self.costs, self.cols, self.limits, &sel, budget);
+                let (sel, value) =
+                    super::mclp::polish(self.costs, self.cols, self.limits, &sel, budget);
                 if debug() {
                     eprintln!("rounded ybar: {value} (incumbent {})", inc.value);
                 }
@@ -857,7 +881,11 @@ impl<'a> Relax<'a> {
             let c = &self.c;
             sorted.sort_by(|&a, &b| c[b as usize].total_cmp(&c[a as usize]).then(a.cmp(&b)));
             let t = self.order.len();
-            let ck = if t == k { c[sorted[k - 1] as usize] } else { 0.0 };
+            let ck = if t == k {
+                c[sorted[k - 1] as usize]
+            } else {
+                0.0
+            };
             let ck1 = sorted.get(t).map_or(0.0, |&j| c[j as usize]);
             if node.depth == 0 {
                 let mut in_t = vec![false; self.open.len()];
@@ -970,7 +998,10 @@ impl<'a> Relax<'a> {
 }
 
 fn var() -> u32 {
-    std::env::var("SP_V").ok().and_then(|v| v.parse().ok()).unwrap_or(0)
+    std::env::var("SP_V")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
 }
 
 fn debug() -> bool {
@@ -1036,7 +1067,12 @@ pub(crate) fn tree(
         }
     }
     if debug() {
-        eprintln!("tree: {nodes} nodes, heap {}, incumbent {}, work {}", heap.len(), inc.value, budget.used());
+        eprintln!(
+            "tree: {nodes} nodes, heap {}, incumbent {}, work {}",
+            heap.len(),
+            inc.value,
+            budget.used()
+        );
     }
     let open_max = heap
         .iter()

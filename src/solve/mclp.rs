@@ -282,7 +282,14 @@ pub(crate) fn polish(
     let mut selected = start.to_vec();
     let mut tally = limits.tally_of(&selected);
     let mut extra = vec![0.0; costs.m()];
-    descend(&mut cover, &mut selected, limits, &mut tally, &mut extra, budget);
+    descend(
+        &mut cover,
+        &mut selected,
+        limits,
+        &mut tally,
+        &mut extra,
+        budget,
+    );
     selected.sort_unstable();
     (selected, cover.covered())
 }
@@ -349,7 +356,13 @@ fn solve_within(
         return Ok(Solution::infeasible(Sense::Maximise, total, started).finish(budget, false));
     };
     if std::env::var_os("SCHOOLPLAN_DEBUG").is_some() {
-        eprintln!("heuristic {} moves {moves} work {} reduced n {} m {}", cover.covered(), budget.used(), red.costs.n(), red.costs.m());
+        eprintln!(
+            "heuristic {} moves {moves} work {} reduced n {} m {}",
+            cover.covered(),
+            budget.used(),
+            red.costs.n(),
+            red.costs.m()
+        );
     }
     let mut inc = Incumbent {
         value: cover.covered(),
@@ -452,8 +465,16 @@ pub fn solve_capacitated(costs: &SparseCosts, problem: &Problem) -> Result<Solut
         })
         .unwrap_or_default();
     let cols = rows.transpose();
-    let (cap_bound, cap_iterations) =
-        capacitated_bound(&rows, &cols, problem, &limits, &usage, &caps.capacity, covered, &mut budget);
+    let (cap_bound, cap_iterations) = capacitated_bound(
+        &rows,
+        &cols,
+        problem,
+        &limits,
+        &usage,
+        &caps.capacity,
+        covered,
+        &mut budget,
+    );
     let bound = sol.bound.min(cap_bound);
     let iterations = sol.iterations + cap_iterations;
     let nodes = sol.nodes;
@@ -505,7 +526,9 @@ pub(crate) fn capacitated_bound(
     let (n, m) = (rows.n(), rows.m());
     let w = rows.weights();
     let fixed = problem.fixed_mask(m);
-    let sites: Vec<usize> = (0..m).filter(|&j| fixed[j] || limits.selectable(j)).collect();
+    let sites: Vec<usize> = (0..m)
+        .filter(|&j| fixed[j] || limits.selectable(j))
+        .collect();
     let mut mu = vec![0.0; n];
     let mut best = f64::INFINITY;
     let (mut theta, mut stale) = (1.0, 0);
@@ -618,7 +641,9 @@ pub(crate) fn capacitated_bound(
         if done || theta < 1e-4 {
             break;
         }
-        g.iter_mut().zip(w).for_each(|(gi, wi)| *gi = if *wi > 0.0 { 1.0 } else { 0.0 });
+        g.iter_mut()
+            .zip(w)
+            .for_each(|(gi, wi)| *gi = if *wi > 0.0 { 1.0 } else { 0.0 });
         for &(j, f) in &chosen {
             for &(i, x) in &take[j] {
                 g[i as usize] -= f * x;

@@ -72,14 +72,14 @@ mod maxcover;
 pub mod mclp;
 pub mod pcenter;
 pub mod pmedian;
-mod setcover;
 mod problem;
 mod rng;
+mod setcover;
 mod solution;
 
+pub use budget::{duration_from_secs, Stop};
 pub use costs::{SparseCosts, Transposed};
 pub use problem::{Capacities, GroupLimit, Problem};
-pub use budget::{duration_from_secs, Stop};
 pub use solution::{Sense, Solution, Status};
 
 use thiserror::Error;

@@ -129,7 +129,15 @@ pub fn solve(costs: &SparseCosts, problem: &Problem) -> Result<Solution, SolveEr
     // The largest radius first: if it fails, nothing is feasible.
     let mut probe = radii.len() - 1;
     loop {
-        match decide(costs, &relevant, &fixed, &limits, problem.p, radii[probe], &mut budget) {
+        match decide(
+            costs,
+            &relevant,
+            &fixed,
+            &limits,
+            problem.p,
+            radii[probe],
+            &mut budget,
+        ) {
             Decision::Feasible(sel) => {
                 let reach = max_distance(costs, &relevant, &problem.fixed_open, &sel);
                 hi = radii.partition_point(|&r| r < reach).min(probe);

@@ -87,7 +87,8 @@ impl Search<'_> {
             let Some(j) = pick else { break };
             self.limits.add(&mut self.tally, j);
             self.state.apply(j, usize::MAX);
-            self.budget.spend(self.costs.m() as u64 + self.state.take_work());
+            self.budget
+                .spend(self.costs.m() as u64 + self.state.take_work());
         }
         !self.limits.any_deficit(&self.tally)
     }

@@ -388,9 +388,8 @@ impl<'a> Tree<'a> {
         self.rows_left
             .extend((0..nr as u32).filter(|&i| !self.covered[i as usize]));
         self.free.clear();
-        self.free.extend(
-            (0..mc as u32).filter(|&j| !self.open[j as usize] && !self.closed[j as usize]),
-        );
+        self.free
+            .extend((0..mc as u32).filter(|&j| !self.open[j as usize] && !self.closed[j as usize]));
         self.u.fill(0.0);
         if node.u.len() == nr {
             for &i in &self.rows_left {
@@ -403,7 +402,9 @@ impl<'a> Tree<'a> {
                 self.u[i as usize] = row
                     .iter()
                     .filter(|&&j| !self.closed[j as usize])
-                    .map(|&j| self.red.cost[j as usize] / self.red.cols[j as usize].len().max(1) as f64)
+                    .map(|&j| {
+                        self.red.cost[j as usize] / self.red.cols[j as usize].len().max(1) as f64
+                    })
                     .fold(f64::INFINITY, f64::min)
                     .min(1e12);
             }
@@ -443,7 +444,12 @@ impl<'a> Tree<'a> {
         let mut work = 0u64;
         self.count.fill(0);
         let mut sel: Vec<u32> = node_open.to_vec();
-        sel.extend(self.free.iter().copied().filter(|&j| self.rc[j as usize] < 0.0));
+        sel.extend(
+            self.free
+                .iter()
+                .copied()
+                .filter(|&j| self.rc[j as usize] < 0.0),
+        );
         for &j in &sel {
             for &i in &self.red.cols[j as usize] {
                 self.count[i as usize] += 1;
@@ -483,7 +489,11 @@ impl<'a> Tree<'a> {
         }
         // Redundancy elimination, most expensive first.
         let cost = &self.red.cost;
-        sel.sort_by(|&a, &b| cost[b as usize].total_cmp(&cost[a as usize]).then(a.cmp(&b)));
+        sel.sort_by(|&a, &b| {
+            cost[b as usize]
+                .total_cmp(&cost[a as usize])
+                .then(a.cmp(&b))
+        });
         let mut k = 0;
         while k < sel.len() {
             let j = sel[k] as usize;
@@ -599,7 +609,11 @@ impl<'a> Tree<'a> {
                 dot += self.g[i] * self.d[i];
                 dn += self.d[i] * self.d[i];
             }
-            let beta = if dot < 0.0 && dn > 0.0 { -1.5 * dot / dn } else { 0.0 };
+            let beta = if dot < 0.0 && dn > 0.0 {
+                -1.5 * dot / dn
+            } else {
+                0.0
+            };
             let mut norm = 0.0;
             for &i in &self.rows_left {
                 let i = i as usize;
@@ -635,7 +649,13 @@ impl<'a> Tree<'a> {
         Some(best)
     }
 
-    fn process(&mut self, mut node: Node, seq: &mut u64, store: bool, budget: &mut Budget) -> NodeResult {
+    fn process(
+        &mut self,
+        mut node: Node,
+        seq: &mut u64,
+        store: bool,
+        budget: &mut Budget,
+    ) -> NodeResult {
         let Some(open_cost) = self.setup(&mut node, budget) else {
             return NodeResult::Pruned;
         };
@@ -816,7 +836,11 @@ pub(crate) fn solve(
     // A virtual incumbent just above the cutoff turns the search into a decision.
     if let Some(c) = cutoff {
         tree.cutoff = c;
-        tree.inc_value = if integral { c.floor() + 1.0 } else { c * (1.0 + 1e-9) + 1e-12 };
+        tree.inc_value = if integral {
+            c.floor() + 1.0
+        } else {
+            c * (1.0 + 1e-9) + 1e-12
+        };
     }
     let mut known: Option<(Vec<usize>, f64)> = None;
     if let Some((sel, v)) = incumbent {
