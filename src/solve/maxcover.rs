@@ -503,12 +503,7 @@ impl<'a> Relax<'a> {
             }
         } else {
             for &i in &self.active {
-                self.mu[i as usize] = if var() & 4 != 0 {
-                    let deg = self.costs.row_slices(i as usize).0.len().max(1) as f64;
-                    self.w[i as usize] / deg.min(self.limits.p.max(1) as f64)
-                } else {
-                    self.w[i as usize]
-                };
+                self.mu[i as usize] = self.w[i as usize];
             }
         }
         for &j in &self.free {
@@ -695,11 +690,7 @@ impl<'a> Relax<'a> {
             }
             self.iterations += 1;
             let value = covered + self.evaluate(k, spent, budget);
-            let sig = if var() & 2 != 0 {
-                0.05 * delta
-            } else {
-                1e-12 * value.abs().max(1.0)
-            };
+            let sig = 1e-12 * value.abs().max(1.0);
             if value < best - 1e-12 * value.abs().max(1.0) {
                 if value < best - sig {
                     stale = 0;
@@ -725,9 +716,6 @@ impl<'a> Relax<'a> {
             }
             if it % 4 == 0 {
                 self.score(&node.open, covered, inc, budget);
-            }
-            if debug() && node.depth == 0 && it % 100 == 0 {
-                eprintln!("  root it {it} value {value:.1} best {best:.1} delta {delta:.1} halvings {halvings} inc {}", inc.value);
             }
             let alpha = if it == 0 { 1.0 } else { AVERAGE };
             for &j in &self.free {
@@ -762,7 +750,7 @@ impl<'a> Relax<'a> {
                 dot += self.g[i] * self.d[i];
                 dn += self.d[i] * self.d[i];
             }
-            let beta = if dot < 0.0 && dn > 0.0 && var() & 1 == 0 {
+            let beta = if dot < 0.0 && dn > 0.0 {
                 -1.5 * dot / dn
             } else {
                 0.0
@@ -823,7 +811,6 @@ impl<'a> Relax<'a> {
         }
         let settings = if node.depth == 0 { ROOT } else { NODE };
         self.node_best = None;
-        let its0 = self.iterations;
         let Some(bound) = self.optimise(&node, covered, k, spent, settings, inc, budget) else {
             return NodeResult::Interrupted(node.bound);
         };
@@ -842,9 +829,6 @@ impl<'a> Relax<'a> {
             if self.limits.feasible(&sel) {
                 let (sel, value) =
                     super::mclp::polish(self.costs, self.cols, self.limits, &sel, budget);
-                if debug() {
-                    eprintln!("rounded ybar: {value} (incumbent {})", inc.value);
-                }
                 if value > inc.value + 1e-9 * value.abs().max(1.0) && self.limits.feasible(&sel) {
                     inc.value = value;
                     inc.selection = Some(sel);
@@ -852,20 +836,6 @@ impl<'a> Relax<'a> {
             }
         }
         let bound = bound.min(node.bound);
-        if debug() {
-            eprintln!(
-                "node depth {} open {} closed {} free {} active {} parent {:.2} bound {bound:.2} inc {} its {} work {}",
-                node.depth,
-                node.open.len(),
-                node.closed.len(),
-                self.free.len(),
-                self.active.len(),
-                node.bound,
-                inc.value,
-                self.iterations - its0,
-                budget.used()
-            );
-        }
         if !self.improves(bound, inc.value) {
             return NodeResult::Pruned;
         }
@@ -997,17 +967,6 @@ impl<'a> Relax<'a> {
     }
 }
 
-fn var() -> u32 {
-    std::env::var("SP_V")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
-}
-
-fn debug() -> bool {
-    std::env::var_os("SCHOOLPLAN_DEBUG").is_some()
-}
-
 /// Best-first branch-and-bound on a reduced MCLP (see the module docs). `inc` holds the
 /// incumbent value (a selection found by the caller's heuristic) and receives better ones.
 pub(crate) fn tree(
@@ -1065,14 +1024,6 @@ pub(crate) fn tree(
                 heap.push(b);
             }
         }
-    }
-    if debug() {
-        eprintln!(
-            "tree: {nodes} nodes, heap {}, incumbent {}, work {}",
-            heap.len(),
-            inc.value,
-            budget.used()
-        );
     }
     let open_max = heap
         .iter()

@@ -355,15 +355,6 @@ fn solve_within(
     let Some((start, moves)) = found else {
         return Ok(Solution::infeasible(Sense::Maximise, total, started).finish(budget, false));
     };
-    if std::env::var_os("SCHOOLPLAN_DEBUG").is_some() {
-        eprintln!(
-            "heuristic {} moves {moves} work {} reduced n {} m {}",
-            cover.covered(),
-            budget.used(),
-            red.costs.n(),
-            red.costs.m()
-        );
-    }
     let mut inc = Incumbent {
         value: cover.covered(),
         selection: Some(start),
