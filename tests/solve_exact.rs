@@ -134,6 +134,87 @@ fn mclp_with_budget_and_groups_proves_the_enumerated_optimum() {
     }
 }
 
+/// New sites in two "townships" (nested in the new-site group) plus co-located expansions:
+/// the planner's groups are laminar and the bound respects their maxima; a crossing family is
+/// relaxed. Both must prove the enumerated optimum; the capacitated variant must bracket it.
+#[test]
+fn mclp_with_laminar_and_crossing_groups_proves_the_enumerated_optimum() {
+    use schoolplan::solve::Capacities;
+    for seed in 400..430 {
+        let m = 12;
+        let costs = instance(seed, 50, m, seed % 2 == 0);
+        let laminar = seed % 3 != 0;
+        let mut pr = problem(4, 2.0 + (seed % 3) as f64 * 0.5);
+        pr.groups = if laminar {
+            vec![
+                GroupLimit {
+                    candidates: (0..8).collect(),
+                    min: 1,
+                    max: 2,
+                },
+                GroupLimit {
+                    candidates: (0..4).collect(),
+                    min: 0,
+                    max: 1,
+                },
+                GroupLimit {
+                    candidates: (4..8).collect(),
+                    min: 0,
+                    max: 1,
+                },
+                GroupLimit {
+                    candidates: (8..12).collect(),
+                    min: 0,
+                    max: 2,
+                },
+            ]
+        } else {
+            vec![
+                GroupLimit {
+                    candidates: (0..7).collect(),
+                    min: 1,
+                    max: 2,
+                },
+                GroupLimit {
+                    candidates: (5..12).collect(),
+                    min: 0,
+                    max: 2,
+                },
+            ]
+        };
+        let what = format!("seed {seed} laminar {laminar}");
+        let (opt, _) = exact::solve(Kind::Mclp, &costs, &pr).unwrap().unwrap();
+        let sol = mclp::solve(&costs, &pr).unwrap();
+        assert_proven(&sol, opt, &what);
+        // The capacitated enumeration assigns every demand exactly: a smaller instance.
+        let costs = instance(seed, 12, m, seed % 2 == 0);
+        let (opt, _) = exact::solve(Kind::Mclp, &costs, &pr).unwrap().unwrap();
+        pr.capacities = Some(Capacities {
+            capacity: (0..m).map(|j| 8.0 + 6.0 * (j % 4) as f64).collect(),
+            usage: None,
+        });
+        let (cap_opt, _) = exact::solve(Kind::CapacitatedMclp, &costs, &pr)
+            .unwrap()
+            .unwrap();
+        let sol = mclp::solve_capacitated(&costs, &pr).unwrap();
+        let tol = 1e-7 * cap_opt.max(1.0);
+        assert!(
+            sol.objective <= cap_opt + tol,
+            "{what}: {} > {cap_opt}",
+            sol.objective
+        );
+        assert!(
+            sol.bound >= cap_opt - tol,
+            "{what}: bound {} < {cap_opt}",
+            sol.bound
+        );
+        assert!(
+            sol.bound <= opt + tol,
+            "{what}: capacitated bound above the uncapacitated optimum"
+        );
+    }
+}
+
 #[test]
 fn mclp_bound_never_exceeds_coverable_demand_nor_falls_below_the_objective() {
     // Large enough that small budgets stop the search early.

@@ -250,7 +250,7 @@ pub fn build(
             .coverage_target
             .or((req.objective == Objective::Lscp).then_some(1.0)),
         time_limit: crate::solve::duration_from_secs(req.time_limit_s.unwrap_or(10.0)),
-        work_limit: None,
+        work_limit: req.work_limit,
         seed: req.seed.unwrap_or(1),
     };
     Ok(Instance {

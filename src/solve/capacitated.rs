@@ -39,26 +39,20 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    /// Work units of one [`Ctx::evaluate`].
-    fn evaluate_work(&self, thorough: bool) -> u64 {
-        let n = self.costs.n() as u64;
-        let swaps = if thorough { n * n } else { 0 };
-        n * n / 4 + swaps + 4 * self.costs.pairs() as u64
-    }
-
-    /// Cost and assignment of a selection of new sites, charged to `budget`.
+    /// Cost and assignment of a selection of new sites, charging the work done to `budget`.
     fn evaluate_in(
         &self,
         selected: &[usize],
         thorough: bool,
         budget: &mut Budget,
     ) -> (f64, Vec<Option<usize>>) {
-        budget.spend(self.evaluate_work(thorough));
-        self.evaluate(selected, thorough)
+        let (cost, out, work) = self.evaluate(selected, thorough);
+        budget.spend(work);
+        (cost, out)
     }
 
-    /// Cost and assignment of a selection of new sites.
-    fn evaluate(&self, selected: &[usize], thorough: bool) -> (f64, Vec<Option<usize>>) {
+    /// Cost, assignment and work units of a selection of new sites.
+    fn evaluate(&self, selected: &[usize], thorough: bool) -> (f64, Vec<Option<usize>>, u64) {
         let mut open = vec![false; self.costs.m()];
         for &j in self.fixed.iter().chain(selected) {
             open[j] = true;
@@ -73,7 +67,8 @@ impl Ctx<'_> {
             capacity: self.capacity.clone(),
             unserved: self.unserved,
         };
-        assign(input, thorough)
+        let (cost, out, work) = assign(input, thorough);
+        (cost, out, work + 2 * self.costs.pairs() as u64)
     }
 }
 
@@ -136,7 +131,8 @@ pub fn solve(costs: &SparseCosts, problem: &Problem) -> Result<Solution, SolveEr
             (best, best_obj) = (set, v);
         }
     }
-    let (objective, assignment) = ctx.evaluate(&best, true);
+    let (objective, assignment, work) = ctx.evaluate(&best, true);
+    budget.spend(work);
     let w = costs.weights();
     let covered = (0..costs.n())
         .filter(|&i| assignment[i].is_some())

@@ -88,6 +88,52 @@ impl Limits {
         !self.min.is_empty()
     }
 
+    /// Whether the groups form a laminar family (any two are disjoint or one contains the
+    /// other, as "new sites" ⊇ "new sites in township t" and "expansions"). Then the group
+    /// maxima with `p` are the independent sets of a laminar matroid, over which the greedy by
+    /// decreasing value finds a maximum-weight selection (Edmonds 1971), so bounds may respect
+    /// the maxima exactly. `O(groups² + Σ sizes)`.
+    pub(crate) fn groups_laminar(&self) -> bool {
+        let k = self.min.len();
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); k];
+        for (j, gs) in self.groups_of.iter().enumerate() {
+            for &g in gs {
+                members[g as usize].push(j);
+            }
+        }
+        // Two groups sharing a candidate must be nested: the smaller inside the larger.
+        let mut checked = std::collections::BTreeSet::new();
+        for gs in &self.groups_of {
+            for (a, &g) in gs.iter().enumerate() {
+                for &h in &gs[a + 1..] {
+                    if !checked.insert((g.min(h), g.max(h))) {
+                        continue;
+                    }
+                    let (small, large) = if members[g as usize].len() <= members[h as usize].len() {
+                        (g, h)
+                    } else {
+                        (h, g)
+                    };
+                    let inside = members[small as usize]
+                        .iter()
+                        .all(|&j| self.groups_of[j].contains(&large));
+                    if !inside {
+                        return false;
+                    }
+                }
+            }
+        }
+        true
+    }
+
+    /// Whether `j` fits every group maximum given the counts in `t` (ignores `p`, the budget
+    /// and exclusions).
+    pub(crate) fn fits_groups(&self, t: &Tally, j: usize) -> bool {
+        self.groups_of[j]
+            .iter()
+            .all(|&g| t.in_group[g as usize] < self.max[g as usize])
+    }
+
     pub(crate) fn can_add(&self, t: &Tally, j: usize) -> bool {
         self.free[j]
             && !self.excluded[j]

@@ -44,7 +44,7 @@
 //! and prune nodes that cannot be completed; the bound ignores the group limits (valid, weaker).
 
 use super::budget::Budget;
-use super::constraints::Limits;
+use super::constraints::{Limits, Tally};
 use super::{GroupLimit, Problem, SolveError, SparseCosts, Transposed};
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -317,6 +317,15 @@ struct Relax<'a> {
     integral: bool,
     /// Bound and fixing may use the plain top-`p` selection (no budget, no groups).
     simple: bool,
+    /// The groups are laminar: the bound's selection respects their maxima exactly (a laminar
+    /// matroid, greedy by decreasing `c_j`).
+    laminar: bool,
+    /// Group counts of the node's open candidates.
+    base: Tally,
+    /// Scratch counts for the greedy.
+    tally: Tally,
+    /// The last bound without the budget's knapsack: the matroid part, used for fixing.
+    top_value: f64,
     open: Vec<bool>,
     closed: Vec<bool>,
     cov: Vec<u32>,
@@ -346,8 +355,11 @@ struct RootFixing {
     value: f64,
     c: Vec<f64>,
     in_t: Vec<bool>,
-    ck: f64,
-    ck1: f64,
+    /// Per candidate outside `T`: what forcing it in must give up (the smallest `c` of `T`
+    /// when `T + j` breaks a limit, else 0).
+    give_up: Vec<f64>,
+    /// The largest `c` outside `T` (what may replace a member of `T` forced out).
+    best_out: f64,
 }
 
 /// Candidates every improving selection must contain / must avoid, from the root's reduced
@@ -362,9 +374,9 @@ fn global_fixing(relax: &Relax<'_>, incumbent: f64, open: &mut [bool], closed: &
             continue;
         }
         if r.in_t[j] {
-            open[j] |= !relax.improves(r.value - cj + r.ck1, incumbent);
+            open[j] |= !relax.improves(r.value - cj + r.best_out, incumbent);
         } else {
-            closed[j] |= !relax.improves(r.value + cj - r.ck, incumbent);
+            closed[j] |= !relax.improves(r.value + cj - r.give_up[j], incumbent);
         }
     }
 }
@@ -414,6 +426,10 @@ impl<'a> Relax<'a> {
             w: costs.weights(),
             integral: costs.weights_integral(),
             simple: !limits.has_budget() && !limits.has_groups(),
+            laminar: limits.has_groups() && limits.groups_laminar(),
+            base: limits.tally(),
+            tally: limits.tally(),
+            top_value: f64::INFINITY,
             open: vec![false; m],
             closed: vec![false; m],
             cov: vec![0; n],
@@ -536,14 +552,34 @@ impl<'a> Relax<'a> {
         );
         let c = &self.c;
         let by_value = |a: &u32, b: &u32| c[*b as usize].total_cmp(&c[*a as usize]).then(a.cmp(b));
-        if self.order.len() > k {
+        if self.laminar {
+            // Greedy over the laminar matroid of `k` and the group maxima left by the node.
+            self.order.sort_unstable_by(by_value);
+            budget.spend(4 * self.order.len() as u64 + 1);
+            self.tally.clone_from(&self.base);
+            let mut kept = 0;
+            for r in 0..self.order.len() {
+                if kept == k {
+                    break;
+                }
+                let j = self.order[r];
+                if self.limits.fits_groups(&self.tally, j as usize) {
+                    self.limits.add(&mut self.tally, j as usize);
+                    self.order[kept] = j;
+                    kept += 1;
+                }
+            }
+            self.order.truncate(kept);
+        } else if self.order.len() > k {
             if k > 0 {
                 self.order.select_nth_unstable_by(k - 1, by_value);
             }
             self.order.truncate(k);
         }
         self.order.sort_unstable();
+        let c = &self.c;
         let top: f64 = self.order.iter().map(|&j| c[j as usize]).sum();
+        self.top_value = value + top;
         self.chosen.clear();
         let knap = if self.limits.has_budget() {
             self.knapsack(spent)
@@ -795,6 +831,7 @@ impl<'a> Relax<'a> {
     ) -> NodeResult {
         let open_now: Vec<usize> = node.open.iter().map(|&j| j as usize).collect();
         let covered = self.setup(&node, budget);
+        self.base = self.limits.tally_of(&open_now);
         let closed_mask = &self.closed;
         if !self.limits.can_complete(&open_now, |j| !closed_mask[j]) {
             return NodeResult::Pruned;
@@ -843,44 +880,83 @@ impl<'a> Relax<'a> {
         for &i in &self.active {
             self.mu[i as usize] = self.best_mu[i as usize];
         }
-        let value = covered + self.evaluate(k, spent, budget);
+        self.evaluate(k, spent, budget);
         let mut open = node.open.clone();
         let mut closed = node.closed.clone();
-        if self.simple {
-            let mut sorted = self.free.clone();
+        if !self.limits.has_groups() || self.laminar {
+            // The selection `T` in `order` is a maximum-weight independent set of a matroid
+            // (top `k`, or the laminar one of the group maxima), so forcing `j ∉ T` in gives up
+            // at least the smallest `c` of `T` when `T + j` breaks a limit (nothing otherwise),
+            // and forcing `j ∈ T` out gains at most the largest `c` outside `T`. Valid with a
+            // budget too: `top_value` (the bound without the knapsack) is itself a bound.
+            let value = covered + self.top_value;
             let c = &self.c;
-            sorted.sort_by(|&a, &b| c[b as usize].total_cmp(&c[a as usize]).then(a.cmp(&b)));
-            let t = self.order.len();
-            let ck = if t == k {
-                c[sorted[k - 1] as usize]
-            } else {
-                0.0
+            let t_count = self.order.len();
+            let in_t: Vec<bool> = {
+                let mut v = vec![false; self.open.len()];
+                for &j in &self.order {
+                    v[j as usize] = true;
+                }
+                v
             };
-            let ck1 = sorted.get(t).map_or(0.0, |&j| c[j as usize]);
+            let smallest_in = self
+                .order
+                .iter()
+                .map(|&j| c[j as usize])
+                .fold(f64::INFINITY, f64::min);
+            let best_out = self
+                .free
+                .iter()
+                .filter(|&&j| !in_t[j as usize])
+                .map(|&j| c[j as usize].max(0.0))
+                .fold(0.0, f64::max);
+            self.tally.clone_from(&self.base);
+            for &j in &self.order {
+                self.limits.add(&mut self.tally, j as usize);
+            }
+            let give_up = |j: u32| {
+                let fits = t_count < k
+                    && (!self.laminar || self.limits.fits_groups(&self.tally, j as usize));
+                if fits || t_count == 0 {
+                    0.0
+                } else {
+                    smallest_in
+                }
+            };
+            let mut root_give_up = if node.depth == 0 {
+                vec![0.0; self.open.len()]
+            } else {
+                Vec::new()
+            };
+            for &j in &self.free {
+                let cj = c[j as usize];
+                if in_t[j as usize] {
+                    if !self.improves(value - cj + best_out, inc.value) {
+                        open.push(j);
+                    }
+                } else {
+                    let g = give_up(j);
+                    if node.depth == 0 {
+                        root_give_up[j as usize] = g;
+                    }
+                    if !self.improves(value + cj - g, inc.value) {
+                        closed.push(j);
+                    }
+                }
+            }
+            budget.spend(4 * self.free.len() as u64);
             if node.depth == 0 {
-                let mut in_t = vec![false; self.open.len()];
                 let mut cs = vec![f64::NAN; self.open.len()];
-                for (r, &j) in sorted.iter().enumerate() {
-                    in_t[j as usize] = r < t;
+                for &j in &self.free {
                     cs[j as usize] = c[j as usize];
                 }
                 self.root = Some(RootFixing {
                     value,
                     c: cs,
                     in_t,
-                    ck,
-                    ck1,
+                    give_up: root_give_up,
+                    best_out,
                 });
-            }
-            for (r, &j) in sorted.iter().enumerate() {
-                let cj = c[j as usize];
-                if r < t {
-                    if !self.improves(value - cj + ck1, inc.value) {
-                        open.push(j);
-                    }
-                } else if !self.improves(value + cj - ck, inc.value) {
-                    closed.push(j);
-                }
             }
         }
         let k_left = self.limits.p.saturating_sub(open.len());

@@ -400,13 +400,16 @@ pub(crate) fn covered_by(rows: &SparseCosts, open: &[bool]) -> f64 {
 
 /// Capacitated MCLP: a demand counts as covered only when *assigned* (single-sourced) to an
 /// open site within the radius whose remaining capacity holds its usage. Sites come from the
-/// uncapacitated search (half the budget) and a capacity-aware local search; demands are
-/// assigned by regret (`super::assign`): cost 0 within the radius, 1 per unit weight when left
-/// out.
+/// uncapacitated solve (exact branch-and-bound, at most half the budget) and, unless its
+/// selection already meets the uncapacitated bound once assigned, a capacity-aware local
+/// search; demands are assigned by regret (`super::assign`): cost 0 within the radius, 1 per
+/// unit weight when left out.
 ///
-/// Bound: the smaller of the uncapacitated bound (a relaxation) and the capacitated
+/// Bound: the smaller of the uncapacitated bound (a relaxation: capacities only take covered
+/// weight away) and, when that does not already prove the selection, the capacitated
 /// Lagrangian bound of [`capacitated_bound`], which relaxes "each demand assigned at most once"
-/// and leaves one knapsack per site.
+/// and leaves one knapsack per site. `complete` is reported when the bound proves the
+/// selection or every phase ended by itself; the search itself is heuristic.
 pub fn solve_capacitated(costs: &SparseCosts, problem: &Problem) -> Result<Solution, SolveError> {
     let Some(caps) = &problem.capacities else {
         let reason = "the capacitated MCLP needs capacities".to_string();
@@ -428,44 +431,58 @@ pub fn solve_capacitated(costs: &SparseCosts, problem: &Problem) -> Result<Solut
     let usage: Vec<f64> = (0..rows.n()).map(|i| caps.usage_of(costs, i)).collect();
     let limits = Limits::new(problem, costs.m(), None);
     let uncapacitated = std::mem::take(&mut sol.selected);
-    let mut phase = budget.phase(budget.left() / 2);
-    let searched = capacity_search(
-        &rows,
-        problem,
-        &limits,
-        &usage,
-        &caps.capacity,
-        uncapacitated.clone(),
-        &mut phase,
-    );
-    budget.absorb(&phase);
-    // Keep whichever selection the full (regret) assignment rates higher.
-    let (covered, assignment, selected) = [uncapacitated, searched]
-        .into_iter()
-        .map(|sel| {
-            budget.spend(assign_work(&rows));
-            let (covered, assignment) = assigned_cover(&rows, problem, &usage, caps, &sel);
-            (covered, assignment, sel)
-        })
-        .reduce(|a, b| {
-            if b.0 > a.0 + 1e-9 * a.0.abs().max(1.0) {
-                b
-            } else {
-                a
-            }
-        })
-        .unwrap_or_default();
-    let cols = rows.transpose();
-    let (cap_bound, cap_iterations) = capacitated_bound(
-        &rows,
-        &cols,
-        problem,
-        &limits,
-        &usage,
-        &caps.capacity,
-        covered,
-        &mut budget,
-    );
+    let integral = rows.weights_integral();
+    // Whether the uncapacitated bound proves a covered weight (capacities not binding).
+    let proves = |covered: f64| {
+        if integral {
+            sol.bound < covered + 1.0 - 1e-6
+        } else {
+            sol.bound <= covered + 1e-9 * covered.abs().max(1.0)
+        }
+    };
+    let (first, first_assignment, work) =
+        assigned_cover(&rows, problem, &usage, caps, &uncapacitated);
+    budget.spend(work);
+    let (covered, assignment, selected) = if proves(first) {
+        (first, first_assignment, uncapacitated)
+    } else {
+        let mut phase = budget.phase(budget.left() / 2);
+        let searched = capacity_search(
+            &rows,
+            problem,
+            &limits,
+            &usage,
+            &caps.capacity,
+            uncapacitated.clone(),
+            &mut phase,
+        );
+        budget.absorb(&phase);
+        let (second, second_assignment, work) =
+            assigned_cover(&rows, problem, &usage, caps, &searched);
+        budget.spend(work);
+        // Keep whichever selection the full (regret) assignment rates higher.
+        if second > first + 1e-9 * first.abs().max(1.0) {
+            (second, second_assignment, searched)
+        } else {
+            (first, first_assignment, uncapacitated)
+        }
+    };
+    let proven = proves(covered);
+    let (cap_bound, cap_iterations) = if proven {
+        (f64::INFINITY, 0)
+    } else {
+        let cols = rows.transpose();
+        capacitated_bound(
+            &rows,
+            &cols,
+            problem,
+            &limits,
+            &usage,
+            &caps.capacity,
+            covered,
+            &mut budget,
+        )
+    };
     let bound = sol.bound.min(cap_bound);
     let iterations = sol.iterations + cap_iterations;
     let nodes = sol.nodes;
@@ -474,7 +491,7 @@ pub fn solve_capacitated(costs: &SparseCosts, problem: &Problem) -> Result<Solut
         selected,
         covered,
         bound,
-        rows.weights_integral(),
+        integral,
         covered,
         sol.total,
         started,
@@ -486,13 +503,6 @@ pub fn solve_capacitated(costs: &SparseCosts, problem: &Problem) -> Result<Solut
     Ok(sol.finish(&budget, false))
 }
 
-/// Work units charged for one regret assignment of `rows`.
-fn assign_work(rows: &SparseCosts) -> u64 {
-    let n = rows.n() as u64;
-    let thorough = if rows.n() <= 2000 { n * n } else { 0 };
-    n * n / 4 + thorough + 4 * rows.pairs() as u64
-}
-
 /// Subgradient settings of the capacitated bound.
 const CAP_BOUND_ITERATIONS: u32 = 400;
 
@@ -500,7 +510,8 @@ const CAP_BOUND_ITERATIONS: u32 = 400;
 /// leaves, for each site, the knapsack `V_j(μ) = max Σ_{i ∈ N_j} (w_i − μ_i) x_i` subject to
 /// `Σ u_i x_i ≤ Q_j`, bounded by its LP (Dantzig) value; then
 /// `L(μ) = Σ_i μ_i + Σ_{fixed} V_j + Σ_{p largest free} V_j` bounds the optimum for every `μ`
-/// (for a budget, the smaller of that and the fractional knapsack of the `V_j`). Minimised by
+/// (for a budget, the smaller of that and the fractional knapsack of the `V_j`; with laminar
+/// group limits the `p` largest within the groups' maxima). Minimised by
 /// subgradient steps on `g_i = 1 − Σ_j x_ij`. At `μ = 0` it is already no larger than the
 /// fixed capacity plus the `p` largest free capacities. Returns the bound and the iterations.
 #[allow(clippy::too_many_arguments)]
@@ -520,6 +531,7 @@ pub(crate) fn capacitated_bound(
     let sites: Vec<usize> = (0..m)
         .filter(|&j| fixed[j] || limits.selectable(j))
         .collect();
+    let laminar = limits.has_groups() && limits.groups_laminar();
     let mut mu = vec![0.0; n];
     let mut best = f64::INFINITY;
     let (mut theta, mut stale) = (1.0, 0);
@@ -533,7 +545,8 @@ pub(crate) fn capacitated_bound(
             break;
         }
         iterations += 1;
-        let mut work = (n + m) as u64;
+        // The multiplier sums and updates below visit every demand about five times.
+        let mut work = 5 * (n + m) as u64;
         for &j in &sites {
             items.clear();
             for (i, _) in cols.column(j) {
@@ -542,7 +555,8 @@ pub(crate) fn capacitated_bound(
                     items.push((i as u32, profit, usage[i]));
                 }
             }
-            work += 2 * items.len() as u64 + 1;
+            let len = items.len() as u64;
+            work += len * (2 + u64::from(len.max(1).ilog2())) + 1;
             let density = |it: &(u32, f64, f64)| {
                 if it.2 <= 0.0 {
                     f64::INFINITY
@@ -585,8 +599,21 @@ pub(crate) fn capacitated_bound(
             .filter(|&j| !fixed[j] && value[j] > 0.0)
             .collect();
         free.sort_by(|&a, &b| value[b].total_cmp(&value[a]).then(a.cmp(&b)));
-        let by_count: f64 = free.iter().take(limits.p).map(|&j| value[j]).sum();
-        let mut pick: Vec<(usize, f64)> = free.iter().take(limits.p).map(|&j| (j, 1.0)).collect();
+        // The `p` largest, within the group maxima when the groups are laminar (greedy over a
+        // laminar matroid is optimal; otherwise the groups are relaxed).
+        let mut tally = limits.tally();
+        let mut top: Vec<usize> = Vec::with_capacity(limits.p);
+        for &j in &free {
+            if top.len() == limits.p {
+                break;
+            }
+            if !laminar || limits.fits_groups(&tally, j) {
+                limits.add(&mut tally, j);
+                top.push(j);
+            }
+        }
+        let by_count: f64 = top.iter().map(|&j| value[j]).sum();
+        let mut pick: Vec<(usize, f64)> = top.iter().map(|&j| (j, 1.0)).collect();
         let mut sub = by_count;
         if let Some(mut left) = limits.budget_left(0.0) {
             let density = |j: usize| value[j] / limits.site_cost(j).max(1e-12);
@@ -659,15 +686,15 @@ pub(crate) fn capacitated_bound(
     (best, iterations)
 }
 
-/// Covered weight and assignment of a selection under capacities, by the regret heuristic
-/// (`super::assign`): cost 0 within the radius, 1 per unit weight when left out.
+/// Covered weight, assignment and work units of a selection under capacities, by the regret
+/// heuristic (`super::assign`): cost 0 within the radius, 1 per unit weight when left out.
 fn assigned_cover(
     rows: &SparseCosts,
     problem: &Problem,
     usage: &[f64],
     caps: &super::Capacities,
     selected: &[usize],
-) -> (f64, Vec<Option<usize>>) {
+) -> (f64, Vec<Option<usize>>, u64) {
     let mut open = problem.fixed_mask(rows.m());
     for &j in selected {
         open[j] = true;
@@ -687,13 +714,13 @@ fn assigned_cover(
         capacity: caps.capacity.clone(),
         unserved: 1.0,
     };
-    let (_, assignment) = super::assign::assign(input, rows.n() <= 2000);
+    let (_, assignment, work) = super::assign::assign(input, rows.n() <= 2000);
     let w = rows.weights();
     let covered = (0..rows.n())
         .filter(|&i| assignment[i].is_some())
         .map(|i| w[i])
         .sum();
-    (covered, assignment)
+    (covered, assignment, work + 2 * rows.pairs() as u64)
 }
 
 /// Fast capacitated coverage of an open mask: demands with the fewest open covering sites
@@ -761,7 +788,9 @@ fn capacity_search(
     let (mut left, mut unassigned, mut scratch) = (Vec::new(), Vec::new(), Vec::new());
     let mut current = greedy_cover(rows, &open, usage, capacity, &mut left, &mut unassigned);
     let better = |v: f64, c: f64| v > c + 1e-9 * c.abs().max(1.0);
-    let step = (rows.n() + 2 * rows.pairs()) as u64;
+    // One greedy cover: the sort of the demands dominates.
+    let n = rows.n() as f64;
+    let step = (n * n.log2().max(1.0)) as u64 + 4 * rows.pairs() as u64;
     'outer: while !budget.exhausted() && !unassigned.is_empty() {
         let mut mark = vec![false; m];
         for &i in &unassigned {
