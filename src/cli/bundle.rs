@@ -80,8 +80,12 @@ pub fn proposal_rows(a: &Analysis) -> (Vec<ProposalRow>, Option<ProposalMeta>) {
         .map(|o| {
             // No solver seconds here: the files of a run are byte-identical from run to run;
             // timings go to the console only.
+            let stop = match o.stop.as_str() {
+                "wall_clock" => ", cut short by the time limit",
+                _ => "",
+            };
             format!(
-                "{}: {} ({}, gap {:.2} %)",
+                "{}: {} ({}, gap {:.2} %{stop})",
                 o.id,
                 o.problem,
                 o.status,
@@ -106,7 +110,11 @@ pub fn proposal_rows(a: &Analysis) -> (Vec<ProposalRow>, Option<ProposalMeta>) {
                 level: o.request.level,
                 problem: o.problem.clone(),
                 status: o.status.clone(),
+                objective: o.objective,
+                bound: o.bound,
                 gap: o.gap,
+                stop: o.stop.clone(),
+                work: o.work,
                 sites: o.sites.len(),
                 covered_before: o.covered_before,
                 covered_after: o.covered_after,

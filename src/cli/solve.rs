@@ -58,6 +58,9 @@ use crate::spatial::index::PointIndex;
 /// Most straight-line pairs stored without a radius (demand × candidates).
 pub const MAX_DENSE_PAIRS: usize = 50_000_000;
 
+/// Wall time kept back from the solver for mapping ids and printing.
+const OUTPUT_MARGIN: Duration = Duration::from_millis(20);
+
 /// The problem to solve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SolveProblem {
@@ -110,9 +113,15 @@ pub struct SolveArgs {
     /// Property holding feature ids.
     #[arg(long, default_value = "id")]
     pub id_field: String,
-    /// Time limit in seconds.
+    /// Time limit in seconds for everything but reading the inputs. The search stops on a
+    /// deterministic work budget derived from it (the same answer on any machine and at any
+    /// load); the clock is only a safety net, reported as `"stop": "wall_clock"`.
     #[arg(long, default_value_t = 10.0)]
     pub time_limit: f64,
+    /// Work budget in work units, replacing the one derived from `--time-limit` (for results
+    /// reproducible whatever the time limit).
+    #[arg(long)]
+    pub work_limit: Option<u64>,
     /// Seed for randomised search.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -146,8 +155,12 @@ pub struct SolveReport {
     pub selected: Vec<String>,
     /// Wall-clock seconds of the whole command (reading, costs, solving).
     pub seconds: f64,
+    /// Wall-clock seconds spent reading the input files.
+    pub read_seconds: f64,
     /// Non-fatal notes (for example matrix ids that match no demand point).
     pub warnings: Vec<String>,
+    /// p-median / p-center with `--radius`: what the cutoff did.
+    pub truncation: Option<Truncation>,
 }
 
 fn usage(message: impl Into<String>) -> Error {
@@ -201,6 +214,11 @@ fn read_layers(args: &SolveArgs) -> Result<Layers, Error> {
             require_id,
             number_field: number,
         };
+        // The streaming reader takes well-formed point layers; anything else (or any problem)
+        // goes to the full reader, which reports every problem of the file.
+        if let Some(layer) = fast::read_points(path, spec) {
+            return layer;
+        }
         read_points(path, spec).unwrap_or_else(|ps| {
             problems.extend(ps);
             PointLayer::default()
@@ -303,8 +321,23 @@ fn project_all(
         .collect()
 }
 
-/// Per-demand `(site, cost)` lists and non-fatal warnings.
-type Lists = (Vec<Vec<(usize, f64)>>, Vec<String>);
+/// Per-demand `(site, cost)` lists, non-fatal warnings, and how to find true costs beyond a
+/// cutoff.
+struct Lists {
+    lists: Vec<Vec<(usize, f64)>>,
+    warnings: Vec<String>,
+    beyond: Beyond,
+}
+
+/// Where the costs of pairs dropped by a cutoff can be found again.
+enum Beyond {
+    /// Straight lines: demand and site positions in metres.
+    Plane(Vec<[f64; 2]>, Vec<[f64; 2]>),
+    /// Every listed pair (a matrix before the cutoff).
+    Full(Vec<Vec<(usize, f64)>>),
+    /// Not available (a network searched only up to the cutoff).
+    Unknown,
+}
 
 fn straight_lists(args: &SolveArgs, layers: &Layers, sites: &Sites) -> Result<Lists, Error> {
     let pts = layers.demand.lonlat.iter().chain(&sites.lonlat).copied();
@@ -338,7 +371,11 @@ fn straight_lists(args: &SolveArgs, layers: &Layers, sites: &Sites) -> Result<Li
                 .collect()
         }
     };
-    Ok((lists, Vec::new()))
+    Ok(Lists {
+        lists,
+        warnings: Vec::new(),
+        beyond: Beyond::Plane(demand, site_xy),
+    })
 }
 
 fn network_lists(
@@ -346,8 +383,11 @@ fn network_lists(
     path: &Path,
     layers: &Layers,
     sites: &Sites,
+    read_seconds: &mut f64,
 ) -> Result<Lists, Error> {
+    let t = Instant::now();
     let lines = read_network_lines(path, args.cost_field.as_deref()).map_err(Error::Invalid)?;
+    *read_seconds += t.elapsed().as_secs_f64();
     let pts = layers.demand.lonlat.iter().chain(&sites.lonlat).copied();
     let proj = projection(pts.chain(lines.iter().flat_map(|l| l.lonlat.iter().copied())))?;
     let graph = GraphCosts::build(&lines, |p| proj.to_local(p[0], p[1]).map(|(x, y)| [x, y]));
@@ -370,17 +410,27 @@ fn network_lists(
     };
     let origins = snap(&layers.demand.file, &layers.demand.lonlat)?;
     let targets = snap(&layers.candidates.file, &sites.lonlat)?;
-    Ok((
-        graph.cost_lists(&origins, &targets, args.radius),
-        Vec::new(),
-    ))
+    Ok(Lists {
+        lists: graph.cost_lists(&origins, &targets, args.radius),
+        warnings: Vec::new(),
+        beyond: Beyond::Unknown,
+    })
 }
 
-fn matrix_lists(path: &Path, layers: &Layers, sites: &Sites) -> Result<Lists, Error> {
-    let matrix = read_solve_matrix(path)?;
+fn matrix_lists(
+    path: &Path,
+    layers: &Layers,
+    sites: &Sites,
+    read_seconds: &mut f64,
+) -> Result<Lists, Error> {
+    let t = Instant::now();
     let origins: Vec<&str> = layers.demand.ids.iter().map(String::as_str).collect();
     let dests: Vec<Option<&str>> = sites.ids.iter().map(|s| Some(s.as_str())).collect();
-    let (lists, unknown) = matrix.lists_for(&origins, &dests);
+    let (lists, unknown) = match fast::matrix_lists(path, &origins, &sites.ids) {
+        Some(found) => found,
+        None => read_solve_matrix(path)?.lists_for(&origins, &dests),
+    };
+    *read_seconds += t.elapsed().as_secs_f64();
     let mut warnings = Vec::new();
     if !unknown.is_empty() {
         let shown: Vec<&str> = unknown.iter().take(5).map(String::as_str).collect();
@@ -391,7 +441,11 @@ fn matrix_lists(path: &Path, layers: &Layers, sites: &Sites) -> Result<Lists, Er
             shown.join(", ")
         ));
     }
-    Ok((lists, warnings))
+    Ok(Lists {
+        lists,
+        warnings,
+        beyond: Beyond::Unknown,
+    })
 }
 
 /// Compares ids numerically when both are integers, else as text.
@@ -411,9 +465,14 @@ pub fn solve_files(args: &SolveArgs) -> Result<SolveReport, Error> {
     check_args(args)?;
     let layers = read_layers(args)?;
     let sites = sites(&layers);
-    let (lists, warnings) = match (&args.network, &args.matrix) {
-        (Some(net), _) => network_lists(args, net, &layers, &sites)?,
-        (None, Some(m)) => matrix_lists(m, &layers, &sites)?,
+    let mut read_seconds = started.elapsed().as_secs_f64();
+    let Lists {
+        mut lists,
+        warnings,
+        mut beyond,
+    } = match (&args.network, &args.matrix) {
+        (Some(net), _) => network_lists(args, net, &layers, &sites, &mut read_seconds)?,
+        (None, Some(m)) => matrix_lists(m, &layers, &sites, &mut read_seconds)?,
         (None, None) => straight_lists(args, &layers, &sites)?,
     };
     let weights = if args.weight_field.is_some() {
@@ -421,9 +480,32 @@ pub fn solve_files(args: &SolveArgs) -> Result<SolveReport, Error> {
     } else {
         vec![1.0; layers.demand.len()]
     };
-    let costs = SparseCosts::from_lists(weights, sites.ids.len(), lists)
+    // For p-median and p-center a radius is a cutoff: pairs beyond it are dropped.
+    let cutoff = args
+        .radius
+        .filter(|_| matches!(args.problem, SolveProblem::Pmedian | SolveProblem::Pcenter));
+    let mut truncated = false;
+    if let Some(r) = cutoff {
+        if args.matrix.is_some() {
+            let full = lists.clone();
+            for l in &mut lists {
+                l.retain(|&(_, c)| c <= r);
+            }
+            truncated = lists.iter().zip(&full).any(|(a, b)| a.len() < b.len());
+            beyond = Beyond::Full(full);
+        } else {
+            truncated = lists.iter().any(|l| l.len() < sites.ids.len());
+        }
+    }
+    let costs = SparseCosts::from_lists(weights.clone(), sites.ids.len(), lists)
         .map_err(|e| usage(e.to_string()))?;
     let capacitated = args.capacity_field.is_some();
+    // The limit covers everything but reading: the solver gets what is left of it (its
+    // wall-clock safety net), while its deterministic work budget comes from the whole limit.
+    let limit = solve::duration_from_secs(args.time_limit);
+    let used = started
+        .elapsed()
+        .saturating_sub(Duration::from_secs_f64(read_seconds));
     let problem = solve::Problem {
         fixed_open: sites.fixed.clone(),
         p: args.p.unwrap_or(0),
@@ -432,11 +514,18 @@ pub fn solve_files(args: &SolveArgs) -> Result<SolveReport, Error> {
             capacity: sites.capacity.clone(),
             usage: None,
         }),
-        time_limit: Duration::from_secs_f64(args.time_limit),
+        // Beyond the cutoff a demand costs the cutoff per unit weight: never more than its true
+        // cost, so the solver's lower bound holds for the untruncated problem too.
+        unserved_cost: cutoff.filter(|_| args.problem == SolveProblem::Pmedian),
+        time_limit: limit.saturating_sub(used + OUTPUT_MARGIN),
+        work_limit: Some(
+            args.work_limit
+                .unwrap_or_else(|| solve::budget::work_for(limit)),
+        ),
         seed: args.seed,
         ..solve::Problem::default()
     };
-    let solution = match (args.problem, capacitated) {
+    let mut solution = match (args.problem, capacitated) {
         (SolveProblem::Lscp, _) => solve::lscp::solve(&costs, &problem),
         (SolveProblem::Mclp, false) => solve::mclp::solve(&costs, &problem),
         (SolveProblem::Mclp, true) => solve::mclp::solve_capacitated(&costs, &problem),
@@ -445,6 +534,18 @@ pub fn solve_files(args: &SolveArgs) -> Result<SolveReport, Error> {
         (SolveProblem::Pcenter, _) => solve::pcenter::solve(&costs, &problem),
     }
     .map_err(|e| usage(e.to_string()))?;
+    let truncation = cutoff.map(|r| {
+        truncation(
+            args,
+            r,
+            truncated,
+            &costs,
+            &problem,
+            &beyond,
+            capacitated,
+            &mut solution,
+        )
+    });
     let mut selected: Vec<String> = solution
         .selected
         .iter()
@@ -458,8 +559,150 @@ pub fn solve_files(args: &SolveArgs) -> Result<SolveReport, Error> {
         solution,
         selected,
         seconds: started.elapsed().as_secs_f64(),
+        read_seconds,
         warnings,
+        truncation,
     })
+}
+
+/// What a cutoff did to a p-median or p-center problem.
+#[derive(Debug, Clone)]
+pub struct Truncation {
+    /// The cutoff (the `--radius`), in the cost unit.
+    pub cutoff: f64,
+    /// Whether it dropped any pair, i.e. changed the problem.
+    pub truncated: bool,
+    /// Demand weight whose nearest open site lies beyond the cutoff (p-median) or that has no
+    /// site within it and is left out (p-center).
+    pub beyond_weight: f64,
+    /// p-median: the objective within the cutoff (pairs beyond it charged the cutoff).
+    pub truncated_objective: Option<f64>,
+    /// Whether `objective`, `bound` and `status` hold for the untruncated problem.
+    pub certified_untruncated: bool,
+    /// A sentence for the reader.
+    pub note: String,
+}
+
+/// Measures the cutoff's effect and, for the uncapacitated p-median with the true costs at
+/// hand, re-scores the selection on the untruncated problem (the bound stays valid there).
+#[allow(clippy::too_many_arguments)]
+fn truncation(
+    args: &SolveArgs,
+    r: f64,
+    truncated: bool,
+    costs: &SparseCosts,
+    problem: &solve::Problem,
+    beyond: &Beyond,
+    capacitated: bool,
+    solution: &mut Solution,
+) -> Truncation {
+    let w = costs.weights();
+    let mut t = Truncation {
+        cutoff: r,
+        truncated,
+        beyond_weight: 0.0,
+        truncated_objective: None,
+        certified_untruncated: !truncated,
+        note: String::new(),
+    };
+    if args.problem == SolveProblem::Pcenter {
+        t.beyond_weight = (0..costs.n())
+            .filter(|&i| w[i] > 0.0 && costs.row(i).next().is_none())
+            .map(|i| w[i])
+            .sum();
+        t.certified_untruncated = t.beyond_weight == 0.0;
+        t.note = if t.beyond_weight > 0.0 {
+            format!("--radius {r} is a cutoff: demand with no site within it (weight {}) is left out, so the objective is the p-center of the rest", t.beyond_weight)
+        } else {
+            format!("--radius {r} is a cutoff; every demand has a site within it, so the p-center is that of the untruncated problem when it is at most {r}")
+        };
+        return t;
+    }
+    let mut open = problem.fixed_mask(costs.m());
+    for &j in &solution.selected {
+        open[j] = true;
+    }
+    t.beyond_weight = (0..costs.n())
+        .filter(|&i| !costs.row(i).any(|(j, _)| open[j]))
+        .map(|i| w[i])
+        .sum();
+    t.truncated_objective = Some(solution.objective);
+    if !truncated {
+        t.note = format!("--radius {r} dropped no pair: the problem is untruncated");
+        return t;
+    }
+    let true_objective = if capacitated || solution.status == Status::Infeasible {
+        None
+    } else {
+        untruncated_objective(costs, problem, beyond, &open)
+    };
+    match true_objective {
+        Some(v) => {
+            let s = solution.clone();
+            let mut c = Solution::certified(
+                s.sense,
+                s.selected.clone(),
+                v,
+                s.bound,
+                costs.is_integral() && v.fract() == 0.0,
+                s.covered,
+                s.total,
+                Instant::now(),
+            );
+            c.seconds = s.seconds;
+            c.assignment = s.assignment;
+            c.iterations = s.iterations;
+            c.work = s.work;
+            c.stop = s.stop;
+            c.nodes = s.nodes;
+            *solution = c;
+            t.certified_untruncated = true;
+            t.note = format!("--radius {r} is a cutoff: the search charged a demand beyond it {r} per unit weight (never more than its true cost), so the bound holds for the untruncated problem; objective and gap are those of the untruncated problem");
+        }
+        None => {
+            t.note = format!("--radius {r} is a cutoff and changed the problem: a demand with no open site within it is charged {r} per unit weight; objective, bound and gap are those of this truncated problem");
+        }
+    }
+    t
+}
+
+/// The p-median objective of an open-site mask with every pair's true cost, when known.
+fn untruncated_objective(
+    costs: &SparseCosts,
+    problem: &solve::Problem,
+    beyond: &Beyond,
+    open: &[bool],
+) -> Option<f64> {
+    let w = costs.weights();
+    match beyond {
+        Beyond::Plane(demand, sites) => {
+            let open_xy: Vec<([f64; 2], usize)> = (0..sites.len())
+                .filter(|&j| open[j])
+                .map(|j| (sites[j], j))
+                .collect();
+            if open_xy.is_empty() {
+                return None;
+            }
+            let index = PointIndex::from_items(open_xy);
+            Some(
+                demand
+                    .iter()
+                    .zip(w)
+                    .map(|(&p, wi)| wi * index.nearest(p).map_or(f64::INFINITY, |(_, d)| d))
+                    .sum(),
+            )
+        }
+        Beyond::Full(full) => {
+            let full_costs = SparseCosts::from_lists(w.to_vec(), costs.m(), full.clone()).ok()?;
+            let unserved = solve::Problem {
+                unserved_cost: None,
+                ..problem.clone()
+            }
+            .unserved(&full_costs);
+            Some(solve::pmedian::evaluate(&full_costs, open, unserved))
+        }
+        Beyond::Unknown => None,
+    }
 }
 
 fn finite(x: f64) -> Value {
@@ -491,11 +734,25 @@ impl SolveReport {
             "status": status_name(s.status),
             "selected": self.selected,
             "seconds": self.seconds,
+            "read_seconds": self.read_seconds,
             "solve_seconds": s.seconds,
+            "stop": s.stop.name(),
+            "work": s.work,
+            "nodes": s.nodes,
         });
         if matches!(self.problem, SolveProblem::Mclp | SolveProblem::Lscp) {
             v["covered"] = json!(s.covered);
             v["total"] = json!(s.total);
+        }
+        if let Some(t) = &self.truncation {
+            v["cutoff"] = json!(t.cutoff);
+            v["truncated"] = json!(t.truncated);
+            v["beyond_cutoff_weight"] = json!(t.beyond_weight);
+            if let Some(o) = t.truncated_objective {
+                v["objective_within_cutoff"] = finite(o);
+            }
+            v["certified_untruncated"] = json!(t.certified_untruncated);
+            v["truncation"] = json!(t.note);
         }
         v
     }
@@ -540,4 +797,189 @@ pub fn run(args: SolveArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
     };
     emit(out, &text)?;
     Ok(Outcome::Ok)
+}
+
+/// Streaming readers for well-formed inputs: serde straight into the few fields `solve` needs
+/// (a point per feature, an id, one number) and a byte-level matrix scan. They return `None` at
+/// the first thing they do not handle exactly like the full readers
+/// ([`crate::io::points::read_points`], [`crate::io::points::read_solve_matrix`]) — a
+/// non-point geometry, a missing or invalid property, a duplicate, a quoted CSV field — and
+/// the caller then uses the full reader, which reports every problem of the file. On the files
+/// they accept, both give identical results.
+mod fast {
+    use std::borrow::Cow;
+    use std::collections::{BTreeSet, HashMap, HashSet};
+    use std::path::Path;
+
+    use serde::Deserialize;
+    use serde_json::{Map, Value};
+
+    use crate::io::features::FileProblems;
+    use crate::io::points::{PointLayer, PointSpec};
+
+    #[derive(Deserialize)]
+    struct Collection<'a> {
+        #[serde(rename = "type", borrow)]
+        kind: Cow<'a, str>,
+        #[serde(borrow)]
+        features: Vec<Feature<'a>>,
+    }
+
+    #[derive(Deserialize)]
+    struct Feature<'a> {
+        #[serde(rename = "type", borrow)]
+        kind: Cow<'a, str>,
+        #[serde(default)]
+        properties: Option<Map<String, Value>>,
+        #[serde(default, borrow)]
+        geometry: Option<Geometry<'a>>,
+    }
+
+    #[derive(Deserialize)]
+    struct Geometry<'a> {
+        #[serde(rename = "type", borrow)]
+        kind: Cow<'a, str>,
+        coordinates: Vec<f64>,
+    }
+
+    /// A point layer read the fast way, or `None` (use the full reader).
+    pub(super) fn read_points(path: &Path, spec: PointSpec<'_>) -> Option<PointLayer> {
+        let bytes = std::fs::read(path).ok()?;
+        let fc: Collection<'_> = serde_json::from_slice(&bytes).ok()?;
+        if fc.kind != "FeatureCollection" {
+            return None;
+        }
+        let n = fc.features.len();
+        let mut layer = PointLayer {
+            file: FileProblems::new(path).file,
+            ids: Vec::with_capacity(n),
+            lonlat: Vec::with_capacity(n),
+            numbers: Vec::with_capacity(if spec.number_field.is_some() { n } else { 0 }),
+        };
+        let mut seen: HashSet<&str> = HashSet::new();
+        for (index, f) in fc.features.iter().enumerate() {
+            if f.kind != "Feature" {
+                return None;
+            }
+            let g = f.geometry.as_ref()?;
+            if g.kind != "Point" || g.coordinates.len() < 2 {
+                return None;
+            }
+            let (x, y) = (g.coordinates[0], g.coordinates[1]);
+            if !(x.is_finite() && y.is_finite() && x.abs() <= 180.0 && y.abs() <= 90.0) {
+                return None;
+            }
+            let get = |key: &str| {
+                f.properties
+                    .as_ref()
+                    .and_then(|p| p.get(key))
+                    .filter(|v| !v.is_null())
+            };
+            let id = match get(spec.id_field) {
+                Some(Value::String(s)) if !spec.require_id || !s.trim().is_empty() => s.clone(),
+                Some(Value::Number(v)) if !spec.require_id || v.is_i64() || v.is_u64() => {
+                    v.to_string()
+                }
+                _ if spec.require_id => return None,
+                _ => index.to_string(),
+            };
+            if let Some(field) = spec.number_field {
+                match get(field).and_then(Value::as_f64) {
+                    Some(v) if v.is_finite() && v >= 0.0 => layer.numbers.push(v),
+                    _ => return None,
+                }
+            }
+            layer.ids.push(id);
+            layer.lonlat.push([x, y]);
+        }
+        if spec.require_id {
+            for id in &layer.ids {
+                if !seen.insert(id.as_str()) {
+                    return None;
+                }
+            }
+        }
+        Some(layer)
+    }
+
+    /// Per-demand `(site, cost)` lists from a `demand_id,candidate_id,cost` matrix, and the
+    /// matrix's demand ids that match no demand point (sorted), or `None` (use the full reader).
+    #[allow(clippy::type_complexity)]
+    pub(super) fn matrix_lists(
+        path: &Path,
+        demand_ids: &[&str],
+        site_ids: &[String],
+    ) -> Option<(Vec<Vec<(usize, f64)>>, Vec<String>)> {
+        let bytes = std::fs::read(path).ok()?;
+        let text = std::str::from_utf8(&bytes).ok()?;
+        if text.contains('"') {
+            return None;
+        }
+        let mut lines = text.split('\n');
+        let header: Vec<&str> = lines
+            .next()?
+            .trim_end_matches('\r')
+            .split(',')
+            .map(str::trim)
+            .collect();
+        let col = |names: [&str; 2]| header.iter().position(|h| names.contains(h));
+        let (oc, dc, cc) = (
+            col(["demand_id", "origin_id"])?,
+            col(["candidate_id", "destination_id"])?,
+            col(["cost", "cost"])?,
+        );
+        let width = header.len();
+        let demand_of: HashMap<&str, usize> = demand_ids
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (*s, i))
+            .collect();
+        let site_of: HashMap<&str, usize> = site_ids
+            .iter()
+            .enumerate()
+            .map(|(j, s)| (s.as_str(), j))
+            .collect();
+        let mut lists: Vec<Vec<(usize, f64)>> = vec![Vec::new(); demand_ids.len()];
+        let mut unknown: BTreeSet<&str> = BTreeSet::new();
+        let mut other_pairs: HashSet<(&str, &str)> = HashSet::new();
+        let mut fields: Vec<&str> = Vec::with_capacity(width);
+        for line in lines {
+            let line = line.trim_end_matches('\r');
+            if line.is_empty() {
+                continue;
+            }
+            fields.clear();
+            fields.extend(line.split(',').map(str::trim));
+            if fields.len() != width {
+                return None;
+            }
+            let (o, d, c) = (fields[oc], fields[dc], fields[cc]);
+            if o.is_empty() || d.is_empty() {
+                return None;
+            }
+            let cost: f64 = c.parse().ok()?;
+            if !(cost.is_finite() && cost >= 0.0) {
+                return None;
+            }
+            match (demand_of.get(o), site_of.get(d)) {
+                (Some(&i), Some(&j)) => lists[i].push((j, cost)),
+                (i, _) => {
+                    if i.is_none() {
+                        unknown.insert(o);
+                    }
+                    if !other_pairs.insert((o, d)) {
+                        return None;
+                    }
+                }
+            }
+        }
+        for l in &mut lists {
+            l.sort_unstable_by_key(|a| a.0);
+            if l.windows(2).any(|w| w[0].0 == w[1].0) {
+                return None;
+            }
+            l.sort_unstable_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        }
+        Some((lists, unknown.into_iter().map(str::to_string).collect()))
+    }
 }

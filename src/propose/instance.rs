@@ -281,7 +281,8 @@ pub fn build(
         coverage_target: req
             .coverage_target
             .or((req.objective == Objective::Lscp).then_some(1.0)),
-        time_limit: std::time::Duration::from_secs_f64(req.time_limit_s.unwrap_or(10.0)),
+        time_limit: crate::solve::duration_from_secs(req.time_limit_s.unwrap_or(10.0)),
+        work_limit: req.work_limit,
         seed: req.seed.unwrap_or(1),
     };
     Ok(Instance {

@@ -58,7 +58,16 @@ pub struct ProposalOutcome {
     pub gap: f64,
     /// `optimal` (gap proven 0) or `feasible`; `infeasible` when the constraints cannot be met.
     pub status: String,
-    /// Solver time, seconds.
+    /// Why the search stopped: `complete` (proven, or nothing left to try), `work_limit` (the
+    /// deterministic work budget ran out: the same answer on any machine) or `wall_clock` (the
+    /// time limit cut the search short before its work budget was spent: the answer may differ
+    /// from run to run; raise `time_limit_s` or lower `work_limit`).
+    pub stop: String,
+    /// Work units the solver spent (deterministic unless `stop` is `wall_clock`).
+    pub work: u64,
+    /// Branch-and-bound nodes explored.
+    pub nodes: u64,
+    /// Solver time, seconds (console only: never written to files).
     pub seconds: f64,
     /// Demand of the level, in all cells.
     pub demand: f64,
@@ -200,6 +209,10 @@ pub fn propose_new(
             bound: 0.0,
             gap: 0.0,
             status: "optimal".into(),
+            // Nothing to search: an expansion-only request by need.
+            stop: "complete".into(),
+            work: 0,
+            nodes: 0,
             seconds: 0.0,
             demand: lc.total_demand,
             covered_before: lc.covered_demand,
@@ -239,6 +252,9 @@ pub fn propose_new(
             solve::Status::Infeasible => "infeasible",
         }
         .to_string(),
+        stop: sol.stop.name().to_string(),
+        work: sol.work,
+        nodes: sol.nodes,
         seconds: sol.seconds,
         demand: lc.total_demand,
         covered_before: ranked.covered_before,
@@ -332,6 +348,9 @@ mod tests {
             assignment: None,
             seconds: 0.0,
             iterations: 0,
+            work: 0,
+            stop: solve::budget::Stop::WorkLimit,
+            nodes: 0,
         };
         tighten_cover_bound(&inst, &mut sol);
         assert_eq!(sol.bound, 26.0);

@@ -197,8 +197,15 @@ pub struct ProposalRequest {
     /// kindergartens, 优质公办中心园).
     #[serde(default)]
     pub quality: bool,
-    /// Solver time limit, seconds (default 10; at most 86 400, one day).
+    /// Solver time limit, seconds (default 10; at most 86 400, one day). The search stops on
+    /// a deterministic work budget derived from it (the same answer on any machine and at any
+    /// load); the clock only cuts a search short on a machine too slow or too busy to spend the
+    /// budget in time, and the answer then says so (`stop = "wall_clock"`).
     pub time_limit_s: Option<f64>,
+    /// Work budget in work units (see `solve::budget`), replacing the one derived from
+    /// `time_limit_s`: for answers reproducible whatever the time limit. About 800 million
+    /// units are one second of one core of a current desktop.
+    pub work_limit: Option<u64>,
     /// Seed for the randomised parts of the search (default 1).
     pub seed: Option<u64>,
 }

@@ -178,8 +178,18 @@ pub struct RequestMeta {
     pub problem: String,
     /// `optimal`, `feasible` or `infeasible`.
     pub status: String,
+    /// Objective reached (covered pupils, sites, pupil-weighted cost or worst cost).
+    pub objective: f64,
+    /// Proven bound on the best possible objective (upper when maximising, lower when
+    /// minimising), in the objective's unit.
+    pub bound: f64,
     /// Relative optimality gap (0 = proven optimal).
     pub gap: f64,
+    /// Why the search stopped: `complete`, `work_limit` or `wall_clock` (cut short by the time
+    /// limit: the answer may differ between runs).
+    pub stop: String,
+    /// Work units spent by the solver.
+    pub work: u64,
     /// Sites and expansions proposed.
     pub sites: usize,
     /// Demand of the level within the radius before the request, pupils.

@@ -174,8 +174,37 @@ pub struct ProposalsSummary {
     pub bound: Option<f64>,
     /// Relative optimality gap.
     pub optimality_gap: Option<f64>,
+    /// Each request's certificate, in the order solved.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requests: Vec<RequestCertificate>,
     /// The proposals, by level then rank.
     pub items: Vec<ProposalOut>,
+}
+
+/// What the solver proved for one request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequestCertificate {
+    /// Request id.
+    pub id: String,
+    /// Problem solved (`mclp`, `mclp-capacitated`, `lscp`, `pmedian`, `pmedian-capacitated`,
+    /// `pcenter`).
+    pub problem: String,
+    /// `optimal` (proven), `feasible` or `infeasible`.
+    pub status: String,
+    /// Objective reached: covered pupils (`mclp`), new sites (`lscp`), pupil-weighted cost
+    /// (`pmedian`, in the distance unit × pupils) or the worst cost (`pcenter`, distance unit);
+    /// `null` when infeasible.
+    pub objective: Option<f64>,
+    /// Proven bound on the best possible objective, same unit: no selection does better.
+    pub bound: Option<f64>,
+    /// Relative gap `|bound − objective| / objective` (0 = proven optimal).
+    pub gap: Option<f64>,
+    /// Why the search stopped: `complete` (proven, or nothing left to try), `work_limit` (the
+    /// deterministic work budget ran out: the same answer on any machine) or `wall_clock` (the
+    /// time limit cut it short first: the answer may differ between runs).
+    pub stop: String,
+    /// Work units the solver spent (deterministic; see `work_limit` in the request).
+    pub work: u64,
 }
 
 /// A gap as written in the summary (the ten largest of each level; `gaps.geojson` has all).
@@ -559,6 +588,9 @@ impl Summary {
                 objective: meta.and_then(|m| m.objective),
                 bound: meta.and_then(|m| m.bound),
                 optimality_gap: meta.and_then(|m| m.optimality_gap),
+                requests: meta
+                    .map(|m| m.requests.iter().map(certificate).collect())
+                    .unwrap_or_default(),
                 items,
             },
             gaps: gaps
@@ -610,5 +642,19 @@ impl Summary {
     /// The summary of a level, if measured.
     pub fn level(&self, level: Level) -> Option<&LevelSummary> {
         self.levels.iter().find(|l| l.level == level)
+    }
+}
+
+fn certificate(r: &super::RequestMeta) -> RequestCertificate {
+    let finite = |x: f64| x.is_finite().then_some(x);
+    RequestCertificate {
+        id: r.id.clone(),
+        problem: r.problem.clone(),
+        status: r.status.clone(),
+        objective: finite(r.objective),
+        bound: finite(r.bound),
+        gap: finite(r.gap),
+        stop: r.stop.clone(),
+        work: r.work,
     }
 }

@@ -38,6 +38,8 @@ pub struct BenchResult {
     pub status: Status,
     /// Solve seconds (excluding reading and matrix construction).
     pub seconds: f64,
+    /// Work units spent (see [`super::budget`]).
+    pub work: u64,
 }
 
 impl BenchResult {
@@ -53,6 +55,7 @@ impl BenchResult {
             gap: s.gap,
             status: s.status,
             seconds: s.seconds,
+            work: s.work,
         }
     }
 
@@ -234,30 +237,33 @@ fn known_of(table: &[(String, f64)], name: &str) -> Option<f64> {
 /// Solves `pmed1.txt … pmed40.txt` found in `dir` (missing files are skipped), two at a time
 /// with rayon, each with `time_limit`; known optima from `dir/pmedopt.txt` when present.
 pub fn run_pmed_suite(dir: &Path, time_limit: Duration) -> Result<Vec<BenchResult>, SolveError> {
-    let known = read_known(&dir.join("pmedopt.txt")).unwrap_or_default();
     let names: Vec<String> = (1..=40)
         .map(|k| format!("pmed{k}"))
         .filter(|nm| dir.join(format!("{nm}.txt")).exists())
         .collect();
     names
         .par_iter()
-        .map(|name| {
-            let (costs, p) = read_pmed(&dir.join(format!("{name}.txt")))?;
-            let problem = Problem {
-                p,
-                time_limit,
-                ..Problem::default()
-            };
-            let sol = pmedian::solve(&costs, &problem)?;
-            Ok(BenchResult::new(
-                name,
-                &costs,
-                p,
-                known_of(&known, name),
-                &sol,
-            ))
-        })
+        .map(|name| run_pmed(dir, name, time_limit))
         .collect()
+}
+
+/// Solves one OR-Library instance `dir/NAME.txt` with `time_limit`.
+pub fn run_pmed(dir: &Path, name: &str, time_limit: Duration) -> Result<BenchResult, SolveError> {
+    let known = read_known(&dir.join("pmedopt.txt")).unwrap_or_default();
+    let (costs, p) = read_pmed(&dir.join(format!("{name}.txt")))?;
+    let problem = Problem {
+        p,
+        time_limit,
+        ..Problem::default()
+    };
+    let sol = pmedian::solve(&costs, &problem)?;
+    Ok(BenchResult::new(
+        name,
+        &costs,
+        p,
+        known_of(&known, name),
+        &sol,
+    ))
 }
 
 /// A capacitated p-median instance read from an SJC file.

@@ -60,6 +60,7 @@
 
 mod assign;
 pub mod benchmarks;
+pub mod budget;
 pub mod capacitated;
 mod constraints;
 mod costs;
@@ -67,13 +68,16 @@ pub mod exact;
 pub mod interchange;
 pub mod lagrange;
 pub mod lscp;
+mod maxcover;
 pub mod mclp;
 pub mod pcenter;
 pub mod pmedian;
 mod problem;
 mod rng;
+mod setcover;
 mod solution;
 
+pub use budget::{duration_from_secs, Stop};
 pub use costs::{SparseCosts, Transposed};
 pub use problem::{Capacities, GroupLimit, Problem};
 pub use solution::{Sense, Solution, Status};
