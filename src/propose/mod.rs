@@ -125,7 +125,7 @@ fn tighten_cover_bound(inst: &instance::Instance, sol: &mut Solution) {
     let w = inst.costs.weights();
     let mut base = 0.0;
     let mut gain = vec![0.0; inst.sites.len()];
-    for i in 0..inst.cells.len() {
+    for (i, &wi) in w.iter().enumerate().take(inst.cells.len()) {
         let reach: Vec<usize> = inst
             .costs
             .row(i)
@@ -133,9 +133,9 @@ fn tighten_cover_bound(inst: &instance::Instance, sol: &mut Solution) {
             .map(|(j, _)| j)
             .collect();
         if reach.iter().any(|j| fixed.contains(j)) {
-            base += w[i];
+            base += wi;
         } else {
-            reach.iter().for_each(|&j| gain[j] += w[i]);
+            reach.iter().for_each(|&j| gain[j] += wi);
         }
     }
     let mut order: Vec<usize> = (0..inst.sites.len())

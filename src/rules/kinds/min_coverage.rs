@@ -238,9 +238,9 @@ fn housing_clusters(map: &crate::model::Map) -> Vec<Cluster> {
             }
         }
         let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
-        for k in 0..members.len() {
+        for (k, &m) in members.iter().enumerate() {
             let r = find(&mut parent, k);
-            groups.entry(r).or_default().push(members[k]);
+            groups.entry(r).or_default().push(m);
         }
         let many = groups.len() > 1;
         for (n, (_, cells)) in groups.into_iter().enumerate() {

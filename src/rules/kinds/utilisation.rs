@@ -136,9 +136,11 @@ impl MinUtilisation {
             return;
         };
         let map = ctx.map;
-        let ratio = (self.demand == UtilisationDemand::Enrolment)
-            .then(|| county_change(ctx, lc))
-            .unwrap_or_default();
+        let ratio = if self.demand == UtilisationDemand::Enrolment {
+            county_change(ctx, lc)
+        } else {
+            BTreeMap::new()
+        };
         let closure = Closure::new(ctx, lc);
         let mut evaluated: Vec<Evaluated> = Vec::new();
         for (i, s) in map.schools.iter().enumerate() {
@@ -239,15 +241,13 @@ impl MinUtilisation {
         }
         let t = closure.travel(ctx, lc, i);
         note.push_str(&t.describe(ctx));
-        if self.closure_within_standard {
-            if t.beyond >= 0.5 {
-                note.push_str(&tr(
-                    ctx,
-                    "; kept: a closure would take pupils beyond their standard".into(),
-                    "；撤并将使学生超出服务标准，予以保留".into(),
-                ));
-                return Outcome::Pass { measured: u };
-            }
+        if self.closure_within_standard && t.beyond >= 0.5 {
+            note.push_str(&tr(
+                ctx,
+                "; kept: a closure would take pupils beyond their standard".into(),
+                "；撤并将使学生超出服务标准，予以保留".into(),
+            ));
+            return Outcome::Pass { measured: u };
         }
         let spare = (seats - demand).floor();
         Outcome::Fail {

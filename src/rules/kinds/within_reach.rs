@@ -126,7 +126,7 @@ impl WithinReach {
             .filter_map(|t| t.resource.as_deref())
             .filter(|r| !map.schools.iter().any(|s| s.resources.contains_key(*r)))
             .collect();
-        let all_unknown = !unrecorded.is_empty() && !status.iter().any(|s| *s == Some(true));
+        let all_unknown = !unrecorded.is_empty() && !status.contains(&Some(true));
         let nearest = |p: [f64; 2], not: Option<usize>| -> (Option<(usize, f64)>, Option<f64>) {
             let (mut known, mut unknown): (Option<(usize, f64)>, Option<f64>) = (None, None);
             for (k, s) in map.schools.iter().enumerate() {
