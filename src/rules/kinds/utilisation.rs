@@ -139,7 +139,7 @@ impl MinUtilisation {
         let ratio = if self.demand == UtilisationDemand::Enrolment {
             county_change(ctx, lc)
         } else {
-            Default::default()
+            BTreeMap::new()
         };
         let closure = Closure::new(ctx, lc);
         let mut evaluated: Vec<Evaluated> = Vec::new();
