@@ -5,45 +5,11 @@
 //! indices into the input, each with its centre (one of its own points).
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BinaryHeap;
+
+use rayon::prelude::*;
 
 use crate::spatial::index::PointIndex;
-
-/// Union–find over `0..n`; the smaller root wins, so components do not depend on the order
-/// the links are visited in.
-pub(crate) struct Dsu(Vec<usize>);
-
-impl Dsu {
-    pub(crate) fn new(n: usize) -> Self {
-        Dsu((0..n).collect())
-    }
-
-    pub(crate) fn find(&mut self, mut x: usize) -> usize {
-        while self.0[x] != x {
-            self.0[x] = self.0[self.0[x]];
-            x = self.0[x];
-        }
-        x
-    }
-
-    pub(crate) fn union(&mut self, a: usize, b: usize) {
-        let (ra, rb) = (self.find(a), self.find(b));
-        if ra != rb {
-            let (lo, hi) = (ra.min(rb), ra.max(rb));
-            self.0[hi] = lo;
-        }
-    }
-
-    /// The components, each sorted, in order of their smallest member.
-    pub(crate) fn components(&mut self) -> Vec<Vec<usize>> {
-        let mut by_root: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        for k in 0..self.0.len() {
-            let r = self.find(k);
-            by_root.entry(r).or_default().push(k);
-        }
-        by_root.into_values().collect()
-    }
-}
 
 /// One cluster: its members (indices into the input, sorted) and its centre (a member).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,7 +53,8 @@ impl PartialOrd for Entry {
 ///
 /// Every member of a cluster lies within `radius_m` of its centre, and a cluster never spans
 /// two pieces (a disc's members are linked to its centre). Clusters are returned in the order
-/// they were formed, piece by piece. Deterministic: the result depends only on the inputs.
+/// they were formed (heaviest disc first). Deterministic: the result depends only on the
+/// inputs. Cost: `O(n k)` distance tests for `k` points within a radius of a point.
 pub fn cluster(points: &[[f64; 2]], weight: &[f64], radius_m: f64) -> Vec<Cluster> {
     let n = points.len();
     if n == 0 {
@@ -104,59 +71,54 @@ pub fn cluster(points: &[[f64; 2]], weight: &[f64], radius_m: f64) -> Vec<Cluste
             buf.push((a, 0.0));
         }
     };
-    // One pass: the links (single linkage) and each disc's weight.
-    let mut dsu = Dsu::new(n);
-    let mut value = vec![0.0; n];
-    let mut buf = Vec::new();
-    for (a, v) in value.iter_mut().enumerate() {
-        near(a, &mut buf);
-        for &(b, _) in &buf {
-            *v += weight[b];
-            if a < b {
-                dsu.union(a, b);
-            }
-        }
-    }
+    // Each disc's weight, in parallel. The pieces of the single linkage need no pass of
+    // their own: a disc holds only points linked to its centre, so discs never span two
+    // pieces, and the greedy run over all points takes, in each piece, the discs it would take
+    // piece by piece (what happens in one piece does not change the weights in another).
+    let value: Vec<f64> = (0..n)
+        .into_par_iter()
+        .map_init(Vec::new, |buf, a| {
+            near(a, buf);
+            buf.iter().map(|&(b, _)| weight[b]).sum()
+        })
+        .collect();
     let mut out = Vec::new();
     let mut taken = vec![false; n];
-    for piece in dsu.components() {
-        let mut heap: BinaryHeap<Entry> = piece
+    let mut buf = Vec::new();
+    let mut heap: BinaryHeap<Entry> = (0..n)
+        .map(|a| Entry {
+            value: value[a],
+            centre: a,
+        })
+        .collect();
+    while let Some(e) = heap.pop() {
+        if taken[e.centre] {
+            continue;
+        }
+        // The disc's weight now (it falls as earlier discs take its members): a stale
+        // entry goes back with its current weight (lazy greedy, exact).
+        near(e.centre, &mut buf);
+        let now: f64 = buf
             .iter()
-            .map(|&a| Entry {
-                value: value[a],
-                centre: a,
-            })
-            .collect();
-        while let Some(e) = heap.pop() {
-            if taken[e.centre] {
-                continue;
-            }
-            // The disc's weight now (it falls as earlier discs take its members): a stale
-            // entry goes back with its current weight (lazy greedy, exact).
-            near(e.centre, &mut buf);
-            let now: f64 = buf
-                .iter()
-                .filter(|&&(b, _)| !taken[b])
-                .map(|&(b, _)| weight[b])
-                .sum();
-            if now.total_cmp(&e.value) != Ordering::Equal {
-                heap.push(Entry {
-                    value: now,
-                    centre: e.centre,
-                });
-                continue;
-            }
-            let mut members: Vec<usize> =
-                buf.iter().map(|&(b, _)| b).filter(|&b| !taken[b]).collect();
-            members.sort_unstable();
-            for &b in &members {
-                taken[b] = true;
-            }
-            out.push(Cluster {
-                members,
+            .filter(|&&(b, _)| !taken[b])
+            .map(|&(b, _)| weight[b])
+            .sum();
+        if now.total_cmp(&e.value) != Ordering::Equal {
+            heap.push(Entry {
+                value: now,
                 centre: e.centre,
             });
+            continue;
         }
+        let mut members: Vec<usize> = buf.iter().map(|&(b, _)| b).filter(|&b| !taken[b]).collect();
+        members.sort_unstable();
+        for &b in &members {
+            taken[b] = true;
+        }
+        out.push(Cluster {
+            members,
+            centre: e.centre,
+        });
     }
     out
 }
