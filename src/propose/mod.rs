@@ -7,7 +7,9 @@
 //! them with a heuristic and a bound; [`rank`] orders the chosen sites by what each adds.
 
 pub mod apply;
+pub mod costs;
 pub mod instance;
+pub mod points;
 pub mod rank;
 pub mod request;
 
@@ -92,15 +94,8 @@ fn dispatch(
     costs: &SparseCosts,
     problem: &solve::Problem,
 ) -> Result<Solution> {
-    let r = match (req.objective, req.capacitated) {
-        (Objective::Mclp, false) => solve::mclp::solve(costs, problem),
-        (Objective::Mclp, true) => solve::mclp::solve_capacitated(costs, problem),
-        (Objective::Pmedian, false) => solve::pmedian::solve(costs, problem),
-        (Objective::Pmedian, true) => solve::capacitated::solve(costs, problem),
-        (Objective::Lscp, _) => solve::lscp::solve(costs, problem),
-        (Objective::Pcenter, _) => solve::pcenter::solve(costs, problem),
-    };
-    r.map_err(|e| Error::Usage(format!("proposal {}: {e}", req.id)))
+    solve::solve(req.objective.kind(), req.capacitated, costs, problem)
+        .map_err(|e| Error::Usage(format!("proposal {}: {e}", req.id)))
 }
 
 /// Solves one request on the map as it stands. [`crate::pipeline::analyse`] calls it for each
@@ -120,8 +115,22 @@ pub fn propose_one(
         ))
     })?;
     let inst = instance::build(map, scenario, lc, req)?;
-    let sol = dispatch(req, &inst.costs, &inst.problem)?;
+    let mut sol = dispatch(req, &inst.costs, &inst.problem)?;
     let mut notes = inst.notes.clone();
+    // p-median and p-center are solved up to a cutoff: say what it did, and score the answer on
+    // the untruncated problem when the true costs are at hand.
+    if let Some(t) = costs::certify_cutoff(
+        req.objective.kind(),
+        req.capacitated,
+        &inst.site_costs,
+        &inst.costs,
+        &inst.problem,
+        &mut sol,
+    ) {
+        if t.truncated {
+            notes.push(t.note);
+        }
+    }
     if sol.status == solve::Status::Infeasible {
         notes.push(
             "the constraints cannot all be met (too few options, budget or per-township limits)"

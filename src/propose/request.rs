@@ -27,6 +27,19 @@ pub enum Objective {
     Pcenter,
 }
 
+impl Objective {
+    /// The solver's problem.
+    pub fn kind(self) -> crate::solve::Kind {
+        use crate::solve::Kind;
+        match self {
+            Objective::Mclp => Kind::Mclp,
+            Objective::Lscp => Kind::Lscp,
+            Objective::Pmedian => Kind::Pmedian,
+            Objective::Pcenter => Kind::Pcenter,
+        }
+    }
+}
+
 /// One `[[proposals]]` table.
 ///
 /// ```toml
