@@ -10,7 +10,7 @@
 
 use rayon::prelude::*;
 use schoolplan::cli::solve::{solve_files, SolveArgs, SolveProblem};
-use schoolplan::solve::benchmarks::{self, BenchResult};
+use schoolplan_testkit::solve_bench::{self as benchmarks, BenchResult};
 use std::path::Path;
 use std::time::{Duration, Instant};
 

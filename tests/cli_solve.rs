@@ -3,7 +3,7 @@
 //! converted to GeoJSON and solved through the network path.
 
 use schoolplan::geodesy::projection::LocalProjection;
-use schoolplan::solve::benchmarks::{pmed_to_geojson, read_known};
+use schoolplan_testkit::solve_bench::{pmed_to_geojson, read_known};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::Command;

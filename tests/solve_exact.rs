@@ -4,9 +4,9 @@
 //! coverable demand nor fall below the objective, whatever the work budget; and a solve stopped
 //! early must still bracket the optimum.
 
-use schoolplan::solve::exact::{self, Kind};
 use schoolplan::solve::{lscp, mclp, pcenter};
 use schoolplan::solve::{GroupLimit, Problem, Solution, SparseCosts, Status, Stop};
+use schoolplan_testkit::oracle::{self as exact, Kind};
 use std::time::Duration;
 
 /// splitmix64, local to the test so that the instances do not depend on the crate's generator.

@@ -6,9 +6,9 @@
 //! however loaded the machine is (the generous time limit is only the safety net).
 
 use schoolplan::solve::budget::Budget;
-use schoolplan::solve::exact::{self, Kind};
 use schoolplan::solve::lagrange::{PMedianRelaxation, SubgradientSettings};
 use schoolplan::solve::{pmedian, Problem, SparseCosts, Status, Stop};
+use schoolplan_testkit::oracle::{self as exact, Kind};
 use std::time::Duration;
 
 struct Lcg(u64);

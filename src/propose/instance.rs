@@ -12,6 +12,7 @@
 
 use geo::Coord;
 
+use super::costs::{self, Distance, SiteCosts};
 use super::request::{Objective, ProposalRequest};
 use crate::config::{DistanceMode, Scenario};
 use crate::coverage::snapping::population_network;
@@ -93,6 +94,8 @@ pub struct Instance {
     pub cells: Vec<usize>,
     /// Demand × site costs up to the cutoff.
     pub costs: SparseCosts,
+    /// The cost lists as built, with what lies beyond the cutoff (see [`super::costs`]).
+    pub site_costs: SiteCosts,
     /// The problem for the solver.
     pub problem: Problem,
     /// Radius in the scenario's unit; 1 when the covering costs are per-cell normalised (a
@@ -172,7 +175,7 @@ pub fn build(
         None if covering => radius,
         None => 4.0 * radius,
     };
-    let mut lists = site_costs(
+    let site_costs = site_costs(
         map,
         scenario,
         cfg.avoid_barriers,
@@ -181,8 +184,9 @@ pub fn build(
         cutoff,
         &mut notes,
     )?;
+    let mut lists = site_costs.lists.clone();
     let mut existing_lists = if reach_only {
-        site_costs(
+        self::site_costs(
             map,
             scenario,
             cfg.avoid_barriers,
@@ -191,6 +195,7 @@ pub fn build(
             cutoff,
             &mut Vec::new(),
         )?
+        .lists
     } else {
         Vec::new()
     };
@@ -289,6 +294,7 @@ pub fn build(
         sites,
         cells,
         costs,
+        site_costs,
         problem,
         radius,
         covered_before,
@@ -471,7 +477,8 @@ fn new_sites(
     out
 }
 
-/// Per demand row, `(site, cost)` up to `cutoff`, in the scenario's distance mode.
+/// Per demand row, `(site, cost)` up to `cutoff`, in the scenario's distance mode (the shared
+/// builder of [`super::costs`]).
 fn site_costs(
     map: &Map,
     scenario: &Scenario,
@@ -480,22 +487,19 @@ fn site_costs(
     sites: &[Site],
     cutoff: f64,
     notes: &mut Vec<String>,
-) -> Result<Vec<Vec<(usize, f64)>>> {
+) -> Result<SiteCosts> {
     let cell_pts: Vec<[f64; 2]> = cells
         .iter()
         .map(|&i| [map.demand.cells[i].pos.x, map.demand.cells[i].pos.y])
         .collect();
     let site_pts: Vec<[f64; 2]> = sites.iter().map(|s| [s.pos.x, s.pos.y]).collect();
     let d = &scenario.distance;
-    let reach = match d.mode {
+    match d.mode {
         DistanceMode::Straight => {
-            let targets: Vec<([f64; 2], usize)> = site_pts.iter().copied().zip(0..).collect();
-            reach::straight(
-                &cell_pts,
-                &targets,
-                cutoff,
-                reach::metres_per_unit(d.unit, d.walk_speed_kmh),
-            )
+            let distance = Distance::Straight {
+                metres_per_unit: reach::metres_per_unit(d.unit, d.walk_speed_kmh),
+            };
+            costs::build(&cell_pts, &site_pts, distance, Some(cutoff))
         }
         DistanceMode::Network => {
             // The same pieces of the network as the coverage measurement snaps to.
@@ -503,7 +507,13 @@ fn site_costs(
             let trav = net.traversal(avoid_barriers);
             let cs = net.snap_all(&cell_pts, avoid_barriers);
             let ss = net.snap_all(&site_pts, avoid_barriers);
-            reach::network(&net, &trav, &cs, &ss, cutoff)
+            let distance = Distance::Roads {
+                net: &net,
+                trav: &trav,
+                demand: &cs,
+                sites: &ss,
+            };
+            costs::build(&cell_pts, &site_pts, distance, Some(cutoff))
         }
         DistanceMode::Matrix => {
             let m = crate::coverage::map_matrix(map)?;
@@ -516,9 +526,8 @@ fn site_costs(
                 "matrix mode: sites the matrix does not list as destinations are unreachable"
                     .into(),
             );
-            reach::matrix(m, &ids, &sids, cutoff).0
+            let (lists, _) = m.lists_for(&ids, &sids);
+            costs::build(&cell_pts, &site_pts, Distance::Lists(lists), Some(cutoff))
         }
-    };
-
-    Ok(reach.lists.into_lists())
+    }
 }

@@ -16,9 +16,11 @@
 //! Every proposed site reports the gap it closes in numbers ([`rank::GapClosed`]).
 
 pub mod apply;
+pub mod costs;
 pub mod expand;
 pub mod instance;
 pub mod need;
+pub mod points;
 pub mod rank;
 pub mod request;
 
@@ -108,16 +110,8 @@ fn dispatch(
     costs: &SparseCosts,
     problem: &solve::Problem,
 ) -> Result<Solution> {
-    let r = match (req.objective, req.capacitated) {
-        (Objective::Mclp | Objective::Reach, false) => solve::mclp::solve(costs, problem),
-        (Objective::Reach, true) => solve::mclp::solve_capacitated(costs, problem),
-        (Objective::Mclp, true) => solve::mclp::solve_capacitated(costs, problem),
-        (Objective::Pmedian, false) => solve::pmedian::solve(costs, problem),
-        (Objective::Pmedian, true) => solve::capacitated::solve(costs, problem),
-        (Objective::Lscp, _) => solve::lscp::solve(costs, problem),
-        (Objective::Pcenter, _) => solve::pcenter::solve(costs, problem),
-    };
-    r.map_err(|e| Error::Usage(format!("proposal {}: {e}", req.id)))
+    solve::solve(req.objective.kind(), req.capacitated, costs, problem)
+        .map_err(|e| Error::Usage(format!("proposal {}: {e}", req.id)))
 }
 
 /// A second upper bound for the covering requests, kept when it is tighter than the solver's:
@@ -231,6 +225,20 @@ pub fn propose_new(
         tighten_cover_bound(&inst, &mut sol);
     }
     let mut notes = inst.notes.clone();
+    // p-median and p-center are solved up to a cutoff: say what it did, and score the answer on
+    // the untruncated problem when the true costs are at hand.
+    if let Some(t) = costs::certify_cutoff(
+        req.objective.kind(),
+        req.capacitated,
+        &inst.site_costs,
+        &inst.costs,
+        &inst.problem,
+        &mut sol,
+    ) {
+        if t.truncated {
+            notes.push(t.note);
+        }
+    }
     if sol.status == solve::Status::Infeasible {
         notes.push(
             "the constraints cannot all be met (too few options, budget or per-township limits)"
@@ -331,6 +339,16 @@ mod tests {
             sites: vec![site(9), site(0), site(0), site(1)],
             cells: (0..5).collect(),
             costs,
+            // Not read by the bound; straight-line costs of five cells to four sites.
+            site_costs: super::costs::build(
+                &[[0.0, 0.0]; 5],
+                &[[0.0, 0.0]; 4],
+                super::costs::Distance::Straight {
+                    metres_per_unit: 1.0,
+                },
+                None,
+            )
+            .unwrap(),
             problem,
             radius: 1.0,
             covered_before: vec![true, false, false, false, false],

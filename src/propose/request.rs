@@ -96,6 +96,20 @@ pub enum Sizing {
     Fixed,
 }
 
+impl Objective {
+    /// The solver's problem.
+    pub fn kind(self) -> crate::solve::Kind {
+        use crate::solve::Kind;
+        match self {
+            // `reach` is a maximal covering problem on the new sites alone.
+            Objective::Mclp | Objective::Reach => Kind::Mclp,
+            Objective::Lscp => Kind::Lscp,
+            Objective::Pmedian => Kind::Pmedian,
+            Objective::Pcenter => Kind::Pcenter,
+        }
+    }
+}
+
 /// One `[[proposals]]` table.
 ///
 /// ```toml

@@ -714,13 +714,223 @@ fn assigned_cover(
         capacity: caps.capacity.clone(),
         unserved: 1.0,
     };
-    let (_, assignment, work) = super::assign::assign(input, rows.n() <= 2000);
+    let (_, mut assignment, work) = super::assign::assign(input, rows.n() <= 2000);
     let w = rows.weights();
+    let work = work + repair(&options, usage, w, &caps.capacity, &mut assignment);
     let covered = (0..rows.n())
         .filter(|&i| assignment[i].is_some())
         .map(|i| w[i])
         .sum();
     (covered, assignment, work + 2 * rows.pairs() as u64)
+}
+
+/// Passes of [`repair`] at most.
+const REPAIR_PASSES: usize = 10;
+
+/// Improves a capacitated covering assignment (`options[i]`: the open sites covering demand
+/// `i`): each unassigned demand, heaviest first, takes a covering site with room, or makes room
+/// by moving one demand of a covering site to another covering site with room (an ejection
+/// chain of length one), or is swapped in for one demand of a covering site, the room left
+/// refilled with the heaviest unassigned demands that site covers, when that covers more; then
+/// each site is re-packed as a knapsack over its demands and the unassigned ones it covers (up
+/// to [`REPACK_ITEMS`]). Every move raises the covered weight, so the passes end. Returns the
+/// work done.
+fn repair(
+    options: &[Vec<(usize, f64)>],
+    usage: &[f64],
+    w: &[f64],
+    capacity: &[f64],
+    assignment: &mut [Option<usize>],
+) -> u64 {
+    const EPS: f64 = 1e-9;
+    let mut left = capacity.to_vec();
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); capacity.len()];
+    for (i, a) in assignment.iter().enumerate() {
+        if let Some(j) = *a {
+            left[j] -= usage[i];
+            members[j].push(i);
+        }
+    }
+    let mut order: Vec<usize> = (0..options.len())
+        .filter(|&i| w[i] > 0.0 && !options[i].is_empty())
+        .collect();
+    order.sort_by(|&a, &b| w[b].total_cmp(&w[a]).then(a.cmp(&b)));
+    // The demands each site covers, heaviest first.
+    let mut covers: Vec<Vec<usize>> = vec![Vec::new(); capacity.len()];
+    for &i in &order {
+        for &(j, _) in &options[i] {
+            covers[j].push(i);
+        }
+    }
+    let mut work = 2 * options.len() as u64 + order.len() as u64;
+    for _ in 0..REPAIR_PASSES {
+        let mut improved = false;
+        for &i in &order {
+            if assignment[i].is_some() {
+                continue;
+            }
+            for &(j, _) in &options[i] {
+                work += 1 + members[j].len() as u64;
+                if left[j] + EPS >= usage[i] {
+                    left[j] -= usage[i];
+                    members[j].push(i);
+                    assignment[i] = Some(j);
+                    improved = true;
+                    break;
+                }
+                // Move one demand of `j` elsewhere to make room.
+                let moved = members[j].iter().enumerate().find_map(|(pos, &k)| {
+                    if left[j] + usage[k] + EPS < usage[i] {
+                        return None;
+                    }
+                    options[k]
+                        .iter()
+                        .find(|&&(j2, _)| j2 != j && left[j2] + EPS >= usage[k])
+                        .map(|&(j2, _)| (pos, k, j2))
+                });
+                if let Some((pos, k, j2)) = moved {
+                    work += options[k].len() as u64;
+                    members[j].swap_remove(pos);
+                    left[j] += usage[k];
+                    left[j2] -= usage[k];
+                    members[j2].push(k);
+                    assignment[k] = Some(j2);
+                    left[j] -= usage[i];
+                    members[j].push(i);
+                    assignment[i] = Some(j);
+                    improved = true;
+                    break;
+                }
+                // Swap a demand of `j` out for this one and refill the room left with the
+                // heaviest unassigned demands `j` covers, when that covers more.
+                let mut best: Option<(f64, usize, Vec<usize>)> = None;
+                for (pos, &k) in members[j].iter().enumerate() {
+                    let room = left[j] + usage[k] - usage[i];
+                    if room + EPS < 0.0 {
+                        continue;
+                    }
+                    let (mut room, mut gain, mut fill) = (room, w[i] - w[k], Vec::new());
+                    for &c in &covers[j] {
+                        work += 1;
+                        if c != i && assignment[c].is_none() && usage[c] <= room + EPS {
+                            room -= usage[c];
+                            gain += w[c];
+                            fill.push(c);
+                        }
+                    }
+                    if gain > EPS * w[i].max(1.0) && !matches!(&best, Some((g, ..)) if *g >= gain) {
+                        best = Some((gain, pos, fill));
+                    }
+                }
+                if let Some((_, pos, fill)) = best {
+                    let k = members[j].swap_remove(pos);
+                    left[j] += usage[k];
+                    assignment[k] = None;
+                    for c in std::iter::once(i).chain(fill) {
+                        left[j] -= usage[c];
+                        members[j].push(c);
+                        assignment[c] = Some(j);
+                    }
+                    improved = true;
+                    break;
+                }
+            }
+        }
+        // Re-pack each site: its demands and the unassigned ones it covers, as a knapsack.
+        for j in 0..capacity.len() {
+            if members[j].is_empty() && covers[j].iter().all(|&c| assignment[c].is_some()) {
+                continue;
+            }
+            let mut items: Vec<usize> = members[j].clone();
+            items.extend(
+                covers[j]
+                    .iter()
+                    .copied()
+                    .filter(|&c| assignment[c].is_none()),
+            );
+            if items.len() > REPACK_ITEMS {
+                continue;
+            }
+            items.sort_by(|&a, &b| w[b].total_cmp(&w[a]).then(a.cmp(&b)));
+            let now: f64 = members[j].iter().map(|&k| w[k]).sum();
+            let (value, chosen, nodes) = knapsack(&items, w, usage, capacity[j]);
+            work += nodes;
+            if value > now + EPS * now.max(1.0) {
+                for &k in &members[j] {
+                    assignment[k] = None;
+                }
+                members[j].clear();
+                left[j] = capacity[j];
+                for (&c, &take) in items.iter().zip(&chosen) {
+                    if take {
+                        left[j] -= usage[c];
+                        members[j].push(c);
+                        assignment[c] = Some(j);
+                    }
+                }
+                improved = true;
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
+    work
+}
+
+/// Most demands a site's re-packing considers (a depth-first knapsack search).
+const REPACK_ITEMS: usize = 40;
+
+/// Most nodes of one re-packing search.
+const REPACK_NODES: u64 = 20_000;
+
+/// Maximum-weight subset of `items` (sorted by decreasing weight) whose usage fits `cap`, by
+/// depth-first search with the remaining weight as bound, at most [`REPACK_NODES`] nodes.
+/// Returns the weight, the choice per item and the nodes visited.
+fn knapsack(items: &[usize], w: &[f64], usage: &[f64], cap: f64) -> (f64, Vec<bool>, u64) {
+    fn dfs(
+        k: usize,
+        ctx: (&[usize], &[f64], &[f64], &[f64]),
+        room: f64,
+        value: f64,
+        take: &mut Vec<bool>,
+        best: &mut (f64, Vec<bool>),
+        nodes: &mut u64,
+    ) {
+        let (items, w, usage, rest) = ctx;
+        *nodes += 1;
+        if value > best.0 {
+            *best = (value, take.clone());
+        }
+        if k == items.len() || *nodes >= REPACK_NODES || value + rest[k] <= best.0 + 1e-9 {
+            return;
+        }
+        let i = items[k];
+        if usage[i] <= room + 1e-9 {
+            take[k] = true;
+            dfs(k + 1, ctx, room - usage[i], value + w[i], take, best, nodes);
+            take[k] = false;
+        }
+        dfs(k + 1, ctx, room, value, take, best, nodes);
+    }
+    // rest[k]: the weight of items k.. (the bound).
+    let mut rest = vec![0.0; items.len() + 1];
+    for k in (0..items.len()).rev() {
+        rest[k] = rest[k + 1] + w[items[k]];
+    }
+    let mut take = vec![false; items.len()];
+    let mut best = (0.0, take.clone());
+    let mut nodes = 0;
+    dfs(
+        0,
+        (items, w, usage, &rest),
+        cap,
+        0.0,
+        &mut take,
+        &mut best,
+        &mut nodes,
+    );
+    (best.0, best.1, nodes)
 }
 
 /// Fast capacitated coverage of an open mask: demands with the fewest open covering sites

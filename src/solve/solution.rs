@@ -125,6 +125,35 @@ impl Solution {
         self
     }
 
+    /// The same selection, bound and search record with another objective value: the
+    /// selection scored on a problem the bound also holds for (for example the untruncated
+    /// p-median behind a cutoff). Gap and status are recomputed (`integral`: objective and
+    /// bound are integers, as in [`Solution::certified`]).
+    pub fn rescored(&self, objective: f64, integral: bool) -> Solution {
+        let mut s = Solution::certified(
+            self.sense,
+            self.selected.clone(),
+            objective,
+            self.bound,
+            integral,
+            self.covered,
+            self.total,
+            Instant::now(),
+        );
+        s.seconds = self.seconds;
+        s.assignment.clone_from(&self.assignment);
+        s.iterations = self.iterations;
+        s.work = self.work;
+        // A proven optimum is complete, however the search stopped.
+        s.stop = if s.status == Status::Optimal {
+            Stop::Complete
+        } else {
+            self.stop
+        };
+        s.nodes = self.nodes;
+        s
+    }
+
     /// An infeasible outcome (no selection satisfying the constraints).
     pub(crate) fn infeasible(sense: Sense, total: f64, started: Instant) -> Solution {
         let objective = match sense {
