@@ -1,6 +1,7 @@
 //! Runs the solver benchmarks and prints a table: `cargo run --release --example solve_bench
-//! [pmed|pmed-cli|sjc|scp|mclp|all] [seconds per instance]` (default 5 s; 12 s for `pmed`,
-//! whose proven instances stop early).
+//! [pmed|pmed-cli|sjc|scp|mclp|all] [seconds per instance] [pmedN ...]` (default 5 s; 12 s for
+//! `pmed`, whose proven instances stop early; names after the seconds restrict `pmed` to those
+//! instances, solved one after the other).
 //!
 //! `pmed-cli` writes each OR-Library instance as GeoJSON ([`benchmarks::pmed_to_geojson`]) and
 //! solves it through the command's own library entry point ([`solve_files`]: reading, vertex
@@ -9,7 +10,7 @@
 
 use rayon::prelude::*;
 use schoolplan::cli::solve::{solve_files, SolveArgs, SolveProblem};
-use schoolplan::solve::benchmarks::{self, BenchResult};
+use schoolplan_testkit::solve_bench::{self as benchmarks, BenchResult};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -32,6 +33,7 @@ fn pmed_cli(dir: &Path, name: &str, known: Option<f64>, secs: f64) -> Result<Ben
         weight_field: None,
         id_field: "id".into(),
         time_limit: secs,
+        work_limit: None,
         seed: 1,
         json: true,
     };
@@ -48,6 +50,7 @@ fn pmed_cli(dir: &Path, name: &str, known: Option<f64>, secs: f64) -> Result<Ben
         gap: s.gap,
         status: s.status,
         seconds: r.seconds,
+        work: s.work,
     })
 }
 
@@ -74,7 +77,7 @@ fn summarise(label: &str, rows: &[BenchResult], wall: f64) {
 
 fn print(rows: &[BenchResult]) {
     println!(
-        "{:<14} {:>6} {:>5} {:>4} {:>12} {:>12} {:>12} {:>9} {:>9} {:>8} {:>9}",
+        "{:<14} {:>6} {:>5} {:>4} {:>12} {:>12} {:>12} {:>9} {:>9} {:>8} {:>9} {:>14}",
         "instance",
         "n",
         "m",
@@ -85,7 +88,8 @@ fn print(rows: &[BenchResult]) {
         "gap %",
         "vs known %",
         "seconds",
-        "status"
+        "status",
+        "work"
     );
     for r in rows {
         let known = r.known.map_or("-".to_string(), |k| format!("{k:.2}"));
@@ -93,7 +97,7 @@ fn print(rows: &[BenchResult]) {
             .excess_over_known()
             .map_or("-".to_string(), |e| format!("{:.3}", 100.0 * e));
         println!(
-            "{:<14} {:>6} {:>5} {:>4} {:>12} {:>12.2} {:>12.2} {:>9.4} {:>9} {:>8.2} {:>9?}",
+            "{:<14} {:>6} {:>5} {:>4} {:>12} {:>12.2} {:>12.2} {:>9.4} {:>9} {:>8.2} {:>9?} {:>14}",
             r.name,
             r.n,
             r.m,
@@ -104,7 +108,8 @@ fn print(rows: &[BenchResult]) {
             100.0 * r.gap,
             excess,
             r.seconds,
-            r.status
+            r.status,
+            r.work
         );
     }
 }
@@ -120,7 +125,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         // branch-and-bound of the small-p instances): 12 s unless given.
         let cap = args.get(2).map_or(Duration::from_secs(12), |_| limit);
         let t = Instant::now();
-        let rows = benchmarks::run_pmed_suite(&data.join("pmed"), cap)?;
+        let only: Vec<&String> = args.iter().skip(3).collect();
+        let rows = if only.is_empty() {
+            benchmarks::run_pmed_suite(&data.join("pmed"), cap)?
+        } else {
+            only.iter()
+                .map(|name| benchmarks::run_pmed(&data.join("pmed"), name, cap))
+                .collect::<Result<Vec<_>, _>>()?
+        };
         print(&rows);
         summarise("pmed", &rows, t.elapsed().as_secs_f64());
     }

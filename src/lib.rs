@@ -48,7 +48,7 @@
 //! | [`coverage`] | settings per cell, reach, nearest school, capacity allocation, 2SFCA, zones, area shares, coverage gaps and their fixes (`coverage::gaps`) | forecast, zones, spatial and below |
 //! | [`rules`] | rule kinds (one file each), findings | coverage and below |
 //! | [`solve`] | LSCP, MCLP, p-median, p-center, capacitated variants, bounds | error, rng only |
-//! | [`propose`] | scenario requests → solver instances → schools built into the map | rules, solve and below |
+//! | [`propose`] | scenario requests and point layers (`schoolplan solve`) → solver instances through one cost builder → schools built into the map | rules, solve and below |
 //! | [`consistency`] | cross-checks between a scenario and its layers, rules and requests | propose and below |
 //! | [`report`] | layers, QGIS project and styles, summary, HTML / Markdown, compare; owned output folders and atomic writes | propose and below |
 //! | [`io`] | files → config and model (scenario TOML, GeoJSON and the other formats, matrix CSV, points) | spatial and below |

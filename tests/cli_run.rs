@@ -253,6 +253,27 @@ fn fushun_plan_builds_the_central_programme_and_passes_p1() {
     let proposals: Value = serde_json::from_slice(&f["proposals.geojson"]).unwrap();
     // 2 + 4 primary, 3 + 1 junior, 1 nine-year, 7 kindergartens.
     assert_eq!(proposals["features"].as_array().unwrap().len(), 18);
+    // Every request carries its certificate: a bound on the right side of the objective, a
+    // gap matching them, why the search stopped (never the clock: the answer must not depend
+    // on the machine) and the work spent.
+    let summary: Value = serde_json::from_slice(&f["summary.json"]).unwrap();
+    let requests = summary["proposals"]["requests"].as_array().unwrap();
+    assert_eq!(requests.len(), 4, "{requests:?}");
+    for r in requests {
+        let (obj, bound, gap) = (
+            r["objective"].as_f64().unwrap(),
+            r["bound"].as_f64().unwrap(),
+            r["gap"].as_f64().unwrap(),
+        );
+        assert!(r["problem"].as_str().unwrap().starts_with("mclp"), "{r}");
+        assert!(bound >= obj - 1e-6, "{r}");
+        assert!((gap - (bound - obj) / obj).abs() < 1e-5, "{r}");
+        assert_ne!(r["stop"], "wall_clock", "{r}");
+        assert!(r["work"].as_u64().unwrap() > 0, "{r}");
+        if r["status"] == "optimal" {
+            assert!(gap == 0.0 && bound == obj, "{r}");
+        }
+    }
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! converted to GeoJSON and solved through the network path.
 
 use schoolplan::geodesy::projection::LocalProjection;
-use schoolplan::solve::benchmarks::{pmed_to_geojson, read_known};
+use schoolplan_testkit::solve_bench::{pmed_to_geojson, read_known};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -566,4 +566,202 @@ fn pmed1_and_pmed2_reach_the_known_optimum_through_the_cli() {
         assert!(v["gap"].as_f64().unwrap() < 0.005, "{name}: {v}");
         assert_eq!(selected(&v).len(), files.p);
     }
+}
+
+/// A seeded instance of `n` weighted demand points and `m` candidates in a `side_m` square
+/// near Fushun, written as GeoJSON; returns the files' folder.
+fn random_town(n: usize, m: usize, side_m: f64, seed: u64) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let mut state = seed;
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let proj = LocalProjection::new(123.9, 41.87).unwrap();
+    let mut place = |k: usize, props: Value| {
+        let (x, y) = (next() * side_m, next() * side_m);
+        let (lon, lat) = proj.to_wgs84(x, y).unwrap();
+        point(&format!("{k}"), [lon, lat], props)
+    };
+    let demand: Vec<Value> = (0..n)
+        .map(|k| place(k, json!({"pop": 1 + k % 37})))
+        .collect();
+    let cands: Vec<Value> = (0..m).map(|k| place(k, json!({}))).collect();
+    write_layer(dir.path(), "demand.geojson", demand);
+    write_layer(dir.path(), "candidates.geojson", cands);
+    dir
+}
+
+/// The output without its timings.
+fn untimed(mut v: Value) -> Value {
+    for k in ["seconds", "read_seconds", "solve_seconds"] {
+        v.as_object_mut().unwrap().remove(k);
+    }
+    v
+}
+
+#[test]
+fn huge_time_limits_are_refused_and_timings_reported() {
+    let t = town();
+    for limit in ["1e300", "inf", "0"] {
+        let r = run(&[
+            "mclp",
+            "--demand",
+            s(&t.demand),
+            "--candidates",
+            s(&t.candidates),
+            "--p",
+            "2",
+            "--radius",
+            "1200",
+            "--time-limit",
+            limit,
+            "--json",
+        ]);
+        if limit != "0" {
+            // Beyond one day (or not a number): refused by name, never clamped silently.
+            assert_eq!(r.code, 2, "--time-limit {limit}: {}", r.stderr);
+            assert!(r.stderr.contains("--time-limit"), "{}", r.stderr);
+            continue;
+        }
+        assert_eq!(r.code, 0, "--time-limit {limit}: {}", r.stderr);
+        let v: Value = serde_json::from_str(&r.stdout).unwrap();
+        for k in ["seconds", "read_seconds", "solve_seconds"] {
+            assert!(v[k].as_f64().is_some_and(|x| x >= 0.0), "{k}: {v}");
+        }
+        assert!(v["read_seconds"].as_f64() <= v["seconds"].as_f64(), "{v}");
+        assert!(["complete", "work_limit", "wall_clock"].contains(&v["stop"].as_str().unwrap()));
+    }
+}
+
+#[test]
+fn same_answer_at_any_thread_count_and_load() {
+    let dir = random_town(700, 70, 6000.0, 7);
+    let (d, c) = (
+        dir.path().join("demand.geojson"),
+        dir.path().join("candidates.geojson"),
+    );
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["mclp", "--p", "6", "--radius", "900"],
+        vec!["lscp", "--radius", "900"],
+        vec!["pmedian", "--p", "5"],
+        vec!["pcenter", "--p", "5"],
+        // Stopped by the work budget, not by a proof.
+        vec![
+            "mclp",
+            "--p",
+            "12",
+            "--radius",
+            "1100",
+            "--work-limit",
+            "4000000",
+        ],
+        vec!["pmedian", "--p", "20", "--work-limit", "3000000"],
+    ];
+    let solve = |case: &[&str], threads: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_schoolplan"))
+            .env("RAYON_NUM_THREADS", threads)
+            .arg("solve")
+            .args(case)
+            .args(["--demand", s(&d), "--candidates", s(&c)])
+            .args(["--weight-field", "pop", "--time-limit", "600", "--json"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let quiet: Vec<Value> = cases.iter().map(|cs| solve(cs, "1")).collect();
+    // Load the machine: busy threads on every core while the same runs go again.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let burners: Vec<_> = (0..4)
+        .map(|_| {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let mut x = 1u64;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
+                }
+                x
+            })
+        })
+        .collect();
+    let loaded: Vec<Value> = cases.iter().map(|cs| solve(cs, "3")).collect();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for b in burners {
+        b.join().unwrap();
+    }
+    for ((case, a), b) in cases.iter().zip(quiet).zip(loaded) {
+        assert_ne!(a["stop"], "wall_clock", "{case:?}: {a}");
+        assert_eq!(untimed(a), untimed(b), "{case:?}");
+    }
+}
+
+#[test]
+fn pmedian_radius_cutoff_is_reported_and_certified_on_the_untruncated_problem() {
+    let t = town();
+    let cost = |sel: &[usize]| -> f64 {
+        t.d_xy
+            .iter()
+            .zip(&t.w)
+            .map(|(&d, w)| {
+                let near = sel
+                    .iter()
+                    .map(|&j| dist(d, t.c_xy[j]))
+                    .chain([dist(d, t.e_xy)])
+                    .fold(f64::INFINITY, f64::min);
+                w * near
+            })
+            .sum()
+    };
+    let opt = subsets(5, 2)
+        .into_iter()
+        .map(|sel| cost(&sel))
+        .fold(f64::INFINITY, f64::min);
+    let v = run_json(&[
+        "pmedian",
+        "--demand",
+        s(&t.demand),
+        "--candidates",
+        s(&t.candidates),
+        "--existing",
+        s(&t.existing),
+        "--weight-field",
+        "pop",
+        "--p",
+        "2",
+        "--radius",
+        "1500",
+    ]);
+    assert_eq!(v["truncated"], true, "{v}");
+    assert_eq!(v["cutoff"].as_f64(), Some(1500.0));
+    assert_eq!(v["certified_untruncated"], true, "{v}");
+    assert!(v["truncation"].as_str().unwrap().contains("cutoff"), "{v}");
+    let got: Vec<usize> = selected(&v)
+        .iter()
+        .map(|id| t.c_ids.iter().position(|c| c == id).unwrap())
+        .collect();
+    // The objective is the untruncated cost of the selection; the bound holds for the
+    // untruncated optimum.
+    assert!(close(v["objective"].as_f64().unwrap(), cost(&got)), "{v}");
+    assert!(v["bound"].as_f64().unwrap() <= opt * (1.0 + 1e-9), "{v}");
+    assert!(v["objective_within_cutoff"].as_f64().unwrap() <= cost(&got) + 1e-6);
+    // A radius that drops nothing says so.
+    let v = run_json(&[
+        "pmedian",
+        "--demand",
+        s(&t.demand),
+        "--candidates",
+        s(&t.candidates),
+        "--p",
+        "2",
+        "--radius",
+        "1e7",
+    ]);
+    assert_eq!(v["truncated"], false, "{v}");
 }

@@ -2,8 +2,8 @@
 //! uncapacitated coverage gain) must go where demand exceeds seats, and the choice must match
 //! brute force.
 
-use schoolplan::solve::exact::{self, Kind};
 use schoolplan::solve::{mclp, Capacities, GroupLimit, Problem, SparseCosts};
+use schoolplan_testkit::oracle::{self as exact, Kind};
 use std::time::Duration;
 
 /// Site 0: an open school with 3 seats and 8 pupils around it; sites 1 (1 seat) and 2 (3 seats)

@@ -1,8 +1,8 @@
 //! Edge cases, invariants and the shipped OR-Library instances.
 
-use schoolplan::solve::benchmarks::{generated_mclp, read_known, read_pmed, read_scp};
 use schoolplan::solve::{lscp, mclp, pcenter, pmedian};
 use schoolplan::solve::{Problem, SolveError, SparseCosts, Status};
+use schoolplan_testkit::solve_bench::{generated_mclp, read_known, read_pmed, read_scp};
 use std::path::Path;
 use std::time::Duration;
 

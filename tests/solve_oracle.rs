@@ -2,9 +2,9 @@
 //! a heuristic is never better than the optimum, a bound never on the wrong side of it, and
 //! `Optimal` only when it truly is.
 
-use schoolplan::solve::exact::{self, Kind};
 use schoolplan::solve::{capacitated, lscp, mclp, pcenter, pmedian};
 use schoolplan::solve::{Capacities, Problem, Sense, Solution, SparseCosts, Status};
+use schoolplan_testkit::oracle::{self as exact, Kind};
 use std::time::Duration;
 
 struct Lcg(u64);

@@ -56,7 +56,17 @@ pub fn proposal_rows(a: &Analysis) -> (Vec<ProposalRow>, Option<ProposalMeta>) {
                 seats_added: Some(s.seats_added),
                 classes_added: Some(s.classes),
                 cost: Some(s.cost),
-                gap_closed: None,
+                gap_closed: Some(format!(
+                    "covered={};seats={};large_classes={}",
+                    round1(s.gap_closed.pupils_newly_covered),
+                    round1(s.gap_closed.seats_short_relieved),
+                    s.gap_closed.large_classes_removed
+                )),
+                // Set from the gap closures when the report is written.
+                gap_id: None,
+                seats_short_relieved: Some(s.gap_closed.seats_short_relieved),
+                large_classes_removed: Some(s.gap_closed.large_classes_removed),
+                served: Some(s.served),
                 closes_findings: o.request.closes.clone(),
             });
         }
@@ -70,8 +80,12 @@ pub fn proposal_rows(a: &Analysis) -> (Vec<ProposalRow>, Option<ProposalMeta>) {
         .map(|o| {
             // No solver seconds here: the files of a run are byte-identical from run to run;
             // timings go to the console only.
+            let stop = match o.stop.as_str() {
+                "wall_clock" => ", cut short by the time limit",
+                _ => "",
+            };
             format!(
-                "{}: {} ({}, gap {:.2} %)",
+                "{}: {} ({}, gap {:.2} %{stop})",
                 o.id,
                 o.problem,
                 o.status,
@@ -96,13 +110,29 @@ pub fn proposal_rows(a: &Analysis) -> (Vec<ProposalRow>, Option<ProposalMeta>) {
                 level: o.request.level,
                 problem: o.problem.clone(),
                 status: o.status.clone(),
+                objective: o.objective,
+                bound: o.bound,
                 gap: o.gap,
+                stop: o.stop.clone(),
+                work: o.work,
                 sites: o.sites.len(),
                 covered_before: o.covered_before,
                 covered_after: o.covered_after,
                 closes: o.request.closes.clone(),
+                notes: o.notes.clone(),
             })
             .collect(),
     };
     (rows, Some(meta))
+}
+
+/// `x` to one decimal, without a trailing `.0` (for the `gap_closed` text).
+fn round1(x: f64) -> String {
+    let r = (x * 10.0).round() / 10.0;
+    let r = if r == 0.0 { 0.0 } else { r };
+    if r.fract() == 0.0 {
+        format!("{}", r as i64)
+    } else {
+        format!("{r:.1}")
+    }
 }

@@ -128,6 +128,21 @@ pub fn summary_text(cmp: &Comparison, dir: &Path, lang: Language) -> String {
     let areas = cmp.areas.iter().filter(|a| area_changes(a)).count();
     s.push_str(&if zh {
         format!(
+            "  56人以上大班额 {} → {} 个({} 所学校变化)\n",
+            cmp.large_classes.0,
+            cmp.large_classes.1,
+            cmp.large_classes_changed.len()
+        )
+    } else {
+        format!(
+            "  classes of 56+ pupils {} → {} ({} schools change)\n",
+            cmp.large_classes.0,
+            cmp.large_classes.1,
+            cmp.large_classes_changed.len()
+        )
+    });
+    s.push_str(&if zh {
+        format!(
             "  {} 个区域×学段发生变化;{} 项规则结论变化;新增学校 {} 所,扩建 {} 所,撤并 {} 所\n已写出 {}\n",
             areas,
             cmp.rules_changed.len(),

@@ -206,11 +206,16 @@ pub fn summary_text(a: &Analysis, out_dir: &Path, seconds: f64, lang: Language) 
     });
     for o in &a.proposals {
         s.push_str(&if zh {
-            let status = match o.status.as_str() {
+            let mut status = match o.status.as_str() {
                 "optimal" => "已证明最优".to_string(),
                 "infeasible" => "无可行解".to_string(),
                 _ => format!("可行解,最优性差距 {:.2} %", 100.0 * o.gap),
             };
+            match o.stop.as_str() {
+                "work_limit" => status.push_str(",达到计算量上限"),
+                "wall_clock" => status.push_str(",被时间上限截断(结果可能因机器负载而异)"),
+                _ => {}
+            }
             format!(
                 "  布局建议 {}:{} 处,{},覆盖 {} → {} 名({status},{:.1} 秒)\n",
                 o.id,
@@ -221,8 +226,13 @@ pub fn summary_text(a: &Analysis, out_dir: &Path, seconds: f64, lang: Language) 
                 o.seconds
             )
         } else {
+            let stop = match o.stop.as_str() {
+                "work_limit" => ", work limit reached",
+                "wall_clock" => ", cut short by the time limit: may differ between runs",
+                _ => "",
+            };
             format!(
-                "  proposal {:<14} {} sites, {} {:.0} → {:.0} covered, gap {:.2} % ({}, {:.1} s)\n",
+                "  proposal {:<14} {} sites, {} {:.0} → {:.0} covered, gap {:.2} % ({}{stop}, {:.1} s)\n",
                 o.id,
                 o.sites.len(),
                 o.problem,

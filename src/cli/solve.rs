@@ -1,5 +1,7 @@
 //! `schoolplan solve <problem>`: a location problem straight from GeoJSON points, for direct
-//! use and benchmarks.
+//! use and benchmarks. This file parses the arguments, reads the files through
+//! [`crate::io::points`] and prints; the problem itself — sites, projection, costs, solver,
+//! cutoff — is [`crate::propose::points`].
 //!
 //! ## Inputs
 //!
@@ -7,56 +9,45 @@
 //! stands for its centroid). Candidates need a unique id (`--id-field`); demand needs one only
 //! with `--matrix`. Weights (`--weight-field`, default 1 per point) and capacities
 //! (`--capacity-field`, on candidates and existing facilities) must be finite numbers ≥ 0 on
-//! every feature. Every problem of every file is reported at once (exit 2).
-//!
-//! Existing facilities are fixed open: they serve and cover demand and do not count against
-//! `p`; one whose id is also a candidate id makes that candidate fixed. They are never listed in
-//! `selected`.
-//!
-//! ## Costs
-//!
-//! - default: straight-line metres in a [`LocalProjection`] centred on the data's extent. Only
-//!   pairs within `--radius` are kept when a radius is given (so for p-median / p-center a
-//!   radius acts as a cutoff: farther pairs are unreachable); without one every pair is kept
-//!   (refused beyond [`MAX_DENSE_PAIRS`]).
-//! - `--network`: every point snaps to the nearest network **vertex**; costs are shortest paths
-//!   from the demand to the candidate, the edge cost being `--cost-field` when given, else the
-//!   length in metres; edges are two-way unless `oneway` is true; when the same vertex pair is
-//!   given several times **the last occurrence wins** (the OR-Library convention; see
-//!   [`crate::spatial::graph_costs`]). The radius, when given, bounds the searches.
-//! - `--matrix`: the CSV `demand_id,candidate_id,cost`; a pair not listed is unreachable.
+//! every feature. Every problem of every file is reported at once (exit 2). Existing facilities
+//! are fixed open and never listed in `selected`; costs are straight-line metres, shortest paths
+//! along `--network` (points snap to vertices) or `--matrix` pairs (see
+//! [`crate::propose::points`]).
 //!
 //! ## Output
 //!
 //! With `--json` one object: `problem`, `capacitated`, `objective`, `bound`, `gap`, `status`
 //! (`optimal`, `feasible` or `infeasible`; objective and bound are `null` when infeasible),
 //! `selected` (candidate ids, sorted: numerically when both ids are integers, else as text),
-//! `seconds` (wall time of the whole command), `solve_seconds`, and for MCLP and LSCP `covered`
-//! and `total` (demand weight). Units: MCLP objective = covered weight; p-median = weighted cost;
-//! p-center = cost; LSCP = number of new sites. Without `--json`, a short summary.
+//! `stop` (`complete`: proven or nothing left to try; `work_limit`: the deterministic work
+//! budget ran out; `wall_clock`: the time limit cut the search short first, so the answer may
+//! depend on the machine's speed and load), `work` (work units spent), `nodes`
+//! (branch-and-bound nodes), `seconds` (wall time of the whole command), `read_seconds`
+//! (reading the input files), `solve_seconds`, and for MCLP and LSCP `covered` and `total`
+//! (demand weight). With a radius, p-median and p-center add `cutoff`, `truncated`,
+//! `beyond_cutoff_weight`, `objective_within_cutoff` (p-median), `certified_untruncated` and a
+//! `truncation` sentence ([`crate::propose::costs::Truncation`]). Units: MCLP objective = covered
+//! weight; p-median = weighted cost; p-center = cost; LSCP = number of new sites. Without
+//! `--json`, a short summary.
 
-use std::cmp::Ordering;
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use clap::{Args, ValueEnum};
-use rayon::prelude::*;
 use serde_json::{json, Value};
 
 use super::{emit, Outcome};
 use crate::error::{Error, Problem};
-use crate::geodesy::projection::LocalProjection;
-use crate::io::points::{
-    read_network_lines, read_points, read_solve_matrix, PointLayer, PointSpec,
-};
-use crate::solve::{self, Capacities, Solution, SparseCosts, Status};
-use crate::spatial::graph_costs::GraphCosts;
-use crate::spatial::index::PointIndex;
+use crate::io::points::{read_matrix_lists, read_network_lines, read_points, PointSpec};
+use crate::model::PointLayer;
+use crate::propose::costs::Truncation;
+use crate::propose::points::{self, PointCosts, PointProblem, Sites};
+use crate::solve::{self, Solution, Status};
+use crate::spatial::graph_costs::NetworkLine;
 
-/// Most straight-line pairs stored without a radius (demand × candidates).
-pub const MAX_DENSE_PAIRS: usize = 50_000_000;
+/// Wall time kept back from the solver for mapping ids and printing.
+const OUTPUT_MARGIN: Duration = Duration::from_millis(20);
 
 /// The problem to solve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -110,9 +101,15 @@ pub struct SolveArgs {
     /// Property holding feature ids.
     #[arg(long, default_value = "id")]
     pub id_field: String,
-    /// Time limit in seconds.
+    /// Time limit in seconds for everything but reading the inputs. The search stops on a
+    /// deterministic work budget derived from it (the same answer on any machine and at any
+    /// load); the clock is only a safety net, reported as `"stop": "wall_clock"`.
     #[arg(long, default_value_t = 10.0)]
     pub time_limit: f64,
+    /// Work budget in work units, replacing the one derived from `--time-limit` (for results
+    /// reproducible whatever the time limit).
+    #[arg(long)]
+    pub work_limit: Option<u64>,
     /// Seed for randomised search.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -122,14 +119,19 @@ pub struct SolveArgs {
 }
 
 impl SolveProblem {
+    /// The solver's problem.
+    pub fn kind(self) -> solve::Kind {
+        match self {
+            SolveProblem::Lscp => solve::Kind::Lscp,
+            SolveProblem::Mclp => solve::Kind::Mclp,
+            SolveProblem::Pmedian => solve::Kind::Pmedian,
+            SolveProblem::Pcenter => solve::Kind::Pcenter,
+        }
+    }
+
     /// The name used on the command line and in the output.
     pub fn name(self) -> &'static str {
-        match self {
-            SolveProblem::Lscp => "lscp",
-            SolveProblem::Mclp => "mclp",
-            SolveProblem::Pmedian => "pmedian",
-            SolveProblem::Pcenter => "pcenter",
-        }
+        self.kind().name()
     }
 }
 
@@ -146,8 +148,12 @@ pub struct SolveReport {
     pub selected: Vec<String>,
     /// Wall-clock seconds of the whole command (reading, costs, solving).
     pub seconds: f64,
+    /// Wall-clock seconds spent reading the input files.
+    pub read_seconds: f64,
     /// Non-fatal notes (for example matrix ids that match no demand point).
     pub warnings: Vec<String>,
+    /// p-median / p-center with `--radius`: what the cutoff did.
+    pub truncation: Option<Truncation>,
 }
 
 fn usage(message: impl Into<String>) -> Error {
@@ -223,242 +229,75 @@ fn read_layers(args: &SolveArgs) -> Result<Layers, Error> {
     })
 }
 
-/// Candidates followed by the existing facilities whose id is not a candidate id.
-struct Sites {
-    ids: Vec<String>,
-    lonlat: Vec<[f64; 2]>,
-    capacity: Vec<f64>,
-    fixed: Vec<usize>,
-    /// Number of true candidates (indices below this may be reported as selected).
-    candidates: usize,
-}
-
-fn sites(layers: &Layers) -> Sites {
-    let c = &layers.candidates;
-    let index_of: HashMap<&str, usize> = c
-        .ids
-        .iter()
-        .enumerate()
-        .map(|(j, s)| (s.as_str(), j))
-        .collect();
-    let mut s = Sites {
-        ids: c.ids.clone(),
-        lonlat: c.lonlat.clone(),
-        capacity: c.numbers.clone(),
-        fixed: Vec::new(),
-        candidates: c.len(),
-    };
-    let e = &layers.existing;
-    for k in 0..e.len() {
-        match index_of.get(e.ids[k].as_str()) {
-            Some(&j) => s.fixed.push(j),
-            None => {
-                s.fixed.push(s.ids.len());
-                s.ids.push(e.ids[k].clone());
-                s.lonlat.push(e.lonlat[k]);
-                if let Some(&q) = e.numbers.get(k) {
-                    s.capacity.push(q);
-                }
-            }
-        }
-    }
-    s.fixed.sort_unstable();
-    s.fixed.dedup();
-    s
-}
-
-fn projection(points: impl Iterator<Item = [f64; 2]>) -> Result<LocalProjection, Error> {
-    let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
-    for p in points {
-        for k in 0..2 {
-            lo[k] = lo[k].min(p[k]);
-            hi[k] = hi[k].max(p[k]);
-        }
-    }
-    if lo[0] > hi[0] {
-        return LocalProjection::new(0.0, 0.0);
-    }
-    LocalProjection::for_extent(lo[0], lo[1], hi[0], hi[1])
-}
-
-fn project_all(
-    proj: &LocalProjection,
-    file: &str,
-    pts: &[[f64; 2]],
-) -> Result<Vec<[f64; 2]>, Error> {
-    pts.iter()
-        .map(|p| {
-            proj.to_local(p[0], p[1])
-                .map(|(x, y)| [x, y])
-                .ok_or_else(|| {
-                    let found = format!("({}, {}) that cannot be projected", p[0], p[1]);
-                    Error::Invalid(vec![Problem::file(
-                        crate::error::Severity::Error,
-                        file,
-                        "a point",
-                        found,
-                    )])
-                })
-        })
-        .collect()
-}
-
-/// Per-demand `(site, cost)` lists and non-fatal warnings.
-type Lists = (Vec<Vec<(usize, f64)>>, Vec<String>);
-
-fn straight_lists(args: &SolveArgs, layers: &Layers, sites: &Sites) -> Result<Lists, Error> {
-    let pts = layers.demand.lonlat.iter().chain(&sites.lonlat).copied();
-    let proj = projection(pts)?;
-    let demand = project_all(&proj, &layers.demand.file, &layers.demand.lonlat)?;
-    let site_xy = project_all(&proj, &layers.candidates.file, &sites.lonlat)?;
-    let lists = match args.radius {
-        Some(r) => {
-            let index = PointIndex::new(&site_xy);
-            demand
-                .par_iter()
-                .map(|&p| index.within_radius(p, r))
-                .collect()
-        }
-        None => {
-            let pairs = demand.len().saturating_mul(site_xy.len());
-            if pairs > MAX_DENSE_PAIRS {
-                return Err(usage(format!(
-                    "{pairs} demand × site pairs without --radius (limit {MAX_DENSE_PAIRS}); give --radius as a cutoff"
-                )));
-            }
-            demand
-                .par_iter()
-                .map(|&p| {
-                    site_xy
-                        .iter()
-                        .enumerate()
-                        .map(|(j, &q)| (j, crate::spatial::index::distance_m(p, q)))
-                        .collect()
-                })
-                .collect()
-        }
-    };
-    Ok((lists, Vec::new()))
-}
-
-fn network_lists(
-    args: &SolveArgs,
-    path: &Path,
-    layers: &Layers,
-    sites: &Sites,
-) -> Result<Lists, Error> {
-    let lines = read_network_lines(path, args.cost_field.as_deref()).map_err(Error::Invalid)?;
-    let pts = layers.demand.lonlat.iter().chain(&sites.lonlat).copied();
-    let proj = projection(pts.chain(lines.iter().flat_map(|l| l.lonlat.iter().copied())))?;
-    let graph = GraphCosts::build(&lines, |p| proj.to_local(p[0], p[1]).map(|(x, y)| [x, y]));
-    if graph.vertex_count() == 0 {
-        let file = path.display().to_string();
-        let p = Problem::file(
-            crate::error::Severity::Error,
-            file,
-            "a network with lines",
-            "no usable line",
-        );
-        return Err(Error::Invalid(vec![p]));
-    }
-    let snap = |file: &str, pts: &[[f64; 2]]| -> Result<Vec<usize>, Error> {
-        let xy = project_all(&proj, file, pts)?;
-        Ok(xy
-            .iter()
-            .map(|&p| graph.nearest_vertex(p).map_or(0, |v| v.0))
-            .collect())
-    };
-    let origins = snap(&layers.demand.file, &layers.demand.lonlat)?;
-    let targets = snap(&layers.candidates.file, &sites.lonlat)?;
-    Ok((
-        graph.cost_lists(&origins, &targets, args.radius),
-        Vec::new(),
-    ))
-}
-
-fn matrix_lists(path: &Path, layers: &Layers, sites: &Sites) -> Result<Lists, Error> {
-    let matrix = read_solve_matrix(path)?;
-    let origins: Vec<&str> = layers.demand.ids.iter().map(String::as_str).collect();
-    let dests: Vec<Option<&str>> = sites.ids.iter().map(|s| Some(s.as_str())).collect();
-    let (lists, unknown) = matrix.lists_for(&origins, &dests);
-    let mut warnings = Vec::new();
-    if !unknown.is_empty() {
-        let shown: Vec<&str> = unknown.iter().take(5).map(String::as_str).collect();
-        warnings.push(format!(
-            "{}: {} demand id(s) match no demand point and were ignored (e.g. {})",
-            path.display(),
-            unknown.len(),
-            shown.join(", ")
-        ));
-    }
-    Ok((lists, warnings))
-}
-
-/// Compares ids numerically when both are integers, else as text.
-fn compare_ids(a: &str, b: &str) -> Ordering {
-    match (a.parse::<i128>(), b.parse::<i128>()) {
-        (Ok(x), Ok(y)) => x.cmp(&y).then_with(|| a.cmp(b)),
-        (Ok(_), Err(_)) => Ordering::Less,
-        (Err(_), Ok(_)) => Ordering::Greater,
-        _ => a.cmp(b),
-    }
-}
-
-/// Reads the inputs, builds the cost matrix and solves: the library entry point of the command
-/// (also used by the benchmarks).
+/// Reads the inputs and solves: the library entry point of the command (also used by the
+/// benchmarks).
 pub fn solve_files(args: &SolveArgs) -> Result<SolveReport, Error> {
     let started = Instant::now();
     check_args(args)?;
     let layers = read_layers(args)?;
-    let sites = sites(&layers);
-    let (lists, warnings) = match (&args.network, &args.matrix) {
-        (Some(net), _) => network_lists(args, net, &layers, &sites)?,
-        (None, Some(m)) => matrix_lists(m, &layers, &sites)?,
-        (None, None) => straight_lists(args, &layers, &sites)?,
+    let sites = Sites::new(&layers.candidates, &layers.existing);
+    let mut warnings = Vec::new();
+    let lines: Vec<NetworkLine>;
+    let net_file: String;
+    let costs = match (&args.network, &args.matrix) {
+        (Some(path), _) => {
+            lines = read_network_lines(path, args.cost_field.as_deref()).map_err(Error::Invalid)?;
+            net_file = path.display().to_string();
+            PointCosts::Network {
+                lines: &lines,
+                file: &net_file,
+            }
+        }
+        (None, Some(path)) => {
+            let origins: Vec<&str> = layers.demand.ids.iter().map(String::as_str).collect();
+            let (lists, unknown) = read_matrix_lists(path, &origins, &sites.ids)?;
+            if !unknown.is_empty() {
+                let shown: Vec<&str> = unknown.iter().take(5).map(String::as_str).collect();
+                warnings.push(format!(
+                    "{}: {} demand id(s) match no demand point and were ignored (e.g. {})",
+                    path.display(),
+                    unknown.len(),
+                    shown.join(", ")
+                ));
+            }
+            PointCosts::Matrix(lists)
+        }
+        (None, None) => PointCosts::Straight,
     };
-    let weights = if args.weight_field.is_some() {
-        layers.demand.numbers.clone()
-    } else {
-        vec![1.0; layers.demand.len()]
-    };
-    let costs = SparseCosts::from_lists(weights, sites.ids.len(), lists)
-        .map_err(|e| usage(e.to_string()))?;
+    let read_seconds = started.elapsed().as_secs_f64();
+    // The limit covers everything but reading: building the costs and solving get what is left
+    // of it (the solver's wall-clock safety net), while the deterministic work budget comes
+    // from the whole limit.
+    let limit = solve::duration_from_secs(args.time_limit);
     let capacitated = args.capacity_field.is_some();
-    let problem = solve::Problem {
-        fixed_open: sites.fixed.clone(),
+    let answer = points::solve(PointProblem {
+        kind: args.problem.kind(),
+        capacitated,
+        demand: &layers.demand,
+        weighted: args.weight_field.is_some(),
+        sites: &sites,
+        costs,
         p: args.p.unwrap_or(0),
-        radius: args.radius.unwrap_or(0.0),
-        capacities: capacitated.then(|| Capacities {
-            capacity: sites.capacity.clone(),
-            usage: None,
-        }),
-        time_limit: Duration::from_secs_f64(args.time_limit),
+        radius: args.radius,
+        time_limit: limit.saturating_sub(OUTPUT_MARGIN),
+        work_limit: args
+            .work_limit
+            .unwrap_or_else(|| solve::budget::work_for(limit)),
         seed: args.seed,
-        ..solve::Problem::default()
-    };
-    let solution = match (args.problem, capacitated) {
-        (SolveProblem::Lscp, _) => solve::lscp::solve(&costs, &problem),
-        (SolveProblem::Mclp, false) => solve::mclp::solve(&costs, &problem),
-        (SolveProblem::Mclp, true) => solve::mclp::solve_capacitated(&costs, &problem),
-        (SolveProblem::Pmedian, false) => solve::pmedian::solve(&costs, &problem),
-        (SolveProblem::Pmedian, true) => solve::capacitated::solve(&costs, &problem),
-        (SolveProblem::Pcenter, _) => solve::pcenter::solve(&costs, &problem),
-    }
-    .map_err(|e| usage(e.to_string()))?;
-    let mut selected: Vec<String> = solution
-        .selected
-        .iter()
-        .filter(|&&j| j < sites.candidates)
-        .map(|&j| sites.ids[j].clone())
-        .collect();
-    selected.sort_by(|a, b| compare_ids(a, b));
+    })
+    .map_err(|e| match e {
+        Error::Usage(m) => usage(m),
+        other => other,
+    })?;
     Ok(SolveReport {
         problem: args.problem,
         capacitated,
-        solution,
-        selected,
+        solution: answer.solution,
+        selected: answer.selected,
         seconds: started.elapsed().as_secs_f64(),
+        read_seconds,
         warnings,
+        truncation: answer.truncation,
     })
 }
 
@@ -491,11 +330,25 @@ impl SolveReport {
             "status": status_name(s.status),
             "selected": self.selected,
             "seconds": self.seconds,
+            "read_seconds": self.read_seconds,
             "solve_seconds": s.seconds,
+            "stop": s.stop.name(),
+            "work": s.work,
+            "nodes": s.nodes,
         });
         if matches!(self.problem, SolveProblem::Mclp | SolveProblem::Lscp) {
             v["covered"] = json!(s.covered);
             v["total"] = json!(s.total);
+        }
+        if let Some(t) = &self.truncation {
+            v["cutoff"] = json!(t.cutoff);
+            v["truncated"] = json!(t.truncated);
+            v["beyond_cutoff_weight"] = json!(t.beyond_weight);
+            if let Some(o) = t.truncated_objective {
+                v["objective_within_cutoff"] = finite(o);
+            }
+            v["certified_untruncated"] = json!(t.certified_untruncated);
+            v["truncation"] = json!(t.note);
         }
         v
     }

@@ -34,33 +34,21 @@ pub struct PointSpec<'a> {
     pub number_field: Option<&'a str>,
 }
 
-/// The points of one layer, in file order.
-#[derive(Debug, Clone, Default)]
-pub struct PointLayer {
-    /// The file, as shown in messages.
-    pub file: String,
-    /// Id of each feature (its index as text when the feature has none and ids are optional).
-    pub ids: Vec<String>,
-    /// Position of each feature, WGS 84 `[lon, lat]` degrees.
-    pub lonlat: Vec<[f64; 2]>,
-    /// The value of [`PointSpec::number_field`] per feature (empty when not asked for).
-    pub numbers: Vec<f64>,
-}
+pub use crate::model::points::PointLayer;
 
-impl PointLayer {
-    /// Number of points.
-    pub fn len(&self) -> usize {
-        self.lonlat.len()
-    }
-
-    /// True when the layer holds no point.
-    pub fn is_empty(&self) -> bool {
-        self.lonlat.is_empty()
-    }
-}
-
-/// Reads a point layer; on any error returns every problem of the file.
+/// Reads a point layer; on any error returns every problem of the file. A well-formed file
+/// takes the streaming reader (serde straight into ids, positions and one number: the
+/// 100,000-point layers of the solver benchmarks in a fraction of a second); anything it does
+/// not handle exactly like the full reader goes to the full reader, which reports every problem.
 pub fn read_points(path: &Path, spec: PointSpec<'_>) -> Result<PointLayer, Vec<Problem>> {
+    if let Some(layer) = fast::read_points(path, spec) {
+        return Ok(layer);
+    }
+    read_points_full(path, spec)
+}
+
+/// The full point reader: every problem of the file collected.
+fn read_points_full(path: &Path, spec: PointSpec<'_>) -> Result<PointLayer, Vec<Problem>> {
     let mut fp = FileProblems::new(path);
     let Some(records) = read_features(path, Datum::Wgs84, spec.id_field, &mut fp) else {
         return Err(fp.problems);
@@ -308,5 +296,206 @@ mod tests {
         );
         let m = read_solve_matrix(&p).unwrap();
         assert_eq!(m.pairs().collect::<Vec<_>>(), vec![("d1", "c1", 2.0)]);
+    }
+}
+
+/// Per-demand `(site, cost)` lists from the `solve --matrix` CSV for the given demand and site
+/// ids, and the matrix's demand ids that match no demand point (sorted). A well-formed file takes
+/// a byte-level scan; anything else goes to [`read_solve_matrix`], which reports every problem.
+#[allow(clippy::type_complexity)]
+pub fn read_matrix_lists(
+    path: &Path,
+    demand_ids: &[&str],
+    site_ids: &[String],
+) -> Result<(Vec<Vec<(usize, f64)>>, Vec<String>), Error> {
+    if let Some(found) = fast::matrix_lists(path, demand_ids, site_ids) {
+        return Ok(found);
+    }
+    let dests: Vec<Option<&str>> = site_ids.iter().map(|s| Some(s.as_str())).collect();
+    Ok(read_solve_matrix(path)?.lists_for(demand_ids, &dests))
+}
+
+/// Streaming readers for well-formed inputs: serde straight into the few fields `solve` needs
+/// (a point per feature, an id, one number) and a byte-level matrix scan. They return `None` at
+/// the first thing they do not handle exactly like the full readers (`read_points_full`,
+/// [`read_solve_matrix`]) — a
+/// non-point geometry, a missing or invalid property, a duplicate, a quoted CSV field — and
+/// the caller then uses the full reader, which reports every problem of the file. On the files
+/// they accept, both give identical results.
+mod fast {
+    use std::borrow::Cow;
+    use std::collections::{BTreeSet, HashMap, HashSet};
+    use std::path::Path;
+
+    use serde::Deserialize;
+    use serde_json::{Map, Value};
+
+    use super::{PointLayer, PointSpec};
+    use crate::io::features::FileProblems;
+
+    #[derive(Deserialize)]
+    struct Collection<'a> {
+        #[serde(rename = "type", borrow)]
+        kind: Cow<'a, str>,
+        #[serde(borrow)]
+        features: Vec<Feature<'a>>,
+    }
+
+    #[derive(Deserialize)]
+    struct Feature<'a> {
+        #[serde(rename = "type", borrow)]
+        kind: Cow<'a, str>,
+        #[serde(default)]
+        properties: Option<Map<String, Value>>,
+        #[serde(default, borrow)]
+        geometry: Option<Geometry<'a>>,
+    }
+
+    #[derive(Deserialize)]
+    struct Geometry<'a> {
+        #[serde(rename = "type", borrow)]
+        kind: Cow<'a, str>,
+        coordinates: Vec<f64>,
+    }
+
+    /// A point layer read the fast way, or `None` (use the full reader).
+    pub(super) fn read_points(path: &Path, spec: PointSpec<'_>) -> Option<PointLayer> {
+        let bytes = std::fs::read(path).ok()?;
+        let fc: Collection<'_> = serde_json::from_slice(&bytes).ok()?;
+        if fc.kind != "FeatureCollection" {
+            return None;
+        }
+        let n = fc.features.len();
+        let mut layer = PointLayer {
+            file: FileProblems::new(path).file,
+            ids: Vec::with_capacity(n),
+            lonlat: Vec::with_capacity(n),
+            numbers: Vec::with_capacity(if spec.number_field.is_some() { n } else { 0 }),
+        };
+        let mut seen: HashSet<&str> = HashSet::new();
+        for (index, f) in fc.features.iter().enumerate() {
+            if f.kind != "Feature" {
+                return None;
+            }
+            let g = f.geometry.as_ref()?;
+            if g.kind != "Point" || g.coordinates.len() < 2 {
+                return None;
+            }
+            let (x, y) = (g.coordinates[0], g.coordinates[1]);
+            if !(x.is_finite() && y.is_finite() && x.abs() <= 180.0 && y.abs() <= 90.0) {
+                return None;
+            }
+            let get = |key: &str| {
+                f.properties
+                    .as_ref()
+                    .and_then(|p| p.get(key))
+                    .filter(|v| !v.is_null())
+            };
+            let id = match get(spec.id_field) {
+                Some(Value::String(s)) if !spec.require_id || !s.trim().is_empty() => s.clone(),
+                Some(Value::Number(v)) if !spec.require_id || v.is_i64() || v.is_u64() => {
+                    v.to_string()
+                }
+                _ if spec.require_id => return None,
+                _ => index.to_string(),
+            };
+            if let Some(field) = spec.number_field {
+                match get(field).and_then(Value::as_f64) {
+                    Some(v) if v.is_finite() && v >= 0.0 => layer.numbers.push(v),
+                    _ => return None,
+                }
+            }
+            layer.ids.push(id);
+            layer.lonlat.push([x, y]);
+        }
+        if spec.require_id {
+            for id in &layer.ids {
+                if !seen.insert(id.as_str()) {
+                    return None;
+                }
+            }
+        }
+        Some(layer)
+    }
+
+    /// Per-demand `(site, cost)` lists from a `demand_id,candidate_id,cost` matrix, and the
+    /// matrix's demand ids that match no demand point (sorted), or `None` (use the full reader).
+    #[allow(clippy::type_complexity)]
+    pub(super) fn matrix_lists(
+        path: &Path,
+        demand_ids: &[&str],
+        site_ids: &[String],
+    ) -> Option<(Vec<Vec<(usize, f64)>>, Vec<String>)> {
+        let bytes = std::fs::read(path).ok()?;
+        let text = std::str::from_utf8(&bytes).ok()?;
+        if text.contains('"') {
+            return None;
+        }
+        let mut lines = text.split('\n');
+        let header: Vec<&str> = lines
+            .next()?
+            .trim_end_matches('\r')
+            .split(',')
+            .map(str::trim)
+            .collect();
+        let col = |names: [&str; 2]| header.iter().position(|h| names.contains(h));
+        let (oc, dc, cc) = (
+            col(["demand_id", "origin_id"])?,
+            col(["candidate_id", "destination_id"])?,
+            col(["cost", "cost"])?,
+        );
+        let width = header.len();
+        let demand_of: HashMap<&str, usize> = demand_ids
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (*s, i))
+            .collect();
+        let site_of: HashMap<&str, usize> = site_ids
+            .iter()
+            .enumerate()
+            .map(|(j, s)| (s.as_str(), j))
+            .collect();
+        let mut lists: Vec<Vec<(usize, f64)>> = vec![Vec::new(); demand_ids.len()];
+        let mut unknown: BTreeSet<&str> = BTreeSet::new();
+        let mut other_pairs: HashSet<(&str, &str)> = HashSet::new();
+        let mut fields: Vec<&str> = Vec::with_capacity(width);
+        for line in lines {
+            let line = line.trim_end_matches('\r');
+            if line.is_empty() {
+                continue;
+            }
+            fields.clear();
+            fields.extend(line.split(',').map(str::trim));
+            if fields.len() != width {
+                return None;
+            }
+            let (o, d, c) = (fields[oc], fields[dc], fields[cc]);
+            if o.is_empty() || d.is_empty() {
+                return None;
+            }
+            let cost: f64 = c.parse().ok()?;
+            if !(cost.is_finite() && cost >= 0.0) {
+                return None;
+            }
+            match (demand_of.get(o), site_of.get(d)) {
+                (Some(&i), Some(&j)) => lists[i].push((j, cost)),
+                (i, _) => {
+                    if i.is_none() {
+                        unknown.insert(o);
+                    }
+                    if !other_pairs.insert((o, d)) {
+                        return None;
+                    }
+                }
+            }
+        }
+        for l in &mut lists {
+            l.sort_unstable_by_key(|a| a.0);
+            if l.windows(2).any(|w| w[0].0 == w[1].0) {
+                return None;
+            }
+            l.sort_unstable_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        }
+        Some((lists, unknown.into_iter().map(str::to_string).collect()))
     }
 }

@@ -7,6 +7,7 @@
 pub mod area;
 pub mod demand;
 pub mod matrix;
+pub mod points;
 pub mod project;
 pub mod road;
 pub mod school;
@@ -14,6 +15,7 @@ pub mod site;
 
 pub use area::{Area, AreaKind};
 pub use demand::{DemandCell, DemandLayer};
+pub use points::PointLayer;
 pub use project::ProjectKind;
 pub use road::Road;
 pub use school::{Level, Ownership, School, Status};

@@ -158,6 +158,12 @@ pub struct SchoolChange {
     pub seats_after: Option<f64>,
     /// Classes added (B's `added_classes`).
     pub added_classes: Option<u32>,
+    /// Classes of 56+ pupils (大班额) in A.
+    #[serde(default)]
+    pub large_classes_before: Option<u32>,
+    /// … and in B.
+    #[serde(default)]
+    pub large_classes_after: Option<u32>,
 }
 
 /// The comparison of two runs; written as `compare.json`.
@@ -181,6 +187,12 @@ pub struct Comparison {
     pub schools_expanded: Vec<SchoolChange>,
     /// Schools closed (or absent) in B.
     pub schools_closed: Vec<SchoolChange>,
+    /// Schools whose classes of 56+ pupils (大班额) change, by id.
+    #[serde(default)]
+    pub large_classes_changed: Vec<SchoolChange>,
+    /// Classes of 56+ pupils over all schools recording class sizes, in A and in B.
+    #[serde(default)]
+    pub large_classes: (u32, u32),
     /// What B does to the coverage gaps of A (only from [`Comparison::with_gaps`]).
     #[serde(default)]
     pub gaps: Option<GapsChange>,
@@ -286,6 +298,8 @@ fn school_change(
         seats_before: a.and_then(|s| s.capacity_seats),
         seats_after: b.and_then(|s| s.capacity_seats),
         added_classes: b.and_then(|s| s.added_classes),
+        large_classes_before: a.and_then(|s| s.large_classes),
+        large_classes_after: b.and_then(|s| s.large_classes),
     }
 }
 
@@ -392,7 +406,26 @@ impl Comparison {
                 _ => {}
             }
         }
+        let large_sum =
+            |s: &Summary| -> u32 { s.schools.iter().filter_map(|x| x.large_classes).sum() };
+        let large_classes_changed = sa
+            .keys()
+            .chain(sb.keys())
+            .copied()
+            .collect::<BTreeSet<&str>>()
+            .into_iter()
+            .filter_map(|id| {
+                let (x, y) = (sa.get(id).copied(), sb.get(id).copied());
+                let (p, q) = (
+                    x.and_then(|s| s.large_classes),
+                    y.and_then(|s| s.large_classes),
+                );
+                (p.unwrap_or(0) != q.unwrap_or(0)).then(|| school_change(id, x, y, "large_classes"))
+            })
+            .collect();
         Comparison {
+            large_classes_changed,
+            large_classes: (large_sum(a), large_sum(b)),
             schema: "schoolplan-compare/1".into(),
             before: sref(a),
             after: sref(b),
@@ -716,6 +749,46 @@ fn schools_blocks(c: &Comparison, lang: Language) -> Vec<Block> {
                         opt_h(s.seats_after)
                     )),
                     num(s.added_classes.map_or("–".into(), |x| x.to_string())),
+                ]
+            })
+            .collect();
+        out.push(Block::Table(head, rows));
+    }
+    out.push(Block::SubHeading(format!(
+        "{} ({} → {})",
+        t(lang, "large_classes_change"),
+        c.large_classes.0,
+        c.large_classes.1
+    )));
+    if c.large_classes_changed.is_empty() {
+        out.push(Block::Para(t(lang, "none").into()));
+    } else {
+        let head = vec![
+            t(lang, "name").into(),
+            t(lang, "level").into(),
+            format!(
+                "{} ({} → {})",
+                t(lang, "large_classes_change"),
+                t(lang, "before"),
+                t(lang, "after")
+            ),
+        ];
+        let rows = c
+            .large_classes_changed
+            .iter()
+            .map(|s| {
+                vec![
+                    txt(if s.name.is_empty() {
+                        s.id.clone()
+                    } else {
+                        format!("{} ({})", s.name, s.id)
+                    }),
+                    txt(level_name(lang, s.level)),
+                    num(format!(
+                        "{} → {}",
+                        s.large_classes_before.map_or("–".into(), |x| x.to_string()),
+                        s.large_classes_after.map_or("–".into(), |x| x.to_string())
+                    )),
                 ]
             })
             .collect();

@@ -485,6 +485,8 @@ fn problem_name(lang: Language, problem: &str) -> String {
         "lscp" => t(lang, "problem_lscp"),
         "pmedian" => t(lang, "problem_pmedian"),
         "pcenter" => t(lang, "problem_pcenter"),
+        "reach" => t(lang, "problem_reach"),
+        "need" => t(lang, "problem_need"),
         other => return other.to_string(),
     };
     if problem.ends_with("-capacitated") {
@@ -517,6 +519,8 @@ fn proposal_rows(ctx: &ReportContext, lang: Language, items: &[&ProposalOut]) ->
             "newly_covered",
             "seats_added",
             "classes_added",
+            "seats_short_relieved",
+            "large_classes_removed",
             "cost",
         ],
     );
@@ -536,6 +540,10 @@ fn proposal_rows(ctx: &ReportContext, lang: Language, items: &[&ProposalOut]) ->
                 num(opt_num(r.seats_added, 0)),
                 num(r
                     .classes_added
+                    .map_or_else(|| "–".into(), |c| c.to_string())),
+                num(opt_num(r.seats_short_relieved, 0)),
+                num(r
+                    .large_classes_removed
                     .map_or_else(|| "–".into(), |c| c.to_string())),
                 num(opt_num(r.cost, 0)),
             ]
@@ -618,6 +626,9 @@ fn proposals_section(ctx: &ReportContext, lang: Language) -> Vec<Block> {
         ];
         if !closes.is_empty() {
             defs.push((t(lang, "addresses").to_string(), closes.join("; ")));
+        }
+        if !r.notes.is_empty() {
+            defs.push((t(lang, "solver_notes").to_string(), r.notes.join("; ")));
         }
         out.push(Block::Defs(defs));
         let prefix = format!("{}-", r.id);

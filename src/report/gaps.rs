@@ -666,15 +666,15 @@ pub fn plan_closures(
     Ok(Some((rows, levels)))
 }
 
-/// `proposals` with `gap_closed` set (where not set already) to the gap of `closures` whose
+/// `proposals` with `gap_id` set (where not set already) to the gap of `closures` whose
 /// children fall most among those the proposal closes or shrinks (ties: the lower id).
 pub fn with_gap_closed(proposals: &[ProposalRow], closures: &[GapClosure]) -> Vec<ProposalRow> {
     proposals
         .iter()
         .map(|p| {
             let mut p = p.clone();
-            if p.gap_closed.is_none() {
-                p.gap_closed = closures
+            if p.gap_id.is_none() {
+                p.gap_id = closures
                     .iter()
                     .filter(|c| c.proposals.contains(&p.id))
                     .max_by(|a, b| {

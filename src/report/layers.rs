@@ -474,6 +474,16 @@ pub fn proposals_geojson(b: &RunBundle) -> String {
             p.insert("classes_added".into(), opt_int(r.classes_added));
             p.insert("cost".into(), opt_real(r.cost));
             p.insert("gap_closed".into(), opt_str(r.gap_closed.as_deref()));
+            p.insert("gap_id".into(), opt_str(r.gap_id.as_deref()));
+            p.insert(
+                "seats_short_relieved".into(),
+                opt_real(r.seats_short_relieved),
+            );
+            p.insert(
+                "large_classes_removed".into(),
+                opt_int(r.large_classes_removed),
+            );
+            p.insert("served".into(), opt_real(r.served));
             p.insert("closes_findings".into(), json!(r.closes_findings.join(",")));
             (point_geometry(r.lonlat), p)
         })

@@ -144,10 +144,21 @@ pub struct ProposalRow {
     pub classes_added: Option<u32>,
     /// Cost in the scenario's currency unit, when known.
     pub cost: Option<f64>,
-    /// Id of the gap this proposal closes or reduces most (children), if any: when the run built
-    /// the proposals, a gap of the city without them (`summary.json` `plan_gaps`; filled by
-    /// [`write_run`] from [`gaps::closures`]).
+    /// The gap the proposal closes, in numbers (`covered=<pupils>;seats=<pupils>;large_classes=<n>`:
+    /// pupils newly within the radius, pupils short of a seat relieved, classes of 56+ removed;
+    /// see [`crate::propose::GapClosed`]).
     pub gap_closed: Option<String>,
+    /// Id of the coverage gap this proposal closes or reduces most (children), if any: when the
+    /// run built the proposals, a gap of the city without them (`summary.json` `plan_gaps`;
+    /// filled by [`write_run`] from [`gaps::closures`]).
+    pub gap_id: Option<String>,
+    /// Pupils short of a seat in a school's catchment that the proposal relieves, when measured.
+    pub seats_short_relieved: Option<f64>,
+    /// Classes of 56+ pupils (大班额) the proposal removes, when measured.
+    pub large_classes_removed: Option<u32>,
+    /// Pupils the school will serve (a new school's zone, an expanded school's load), when
+    /// measured.
+    pub served: Option<f64>,
     /// Rule ids whose failure this proposal addresses.
     pub closes_findings: Vec<String>,
 }
@@ -167,8 +178,18 @@ pub struct RequestMeta {
     pub problem: String,
     /// `optimal`, `feasible` or `infeasible`.
     pub status: String,
+    /// Objective reached (covered pupils, sites, pupil-weighted cost or worst cost).
+    pub objective: f64,
+    /// Proven bound on the best possible objective (upper when maximising, lower when
+    /// minimising), in the objective's unit.
+    pub bound: f64,
     /// Relative optimality gap (0 = proven optimal).
     pub gap: f64,
+    /// Why the search stopped: `complete`, `work_limit` or `wall_clock` (cut short by the time
+    /// limit: the answer may differ between runs).
+    pub stop: String,
+    /// Work units spent by the solver.
+    pub work: u64,
     /// Sites and expansions proposed.
     pub sites: usize,
     /// Demand of the level within the radius before the request, pupils.
@@ -177,6 +198,9 @@ pub struct RequestMeta {
     pub covered_after: f64,
     /// Rule ids the request addresses.
     pub closes: Vec<String>,
+    /// What the optimiser noted (a site that serves almost nobody, fewer expansions than asked
+    /// because fewer schools need one, generated candidates …), in English.
+    pub notes: Vec<String>,
 }
 
 /// How the proposals were obtained (shown with them).

@@ -144,8 +144,21 @@ pub struct ProposalOut {
     pub classes_added: Option<u32>,
     /// Cost.
     pub cost: Option<f64>,
-    /// Gap area closed.
+    /// The gap closed, in numbers (see [`super::ProposalRow::gap_closed`]).
     pub gap_closed: Option<String>,
+    /// Id of the coverage gap the proposal closes or reduces most (see
+    /// [`super::ProposalRow::gap_id`]).
+    #[serde(default)]
+    pub gap_id: Option<String>,
+    /// Pupils short of a seat relieved.
+    #[serde(default)]
+    pub seats_short_relieved: Option<f64>,
+    /// Classes of 56+ pupils removed.
+    #[serde(default)]
+    pub large_classes_removed: Option<u32>,
+    /// Pupils the school will serve.
+    #[serde(default)]
+    pub served: Option<f64>,
     /// Rule ids addressed.
     pub closes_findings: Vec<String>,
 }
@@ -161,8 +174,37 @@ pub struct ProposalsSummary {
     pub bound: Option<f64>,
     /// Relative optimality gap.
     pub optimality_gap: Option<f64>,
+    /// Each request's certificate, in the order solved.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requests: Vec<RequestCertificate>,
     /// The proposals, by level then rank.
     pub items: Vec<ProposalOut>,
+}
+
+/// What the solver proved for one request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequestCertificate {
+    /// Request id.
+    pub id: String,
+    /// Problem solved (`mclp`, `mclp-capacitated`, `lscp`, `pmedian`, `pmedian-capacitated`,
+    /// `pcenter`).
+    pub problem: String,
+    /// `optimal` (proven), `feasible` or `infeasible`.
+    pub status: String,
+    /// Objective reached: covered pupils (`mclp`), new sites (`lscp`), pupil-weighted cost
+    /// (`pmedian`, in the distance unit × pupils) or the worst cost (`pcenter`, distance unit);
+    /// `null` when infeasible.
+    pub objective: Option<f64>,
+    /// Proven bound on the best possible objective, same unit: no selection does better.
+    pub bound: Option<f64>,
+    /// Relative gap `|bound − objective| / objective` (0 = proven optimal).
+    pub gap: Option<f64>,
+    /// Why the search stopped: `complete` (proven, or nothing left to try), `work_limit` (the
+    /// deterministic work budget ran out: the same answer on any machine) or `wall_clock` (the
+    /// time limit cut it short first: the answer may differ between runs).
+    pub stop: String,
+    /// Work units the solver spent (deterministic; see `work_limit` in the request).
+    pub work: u64,
 }
 
 /// A gap as written in the summary (the ten largest of each level; `gaps.geojson` has all).
@@ -275,6 +317,9 @@ pub struct SchoolRow {
     pub classes: Option<u32>,
     /// Classes added by an expansion.
     pub added_classes: Option<u32>,
+    /// Classes of 56 pupils or more (大班额), from `class_sizes` (`None` when not recorded).
+    #[serde(default)]
+    pub large_classes: Option<u32>,
 }
 
 /// The whole summary.
@@ -454,6 +499,10 @@ impl Summary {
                 classes_added: p.classes_added,
                 cost: p.cost,
                 gap_closed: p.gap_closed.clone(),
+                gap_id: p.gap_id.clone(),
+                seats_short_relieved: p.seats_short_relieved,
+                large_classes_removed: p.large_classes_removed,
+                served: p.served,
                 closes_findings: p.closes_findings.clone(),
             })
             .collect();
@@ -493,6 +542,9 @@ impl Summary {
                 capacity_seats: s.capacity_seats,
                 classes: s.classes,
                 added_classes: s.added_classes,
+                large_classes: s.class_sizes.as_deref().map(|c| {
+                    crate::propose::need::large_classes(c, crate::propose::need::LARGE_CLASS)
+                }),
             })
             .collect();
         schools.sort_by(|a, c| a.id.cmp(&c.id));
@@ -536,6 +588,9 @@ impl Summary {
                 objective: meta.and_then(|m| m.objective),
                 bound: meta.and_then(|m| m.bound),
                 optimality_gap: meta.and_then(|m| m.optimality_gap),
+                requests: meta
+                    .map(|m| m.requests.iter().map(certificate).collect())
+                    .unwrap_or_default(),
                 items,
             },
             gaps: gaps
@@ -587,5 +642,19 @@ impl Summary {
     /// The summary of a level, if measured.
     pub fn level(&self, level: Level) -> Option<&LevelSummary> {
         self.levels.iter().find(|l| l.level == level)
+    }
+}
+
+fn certificate(r: &super::RequestMeta) -> RequestCertificate {
+    let finite = |x: f64| x.is_finite().then_some(x);
+    RequestCertificate {
+        id: r.id.clone(),
+        problem: r.problem.clone(),
+        status: r.status.clone(),
+        objective: finite(r.objective),
+        bound: finite(r.bound),
+        gap: finite(r.gap),
+        stop: r.stop.clone(),
+        work: r.work,
     }
 }

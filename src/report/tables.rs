@@ -70,7 +70,10 @@ const HEADERS_ZH: &[(&str, &str)] = &[
     ("seats_added", "新增学位"),
     ("classes_added", "新增班级"),
     ("cost", "投资"),
-    ("gap_closed", "填补的覆盖缺口"),
+    ("gap_closed", "填补的缺口"),
+    ("seats_short_relieved", "缓解学位缺口(人)"),
+    ("large_classes_removed", "消除大班额(个)"),
+    ("served", "服务学生(人)"),
     ("closes_findings", "解决的规则"),
     ("pop_total", "常住人口"),
     // gaps.csv

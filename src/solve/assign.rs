@@ -18,22 +18,26 @@ pub(crate) struct AssignInput<'a> {
 
 const EPS: f64 = 1e-9;
 
-/// Assigns demands; returns `(total cost, assignment)`. `O(n² k)` for the regret phase.
-pub(crate) fn assign(mut input: AssignInput<'_>, thorough: bool) -> (f64, Vec<Option<usize>>) {
+/// Assigns demands; returns `(total cost, assignment, work)`, `work` counting the options and
+/// pairs inspected (deterministic work units, see [`super::budget`]). `O(a² k)` for the regret
+/// phase over the `a` demands with an option; demands without one are left out at once.
+pub(crate) fn assign(mut input: AssignInput<'_>, thorough: bool) -> (f64, Vec<Option<usize>>, u64) {
     let n = input.options.len();
     let mut out: Vec<Option<usize>> = vec![None; n];
-    let mut done = vec![false; n];
-    let mut left = (0..n)
-        .filter(|&i| input.weight[i] > 0.0 || input.usage[i] > 0.0)
-        .count();
-    for (i, d) in done.iter_mut().enumerate() {
-        *d = input.weight[i] == 0.0 && input.usage[i] == 0.0;
-    }
-    while left > 0 {
+    // Demands with no option (or nothing to assign) take no capacity whenever they are
+    // decided: leave them out now.
+    let mut pending: Vec<usize> = (0..n)
+        .filter(|&i| {
+            (input.weight[i] > 0.0 || input.usage[i] > 0.0) && !input.options[i].is_empty()
+        })
+        .collect();
+    let mut work = n as u64;
+    while !pending.is_empty() {
         let mut pick: Option<(f64, usize, Option<usize>)> = None;
-        for i in (0..n).filter(|&i| !done[i]) {
+        for (k, &i) in pending.iter().enumerate() {
             let mut feasible = input.options[i]
                 .iter()
+                .inspect(|_| work += 1)
                 .filter(|(j, _)| input.capacity[*j] + EPS >= input.usage[i]);
             let first = feasible.next().copied();
             let second = feasible
@@ -47,21 +51,23 @@ pub(crate) fn assign(mut input: AssignInput<'_>, thorough: bool) -> (f64, Vec<Op
             if !matches!(pick, Some((r, _, _)) if r >= usage_tiebreak) {
                 pick = Some((
                     usage_tiebreak,
-                    i,
+                    k,
                     first.filter(|&(_, c)| c < input.unserved).map(|(j, _)| j),
                 ));
             }
         }
-        let Some((_, i, site)) = pick else { break };
-        done[i] = true;
-        left -= 1;
+        work += pending.len() as u64;
+        let Some((_, k, site)) = pick else { break };
+        // Order-preserving removal keeps the scan order (and so the ties) of the full loop.
+        let i = pending.remove(k);
+        work += (pending.len() - k) as u64 / 8;
         if let Some(j) = site {
             input.capacity[j] -= input.usage[i];
             out[i] = Some(j);
         }
     }
-    improve(&mut input, &mut out, thorough);
-    (total_cost(&input, &out), out)
+    work += improve(&mut input, &mut out, thorough);
+    (total_cost(&input, &out), out, work)
 }
 
 fn cost_of(input: &AssignInput<'_>, i: usize, site: Option<usize>) -> f64 {
@@ -76,14 +82,17 @@ fn total_cost(input: &AssignInput<'_>, out: &[Option<usize>]) -> f64 {
 }
 
 /// Shift moves (one demand to a cheaper site with room) and swap moves (two demands exchange
-/// sites, only when `thorough`: `O(n² k)` per pass) until no move improves, at most 20 passes.
+/// sites, only when `thorough`: `O(a²)` per pass over the `a` assigned demands) until no move
+/// improves, at most 20 passes. Returns the work done.
 #[allow(clippy::needless_range_loop)] // i indexes options, usage, weight and out
-fn improve(input: &mut AssignInput<'_>, out: &mut [Option<usize>], thorough: bool) {
+fn improve(input: &mut AssignInput<'_>, out: &mut [Option<usize>], thorough: bool) -> u64 {
     let n = out.len();
+    let mut work = 0u64;
     for _ in 0..20 {
         let mut improved = false;
         for i in 0..n {
             let now = cost_of(input, i, out[i]);
+            work += 1 + input.options[i].len() as u64;
             for k in 0..input.options[i].len() {
                 let (j, c) = input.options[i][k];
                 if input.weight[i] * c >= now - EPS {
@@ -101,20 +110,27 @@ fn improve(input: &mut AssignInput<'_>, out: &mut [Option<usize>], thorough: boo
             }
         }
         if thorough {
-            improved |= swap_pass(input, out);
+            let (better, w) = swap_pass(input, out);
+            improved |= better;
+            work += w;
         }
         if !improved {
             break;
         }
     }
+    work
 }
 
-fn swap_pass(input: &mut AssignInput<'_>, out: &mut [Option<usize>]) -> bool {
-    let n = out.len();
+/// One pass of swaps over the assigned demands (the set does not change during a pass: a swap
+/// exchanges two sites); returns whether any improved and the pairs inspected.
+fn swap_pass(input: &mut AssignInput<'_>, out: &mut [Option<usize>]) -> (bool, u64) {
+    let assigned: Vec<usize> = (0..out.len()).filter(|&i| out[i].is_some()).collect();
     let mut improved = false;
-    for a in 0..n {
+    let mut work = out.len() as u64;
+    for (ka, &a) in assigned.iter().enumerate() {
         let Some(ja) = out[a] else { continue };
-        for b in a + 1..n {
+        for &b in &assigned[ka + 1..] {
+            work += 1;
             let Some(jb) = out[b] else { continue };
             if ja == jb {
                 continue;
@@ -123,6 +139,7 @@ fn swap_pass(input: &mut AssignInput<'_>, out: &mut [Option<usize>]) -> bool {
             if input.capacity[jb] + ub + EPS < ua || input.capacity[ja] + ua + EPS < ub {
                 continue;
             }
+            work += 8;
             let before = cost_of(input, a, Some(ja)) + cost_of(input, b, Some(jb));
             let after = cost_of(input, a, Some(jb)) + cost_of(input, b, Some(ja));
             if after < before - EPS * before.max(1.0) {
@@ -135,5 +152,5 @@ fn swap_pass(input: &mut AssignInput<'_>, out: &mut [Option<usize>]) -> bool {
             }
         }
     }
-    improved
+    (improved, work)
 }

@@ -16,10 +16,11 @@
 //! integer usages and capacities up to 10⁵) in the final iterations. Both are valid bounds.
 
 use super::assign::{assign, AssignInput};
+use super::budget::Budget;
 use super::constraints::Limits;
 use super::solution::Sense;
 use super::{pmedian, Problem, Solution, SolveError, SparseCosts, Transposed};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// Candidates tried per served demand in the swap neighbourhood (its nearest ones).
 const NEIGHBOURS: usize = 6;
@@ -38,8 +39,20 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    /// Cost and assignment of a selection of new sites.
-    fn evaluate(&self, selected: &[usize], thorough: bool) -> (f64, Vec<Option<usize>>) {
+    /// Cost and assignment of a selection of new sites, charging the work done to `budget`.
+    fn evaluate_in(
+        &self,
+        selected: &[usize],
+        thorough: bool,
+        budget: &mut Budget,
+    ) -> (f64, Vec<Option<usize>>) {
+        let (cost, out, work) = self.evaluate(selected, thorough);
+        budget.spend(work);
+        (cost, out)
+    }
+
+    /// Cost, assignment and work units of a selection of new sites.
+    fn evaluate(&self, selected: &[usize], thorough: bool) -> (f64, Vec<Option<usize>>, u64) {
         let mut open = vec![false; self.costs.m()];
         for &j in self.fixed.iter().chain(selected) {
             open[j] = true;
@@ -54,7 +67,8 @@ impl Ctx<'_> {
             capacity: self.capacity.clone(),
             unserved: self.unserved,
         };
-        assign(input, thorough)
+        let (cost, out, work) = assign(input, thorough);
+        (cost, out, work + 2 * self.costs.pairs() as u64)
     }
 }
 
@@ -62,7 +76,7 @@ impl Ctx<'_> {
 pub fn solve(costs: &SparseCosts, problem: &Problem) -> Result<Solution, SolveError> {
     problem.validate(costs)?;
     let started = Instant::now();
-    let deadline = started + problem.time_limit;
+    let mut budget = problem.budget(started);
     let Some(caps) = &problem.capacities else {
         let reason = "the capacitated p-median needs capacities".to_string();
         return Err(SolveError::Parameter {
@@ -75,12 +89,13 @@ pub fn solve(costs: &SparseCosts, problem: &Problem) -> Result<Solution, SolveEr
     let start = pmedian::solve(
         costs,
         &Problem {
-            time_limit: problem.time_limit / 10,
+            work_limit: Some(problem.work_budget() / 10),
             ..problem.clone()
         },
     )?;
+    budget.spend(start.work);
     if start.status == super::Status::Infeasible {
-        return Ok(Solution::infeasible(Sense::Minimise, total, started));
+        return Ok(Solution::infeasible(Sense::Minimise, total, started).finish(&budget, false));
     }
     let ctx = Ctx {
         costs,
@@ -92,30 +107,32 @@ pub fn solve(costs: &SparseCosts, problem: &Problem) -> Result<Solution, SolveEr
         limits,
     };
     let mut best = start.selected.clone();
-    let (mut best_obj, _) = ctx.evaluate(&best, true);
+    let (mut best_obj, _) = ctx.evaluate_in(&best, true, &mut budget);
     let mut iterations = 0;
-    let lag_deadline = Instant::now() + (deadline.saturating_duration_since(Instant::now())) / 2;
-    let (bound, lag_sets, lag_it) = lower_bound(&ctx, problem, best_obj, lag_deadline);
+    let mut phase = budget.phase(budget.left() / 2);
+    let (bound, lag_sets, lag_it) = lower_bound(&ctx, problem, best_obj, &mut phase);
+    budget.absorb(&phase);
     iterations += lag_it;
-    iterations += local_search(&ctx, &mut best, &mut best_obj, deadline);
-    // Multi-start from the distinct Lagrangian selections, best first, while time remains.
+    iterations += local_search(&ctx, &mut best, &mut best_obj, &mut budget);
+    // Multi-start from the distinct Lagrangian selections, best first, while budget remains.
     let mut starts: Vec<(f64, Vec<usize>)> = lag_sets
         .into_iter()
         .filter(|set| ctx.limits.feasible(set))
-        .map(|set| (ctx.evaluate(&set, false).0, set))
+        .map(|set| (ctx.evaluate_in(&set, false, &mut budget).0, set))
         .collect();
     starts.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
     for (_, mut set) in starts.into_iter().take(MAX_STARTS) {
-        if Instant::now() >= deadline {
+        if budget.exhausted() {
             break;
         }
-        let (mut v, _) = ctx.evaluate(&set, true);
-        iterations += local_search(&ctx, &mut set, &mut v, deadline);
+        let (mut v, _) = ctx.evaluate_in(&set, true, &mut budget);
+        iterations += local_search(&ctx, &mut set, &mut v, &mut budget);
         if v < best_obj {
             (best, best_obj) = (set, v);
         }
     }
-    let (objective, assignment) = ctx.evaluate(&best, true);
+    let (objective, assignment, work) = ctx.evaluate(&best, true);
+    budget.spend(work);
     let w = costs.weights();
     let covered = (0..costs.n())
         .filter(|&i| assignment[i].is_some())
@@ -134,22 +151,22 @@ pub fn solve(costs: &SparseCosts, problem: &Problem) -> Result<Solution, SolveEr
     );
     sol.assignment = Some(assignment);
     sol.iterations = iterations + start.iterations;
-    Ok(sol)
+    Ok(sol.finish(&budget, false))
 }
 
 /// Swap each open site with candidates near the demands it serves; first improvement, repeated
-/// until a full pass fails or the deadline. Returns the evaluations made.
+/// until a full pass fails or the budget runs out. Returns the evaluations made.
 fn local_search(
     ctx: &Ctx<'_>,
     best: &mut Vec<usize>,
     best_obj: &mut f64,
-    deadline: Instant,
+    budget: &mut Budget,
 ) -> u64 {
     let mut evaluations = 0;
     let mut improved = true;
-    while improved && Instant::now() < deadline {
+    while improved && !budget.exhausted() {
         improved = false;
-        let (_, assignment) = ctx.evaluate(best, false);
+        let (_, assignment) = ctx.evaluate_in(best, false, budget);
         'sites: for k in 0..best.len() {
             let r = best[k];
             let mut near: Vec<usize> = (0..ctx.costs.n())
@@ -164,15 +181,15 @@ fn local_search(
                 {
                     continue;
                 }
-                if Instant::now() >= deadline {
+                if budget.exhausted() {
                     break 'sites;
                 }
                 let mut trial = best.clone();
                 trial[k] = a;
                 evaluations += 1;
-                let (v, _) = ctx.evaluate(&trial, false);
+                let (v, _) = ctx.evaluate_in(&trial, false, budget);
                 if v < *best_obj - 1e-9 * best_obj.abs().max(1.0) {
-                    let (v, _) = ctx.evaluate(&trial, true);
+                    let (v, _) = ctx.evaluate_in(&trial, true, budget);
                     if v < *best_obj {
                         (*best, *best_obj, improved) = (trial, v, true);
                         continue 'sites;
@@ -250,7 +267,7 @@ fn lower_bound(
     ctx: &Ctx<'_>,
     problem: &Problem,
     upper: f64,
-    deadline: Instant,
+    budget: &mut Budget,
 ) -> (f64, Vec<Vec<usize>>, u64) {
     let (n, m) = (ctx.costs.n(), ctx.costs.m());
     let w = ctx.costs.weights();
@@ -260,12 +277,13 @@ fn lower_bound(
         .collect();
     let (mut best, mut theta, mut stale) = (f64::NEG_INFINITY, 2.0, 0);
     let mut sets = Vec::new();
-    let exact_from = deadline
-        - (deadline.saturating_duration_since(Instant::now()) / 4).min(Duration::from_secs(3600));
+    // The exact knapsacks run once the step has shrunk or three quarters of the phase are used.
+    let exact_from = budget.used() + budget.left() / 4 * 3;
     let mut it = 0u64;
-    while it < 3000 && Instant::now() < deadline && theta > 1e-4 {
+    while it < 3000 && !budget.exhausted() && theta > 1e-4 {
         it += 1;
-        let exact = Instant::now() >= exact_from;
+        let exact = theta < 0.02 || budget.used() >= exact_from;
+        let mut work = (n + m) as u64;
         let mut rho = vec![0.0; m];
         let mut take: Vec<Vec<(usize, f64)>> = vec![Vec::new(); m];
         for j in (0..m).filter(|&j| fixed[j] || ctx.limits.selectable(j)) {
@@ -278,6 +296,10 @@ fn lower_bound(
                 })
                 .collect();
             let pu: Vec<(f64, f64)> = items.iter().map(|&(_, p, u)| (p, u)).collect();
+            work += 4 * items.len() as u64 + 1;
+            if exact {
+                work += items.len() as u64 * (ctx.capacity[j].clamp(0.0, 1e5) as u64) / 4;
+            }
             let (value, t) = knapsack(&pu, ctx.capacity[j], exact);
             rho[j] = -value;
             take[j] = items
@@ -287,6 +309,7 @@ fn lower_bound(
                 .map(|(&(i, _, _), t)| (i, t))
                 .collect();
         }
+        budget.spend(work);
         let mut bound: f64 = lambda.iter().sum();
         bound += (0..n)
             .map(|i| (w[i] * ctx.unserved - lambda[i]).min(0.0))

@@ -79,8 +79,59 @@ impl Limits {
         self.budget.is_finite()
     }
 
+    /// The budget left after spending `spent`, when there is a budget.
+    pub(crate) fn budget_left(&self, spent: f64) -> Option<f64> {
+        self.has_budget().then(|| (self.budget - spent).max(0.0))
+    }
+
     pub(crate) fn has_groups(&self) -> bool {
         !self.min.is_empty()
+    }
+
+    /// Whether the groups form a laminar family (any two are disjoint or one contains the
+    /// other, as "new sites" ⊇ "new sites in township t" and "expansions"). Then the group
+    /// maxima with `p` are the independent sets of a laminar matroid, over which the greedy by
+    /// decreasing value finds a maximum-weight selection (Edmonds 1971), so bounds may respect
+    /// the maxima exactly. `O(groups² + Σ sizes)`.
+    pub(crate) fn groups_laminar(&self) -> bool {
+        let k = self.min.len();
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); k];
+        for (j, gs) in self.groups_of.iter().enumerate() {
+            for &g in gs {
+                members[g as usize].push(j);
+            }
+        }
+        // Two groups sharing a candidate must be nested: the smaller inside the larger.
+        let mut checked = std::collections::BTreeSet::new();
+        for gs in &self.groups_of {
+            for (a, &g) in gs.iter().enumerate() {
+                for &h in &gs[a + 1..] {
+                    if !checked.insert((g.min(h), g.max(h))) {
+                        continue;
+                    }
+                    let (small, large) = if members[g as usize].len() <= members[h as usize].len() {
+                        (g, h)
+                    } else {
+                        (h, g)
+                    };
+                    let inside = members[small as usize]
+                        .iter()
+                        .all(|&j| self.groups_of[j].contains(&large));
+                    if !inside {
+                        return false;
+                    }
+                }
+            }
+        }
+        true
+    }
+
+    /// Whether `j` fits every group maximum given the counts in `t` (ignores `p`, the budget
+    /// and exclusions).
+    pub(crate) fn fits_groups(&self, t: &Tally, j: usize) -> bool {
+        self.groups_of[j]
+            .iter()
+            .all(|&g| t.in_group[g as usize] < self.max[g as usize])
     }
 
     pub(crate) fn can_add(&self, t: &Tally, j: usize) -> bool {
@@ -161,6 +212,36 @@ impl Limits {
             && t.spent <= self.budget + EPS
             && t.in_group.iter().zip(&self.min).all(|(c, m)| c >= m)
             && t.in_group.iter().zip(&self.max).all(|(c, m)| c <= m)
+    }
+
+    /// Whether a partial selection `open` might still be completed into a feasible one using the
+    /// candidates for which `free` is true: within `p`, the budget and every group maximum, and
+    /// every group minimum reachable (in total within the sites left). A necessary condition,
+    /// used to prune branch-and-bound nodes.
+    pub(crate) fn can_complete(&self, open: &[usize], free: impl Fn(usize) -> bool) -> bool {
+        let t = self.tally_of(open);
+        if t.count > self.p || t.spent > self.budget + EPS {
+            return false;
+        }
+        if self.min.is_empty() {
+            return true;
+        }
+        let mut reachable = t.in_group.clone();
+        for (j, groups) in self.groups_of.iter().enumerate() {
+            if !groups.is_empty() && free(j) && self.selectable(j) {
+                for &g in groups {
+                    reachable[g as usize] += 1;
+                }
+            }
+        }
+        let mut deficit = 0;
+        for (g, (&min, &max)) in self.min.iter().zip(&self.max).enumerate() {
+            if t.in_group[g] > max || reachable[g] < min {
+                return false;
+            }
+            deficit = deficit.max(min.saturating_sub(t.in_group[g]));
+        }
+        deficit <= self.p - t.count
     }
 
     /// A cheap proof of infeasibility: a group minimum exceeding `p`, its free members or the

@@ -30,6 +30,11 @@ pub struct Transposed {
 }
 
 impl Transposed {
+    /// The demands of candidate `j` (by increasing cost).
+    pub fn demands_of(&self, j: usize) -> &[u32] {
+        &self.demands[self.offsets[j]..self.offsets[j + 1]]
+    }
+
     /// The `(demand, cost)` pairs of candidate `j`, by increasing cost.
     pub fn column(&self, j: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
         let r = self.offsets[j]..self.offsets[j + 1];
@@ -177,6 +182,11 @@ impl SparseCosts {
     /// Total demand weight.
     pub fn total_weight(&self) -> f64 {
         self.weights.iter().sum()
+    }
+
+    /// True when every weight is an integer (coverage objectives are then integers).
+    pub fn weights_integral(&self) -> bool {
+        self.weights.iter().all(|v| v.fract() == 0.0)
     }
 
     /// True when every weight and every stored cost is an integer (used to round bounds up).

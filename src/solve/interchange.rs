@@ -33,6 +33,8 @@ pub struct SwapState<'a> {
     loss: Vec<f64>,
     extra: Vec<f64>,
     width: usize,
+    /// Work units spent since the last [`SwapState::take_work`].
+    work: u64,
 }
 
 impl<'a> SwapState<'a> {
@@ -63,6 +65,7 @@ impl<'a> SwapState<'a> {
             loss: vec![0.0; m],
             extra: vec![0.0; m * width],
             width,
+            work: 0,
         };
         s.rebuild();
         s
@@ -70,6 +73,7 @@ impl<'a> SwapState<'a> {
 
     /// Recomputes all structures from the open set. `O(Σ_i k_i)`.
     pub fn rebuild(&mut self) {
+        self.work += (2 * self.costs.pairs() + self.costs.n() + self.extra.len()) as u64;
         self.gain.fill(0.0);
         self.loss.fill(0.0);
         self.extra.fill(0.0);
@@ -183,6 +187,7 @@ impl<'a> SwapState<'a> {
     pub fn apply(&mut self, a: usize, r: usize) {
         let mut affected = Vec::new();
         self.affected_by(a, r, &mut affected);
+        self.work += (self.costs.n() + 16 * affected.len() + self.width) as u64;
         for &i in &affected {
             self.contribute(i, -1.0);
         }
@@ -261,6 +266,7 @@ impl<'a> SwapState<'a> {
         let mut moves = 0;
         self.rebuild();
         while moves < max_moves {
+            self.work += (self.costs.m() * (self.slots.len() + 1)) as u64;
             let Some((a, r, _)) = self.best_move(limits, tally) else {
                 break;
             };
@@ -272,6 +278,11 @@ impl<'a> SwapState<'a> {
             moves += 1;
         }
         moves
+    }
+
+    /// Work units spent since the last call (deterministic; see [`super::budget`]).
+    pub fn take_work(&mut self) -> u64 {
+        std::mem::take(&mut self.work)
     }
 
     /// Replaces the removable selection by `selection` (fixed sites stay open) and rebuilds.

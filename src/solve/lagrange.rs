@@ -14,8 +14,8 @@
 //! subproblem are a primal candidate too (the "Lagrangian heuristic"). Group and budget limits
 //! are not in the relaxation, which therefore bounds the problem without them: still valid.
 
+use super::budget::Budget;
 use super::SparseCosts;
-use std::time::Instant;
 
 /// Subgradient settings.
 #[derive(Debug, Clone)]
@@ -72,9 +72,15 @@ pub struct PMedianRelaxation<'a> {
 impl PMedianRelaxation<'_> {
     /// Evaluates `L(λ)`: returns the bound, the opened free sites and fills `rho`.
     pub fn evaluate(&self, lambda: &[f64], rho: &mut [f64]) -> (f64, Vec<usize>) {
+        self.evaluate_counted(lambda, rho).0
+    }
+
+    /// [`Self::evaluate`] and the work units it took.
+    fn evaluate_counted(&self, lambda: &[f64], rho: &mut [f64]) -> ((f64, Vec<usize>), u64) {
         rho.fill(0.0);
         let w = self.costs.weights();
         let mut total: f64 = lambda.iter().sum();
+        let mut work = (lambda.len() + rho.len()) as u64;
         for (i, &li) in lambda.iter().enumerate() {
             let (cands, costs) = self.costs.row_slices(i);
             for (&j, &c) in cands.iter().zip(costs) {
@@ -82,6 +88,7 @@ impl PMedianRelaxation<'_> {
                 if v >= 0.0 {
                     break;
                 }
+                work += 1;
                 rho[j as usize] += v;
             }
             total += (w[i] * self.unserved - li).min(0.0);
@@ -105,13 +112,15 @@ impl PMedianRelaxation<'_> {
             }
         }
         total += free.iter().map(|&j| rho[j]).sum::<f64>();
-        (total, free)
+        ((total, free), work)
     }
 
-    /// Subgradient `g_i = 1 − Σ_{j open} [w_i d_ij < λ_i] − [w_i P < λ_i]`.
-    fn subgradient(&self, lambda: &[f64], open: &[bool], g: &mut [f64]) -> f64 {
+    /// Subgradient `g_i = 1 − Σ_{j open} [w_i d_ij < λ_i] − [w_i P < λ_i]`; returns its squared
+    /// norm and the work units.
+    fn subgradient(&self, lambda: &[f64], open: &[bool], g: &mut [f64]) -> (f64, u64) {
         let w = self.costs.weights();
         let mut norm = 0.0;
+        let mut work = lambda.len() as u64;
         for (i, &li) in lambda.iter().enumerate() {
             if w[i] == 0.0 {
                 g[i] = 0.0;
@@ -123,6 +132,7 @@ impl PMedianRelaxation<'_> {
                 if w[i] * c >= li {
                     break;
                 }
+                work += 1;
                 if open[j as usize] {
                     x += 1.0;
                 }
@@ -130,18 +140,18 @@ impl PMedianRelaxation<'_> {
             g[i] = 1.0 - x;
             norm += g[i] * g[i];
         }
-        norm
+        (norm, work)
     }
 
     /// Maximises `L(λ)` from `lambda0` against the upper bound `upper`. `on_primal` receives the
     /// free sites opened by each subproblem and may return a better upper bound. Stops early when
-    /// `done(bound)` says the bound is good enough or at `deadline`.
+    /// `done(bound)` says the bound is good enough or when `budget` is exhausted.
     pub fn optimise(
         &self,
         lambda0: Vec<f64>,
         mut upper: f64,
         settings: &SubgradientSettings,
-        deadline: Instant,
+        budget: &mut Budget,
         mut on_primal: impl FnMut(&[usize]) -> f64,
         done: impl Fn(f64, f64) -> bool,
     ) -> LagrangeResult {
@@ -157,9 +167,11 @@ impl PMedianRelaxation<'_> {
         let (mut theta, mut stale) = (settings.theta, 0);
         let mut open = vec![false; m];
         for it in 0..settings.max_iterations {
-            let (bound, chosen) = self.evaluate(&lambda, &mut rho);
+            let ((bound, chosen), work) = self.evaluate_counted(&lambda, &mut rho);
+            budget.spend(work);
             best.iterations = u64::from(it) + 1;
             upper = upper.min(on_primal(&chosen));
+            budget.spend(2 * self.costs.n() as u64);
             if bound > best.bound + 1e-12 * bound.abs().max(1.0) {
                 best.bound = bound;
                 best.multipliers.clone_from(&lambda);
@@ -172,14 +184,15 @@ impl PMedianRelaxation<'_> {
                     stale = 0;
                 }
             }
-            if theta < settings.min_theta || done(best.bound, upper) || Instant::now() >= deadline {
+            if theta < settings.min_theta || done(best.bound, upper) || budget.exhausted() {
                 break;
             }
             open.copy_from_slice(&self.fixed);
             for &j in &chosen {
                 open[j] = true;
             }
-            let norm = self.subgradient(&lambda, &open, &mut g);
+            let (norm, work) = self.subgradient(&lambda, &open, &mut g);
+            budget.spend(work);
             if norm == 0.0 {
                 break; // the relaxed solution is feasible, hence optimal for the relaxation
             }

@@ -6,16 +6,16 @@
 //! `time_limit`; `p` is ignored. Demands no site can cover are left out and reported through
 //! `covered < total`.
 //!
-//! Heuristic: Chvátal's greedy (cost per newly covered row, or per newly covered weight for a
-//! target share), then redundancy elimination (drop the most expensive redundant site first).
-//! For full cover, the Lagrangian relaxation of the cover constraints (Beasley 1990, "A
-//! Lagrangian heuristic for set-covering problems", *NRL* 37) gives the lower bound
-//! `L(u) = Σ_i u_i + Σ_j min(0, c_j − Σ_{i ∈ N_j} u_i)`, and each subproblem seeds a greedy
-//! completion + redundancy elimination (its Lagrangian heuristic). For a target share the bound
-//! is the cost of the cheapest sites whose largest coverages could reach the target.
-//! Budget and group limits are respected by the heuristic, not by the bounds (still valid).
+//! Full cover (no `coverage_target`, or a target reaching all coverable demand) is solved
+//! exactly by [`super::setcover`]: reductions (essential sites, dominated demands and sites),
+//! Beasley's Lagrangian bound and branch-and-bound, started from Chvátal's greedy (cost per
+//! newly covered demand) with redundancy elimination. For a smaller target share the greedy
+//! (per newly covered weight) is the answer and the bound is the cost of the cheapest sites whose
+//! largest coverages could reach the target. Budget and group limits are respected by every
+//! selection; the bounds ignore them (still valid).
 
 use super::constraints::Limits;
+use super::setcover;
 use super::solution::Sense;
 use super::{Problem, Solution, SolveError, SparseCosts, Transposed};
 use std::time::Instant;
@@ -132,9 +132,10 @@ impl Cover<'_> {
 pub fn solve(costs: &SparseCosts, problem: &Problem) -> Result<Solution, SolveError> {
     problem.validate(costs)?;
     let started = Instant::now();
-    let deadline = started + problem.time_limit;
+    let mut budget = problem.budget(started);
     let rows = costs.within(problem.radius);
     let cols = rows.transpose();
+    budget.spend(6 * rows.pairs() as u64 + rows.n() as u64);
     let (m, w) = (rows.m(), rows.weights());
     let total = rows.total_weight();
     let limits = Limits::new(problem, m, Some(m));
@@ -154,7 +155,9 @@ pub fn solve(costs: &SparseCosts, problem: &Problem) -> Result<Solution, SolveEr
         .sum();
     let target = problem
         .coverage_target
-        .map_or(f64::INFINITY, |t| (t * total).min(coverable));
+        .map(|t| (t * total).min(coverable))
+        .filter(|&t| t < coverable - 1e-9 * coverable.abs().max(1.0))
+        .unwrap_or(f64::INFINITY);
     let cost: Vec<f64> = problem.site_cost.clone().unwrap_or_else(|| vec![1.0; m]);
     let integral = cost.iter().all(|c| c.fract() == 0.0);
     let cover = Cover {
@@ -165,21 +168,45 @@ pub fn solve(costs: &SparseCosts, problem: &Problem) -> Result<Solution, SolveEr
         limits,
         target,
     };
-    let Some(mut best) = cover.complete(&[], &cover.cost, &count0) else {
-        return Ok(Solution::infeasible(Sense::Minimise, total, started));
-    };
-    let mut best_value = cover.value(&best);
-    let (bound, iterations) = if target.is_finite() {
-        (share_bound(&cover, &count0), 0)
+    budget.spend((m * rows.n()) as u64 / 4 + 4 * rows.pairs() as u64);
+    let greedy = cover.complete(&[], &cover.cost, &count0);
+    let (best, best_value, bound, complete, nodes, iterations) = if target.is_finite() {
+        let Some(best) = greedy else {
+            return Ok(Solution::infeasible(Sense::Minimise, total, started).finish(&budget, false));
+        };
+        let v = cover.value(&best);
+        (best, v, share_bound(&cover, &count0), false, 0, 0)
     } else {
-        lagrangian(
-            &cover,
-            &count0,
-            &mut best,
-            &mut best_value,
-            integral,
-            deadline,
-        )
+        // Full cover: exact set covering over the demands the fixed sites leave uncovered.
+        let inst = setcover::Instance {
+            rows: (0..rows.n())
+                .filter(|&i| cover.need[i] && count0[i] == 0)
+                .map(|i| {
+                    let mut l: Vec<u32> = rows
+                        .row_slices(i)
+                        .0
+                        .iter()
+                        .copied()
+                        .filter(|&j| cover.limits.selectable(j as usize))
+                        .collect();
+                    l.sort_unstable();
+                    l.dedup();
+                    l
+                })
+                .collect(),
+            cost: cover.cost.clone(),
+            usable: (0..m).map(|j| cover.limits.selectable(j)).collect(),
+        };
+        let start = greedy.map(|g| {
+            let v = cover.value(&g);
+            (g, v)
+        });
+        let out = setcover::solve(&inst, &cover.limits, start, None, &mut budget);
+        let Some((best, v)) = out.best else {
+            let sol = Solution::infeasible(Sense::Minimise, total, started);
+            return Ok(sol.finish(&budget, out.complete));
+        };
+        (best, v, out.bound, out.complete, out.nodes, out.iterations)
     };
     let mut count = count0;
     for &j in &best {
@@ -204,7 +231,8 @@ pub fn solve(costs: &SparseCosts, problem: &Problem) -> Result<Solution, SolveEr
     }
     sol.assignment = Some(super::mclp::nearest_open(&rows, &open));
     sol.iterations = iterations;
-    Ok(sol)
+    sol.nodes = nodes;
+    Ok(sol.finish(&budget, complete))
 }
 
 /// Lower bound for a target share: the weight still needed divided among the largest
@@ -231,90 +259,4 @@ fn share_bound(cover: &Cover<'_>, count0: &[u32]) -> f64 {
         k += 1;
     }
     costs.iter().take(k).sum()
-}
-
-/// Subgradient optimisation of the cover relaxation with the Lagrangian heuristic; improves
-/// `best` in place and returns the bound and iterations.
-fn lagrangian(
-    cover: &Cover<'_>,
-    count0: &[u32],
-    best: &mut Vec<usize>,
-    best_value: &mut f64,
-    integral: bool,
-    deadline: Instant,
-) -> (f64, u64) {
-    let (n, m) = (cover.rows.n(), cover.rows.m());
-    let live: Vec<bool> = (0..n).map(|i| cover.need[i] && count0[i] == 0).collect();
-    let selectable: Vec<usize> = (0..m).filter(|&j| cover.limits.selectable(j)).collect();
-    let mut u: Vec<f64> = (0..n)
-        .map(|i| {
-            if live[i] {
-                cover
-                    .rows
-                    .row(i)
-                    .filter(|&(j, _)| cover.limits.selectable(j))
-                    .map(|(j, _)| cover.cost[j])
-                    .fold(f64::INFINITY, f64::min)
-            } else {
-                0.0
-            }
-        })
-        .map(|v| if v.is_finite() { v } else { 0.0 })
-        .collect();
-    let (mut bound_best, mut theta, mut stale, mut it) = (f64::NEG_INFINITY, 2.0, 0, 0u64);
-    let mut rc = vec![0.0; m];
-    while it < 5000 && Instant::now() < deadline {
-        it += 1;
-        let mut bound: f64 = u.iter().sum();
-        let mut chosen = Vec::new();
-        for &j in &selectable {
-            rc[j] = cover.cost[j] - cover.cols.column(j).map(|(i, _)| u[i]).sum::<f64>();
-            if rc[j] < 0.0 {
-                bound += rc[j];
-                chosen.push(j);
-            }
-        }
-        if bound > bound_best + 1e-12 * bound.abs().max(1.0) {
-            (bound_best, stale) = (bound, 0);
-        } else {
-            stale += 1;
-            if stale >= 20 {
-                (theta, stale) = (theta / 2.0, 0);
-            }
-        }
-        if it % 5 == 1 {
-            let price: Vec<f64> = (0..m)
-                .map(|j| rc[j].max(0.0) + 1e-6 * cover.cost[j])
-                .collect();
-            if let Some(sel) = cover.complete(&chosen, &price, count0) {
-                let v = cover.value(&sel);
-                if v < *best_value {
-                    (*best, *best_value) = (sel, v);
-                }
-            }
-        }
-        if theta < 1e-4 || super::pmedian::proven(integral, bound_best, *best_value) {
-            break;
-        }
-        let mut g: Vec<f64> = live.iter().map(|&l| f64::from(u8::from(l))).collect();
-        for &j in &chosen {
-            for (i, _) in cover.cols.column(j) {
-                g[i] -= 1.0;
-            }
-        }
-        for i in 0..n {
-            if !live[i] || (u[i] <= 0.0 && g[i] < 0.0) {
-                g[i] = 0.0;
-            }
-        }
-        let norm: f64 = g.iter().map(|x| x * x).sum();
-        if norm == 0.0 {
-            break;
-        }
-        let step = theta * (*best_value - bound).max(1e-9) / norm;
-        for i in 0..n {
-            u[i] = (u[i] + step * g[i]).max(0.0);
-        }
-    }
-    (bound_best, it)
 }

@@ -5,29 +5,29 @@
 //! `site_cost` + `budget`, `groups`, `time_limit`, `seed` (and `capacities` in
 //! [`solve_capacitated`]).
 //!
-//! Heuristic: greedy by marginal covered weight (per unit site cost under a budget), then swap
-//! interchange with the gain / loss / extra decomposition of the p-median interchange
-//! (`O(Σ_{i unique to r} deg(i) + m)` per removed site `r`), first-best per pass.
-//!
-//! Bound: Lagrangian relaxation of the coverage constraints `z_i ≤ Σ_{j ∋ i} y_j` with
-//! multipliers `μ_i ∈ [0, w_i]`: `L(μ) = Σ_i max(0, w_i − μ_i) + max_{|y| ≤ p} Σ_j y_j Σ_{i ∈ N_j} μ_i`,
-//! minimised by subgradient steps (Daskin 2013, ch. 5). A budget is added as the smaller of that
-//! and a fractional-knapsack relaxation; group limits are not modelled (still valid).
+//! Method: the problem is first reduced and then solved by Lagrangian branch-and-bound
+//! ([`super::maxcover`]): same-set demands merged, dominated candidates removed, an upper bound
+//! from the Lagrangian relaxation of the coverage constraints (never above the coverable
+//! demand, as tight as the LP relaxation at its optimum) and a best-first tree with
+//! reduced-cost fixing. The starting incumbent comes from a greedy by marginal covered weight
+//! (per unit site cost under a budget) and iterated swap search with the gain / loss / extra
+//! decomposition of the p-median interchange (`O(Σ_{i unique to r} deg(i) + m)` per removed
+//! site `r`). `Optimal` is reported when the tree is exhausted. All stopping is by the
+//! deterministic work budget ([`super::budget`]).
 
+use super::budget::Budget;
 use super::constraints::{Limits, Tally};
+use super::maxcover::{self, Incumbent};
 use super::rng::Rng;
 use super::solution::Sense;
 use super::{Problem, Solution, SolveError, SparseCosts, Transposed};
 use std::time::Instant;
 
-/// Subgradient iterations without improvement before the step factor is halved.
-const BOUND_PATIENCE: u32 = 100;
+/// A local optimum this much (relative) worse than the best may become the next start.
+const ACCEPT_WORSE: f64 = 0.004;
 
 /// Perturbations without improvement after which the local search stops.
 const STALE_PERTURBATIONS: u32 = 300;
-
-/// Cap on subgradient iterations.
-const MAX_BOUND_ITERATIONS: u32 = 5000;
 
 /// Coverage state: how many open sites cover each demand, and per-site gain / loss.
 pub(crate) struct Cover<'a> {
@@ -128,13 +128,16 @@ impl<'a> Cover<'a> {
         limits: &Limits,
         tally: &Tally,
         extra: &mut [f64],
+        budget: &mut Budget,
     ) -> Option<(usize, usize, f64)> {
         let w = self.rows.weights();
         let mut best: Option<(usize, usize, f64)> = None;
         let mut touched = Vec::new();
         for &r in selected {
+            budget.spend((self.rows.m() + self.cols.demands_of(r).len()) as u64);
             for (i, _) in self.cols.column(r) {
                 if self.count[i] == 1 {
+                    budget.spend(self.rows.row_slices(i).0.len() as u64);
                     for (a, _) in self.rows.row(i) {
                         if extra[a] == 0.0 {
                             touched.push(a);
@@ -164,11 +167,12 @@ impl<'a> Cover<'a> {
     }
 }
 
-/// Greedy then swap search; returns the selected sites and the moves made.
+/// Greedy then iterated swap search within `budget`; returns the selected sites and the moves
+/// made (`None` when a group minimum cannot be met).
 pub(crate) fn heuristic(
     cover: &mut Cover<'_>,
     limits: &Limits,
-    deadline: Instant,
+    budget: &mut Budget,
     rng: &mut Rng,
 ) -> Option<(Vec<usize>, u64)> {
     let m = cover.rows.m();
@@ -186,6 +190,7 @@ pub(crate) fn heuristic(
         let Some(j) = pick.filter(|&j| !cover.open[j]) else {
             break;
         };
+        budget.spend((m + 2 * cover.cols.demands_of(j).len()) as u64);
         limits.add(&mut tally, j);
         cover.add(j);
         selected.push(j);
@@ -194,17 +199,10 @@ pub(crate) fn heuristic(
         return None;
     }
     let mut extra = vec![0.0; m];
-    let mut moves = descend(
-        cover,
-        &mut selected,
-        limits,
-        &mut tally,
-        &mut extra,
-        deadline,
-    );
+    let mut moves = descend(cover, &mut selected, limits, &mut tally, &mut extra, budget);
     // Iterated local search: swap 1–3 random sites for random neighbours, descend, keep if better.
     let (mut best, mut best_value, mut stale) = (selected.clone(), cover.covered(), 0);
-    while stale < STALE_PERTURBATIONS && Instant::now() < deadline && !selected.is_empty() {
+    while stale < STALE_PERTURBATIONS && !budget.exhausted() && !selected.is_empty() {
         for _ in 0..=rng.below(3) {
             let k = rng.below(selected.len());
             let r = selected[k];
@@ -213,6 +211,7 @@ pub(crate) fn heuristic(
                 .column(r)
                 .flat_map(|(i, _)| cover.rows.row(i).map(|(j, _)| j))
                 .collect();
+            budget.spend(near.len() as u64 + 1);
             let a = if near.is_empty() || rng.below(2) == 0 {
                 rng.below(m)
             } else {
@@ -226,47 +225,90 @@ pub(crate) fn heuristic(
                 selected[k] = a;
             }
         }
-        moves += descend(
-            cover,
-            &mut selected,
-            limits,
-            &mut tally,
-            &mut extra,
-            deadline,
-        );
+        moves += descend(cover, &mut selected, limits, &mut tally, &mut extra, budget);
+        budget.spend(cover.count.len() as u64);
         let value = cover.covered();
         if value > best_value + 1e-9 * value.abs().max(1.0) {
             (best, best_value, stale) = (selected.clone(), value, 0);
         } else {
             stale += 1;
-            for &j in &selected {
-                limits.remove(&mut tally, j);
-                cover.remove(j);
+            // Drift: keep a slightly worse local optimum as the next start, but return to the
+            // best one every few failures.
+            let drift = value >= best_value - ACCEPT_WORSE * best_value.abs() && stale % 8 != 0;
+            if !drift {
+                for &j in &selected {
+                    limits.remove(&mut tally, j);
+                    cover.remove(j);
+                }
+                for &j in &best {
+                    limits.add(&mut tally, j);
+                    cover.add(j);
+                }
+                let moved: usize = selected
+                    .iter()
+                    .chain(&best)
+                    .map(|&j| cover.cols.demands_of(j).len())
+                    .sum();
+                budget.spend(2 * moved as u64);
+                selected.clone_from(&best);
             }
-            for &j in &best {
-                limits.add(&mut tally, j);
-                cover.add(j);
-            }
-            selected.clone_from(&best);
+        }
+    }
+    if selected != best {
+        for &j in &selected {
+            cover.remove(j);
+        }
+        for &j in &best {
+            cover.add(j);
         }
     }
     Some((best, moves))
 }
 
-/// Best-improvement swaps until none improves; returns the moves made.
+/// Best-improvement swap descent from `start` (a feasible selection); returns the local
+/// optimum and its covered weight.
+pub(crate) fn polish(
+    costs: &SparseCosts,
+    cols: &Transposed,
+    limits: &Limits,
+    start: &[usize],
+    budget: &mut Budget,
+) -> (Vec<usize>, f64) {
+    budget.spend(2 * costs.pairs() as u64 + costs.m() as u64);
+    let mut cover = Cover::new(costs, cols, &[]);
+    for &j in start {
+        cover.add(j);
+    }
+    let mut selected = start.to_vec();
+    let mut tally = limits.tally_of(&selected);
+    let mut extra = vec![0.0; costs.m()];
+    descend(
+        &mut cover,
+        &mut selected,
+        limits,
+        &mut tally,
+        &mut extra,
+        budget,
+    );
+    selected.sort_unstable();
+    (selected, cover.covered())
+}
+
+/// Best-improvement swaps until none improves or the budget runs out; returns the moves made.
 fn descend(
     cover: &mut Cover<'_>,
     selected: &mut [usize],
     limits: &Limits,
     tally: &mut Tally,
     extra: &mut [f64],
-    deadline: Instant,
+    budget: &mut Budget,
 ) -> u64 {
     let mut moves = 0;
-    while Instant::now() < deadline {
-        let Some((a, r, _)) = cover.best_swap(selected, limits, tally, extra) else {
+    while !budget.exhausted() {
+        let Some((a, r, _)) = cover.best_swap(selected, limits, tally, extra, budget) else {
             break;
         };
+        budget.spend(2 * (cover.cols.demands_of(a).len() + cover.cols.demands_of(r).len()) as u64);
         limits.remove(tally, r);
         limits.add(tally, a);
         cover.remove(r);
@@ -283,42 +325,91 @@ fn descend(
 pub fn solve(costs: &SparseCosts, problem: &Problem) -> Result<Solution, SolveError> {
     problem.validate(costs)?;
     let started = Instant::now();
-    let deadline = started + problem.time_limit;
+    let mut budget = problem.budget(started);
+    solve_within(costs, problem, started, &mut budget)
+}
+
+/// [`solve`] with a budget owned by the caller.
+fn solve_within(
+    costs: &SparseCosts,
+    problem: &Problem,
+    started: Instant,
+    budget: &mut Budget,
+) -> Result<Solution, SolveError> {
     let total = costs.total_weight();
     let limits = Limits::new(problem, costs.m(), None);
     if limits.provably_infeasible(problem) {
-        return Ok(Solution::infeasible(Sense::Maximise, total, started));
+        return Ok(Solution::infeasible(Sense::Maximise, total, started).finish(budget, true));
     }
     let rows = costs.within(problem.radius);
-    let cols = rows.transpose();
-    let mut cover = Cover::new(&rows, &cols, &problem.fixed_open);
+    budget.spend(2 * rows.pairs() as u64 + rows.n() as u64);
+    let red = maxcover::reduce(&rows, problem, &limits)?;
+    let rcols = red.costs.transpose();
+    let rlimits = Limits::new(&red.problem, red.costs.m(), None);
+    budget.spend(4 * rows.pairs() as u64);
+    let mut cover = Cover::new(&red.costs, &rcols, &[]);
     let mut rng = Rng::seeded(problem.seed);
-    let Some((selected, moves)) = heuristic(&mut cover, &limits, deadline, &mut rng) else {
-        return Ok(Solution::infeasible(Sense::Maximise, total, started));
+    let mut phase = budget.phase(budget.left() / 4);
+    let found = heuristic(&mut cover, &rlimits, &mut phase, &mut rng);
+    budget.absorb(&phase);
+    let Some((start, moves)) = found else {
+        return Ok(Solution::infeasible(Sense::Maximise, total, started).finish(budget, false));
     };
-    let objective = cover.covered();
-    let (bound, iterations) = upper_bound(&rows, &cols, problem, &limits, objective, deadline);
+    let mut inc = Incumbent {
+        value: cover.covered(),
+        selection: Some(start),
+    };
+    let tree = maxcover::tree(&red.costs, &rcols, &rlimits, &mut inc, budget);
+    let selected: Vec<usize> = inc
+        .selection
+        .unwrap_or_default()
+        .iter()
+        .map(|&k| red.orig[k])
+        .collect();
+    let mut open = problem.fixed_mask(costs.m());
+    for &j in &selected {
+        open[j] = true;
+    }
+    let objective = covered_by(&rows, &open);
+    let coverable = red.base + red.costs.total_weight();
+    let bound = (red.base + tree.bound).min(coverable).min(total);
     let mut sol = Solution::certified(
         Sense::Maximise,
         selected,
         objective,
         bound,
-        rows.is_integral(),
+        rows.weights_integral(),
         objective,
         total,
         started,
     );
-    sol.assignment = Some(nearest_open(&rows, &cover.open));
-    sol.iterations = moves + iterations;
-    Ok(sol)
+    sol.assignment = Some(nearest_open(&rows, &open));
+    sol.iterations = moves + tree.iterations;
+    sol.nodes = tree.nodes;
+    Ok(sol.finish(budget, tree.complete))
+}
+
+/// Weight of the demands with an open site in their (radius-limited) list.
+pub(crate) fn covered_by(rows: &SparseCosts, open: &[bool]) -> f64 {
+    let w = rows.weights();
+    (0..rows.n())
+        .filter(|&i| rows.row_slices(i).0.iter().any(|&j| open[j as usize]))
+        .map(|i| w[i])
+        .sum()
 }
 
 /// Capacitated MCLP: a demand counts as covered only when *assigned* (single-sourced) to an
-/// open site within the radius whose remaining capacity holds its usage. Sites are chosen by
-/// the uncapacitated heuristic, then demands are assigned by regret (`super::assign`): cost 0
-/// within the radius, 1 per unit weight when left out. Bound: the smaller of the uncapacitated
-/// bound and, when usage equals weight, the fixed capacity plus the `p` largest free
-/// capacities plus nothing else (a relaxation, documented as weaker than an exact one).
+/// open site within the radius whose remaining capacity holds its usage. Sites come from the
+/// uncapacitated solve (exact branch-and-bound, at most half the budget) and, unless its
+/// selection already meets the uncapacitated bound once assigned, a capacity-aware local
+/// search; demands are assigned by regret (`super::assign`): cost 0 within the radius, 1 per
+/// unit weight when left out.
+///
+/// Bound: the smaller of the uncapacitated bound (a relaxation: capacities only take covered
+/// weight away) and, when that does not already prove the selection, the capacitated
+/// Lagrangian bound of [`capacitated_bound`], which relaxes "each demand assigned at most once"
+/// and leaves one knapsack per site. `complete` is reported when the bound proves the
+/// selection or every phase ended by itself; the search itself is heuristic.
 pub fn solve_capacitated(costs: &SparseCosts, problem: &Problem) -> Result<Solution, SolveError> {
     let Some(caps) = &problem.capacities else {
         let reason = "the capacitated MCLP needs capacities".to_string();
@@ -327,84 +418,283 @@ pub fn solve_capacitated(costs: &SparseCosts, problem: &Problem) -> Result<Solut
             reason,
         });
     };
-    let mut sol = solve(costs, problem)?;
+    problem.validate(costs)?;
+    let started = Instant::now();
+    let mut budget = problem.budget(started);
+    let mut phase = budget.phase(budget.left() / 2);
+    let mut sol = solve_within(costs, problem, started, &mut phase)?;
+    budget.absorb(&phase);
     if sol.status == super::Status::Infeasible {
         return Ok(sol);
     }
-    let elapsed = std::time::Duration::from_secs_f64(sol.seconds);
-    let started = Instant::now()
-        .checked_sub(elapsed)
-        .unwrap_or_else(Instant::now);
     let rows = costs.within(problem.radius);
     let usage: Vec<f64> = (0..rows.n()).map(|i| caps.usage_of(costs, i)).collect();
-    let deadline = started + problem.time_limit;
     let limits = Limits::new(problem, costs.m(), None);
     let uncapacitated = std::mem::take(&mut sol.selected);
-    let searched = capacity_search(
-        &rows,
-        problem,
-        &limits,
-        &usage,
-        &caps.capacity,
-        uncapacitated.clone(),
-        deadline,
-    );
-    // Keep whichever selection the full (regret) assignment rates higher.
-    let (covered, assignment, selected) = [uncapacitated, searched]
-        .into_iter()
-        .map(|sel| {
-            let (covered, assignment) = assigned_cover(&rows, problem, &usage, caps, &sel);
-            (covered, assignment, sel)
-        })
-        .reduce(|a, b| {
-            if b.0 > a.0 + 1e-9 * a.0.abs().max(1.0) {
-                b
-            } else {
-                a
-            }
-        })
-        .unwrap_or_default();
-    let mut bound = sol.bound;
-    if caps.usage.is_none() {
-        let fixed = problem.fixed_mask(costs.m());
-        let mut free: Vec<f64> = (0..costs.m())
-            .filter(|&j| !fixed[j])
-            .map(|j| caps.capacity[j])
-            .collect();
-        free.sort_by(|a, b| b.total_cmp(a));
-        let cap: f64 = problem
-            .fixed_open
-            .iter()
-            .map(|&j| caps.capacity[j])
-            .sum::<f64>()
-            + free.iter().take(problem.p).sum::<f64>();
-        bound = bound.min(cap);
-    }
-    let iterations = sol.iterations;
+    let integral = rows.weights_integral();
+    // Whether the uncapacitated bound proves a covered weight (capacities not binding).
+    let proves = |covered: f64| {
+        if integral {
+            sol.bound < covered + 1.0 - 1e-6
+        } else {
+            sol.bound <= covered + 1e-9 * covered.abs().max(1.0)
+        }
+    };
+    let (first, first_assignment, work) =
+        assigned_cover(&rows, problem, &usage, caps, &uncapacitated);
+    budget.spend(work);
+    let (covered, assignment, selected) = if proves(first) {
+        (first, first_assignment, uncapacitated)
+    } else {
+        let mut phase = budget.phase(budget.left() / 2);
+        let searched = capacity_search(
+            &rows,
+            problem,
+            &limits,
+            &usage,
+            &caps.capacity,
+            uncapacitated.clone(),
+            &mut phase,
+        );
+        budget.absorb(&phase);
+        let (second, second_assignment, work) =
+            assigned_cover(&rows, problem, &usage, caps, &searched);
+        budget.spend(work);
+        // Keep whichever selection the full (regret) assignment rates higher.
+        if second > first + 1e-9 * first.abs().max(1.0) {
+            (second, second_assignment, searched)
+        } else {
+            (first, first_assignment, uncapacitated)
+        }
+    };
+    let proven = proves(covered);
+    let (cap_bound, cap_iterations) = if proven {
+        (f64::INFINITY, 0)
+    } else {
+        let cols = rows.transpose();
+        capacitated_bound(
+            &rows,
+            &cols,
+            problem,
+            &limits,
+            &usage,
+            &caps.capacity,
+            covered,
+            &mut budget,
+        )
+    };
+    let bound = sol.bound.min(cap_bound);
+    let iterations = sol.iterations + cap_iterations;
+    let nodes = sol.nodes;
     sol = Solution::certified(
         Sense::Maximise,
         selected,
         covered,
         bound,
-        rows.is_integral(),
+        integral,
         covered,
         sol.total,
         started,
     );
     sol.assignment = Some(assignment);
     sol.iterations = iterations;
-    Ok(sol)
+    sol.nodes = nodes;
+    // The search is heuristic: complete only when the bound proves the selection.
+    Ok(sol.finish(&budget, false))
 }
 
-/// Covered weight and assignment of a selection under capacities, by the regret heuristic
-/// (`super::assign`): cost 0 within the radius, 1 per unit weight when left out.
+/// Subgradient settings of the capacitated bound.
+const CAP_BOUND_ITERATIONS: u32 = 400;
+
+/// Lagrangian upper bound of the capacitated MCLP: relaxing `Σ_j x_ij ≤ 1` with `μ_i ∈ [0, w_i]`
+/// leaves, for each site, the knapsack `V_j(μ) = max Σ_{i ∈ N_j} (w_i − μ_i) x_i` subject to
+/// `Σ u_i x_i ≤ Q_j`, bounded by its LP (Dantzig) value; then
+/// `L(μ) = Σ_i μ_i + Σ_{fixed} V_j + Σ_{p largest free} V_j` bounds the optimum for every `μ`
+/// (for a budget, the smaller of that and the fractional knapsack of the `V_j`; with laminar
+/// group limits the `p` largest within the groups' maxima). Minimised by
+/// subgradient steps on `g_i = 1 − Σ_j x_ij`. At `μ = 0` it is already no larger than the
+/// fixed capacity plus the `p` largest free capacities. Returns the bound and the iterations.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn capacitated_bound(
+    rows: &SparseCosts,
+    cols: &Transposed,
+    problem: &Problem,
+    limits: &Limits,
+    usage: &[f64],
+    capacity: &[f64],
+    lower: f64,
+    budget: &mut Budget,
+) -> (f64, u64) {
+    let (n, m) = (rows.n(), rows.m());
+    let w = rows.weights();
+    let fixed = problem.fixed_mask(m);
+    let sites: Vec<usize> = (0..m)
+        .filter(|&j| fixed[j] || limits.selectable(j))
+        .collect();
+    let laminar = limits.has_groups() && limits.groups_laminar();
+    let mut mu = vec![0.0; n];
+    let mut best = f64::INFINITY;
+    let (mut theta, mut stale) = (1.0, 0);
+    let mut value = vec![0.0; m];
+    let mut take: Vec<Vec<(u32, f64)>> = vec![Vec::new(); m];
+    let mut items: Vec<(u32, f64, f64)> = Vec::new();
+    let mut g = vec![0.0; n];
+    let mut iterations = 0;
+    for _ in 0..CAP_BOUND_ITERATIONS {
+        if budget.exhausted() {
+            break;
+        }
+        iterations += 1;
+        // The multiplier sums and updates below visit every demand about five times.
+        let mut work = 5 * (n + m) as u64;
+        for &j in &sites {
+            items.clear();
+            for (i, _) in cols.column(j) {
+                let profit = w[i] - mu[i];
+                if profit > 0.0 {
+                    items.push((i as u32, profit, usage[i]));
+                }
+            }
+            let len = items.len() as u64;
+            work += len * (2 + u64::from(len.max(1).ilog2())) + 1;
+            let density = |it: &(u32, f64, f64)| {
+                if it.2 <= 0.0 {
+                    f64::INFINITY
+                } else {
+                    it.1 / it.2
+                }
+            };
+            items.sort_by(|a, b| density(b).total_cmp(&density(a)).then(a.0.cmp(&b.0)));
+            let (mut left, mut v) = (capacity[j], 0.0);
+            take[j].clear();
+            for &(i, profit, u) in &items {
+                let f = if u <= left {
+                    1.0
+                } else if left > 0.0 {
+                    left / u
+                } else {
+                    break;
+                };
+                left -= f * u;
+                v += f * profit;
+                take[j].push((i, f));
+                if f < 1.0 {
+                    break;
+                }
+            }
+            value[j] = v;
+        }
+        budget.spend(work);
+        let mut bound: f64 = mu.iter().sum();
+        let mut chosen: Vec<(usize, f64)> = Vec::new();
+        for &j in &sites {
+            if fixed[j] {
+                bound += value[j];
+                chosen.push((j, 1.0));
+            }
+        }
+        let mut free: Vec<usize> = sites
+            .iter()
+            .copied()
+            .filter(|&j| !fixed[j] && value[j] > 0.0)
+            .collect();
+        free.sort_by(|&a, &b| value[b].total_cmp(&value[a]).then(a.cmp(&b)));
+        // The `p` largest, within the group maxima when the groups are laminar (greedy over a
+        // laminar matroid is optimal; otherwise the groups are relaxed).
+        let mut tally = limits.tally();
+        let mut top: Vec<usize> = Vec::with_capacity(limits.p);
+        for &j in &free {
+            if top.len() == limits.p {
+                break;
+            }
+            if !laminar || limits.fits_groups(&tally, j) {
+                limits.add(&mut tally, j);
+                top.push(j);
+            }
+        }
+        let by_count: f64 = top.iter().map(|&j| value[j]).sum();
+        let mut pick: Vec<(usize, f64)> = top.iter().map(|&j| (j, 1.0)).collect();
+        let mut sub = by_count;
+        if let Some(mut left) = limits.budget_left(0.0) {
+            let density = |j: usize| value[j] / limits.site_cost(j).max(1e-12);
+            let mut ratio = free.clone();
+            ratio.sort_by(|&a, &b| density(b).total_cmp(&density(a)).then(a.cmp(&b)));
+            let (mut v, mut sel) = (0.0, Vec::new());
+            for j in ratio {
+                let c = limits.site_cost(j);
+                if c <= left {
+                    left -= c;
+                    v += value[j];
+                    sel.push((j, 1.0));
+                } else {
+                    let f = if c > 0.0 { left / c } else { 1.0 };
+                    v += value[j] * f;
+                    sel.push((j, f));
+                    break;
+                }
+            }
+            if v < sub {
+                sub = v;
+                pick = sel;
+            }
+        }
+        bound += sub;
+        chosen.extend(pick);
+        if bound < best - 1e-12 * bound.abs().max(1.0) {
+            best = bound;
+            stale = 0;
+        } else {
+            stale += 1;
+            if stale >= 20 {
+                theta /= 2.0;
+                stale = 0;
+            }
+        }
+        let integral = rows.weights_integral();
+        let done = if integral {
+            best < lower + 1.0 - 1e-6
+        } else {
+            best <= lower + 1e-9 * lower.abs().max(1.0)
+        };
+        if done || theta < 1e-4 {
+            break;
+        }
+        g.iter_mut()
+            .zip(w)
+            .for_each(|(gi, wi)| *gi = if *wi > 0.0 { 1.0 } else { 0.0 });
+        for &(j, f) in &chosen {
+            for &(i, x) in &take[j] {
+                g[i as usize] -= f * x;
+            }
+        }
+        let mut norm = 0.0;
+        for i in 0..n {
+            let blocked = (g[i] > 0.0 && mu[i] <= 0.0) || (g[i] < 0.0 && mu[i] >= w[i]);
+            if blocked {
+                g[i] = 0.0;
+            }
+            norm += g[i] * g[i];
+        }
+        if norm == 0.0 {
+            break;
+        }
+        let step = theta * (bound - lower).max(1e-9 * bound.abs().max(1.0)) / norm;
+        for i in 0..n {
+            mu[i] = (mu[i] - step * g[i]).clamp(0.0, w[i]);
+        }
+    }
+    (best, iterations)
+}
+
+/// Covered weight, assignment and work units of a selection under capacities, by the regret
+/// heuristic (`super::assign`): cost 0 within the radius, 1 per unit weight when left out.
 fn assigned_cover(
     rows: &SparseCosts,
     problem: &Problem,
     usage: &[f64],
     caps: &super::Capacities,
     selected: &[usize],
-) -> (f64, Vec<Option<usize>>) {
+) -> (f64, Vec<Option<usize>>, u64) {
     let mut open = problem.fixed_mask(rows.m());
     for &j in selected {
         open[j] = true;
@@ -424,13 +714,223 @@ fn assigned_cover(
         capacity: caps.capacity.clone(),
         unserved: 1.0,
     };
-    let (_, assignment) = super::assign::assign(input, rows.n() <= 2000);
+    let (_, mut assignment, work) = super::assign::assign(input, rows.n() <= 2000);
     let w = rows.weights();
+    let work = work + repair(&options, usage, w, &caps.capacity, &mut assignment);
     let covered = (0..rows.n())
         .filter(|&i| assignment[i].is_some())
         .map(|i| w[i])
         .sum();
-    (covered, assignment)
+    (covered, assignment, work + 2 * rows.pairs() as u64)
+}
+
+/// Passes of [`repair`] at most.
+const REPAIR_PASSES: usize = 10;
+
+/// Improves a capacitated covering assignment (`options[i]`: the open sites covering demand
+/// `i`): each unassigned demand, heaviest first, takes a covering site with room, or makes room
+/// by moving one demand of a covering site to another covering site with room (an ejection
+/// chain of length one), or is swapped in for one demand of a covering site, the room left
+/// refilled with the heaviest unassigned demands that site covers, when that covers more; then
+/// each site is re-packed as a knapsack over its demands and the unassigned ones it covers (up
+/// to [`REPACK_ITEMS`]). Every move raises the covered weight, so the passes end. Returns the
+/// work done.
+fn repair(
+    options: &[Vec<(usize, f64)>],
+    usage: &[f64],
+    w: &[f64],
+    capacity: &[f64],
+    assignment: &mut [Option<usize>],
+) -> u64 {
+    const EPS: f64 = 1e-9;
+    let mut left = capacity.to_vec();
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); capacity.len()];
+    for (i, a) in assignment.iter().enumerate() {
+        if let Some(j) = *a {
+            left[j] -= usage[i];
+            members[j].push(i);
+        }
+    }
+    let mut order: Vec<usize> = (0..options.len())
+        .filter(|&i| w[i] > 0.0 && !options[i].is_empty())
+        .collect();
+    order.sort_by(|&a, &b| w[b].total_cmp(&w[a]).then(a.cmp(&b)));
+    // The demands each site covers, heaviest first.
+    let mut covers: Vec<Vec<usize>> = vec![Vec::new(); capacity.len()];
+    for &i in &order {
+        for &(j, _) in &options[i] {
+            covers[j].push(i);
+        }
+    }
+    let mut work = 2 * options.len() as u64 + order.len() as u64;
+    for _ in 0..REPAIR_PASSES {
+        let mut improved = false;
+        for &i in &order {
+            if assignment[i].is_some() {
+                continue;
+            }
+            for &(j, _) in &options[i] {
+                work += 1 + members[j].len() as u64;
+                if left[j] + EPS >= usage[i] {
+                    left[j] -= usage[i];
+                    members[j].push(i);
+                    assignment[i] = Some(j);
+                    improved = true;
+                    break;
+                }
+                // Move one demand of `j` elsewhere to make room.
+                let moved = members[j].iter().enumerate().find_map(|(pos, &k)| {
+                    if left[j] + usage[k] + EPS < usage[i] {
+                        return None;
+                    }
+                    options[k]
+                        .iter()
+                        .find(|&&(j2, _)| j2 != j && left[j2] + EPS >= usage[k])
+                        .map(|&(j2, _)| (pos, k, j2))
+                });
+                if let Some((pos, k, j2)) = moved {
+                    work += options[k].len() as u64;
+                    members[j].swap_remove(pos);
+                    left[j] += usage[k];
+                    left[j2] -= usage[k];
+                    members[j2].push(k);
+                    assignment[k] = Some(j2);
+                    left[j] -= usage[i];
+                    members[j].push(i);
+                    assignment[i] = Some(j);
+                    improved = true;
+                    break;
+                }
+                // Swap a demand of `j` out for this one and refill the room left with the
+                // heaviest unassigned demands `j` covers, when that covers more.
+                let mut best: Option<(f64, usize, Vec<usize>)> = None;
+                for (pos, &k) in members[j].iter().enumerate() {
+                    let room = left[j] + usage[k] - usage[i];
+                    if room + EPS < 0.0 {
+                        continue;
+                    }
+                    let (mut room, mut gain, mut fill) = (room, w[i] - w[k], Vec::new());
+                    for &c in &covers[j] {
+                        work += 1;
+                        if c != i && assignment[c].is_none() && usage[c] <= room + EPS {
+                            room -= usage[c];
+                            gain += w[c];
+                            fill.push(c);
+                        }
+                    }
+                    if gain > EPS * w[i].max(1.0) && !matches!(&best, Some((g, ..)) if *g >= gain) {
+                        best = Some((gain, pos, fill));
+                    }
+                }
+                if let Some((_, pos, fill)) = best {
+                    let k = members[j].swap_remove(pos);
+                    left[j] += usage[k];
+                    assignment[k] = None;
+                    for c in std::iter::once(i).chain(fill) {
+                        left[j] -= usage[c];
+                        members[j].push(c);
+                        assignment[c] = Some(j);
+                    }
+                    improved = true;
+                    break;
+                }
+            }
+        }
+        // Re-pack each site: its demands and the unassigned ones it covers, as a knapsack.
+        for j in 0..capacity.len() {
+            if members[j].is_empty() && covers[j].iter().all(|&c| assignment[c].is_some()) {
+                continue;
+            }
+            let mut items: Vec<usize> = members[j].clone();
+            items.extend(
+                covers[j]
+                    .iter()
+                    .copied()
+                    .filter(|&c| assignment[c].is_none()),
+            );
+            if items.len() > REPACK_ITEMS {
+                continue;
+            }
+            items.sort_by(|&a, &b| w[b].total_cmp(&w[a]).then(a.cmp(&b)));
+            let now: f64 = members[j].iter().map(|&k| w[k]).sum();
+            let (value, chosen, nodes) = knapsack(&items, w, usage, capacity[j]);
+            work += nodes;
+            if value > now + EPS * now.max(1.0) {
+                for &k in &members[j] {
+                    assignment[k] = None;
+                }
+                members[j].clear();
+                left[j] = capacity[j];
+                for (&c, &take) in items.iter().zip(&chosen) {
+                    if take {
+                        left[j] -= usage[c];
+                        members[j].push(c);
+                        assignment[c] = Some(j);
+                    }
+                }
+                improved = true;
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
+    work
+}
+
+/// Most demands a site's re-packing considers (a depth-first knapsack search).
+const REPACK_ITEMS: usize = 40;
+
+/// Most nodes of one re-packing search.
+const REPACK_NODES: u64 = 20_000;
+
+/// Maximum-weight subset of `items` (sorted by decreasing weight) whose usage fits `cap`, by
+/// depth-first search with the remaining weight as bound, at most [`REPACK_NODES`] nodes.
+/// Returns the weight, the choice per item and the nodes visited.
+fn knapsack(items: &[usize], w: &[f64], usage: &[f64], cap: f64) -> (f64, Vec<bool>, u64) {
+    fn dfs(
+        k: usize,
+        ctx: (&[usize], &[f64], &[f64], &[f64]),
+        room: f64,
+        value: f64,
+        take: &mut Vec<bool>,
+        best: &mut (f64, Vec<bool>),
+        nodes: &mut u64,
+    ) {
+        let (items, w, usage, rest) = ctx;
+        *nodes += 1;
+        if value > best.0 {
+            *best = (value, take.clone());
+        }
+        if k == items.len() || *nodes >= REPACK_NODES || value + rest[k] <= best.0 + 1e-9 {
+            return;
+        }
+        let i = items[k];
+        if usage[i] <= room + 1e-9 {
+            take[k] = true;
+            dfs(k + 1, ctx, room - usage[i], value + w[i], take, best, nodes);
+            take[k] = false;
+        }
+        dfs(k + 1, ctx, room, value, take, best, nodes);
+    }
+    // rest[k]: the weight of items k.. (the bound).
+    let mut rest = vec![0.0; items.len() + 1];
+    for k in (0..items.len()).rev() {
+        rest[k] = rest[k + 1] + w[items[k]];
+    }
+    let mut take = vec![false; items.len()];
+    let mut best = (0.0, take.clone());
+    let mut nodes = 0;
+    dfs(
+        0,
+        (items, w, usage, &rest),
+        cap,
+        0.0,
+        &mut take,
+        &mut best,
+        &mut nodes,
+    );
+    (best.0, best.1, nodes)
 }
 
 /// Fast capacitated coverage of an open mask: demands with the fewest open covering sites
@@ -479,7 +979,7 @@ fn greedy_cover(
 /// Capacity-aware local search: first-improvement additions (while fewer than `p` sites are
 /// open) and swaps, rated by [`greedy_cover`], over the candidates that cover a demand left
 /// unassigned — so an expansion goes where demand exceeds seats. Stops at a local optimum or
-/// at the deadline; respects every limit.
+/// when the budget runs out; respects every limit.
 fn capacity_search(
     rows: &SparseCosts,
     problem: &Problem,
@@ -487,7 +987,7 @@ fn capacity_search(
     usage: &[f64],
     capacity: &[f64],
     mut selected: Vec<usize>,
-    deadline: Instant,
+    budget: &mut Budget,
 ) -> Vec<usize> {
     let m = rows.m();
     let mut open = problem.fixed_mask(m);
@@ -498,7 +998,10 @@ fn capacity_search(
     let (mut left, mut unassigned, mut scratch) = (Vec::new(), Vec::new(), Vec::new());
     let mut current = greedy_cover(rows, &open, usage, capacity, &mut left, &mut unassigned);
     let better = |v: f64, c: f64| v > c + 1e-9 * c.abs().max(1.0);
-    'outer: while Instant::now() < deadline && !unassigned.is_empty() {
+    // One greedy cover: the sort of the demands dominates.
+    let n = rows.n() as f64;
+    let step = (n * n.log2().max(1.0)) as u64 + 4 * rows.pairs() as u64;
+    'outer: while !budget.exhausted() && !unassigned.is_empty() {
         let mut mark = vec![false; m];
         for &i in &unassigned {
             for (j, _) in rows.row(i) {
@@ -508,6 +1011,7 @@ fn capacity_search(
         let cands: Vec<usize> = (0..m).filter(|&j| mark[j]).collect();
         for &a in &cands {
             if limits.can_add(&tally, a) {
+                budget.spend(step);
                 open[a] = true;
                 let v = greedy_cover(rows, &open, usage, capacity, &mut left, &mut scratch);
                 if better(v, current) {
@@ -523,7 +1027,7 @@ fn capacity_search(
         let snapshot = selected.clone();
         for (k, &r) in snapshot.iter().enumerate() {
             for &a in &cands {
-                if Instant::now() >= deadline {
+                if budget.charge(step) {
                     break 'outer;
                 }
                 if !limits.can_swap(&tally, r, a) {
@@ -555,135 +1059,4 @@ pub(crate) fn nearest_open(rows: &SparseCosts, open: &[bool]) -> Vec<Option<usiz
     (0..rows.n())
         .map(|i| rows.row(i).map(|(j, _)| j).find(|&j| open[j]))
         .collect()
-}
-
-/// The Lagrangian upper bound (see the module docs); returns it and the iterations.
-pub(crate) fn upper_bound(
-    rows: &SparseCosts,
-    cols: &Transposed,
-    problem: &Problem,
-    limits: &Limits,
-    lower: f64,
-    deadline: Instant,
-) -> (f64, u64) {
-    let w = rows.weights();
-    let fixed = problem.fixed_mask(rows.m());
-    let mut base = 0.0;
-    let mut live = vec![true; rows.n()];
-    for (i, l) in live.iter_mut().enumerate() {
-        if rows.row(i).any(|(j, _)| fixed[j]) {
-            *l = false;
-            base += w[i];
-        }
-    }
-    let selectable: Vec<usize> = (0..rows.m())
-        .filter(|&j| !fixed[j] && limits.selectable(j))
-        .collect();
-    let mut mu: Vec<f64> = w
-        .iter()
-        .zip(&live)
-        .map(|(wi, l)| if *l { *wi } else { 0.0 })
-        .collect();
-    let (mut best, mut theta, mut stale) = (f64::INFINITY, 2.0, 0);
-    let mut value = vec![0.0; rows.m()];
-    let mut iterations = 0;
-    for _ in 0..MAX_BOUND_ITERATIONS {
-        iterations += 1;
-        for &j in &selectable {
-            value[j] = cols.column(j).map(|(i, _)| mu[i]).sum();
-        }
-        let chosen = top_sites(&selectable, &value, limits, problem);
-        let mut bound = base + chosen.1;
-        bound += w
-            .iter()
-            .zip(&mu)
-            .zip(&live)
-            .filter(|(_, l)| **l)
-            .map(|((wi, m), _)| (wi - m).max(0.0))
-            .sum::<f64>();
-        if bound < best - 1e-12 * bound.abs().max(1.0) {
-            best = bound;
-            stale = 0;
-        } else {
-            stale += 1;
-            if stale >= BOUND_PATIENCE {
-                theta /= 2.0;
-                stale = 0;
-            }
-        }
-        if theta < 1e-4 || best - lower <= 1e-9 * lower.abs().max(1.0) || Instant::now() >= deadline
-        {
-            break;
-        }
-        let mut g: Vec<f64> = (0..rows.n())
-            .map(|i| f64::from(u8::from(live[i] && w[i] > mu[i])))
-            .collect();
-        for &j in &chosen.0 {
-            for (i, _) in cols.column(j) {
-                g[i] -= 1.0;
-            }
-        }
-        let norm: f64 = g
-            .iter()
-            .zip(&live)
-            .filter(|(_, l)| **l)
-            .map(|(x, _)| x * x)
-            .sum();
-        if norm == 0.0 {
-            break;
-        }
-        let step = theta * (bound - lower).max(1e-9) / norm;
-        for i in 0..rows.n() {
-            if live[i] {
-                mu[i] = (mu[i] - step * g[i]).clamp(0.0, w[i]);
-            }
-        }
-    }
-    (best.max(lower), iterations)
-}
-
-/// The `p` best sites by `value` (and the fractional-knapsack value under a budget, whichever is
-/// smaller); returns the chosen sites and the bound contribution.
-fn top_sites(
-    selectable: &[usize],
-    value: &[f64],
-    limits: &Limits,
-    problem: &Problem,
-) -> (Vec<usize>, f64) {
-    let mut order: Vec<usize> = selectable
-        .iter()
-        .copied()
-        .filter(|&j| value[j] > 0.0)
-        .collect();
-    order.sort_by(|&a, &b| value[b].total_cmp(&value[a]).then(a.cmp(&b)));
-    order.truncate(limits.p);
-    let by_count: f64 = order.iter().map(|&j| value[j]).sum();
-    let Some(budget) = problem.budget else {
-        return (order, by_count);
-    };
-    let mut ratio: Vec<usize> = selectable
-        .iter()
-        .copied()
-        .filter(|&j| value[j] > 0.0)
-        .collect();
-    let density = |j: usize| value[j] / limits.site_cost(j).max(1e-12);
-    ratio.sort_by(|&a, &b| density(b).total_cmp(&density(a)).then(a.cmp(&b)));
-    let (mut left, mut by_budget, mut chosen) = (budget, 0.0, Vec::new());
-    for j in ratio {
-        let c = limits.site_cost(j);
-        if c <= left {
-            left -= c;
-            by_budget += value[j];
-            chosen.push(j);
-        } else {
-            by_budget += value[j] * left / c;
-            chosen.push(j);
-            break;
-        }
-    }
-    if by_budget < by_count {
-        (chosen, by_budget)
-    } else {
-        (order, by_count)
-    }
 }

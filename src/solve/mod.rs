@@ -4,8 +4,9 @@
 //! `w_i ≥ 0`, candidate sites `j = 0..m`, and for each demand the sorted list of the
 //! `(candidate, cost)` pairs that matter (those within the largest radius or cutoff of
 //! interest; a missing pair means *unreachable*). Coordinates, projections and file formats
-//! stay in the rest of the crate; the only file parser in this module is the OR-Library / SJC
-//! benchmark reader in [`benchmarks`].
+//! stay in the rest of the crate; this module reads no files. (The OR-Library / SJC benchmark
+//! readers and the brute-force oracles the tests check the solvers against live in the dev-only
+//! `schoolplan-testkit` crate.)
 //!
 //! ## Problems
 //!
@@ -59,26 +60,77 @@
 //! checked between iterations, so a run can overshoot by one iteration.
 
 mod assign;
-pub mod benchmarks;
+pub mod budget;
 pub mod capacitated;
 mod constraints;
 mod costs;
-pub mod exact;
 pub mod interchange;
 pub mod lagrange;
 pub mod lscp;
+mod maxcover;
 pub mod mclp;
 pub mod pcenter;
 pub mod pmedian;
 mod problem;
 mod rng;
+mod setcover;
 mod solution;
 
+pub use budget::{duration_from_secs, Stop};
 pub use costs::{SparseCosts, Transposed};
 pub use problem::{Capacities, GroupLimit, Problem};
 pub use solution::{Sense, Solution, Status};
 
 use thiserror::Error;
+
+/// The location problems, by what they optimise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Fewest (or cheapest) new sites covering the coverable demand ([`lscp`]).
+    Lscp,
+    /// Most demand within the radius of `p` new sites ([`mclp`]).
+    Mclp,
+    /// Least total demand-weighted cost with `p` new sites ([`pmedian`]).
+    Pmedian,
+    /// Least worst cost with `p` new sites ([`pcenter`]).
+    Pcenter,
+}
+
+impl Kind {
+    /// The name used in outputs: `lscp`, `mclp`, `pmedian`, `pcenter`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Lscp => "lscp",
+            Kind::Mclp => "mclp",
+            Kind::Pmedian => "pmedian",
+            Kind::Pcenter => "pcenter",
+        }
+    }
+
+    /// Whether the problem has a capacitated variant (MCLP and p-median).
+    pub fn has_capacitated(self) -> bool {
+        matches!(self, Kind::Mclp | Kind::Pmedian)
+    }
+}
+
+/// Solves `kind` on `costs`, its capacitated variant when `capacitated` (MCLP:
+/// [`mclp::solve_capacitated`], p-median: [`capacitated::solve`]; LSCP and p-center have none
+/// and ignore the flag). The one dispatch shared by proposals and `schoolplan solve`.
+pub fn solve(
+    kind: Kind,
+    capacitated: bool,
+    costs: &SparseCosts,
+    problem: &Problem,
+) -> Result<Solution, SolveError> {
+    match (kind, capacitated) {
+        (Kind::Lscp, _) => lscp::solve(costs, problem),
+        (Kind::Mclp, false) => mclp::solve(costs, problem),
+        (Kind::Mclp, true) => mclp::solve_capacitated(costs, problem),
+        (Kind::Pmedian, false) => pmedian::solve(costs, problem),
+        (Kind::Pmedian, true) => capacitated::solve(costs, problem),
+        (Kind::Pcenter, _) => pcenter::solve(costs, problem),
+    }
+}
 
 /// Invalid input to a solver. Every variant names the offending index or value.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -135,14 +187,6 @@ pub enum SolveError {
         /// Parameter name.
         name: String,
         /// Why it is invalid.
-        reason: String,
-    },
-    /// A benchmark file could not be read or parsed.
-    #[error("{path}: {reason}")]
-    Benchmark {
-        /// File path.
-        path: String,
-        /// What went wrong.
         reason: String,
     },
 }

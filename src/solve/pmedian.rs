@@ -7,12 +7,13 @@
 //!
 //! Method: greedy construction, fast vertex substitution ([`super::interchange`]), the
 //! Lagrangian bound with its Lagrangian heuristic ([`super::lagrange`]), then iterated local
-//! search (random neighbourhood swaps + descent) until the time limit, until optimality is
-//! proven, or after a run of non-improving perturbations; then, while the gap is open and time
-//! remains, a best-first Lagrangian branch-and-bound on the facility variables with
+//! search (random neighbourhood swaps + descent) until optimality is proven, after a run of
+//! non-improving perturbations or on half the work budget; then, while the gap is open and
+//! budget remains, a best-first Lagrangian branch-and-bound on the facility variables with
 //! reduced-cost fixing (Beasley 1993), which proves most small-`p` OR-Library instances
 //! optimal. `Optimal` is claimed only when the bound (root or tree) proves it.
 
+use super::budget::Budget;
 use super::constraints::{Limits, Tally};
 use super::interchange::SwapState;
 use super::lagrange::{PMedianRelaxation, SubgradientSettings};
@@ -67,6 +68,8 @@ struct Search<'a> {
     moves: u64,
     /// Most swaps made by one perturbation.
     strength: usize,
+    /// The deterministic work budget of the whole solve.
+    budget: Budget,
 }
 
 impl Search<'_> {
@@ -84,12 +87,15 @@ impl Search<'_> {
             let Some(j) = pick else { break };
             self.limits.add(&mut self.tally, j);
             self.state.apply(j, usize::MAX);
+            self.budget
+                .spend(self.costs.m() as u64 + self.state.take_work());
         }
         !self.limits.any_deficit(&self.tally)
     }
 
     fn descend_and_keep(&mut self) -> bool {
         self.moves += self.state.descend(&self.limits, &mut self.tally, u64::MAX);
+        self.budget.spend(self.state.take_work());
         let obj = self.state.objective();
         if obj < self.best_obj - 1e-9 * obj.abs().max(1.0) {
             self.best_obj = obj;
@@ -100,14 +106,14 @@ impl Search<'_> {
     }
 
     /// Iterated local search from the best selection: perturb, descend, keep improvements;
-    /// stops after `stale_limit` perturbations without improvement, at the deadline, or when
-    /// `bound` proves the incumbent optimal. Returns the perturbations made.
-    fn iterate(&mut self, rng: &mut Rng, deadline: Instant, stale_limit: u32, bound: f64) -> u64 {
+    /// stops after `stale_limit` perturbations without improvement, when the budget is used up,
+    /// or when `bound` proves the incumbent optimal. Returns the perturbations made.
+    fn iterate(&mut self, rng: &mut Rng, stale_limit: u32, bound: f64) -> u64 {
         let integral = self.costs.is_integral();
         let (mut stale, mut count) = (0, 0);
         let mut current = self.best.clone();
         while stale < stale_limit
-            && Instant::now() < deadline
+            && !self.budget.exhausted()
             && !proven(integral, bound, self.best_obj)
         {
             self.state.reset(&current);
@@ -129,6 +135,7 @@ impl Search<'_> {
 
     fn restart_from(&mut self, selection: &[usize]) -> bool {
         self.state.reset(selection);
+        self.budget.spend(self.state.take_work());
         self.tally = self.limits.tally_of(selection);
         self.descend_and_keep()
     }
@@ -152,6 +159,7 @@ impl Search<'_> {
             if row.is_empty() {
                 continue;
             }
+            self.budget.spend(self.costs.n() as u64 / 4 + 12);
             let a = row[rng.below(row.len())];
             if !sel.contains(&a)
                 && self.limits.selectable(a)
@@ -169,13 +177,14 @@ impl Search<'_> {
 pub fn solve(costs: &SparseCosts, problem: &Problem) -> Result<Solution, SolveError> {
     problem.validate(costs)?;
     let started = Instant::now();
-    let deadline = started + problem.time_limit;
+    let mut budget = problem.budget(started);
     let total = costs.total_weight();
     let limits = Limits::new(problem, costs.m(), None);
     if limits.provably_infeasible(problem) {
-        return Ok(Solution::infeasible(Sense::Minimise, total, started));
+        return Ok(Solution::infeasible(Sense::Minimise, total, started).finish(&budget, true));
     }
     let cols = costs.transpose();
+    budget.spend(4 * costs.pairs() as u64);
     let unserved = problem.unserved(costs);
     let capacity = problem.p.min(costs.m());
     let state = SwapState::new(costs, &cols, &problem.fixed_open, unserved, capacity);
@@ -189,20 +198,24 @@ pub fn solve(costs: &SparseCosts, problem: &Problem) -> Result<Solution, SolveEr
         best_obj: f64::INFINITY,
         moves: 0,
         strength: 3,
+        budget,
     };
     if !s.greedy() {
-        return Ok(Solution::infeasible(Sense::Minimise, total, started));
+        return Ok(Solution::infeasible(Sense::Minimise, total, started).finish(&s.budget, false));
     }
     s.descend_and_keep();
     let mut rng = Rng::seeded(problem.seed);
     let integral = costs.is_integral();
-    let mut perturbations = s.iterate(&mut rng, deadline, FIRST_PERTURBATIONS, f64::NEG_INFINITY);
+    let mut perturbations = s.iterate(&mut rng, FIRST_PERTURBATIONS, f64::NEG_INFINITY);
     let relax = relaxation(&s, problem, unserved);
-    let lag = lagrangian(&mut s, &relax, deadline);
+    let lag = lagrangian(&mut s, &relax);
     let bound = lag.bound;
     let mut closed_at = f64::INFINITY;
     let mut failed_rounds = 0;
-    while !proven(integral, bound, s.best_obj) && Instant::now() < deadline {
+    // The local search rounds may use at most half of what is left; the tree gets the rest.
+    let outer = s.budget.clone();
+    s.budget = outer.phase(outer.left() / 2);
+    while !proven(integral, bound, s.best_obj) && !s.budget.exhausted() {
         if s.best_obj < closed_at {
             closed_at = s.best_obj;
             let closed = reduced_cost_closed(&relax, &lag.multipliers, closed_at, integral);
@@ -211,7 +224,7 @@ pub fn solve(costs: &SparseCosts, problem: &Problem) -> Result<Solution, SolveEr
             }
         }
         let before = s.best_obj;
-        perturbations += s.iterate(&mut rng, deadline, STALE_PERTURBATIONS, bound);
+        perturbations += s.iterate(&mut rng, STALE_PERTURBATIONS, bound);
         if s.best_obj >= before {
             failed_rounds += 1;
             if failed_rounds >= MAX_FAILED_ROUNDS {
@@ -220,12 +233,18 @@ pub fn solve(costs: &SparseCosts, problem: &Problem) -> Result<Solution, SolveEr
             s.strength += 1;
         }
     }
+    let phase = std::mem::replace(&mut s.budget, outer);
+    s.budget.absorb(&phase);
     let mut bound = bound;
     let mut nodes_iterations = 0;
-    if !proven(integral, bound, s.best_obj) && Instant::now() < deadline {
-        let (lower, its) = branch_and_bound(&mut s, &relax, (bound, lag.multipliers), deadline);
-        bound = bound.max(lower);
-        nodes_iterations = its;
+    let mut complete = proven(integral, bound, s.best_obj);
+    let mut nodes = 0;
+    if !complete && !s.budget.exhausted() {
+        let tree = branch_and_bound(&mut s, &relax, (bound, lag.multipliers));
+        bound = bound.max(tree.lower);
+        nodes_iterations = tree.iterations;
+        nodes = tree.nodes;
+        complete = tree.complete;
     }
     let best = s.best.clone();
     s.state.reset(&best);
@@ -249,7 +268,8 @@ pub fn solve(costs: &SparseCosts, problem: &Problem) -> Result<Solution, SolveEr
     );
     sol.assignment = Some(assignment);
     sol.iterations = s.moves + lag.iterations + perturbations + nodes_iterations;
-    Ok(sol)
+    sol.nodes = nodes;
+    Ok(sol.finish(&s.budget, complete))
 }
 
 /// What the Lagrangian phase yields.
@@ -276,11 +296,7 @@ fn relaxation<'a>(s: &Search<'a>, problem: &Problem, unserved: f64) -> PMedianRe
 
 /// Runs the subgradient optimisation from the incumbent's assignment costs; the best feasible
 /// Lagrangian selection, when better than the incumbent, becomes the start of a descent.
-fn lagrangian(
-    s: &mut Search<'_>,
-    relax: &PMedianRelaxation<'_>,
-    deadline: Instant,
-) -> LagrangeOutcome {
+fn lagrangian(s: &mut Search<'_>, relax: &PMedianRelaxation<'_>) -> LagrangeOutcome {
     let costs = s.costs;
     let w = costs.weights();
     let near = s.state.assignment();
@@ -296,6 +312,7 @@ fn lagrangian(
     let mut best: Option<(f64, Vec<usize>)> = None;
     let incumbent = s.best_obj;
     let limits = &s.limits;
+    let budget = &mut s.budget;
     let on_primal = |chosen: &[usize]| {
         if !limits.feasible(chosen) {
             return f64::INFINITY;
@@ -313,7 +330,7 @@ fn lagrangian(
     let integral = costs.is_integral();
     let settings = SubgradientSettings::default();
     let done = |bound, upper: f64| proven(integral, bound, upper.min(incumbent));
-    let result = relax.optimise(lambda0, incumbent, &settings, deadline, on_primal, done);
+    let result = relax.optimise(lambda0, incumbent, &settings, budget, on_primal, done);
     if let Some((_, sel)) = best {
         s.restart_from(&sel);
     }
@@ -373,7 +390,7 @@ struct Node {
 }
 
 /// Lagrangian branch-and-bound (Beasley 1993) on the facility variables, best-first, until
-/// the deadline. Each node re-optimises the multipliers warm-started from its parent, prunes
+/// the budget runs out. Each node re-optimises the multipliers warm-started from its parent, prunes
 /// against the incumbent, fixes variables by reduced costs (a free site outside the relaxed
 /// solution is closed when opening it cannot beat the incumbent; a chosen one is forced open
 /// when closing it cannot) and branches on the chosen site with the most negative `ρ_j`
@@ -384,8 +401,7 @@ fn branch_and_bound(
     s: &mut Search<'_>,
     relax: &PMedianRelaxation<'_>,
     root: (f64, Vec<f64>),
-    deadline: Instant,
-) -> (f64, u64) {
+) -> TreeOutcome {
     let costs = s.costs;
     let m = costs.m();
     let integral = costs.is_integral();
@@ -399,6 +415,7 @@ fn branch_and_bound(
     }];
     let mut floor = f64::INFINITY; // bounds of nodes that could not be branched on
     let mut iterations = 0u64;
+    let mut nodes = 0u64;
     let mut rho = vec![0.0; m];
     let mut mask = vec![false; m];
     while !heap.is_empty() {
@@ -415,10 +432,11 @@ fn branch_and_bound(
         if proven(integral, node.bound, upper) {
             continue;
         }
-        if Instant::now() >= deadline {
+        if s.budget.exhausted() {
             heap.push(node);
             break;
         }
+        nodes += 1;
         let mut fixed = relax.fixed.clone();
         for &j in &node.open {
             fixed[j] = true;
@@ -437,6 +455,7 @@ fn branch_and_bound(
             unserved: relax.unserved,
         };
         let limits = &s.limits;
+        let budget = &mut s.budget;
         let start_upper = upper;
         let mut last: Vec<usize> = Vec::new();
         let mut selection: Vec<usize> = Vec::new();
@@ -467,7 +486,7 @@ fn branch_and_bound(
             node.lambda.clone(),
             start_upper,
             &node_settings(),
-            deadline,
+            budget,
             on_primal,
             done,
         );
@@ -476,7 +495,7 @@ fn branch_and_bound(
         if proven(integral, bound, upper) {
             continue;
         }
-        if Instant::now() >= deadline {
+        if s.budget.exhausted() {
             heap.push(Node { bound, ..node });
             break;
         }
@@ -555,5 +574,22 @@ fn branch_and_bound(
     }
     let open_min = heap.iter().map(|n| n.bound).fold(f64::INFINITY, f64::min);
     let lower = open_min.min(floor).min(s.best_obj);
-    (lower, iterations)
+    TreeOutcome {
+        lower,
+        iterations,
+        nodes,
+        complete: heap.is_empty() && floor == f64::INFINITY,
+    }
+}
+
+/// What the p-median tree search returns.
+struct TreeOutcome {
+    /// Lower bound valid for the whole problem.
+    lower: f64,
+    /// Subgradient iterations.
+    iterations: u64,
+    /// Nodes processed.
+    nodes: u64,
+    /// Whether the tree was exhausted.
+    complete: bool,
 }

@@ -64,8 +64,12 @@ pub struct Problem {
     pub unserved_cost: Option<f64>,
     /// LSCP only: the share of total demand weight to cover (default: all coverable demand).
     pub coverage_target: Option<f64>,
-    /// Wall-clock limit for the heuristics and bound iterations.
+    /// Wall-clock limit: the safety net of the search (see [`super::budget`]). Unless
+    /// `work_limit` is given, it also sets the deterministic work budget.
     pub time_limit: Duration,
+    /// Deterministic work budget in work units (see [`super::budget`]); `None` derives it from
+    /// `time_limit` ([`super::budget::WORK_PER_SECOND`] units per second).
+    pub work_limit: Option<u64>,
     /// Seed of the pseudo-random generator (results are deterministic for a given seed).
     pub seed: u64,
 }
@@ -83,6 +87,7 @@ impl Default for Problem {
             unserved_cost: None,
             coverage_target: None,
             time_limit: Duration::from_secs(10),
+            work_limit: None,
             seed: 1,
         }
     }
@@ -182,6 +187,17 @@ impl Problem {
     pub fn unserved(&self, costs: &SparseCosts) -> f64 {
         self.unserved_cost
             .unwrap_or_else(|| 2.0 * costs.max_cost() + 1.0)
+    }
+
+    /// The work budget: `work_limit`, or the one derived from `time_limit`.
+    pub fn work_budget(&self) -> u64 {
+        self.work_limit
+            .unwrap_or_else(|| super::budget::work_for(self.time_limit))
+    }
+
+    /// The budget of one solve started at `started`.
+    pub(crate) fn budget(&self, started: std::time::Instant) -> super::budget::Budget {
+        super::budget::Budget::new(self.work_budget(), started, self.time_limit)
     }
 
     /// `fixed_open` as a membership mask of length `m`.

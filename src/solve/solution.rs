@@ -1,5 +1,6 @@
 //! The result every solver returns: a selection, its objective and a certificate.
 
+use super::budget::Stop;
 use std::time::Instant;
 
 /// Whether the objective is minimised or maximised.
@@ -49,6 +50,12 @@ pub struct Solution {
     pub seconds: f64,
     /// Iterations of the main loop (local-search moves plus bound iterations).
     pub iterations: u64,
+    /// Work units spent (deterministic; see [`super::budget`]).
+    pub work: u64,
+    /// Why the search stopped.
+    pub stop: Stop,
+    /// Branch-and-bound nodes explored (0 when no tree search ran).
+    pub nodes: u64,
 }
 
 /// Relative gap between an objective and a bound, never negative.
@@ -104,7 +111,47 @@ impl Solution {
             assignment: None,
             seconds: started.elapsed().as_secs_f64(),
             iterations: 0,
+            work: 0,
+            stop: Stop::Complete,
+            nodes: 0,
         }
+    }
+
+    /// Records the budget's spending and why the search stopped (`complete`: the search ended
+    /// by itself, not on a limit; a proven optimum is always complete).
+    pub(crate) fn finish(mut self, budget: &super::budget::Budget, complete: bool) -> Solution {
+        self.work = budget.used();
+        self.stop = budget.stop(complete || self.status == Status::Optimal);
+        self
+    }
+
+    /// The same selection, bound and search record with another objective value: the
+    /// selection scored on a problem the bound also holds for (for example the untruncated
+    /// p-median behind a cutoff). Gap and status are recomputed (`integral`: objective and
+    /// bound are integers, as in [`Solution::certified`]).
+    pub fn rescored(&self, objective: f64, integral: bool) -> Solution {
+        let mut s = Solution::certified(
+            self.sense,
+            self.selected.clone(),
+            objective,
+            self.bound,
+            integral,
+            self.covered,
+            self.total,
+            Instant::now(),
+        );
+        s.seconds = self.seconds;
+        s.assignment.clone_from(&self.assignment);
+        s.iterations = self.iterations;
+        s.work = self.work;
+        // A proven optimum is complete, however the search stopped.
+        s.stop = if s.status == Status::Optimal {
+            Stop::Complete
+        } else {
+            self.stop
+        };
+        s.nodes = self.nodes;
+        s
     }
 
     /// An infeasible outcome (no selection satisfying the constraints).
@@ -125,6 +172,9 @@ impl Solution {
             assignment: None,
             seconds: started.elapsed().as_secs_f64(),
             iterations: 0,
+            work: 0,
+            stop: Stop::Complete,
+            nodes: 0,
         }
     }
 }

@@ -4,6 +4,9 @@
 //!   hand-computed tests.
 //! - [`sample`]: a small complete run (map, coverage, findings, proposals) for report tests.
 //! - [`bench`]: seeded synthetic cities for the coverage benchmark and oracle tests.
+//! - [`oracle`]: brute-force location solvers (enumeration) the solver tests compare with.
+//! - [`solve_bench`]: OR-Library / SJC benchmark readers, a seeded MCLP generator and suite
+//!   runners for `examples/solve_bench.rs`.
 //!
 //! This is a dev-only crate of the workspace: the library's tests and examples depend on it,
 //! nothing else does.
@@ -12,7 +15,9 @@
 
 pub mod bench;
 pub mod map;
+pub mod oracle;
 pub mod sample;
+pub mod solve_bench;
 
 use std::path::PathBuf;
 use std::process::Command;

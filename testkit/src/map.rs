@@ -59,6 +59,7 @@ pub fn cell(id: &str, p: [f64; 2], cohort_pop: Vec<f64>, county: Option<usize>) 
         county,
         township: None,
         synthetic: true,
+        housing: None,
         feature_index: 0,
     }
 }

@@ -200,6 +200,7 @@ fn build(plan: bool) -> SampleRun {
                 county: Some(0),
                 township: Some(if pos.x < 0.0 { 0 } else { 1 }),
                 synthetic: true,
+                housing: None,
                 feature_index: (r * COLS + c) as usize,
             });
         }
@@ -352,6 +353,10 @@ fn build(plan: bool) -> SampleRun {
                 classes_added: Some(24),
                 cost: Some(8000.0),
                 gap_closed: Some("primary-1".into()),
+                gap_id: None,
+                seats_short_relieved: None,
+                large_classes_removed: None,
+                served: None,
                 closes_findings: vec!["COV-primary".into()],
             },
             ProposalRow {
@@ -367,6 +372,10 @@ fn build(plan: bool) -> SampleRun {
                 classes_added: Some(6),
                 cost: Some(1500.0),
                 gap_closed: None,
+                gap_id: None,
+                seats_short_relieved: Some(120.0),
+                large_classes_removed: Some(2),
+                served: Some(1400.0),
                 closes_findings: vec![],
             },
         ]
@@ -382,11 +391,16 @@ fn build(plan: bool) -> SampleRun {
                 level: Level::Primary,
                 problem: "mclp".into(),
                 status: "optimal".into(),
+                objective: 3000.0,
+                bound: 3000.0,
                 gap: 0.0,
+                stop: "complete".into(),
+                work: 1000,
                 sites: 1,
                 covered_before: 1000.0,
                 covered_after: 3000.0,
                 closes: vec!["COV-primary".into()],
+                notes: vec![],
             },
             RequestMeta {
                 id: "P-junior".into(),
@@ -395,11 +409,16 @@ fn build(plan: bool) -> SampleRun {
                 level: Level::Junior,
                 problem: "pmedian-capacitated".into(),
                 status: "feasible".into(),
+                objective: 1000.0,
+                bound: 979.15,
                 gap: 0.0213,
+                stop: "work_limit".into(),
+                work: 150_000_000,
                 sites: 1,
                 covered_before: 800.0,
                 covered_after: 800.0,
                 closes: vec![],
+                notes: vec![],
             },
         ]
     };

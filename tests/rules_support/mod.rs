@@ -74,6 +74,7 @@ pub fn cell(
         county: Some(county),
         township,
         synthetic: true,
+        housing: None,
         feature_index: 0,
     }
 }

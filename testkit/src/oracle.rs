@@ -1,12 +1,33 @@
-//! Exact solutions by enumeration, for tiny instances and as the test oracle.
+//! Brute-force oracles: exact solutions by enumeration, for tiny instances, written apart from
+//! the solvers they check (only the public [`Problem`] and [`SparseCosts`] are shared).
 //!
 //! Every selection of at most `p` free candidates (every subset for LSCP) that satisfies the
 //! budget and group limits is evaluated exactly; capacitated assignments are solved by a
 //! depth-first branch and bound over the demands. Exponential: `O(C(m, ≤p) · n · k)`, refused
 //! (an error) when `m > 20`.
 
-use super::constraints::Limits;
-use super::{Problem, SolveError, SparseCosts};
+use schoolplan::solve::{Problem, SolveError, SparseCosts};
+
+/// Whether `sel` (new sites, sorted, none fixed) keeps `p`, the budget and every group limit.
+fn feasible(problem: &Problem, p: usize, sel: &[usize]) -> bool {
+    if sel.len() > p {
+        return false;
+    }
+    let spent: f64 = sel
+        .iter()
+        .map(|&j| problem.site_cost.as_ref().map_or(0.0, |c| c[j]))
+        .sum();
+    if spent > problem.budget.unwrap_or(f64::INFINITY) + 1e-9 {
+        return false;
+    }
+    problem.groups.iter().all(|g| {
+        let mut members = g.candidates.clone();
+        members.sort_unstable();
+        members.dedup();
+        let k = members.iter().filter(|j| sel.contains(j)).count();
+        g.min <= k && k <= g.max
+    })
+}
 
 /// Which problem to enumerate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,13 +70,12 @@ pub fn solve(
         });
     }
     let p = if kind == Kind::Lscp { m } else { problem.p };
-    let limits = Limits::new(problem, m, Some(p));
     let fixed = problem.fixed_mask(m);
     let mut best: Option<(f64, Vec<usize>)> = None;
     let maximise = matches!(kind, Kind::Mclp | Kind::CapacitatedMclp);
     for mask in 0u32..(1u32 << m) {
         let sel: Vec<usize> = (0..m).filter(|&j| mask >> j & 1 == 1).collect();
-        if sel.iter().any(|&j| fixed[j]) || !limits.feasible(&sel) {
+        if sel.iter().any(|&j| fixed[j]) || !feasible(problem, p, &sel) {
             continue;
         }
         let mut open = fixed.clone();

@@ -1,5 +1,6 @@
-//! Readers for the shipped OR-Library / SJC benchmark instances, a seeded MCLP generator, and
-//! suite runners for a `bench solve` command.
+//! Readers for the OR-Library / SJC benchmark instances copied into `tests/data/bench`, a
+//! seeded MCLP generator, and suite runners for `examples/solve_bench.rs` and the tests (moved
+//! out of the library's public API: the library never reads benchmark files).
 //!
 //! Formats (see `tests/data/bench/*/README.md` for provenance):
 //! - OR-Library `pmedinfo`: `n edges p`, then `i j c` edge lines (1-based). Costs are shortest
@@ -9,11 +10,43 @@
 //!   objective, demand `d` uses capacity `Q`.
 //! - OR-Library `scpinfo`: `rows cols`, column costs, then per row its covering columns.
 
-use super::{capacitated, lscp, mclp, pmedian};
-use super::{Capacities, Problem, Solution, SolveError, SparseCosts, Status};
 use rayon::prelude::*;
+use schoolplan::rng::SplitMix as Rng;
+use schoolplan::solve::{capacitated, lscp, mclp, pmedian};
+use schoolplan::solve::{Capacities, Problem, Solution, SolveError, SparseCosts, Status};
 use std::path::Path;
 use std::time::Duration;
+
+/// A benchmark file that could not be read, or an instance the solver refused.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BenchError {
+    /// The file at `path` could not be read or parsed.
+    File {
+        /// File path.
+        path: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// The solver refused the instance.
+    Solve(SolveError),
+}
+
+impl std::fmt::Display for BenchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BenchError::File { path, reason } => write!(f, "{path}: {reason}"),
+            BenchError::Solve(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for BenchError {}
+
+impl From<SolveError> for BenchError {
+    fn from(e: SolveError) -> Self {
+        BenchError::Solve(e)
+    }
+}
 
 /// One benchmark run: the instance, the result and the known optimum.
 #[derive(Debug, Clone)]
@@ -38,6 +71,8 @@ pub struct BenchResult {
     pub status: Status,
     /// Solve seconds (excluding reading and matrix construction).
     pub seconds: f64,
+    /// Work units spent (see `schoolplan::solve::budget`).
+    pub work: u64,
 }
 
 impl BenchResult {
@@ -53,6 +88,7 @@ impl BenchResult {
             gap: s.gap,
             status: s.status,
             seconds: s.seconds,
+            work: s.work,
         }
     }
 
@@ -65,19 +101,19 @@ impl BenchResult {
     }
 }
 
-fn bench_err(path: &Path, reason: impl Into<String>) -> SolveError {
-    SolveError::Benchmark {
+fn bench_err(path: &Path, reason: impl Into<String>) -> BenchError {
+    BenchError::File {
         path: path.display().to_string(),
         reason: reason.into(),
     }
 }
 
-fn tokens(path: &Path) -> Result<Vec<String>, SolveError> {
+fn tokens(path: &Path) -> Result<Vec<String>, BenchError> {
     let text = std::fs::read_to_string(path).map_err(|e| bench_err(path, e.to_string()))?;
     Ok(text.split_whitespace().map(str::to_string).collect())
 }
 
-fn numbers<T: std::str::FromStr>(path: &Path, toks: &[String]) -> Result<Vec<T>, SolveError> {
+fn numbers<T: std::str::FromStr>(path: &Path, toks: &[String]) -> Result<Vec<T>, BenchError> {
     toks.iter()
         .enumerate()
         .map(|(k, t)| {
@@ -88,7 +124,7 @@ fn numbers<T: std::str::FromStr>(path: &Path, toks: &[String]) -> Result<Vec<T>,
 }
 
 /// Reads an OR-Library p-median instance: the dense shortest-path matrix and `p`.
-pub fn read_pmed(path: &Path) -> Result<(SparseCosts, usize), SolveError> {
+pub fn read_pmed(path: &Path) -> Result<(SparseCosts, usize), BenchError> {
     let v: Vec<usize> = numbers(path, &tokens(path)?)?;
     if v.len() < 3 {
         return Err(bench_err(path, "missing header `n edges p`"));
@@ -143,7 +179,7 @@ fn pmed_position(k: usize, n: usize) -> [f64; 2] {
 /// --cost-field cost --p P`. Every vertex is a demand and a candidate at a synthetic position
 /// (see `pmed_position`); each edge line becomes a LineString in file order, so the CLI's
 /// "last duplicate wins" rule reproduces [`read_pmed`]'s costs. Self-loops are skipped.
-pub fn pmed_to_geojson(instance: &Path, out_dir: &Path) -> Result<PmedFiles, SolveError> {
+pub fn pmed_to_geojson(instance: &Path, out_dir: &Path) -> Result<PmedFiles, BenchError> {
     let v: Vec<usize> = numbers(instance, &tokens(instance)?)?;
     if v.len() < 3 || v.len() < 3 + 3 * v[1] {
         return Err(bench_err(instance, "expected `n edges p` then the edges"));
@@ -179,7 +215,7 @@ pub fn pmed_to_geojson(instance: &Path, out_dir: &Path) -> Result<PmedFiles, Sol
         let path = out_dir.join(name);
         let doc = serde_json::json!({"type": "FeatureCollection", "features": features});
         std::fs::write(&path, doc.to_string()).map_err(|err| bench_err(&path, err.to_string()))?;
-        Ok::<_, SolveError>(path)
+        Ok::<_, BenchError>(path)
     };
     Ok(PmedFiles {
         demand: write("demand.geojson", points.clone())?,
@@ -210,7 +246,7 @@ fn floyd_warshall(d: &mut [f64], n: usize) {
 
 /// Reads a `name value` table (header line skipped), such as `pmedopt.txt` or `sjcopt.txt`
 /// (the value is the last column).
-pub fn read_known(path: &Path) -> Result<Vec<(String, f64)>, SolveError> {
+pub fn read_known(path: &Path) -> Result<Vec<(String, f64)>, BenchError> {
     let text = std::fs::read_to_string(path).map_err(|e| bench_err(path, e.to_string()))?;
     let mut out = Vec::new();
     for line in text.lines().skip(1) {
@@ -233,31 +269,34 @@ fn known_of(table: &[(String, f64)], name: &str) -> Option<f64> {
 
 /// Solves `pmed1.txt … pmed40.txt` found in `dir` (missing files are skipped), two at a time
 /// with rayon, each with `time_limit`; known optima from `dir/pmedopt.txt` when present.
-pub fn run_pmed_suite(dir: &Path, time_limit: Duration) -> Result<Vec<BenchResult>, SolveError> {
-    let known = read_known(&dir.join("pmedopt.txt")).unwrap_or_default();
+pub fn run_pmed_suite(dir: &Path, time_limit: Duration) -> Result<Vec<BenchResult>, BenchError> {
     let names: Vec<String> = (1..=40)
         .map(|k| format!("pmed{k}"))
         .filter(|nm| dir.join(format!("{nm}.txt")).exists())
         .collect();
     names
         .par_iter()
-        .map(|name| {
-            let (costs, p) = read_pmed(&dir.join(format!("{name}.txt")))?;
-            let problem = Problem {
-                p,
-                time_limit,
-                ..Problem::default()
-            };
-            let sol = pmedian::solve(&costs, &problem)?;
-            Ok(BenchResult::new(
-                name,
-                &costs,
-                p,
-                known_of(&known, name),
-                &sol,
-            ))
-        })
+        .map(|name| run_pmed(dir, name, time_limit))
         .collect()
+}
+
+/// Solves one OR-Library instance `dir/NAME.txt` with `time_limit`.
+pub fn run_pmed(dir: &Path, name: &str, time_limit: Duration) -> Result<BenchResult, BenchError> {
+    let known = read_known(&dir.join("pmedopt.txt")).unwrap_or_default();
+    let (costs, p) = read_pmed(&dir.join(format!("{name}.txt")))?;
+    let problem = Problem {
+        p,
+        time_limit,
+        ..Problem::default()
+    };
+    let sol = pmedian::solve(&costs, &problem)?;
+    Ok(BenchResult::new(
+        name,
+        &costs,
+        p,
+        known_of(&known, name),
+        &sol,
+    ))
 }
 
 /// A capacitated p-median instance read from an SJC file.
@@ -272,7 +311,7 @@ pub struct SjcInstance {
 }
 
 /// Reads an SJC capacitated p-median instance.
-pub fn read_sjc(path: &Path) -> Result<SjcInstance, SolveError> {
+pub fn read_sjc(path: &Path) -> Result<SjcInstance, BenchError> {
     let v: Vec<f64> = numbers(path, &tokens(path)?)?;
     if v.len() < 2 || v.len() < 2 + 4 * (v[0] as usize) {
         return Err(bench_err(path, "expected `n p` then n lines `x y Q d`"));
@@ -299,7 +338,7 @@ pub fn read_sjc(path: &Path) -> Result<SjcInstance, SolveError> {
 }
 
 /// Solves the six SJC instances in `dir` (missing ones skipped) with `time_limit` each.
-pub fn run_sjc_suite(dir: &Path, time_limit: Duration) -> Result<Vec<BenchResult>, SolveError> {
+pub fn run_sjc_suite(dir: &Path, time_limit: Duration) -> Result<Vec<BenchResult>, BenchError> {
     let known = read_known(&dir.join("sjcopt.txt")).unwrap_or_default();
     let names = ["SJC1", "SJC2", "SJC3a", "SJC3b", "SJC4a", "SJC4b"];
     let mut out = Vec::new();
@@ -329,7 +368,7 @@ pub fn run_sjc_suite(dir: &Path, time_limit: Duration) -> Result<Vec<BenchResult
 
 /// Reads an OR-Library set-covering instance as a coverage matrix (rows = demands of weight 1,
 /// columns = candidates, cost 0 for a covering pair, so `radius = 0` covers) and column costs.
-pub fn read_scp(path: &Path) -> Result<(SparseCosts, Vec<f64>), SolveError> {
+pub fn read_scp(path: &Path) -> Result<(SparseCosts, Vec<f64>), BenchError> {
     let v: Vec<usize> = numbers(path, &tokens(path)?)?;
     let short = || bench_err(path, "file ends early");
     let (rows, cols) = (*v.first().ok_or_else(short)?, *v.get(1).ok_or_else(short)?);
@@ -358,7 +397,7 @@ pub fn run_scp(
     path: &Path,
     known: Option<f64>,
     time_limit: Duration,
-) -> Result<BenchResult, SolveError> {
+) -> Result<BenchResult, BenchError> {
     let (costs, cost) = read_scp(path)?;
     let problem = Problem {
         radius: 0.0,
@@ -389,10 +428,10 @@ pub fn generated_mclp(
     p: usize,
     per_site: f64,
     seed: u64,
-) -> Result<(SparseCosts, Problem), SolveError> {
+) -> Result<(SparseCosts, Problem), BenchError> {
     let side = 100_000.0;
     let radius = (per_site * side * side / (std::f64::consts::PI * n.max(1) as f64)).sqrt();
-    let mut rng = super::rng::Rng::seeded(seed);
+    let mut rng = Rng::seeded(seed);
     let mut point = || (rng.unit() * side, rng.unit() * side);
     let demand: Vec<(f64, f64)> = (0..n).map(|_| point()).collect();
     let sites: Vec<(f64, f64)> = (0..m).map(|_| point()).collect();
@@ -441,7 +480,7 @@ pub fn run_generated_mclp(
     per_site: f64,
     seed: u64,
     time_limit: Duration,
-) -> Result<BenchResult, SolveError> {
+) -> Result<BenchResult, BenchError> {
     let (costs, mut problem) = generated_mclp(n, m, p, per_site, seed)?;
     problem.time_limit = time_limit;
     problem.seed = seed;
