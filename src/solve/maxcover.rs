@@ -45,8 +45,8 @@
 
 use super::budget::Budget;
 use super::constraints::{Limits, Tally};
+use super::tree::Settings;
 use super::{GroupLimit, Problem, SolveError, SparseCosts, Transposed};
-use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 /// The MCLP after reduction: aggregated rows (cost 0 to each covering candidate, so radius 0),
@@ -222,31 +222,12 @@ pub(crate) fn reduce(
     })
 }
 
-/// Subgradient settings of one node.
-#[derive(Debug, Clone, Copy)]
-struct Settings {
-    /// First level gap `δ` as a share of `L − incumbent`.
-    first_level: f64,
-    /// Iterations without a better bound before `δ` is halved.
-    patience: u32,
-    /// Halvings of `δ` after which the node stops.
-    halvings: u32,
-    /// Hard cap on iterations.
-    max_iterations: u32,
-}
-
+/// Settings for the root node: a long first optimisation of the multipliers.
 const ROOT: Settings = Settings {
     first_level: 0.5,
     patience: 50,
     halvings: 20,
     max_iterations: 5000,
-};
-
-const NODE: Settings = Settings {
-    first_level: 0.25,
-    patience: 8,
-    halvings: 6,
-    max_iterations: 150,
 };
 
 /// Nodes polish their best selection by swap descent when it is within this share of the
@@ -259,36 +240,7 @@ const AVERAGE: f64 = 0.1;
 /// Most multiplier values (f32) kept in open nodes before new nodes restart from the root's.
 const MAX_STORED_MULTIPLIERS: usize = 40_000_000;
 
-/// An open node: candidates forced open / closed, its parent's bound and multipliers.
-struct Node {
-    bound: f64,
-    depth: u32,
-    seq: u64,
-    open: Vec<u32>,
-    closed: Vec<u32>,
-    mu: Vec<f32>,
-}
-
-impl PartialEq for Node {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-impl Eq for Node {}
-impl PartialOrd for Node {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Node {
-    /// Best-first: larger bound, then deeper, then newer.
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.bound
-            .total_cmp(&other.bound)
-            .then(self.depth.cmp(&other.depth))
-            .then(self.seq.cmp(&other.seq))
-    }
-}
+type Node = super::tree::Node<false>;
 
 /// The best selection known (reduced indices) and its covered weight.
 pub(crate) struct Incumbent {
@@ -512,10 +464,10 @@ impl<'a> Relax<'a> {
             }
         }
         self.mu.fill(0.0);
-        if node.mu.len() == n {
+        if node.multipliers.len() == n {
             for &i in &self.active {
                 let i = i as usize;
-                self.mu[i] = f64::from(node.mu[i]).clamp(0.0, self.w[i]);
+                self.mu[i] = f64::from(node.multipliers[i]).clamp(0.0, self.w[i]);
             }
         } else {
             for &i in &self.active {
@@ -846,7 +798,11 @@ impl<'a> Relax<'a> {
             self.score(&node.open, covered, inc, budget);
             return NodeResult::Leaf;
         }
-        let settings = if node.depth == 0 { ROOT } else { NODE };
+        let settings = if node.depth == 0 {
+            ROOT
+        } else {
+            super::tree::NODE
+        };
         self.node_best = None;
         let Some(bound) = self.optimise(&node, covered, k, spent, settings, inc, budget) else {
             return NodeResult::Interrupted(node.bound);
@@ -979,7 +935,7 @@ impl<'a> Relax<'a> {
                 seq: 0,
                 open: all,
                 closed,
-                mu: Vec::new(),
+                multipliers: Vec::new(),
             };
             let cov = self.setup(&leaf, budget);
             self.chosen.clear();
@@ -1029,7 +985,7 @@ impl<'a> Relax<'a> {
             seq: *seq - 1,
             open,
             closed: without,
-            mu: mu.clone(),
+            multipliers: mu.clone(),
         };
         let one = Node {
             bound,
@@ -1037,7 +993,7 @@ impl<'a> Relax<'a> {
             seq: *seq,
             open: with,
             closed,
-            mu,
+            multipliers: mu,
         };
         NodeResult::Branch(Box::new((zero, one)))
     }
@@ -1062,7 +1018,7 @@ pub(crate) fn tree(
         seq: 0,
         open: Vec::new(),
         closed: Vec::new(),
-        mu: Vec::new(),
+        multipliers: Vec::new(),
     });
     let (mut seq, mut nodes) = (0u64, 0u64);
     let mut interrupted: Option<f64> = None;

@@ -75,6 +75,7 @@ mod problem;
 mod rng;
 mod setcover;
 mod solution;
+mod tree;
 
 pub use budget::{duration_from_secs, Stop};
 pub use costs::{SparseCosts, Transposed};

@@ -32,7 +32,7 @@
 
 use super::budget::Budget;
 use super::constraints::Limits;
-use std::cmp::Ordering;
+use super::tree::Settings;
 use std::collections::BinaryHeap;
 
 /// A set-covering instance over the candidates `0..m` (the caller's indices).
@@ -221,27 +221,12 @@ fn reduce(inst: &Instance, dominate_columns: bool, budget: &mut Budget) -> Optio
     }
 }
 
-/// Subgradient settings of one node.
-#[derive(Debug, Clone, Copy)]
-struct Settings {
-    first_level: f64,
-    patience: u32,
-    halvings: u32,
-    max_iterations: u32,
-}
-
+/// Settings for the root node: a long first optimisation of the multipliers.
 const ROOT: Settings = Settings {
     first_level: 0.5,
     patience: 40,
     halvings: 16,
     max_iterations: 4000,
-};
-
-const NODE: Settings = Settings {
-    first_level: 0.25,
-    patience: 8,
-    halvings: 6,
-    max_iterations: 150,
 };
 
 /// Weight of the running average `ȳ` given to the newest subproblem solution.
@@ -253,36 +238,7 @@ const HEURISTIC_EVERY: u32 = 10;
 /// Most multiplier values (f32) kept in open nodes before new nodes start from zero.
 const MAX_STORED_MULTIPLIERS: usize = 40_000_000;
 
-struct Node {
-    bound: f64,
-    depth: u32,
-    seq: u64,
-    open: Vec<u32>,
-    closed: Vec<u32>,
-    u: Vec<f32>,
-}
-
-impl PartialEq for Node {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-impl Eq for Node {}
-impl PartialOrd for Node {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Node {
-    /// Best-first for a minimisation: smaller bound first, then deeper, then newer.
-    fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .bound
-            .total_cmp(&self.bound)
-            .then(self.depth.cmp(&other.depth))
-            .then(self.seq.cmp(&other.seq))
-    }
-}
+type Node = super::tree::Node<true>;
 
 enum NodeResult {
     Pruned,
@@ -391,9 +347,9 @@ impl<'a> Tree<'a> {
         self.free
             .extend((0..mc as u32).filter(|&j| !self.open[j as usize] && !self.closed[j as usize]));
         self.u.fill(0.0);
-        if node.u.len() == nr {
+        if node.multipliers.len() == nr {
             for &i in &self.rows_left {
-                self.u[i as usize] = f64::from(node.u[i as usize]).max(0.0);
+                self.u[i as usize] = f64::from(node.multipliers[i as usize]).max(0.0);
             }
         } else {
             // Start from the cheapest cost per row of each row's columns.
@@ -677,7 +633,11 @@ impl<'a> Tree<'a> {
             self.offer(node.open.clone());
             return NodeResult::Leaf;
         }
-        let settings = if node.depth == 0 { ROOT } else { NODE };
+        let settings = if node.depth == 0 {
+            ROOT
+        } else {
+            super::tree::NODE
+        };
         let node_open = node.open.clone();
         let Some(bound) = self.optimise(&node_open, open_cost, settings, budget) else {
             return NodeResult::Interrupted(node.bound);
@@ -718,7 +678,7 @@ impl<'a> Tree<'a> {
                 seq: *seq,
                 open,
                 closed: closed_list,
-                u: Vec::new(),
+                multipliers: Vec::new(),
             };
             return match self.setup_leaf(leaf, budget) {
                 true => NodeResult::Leaf,
@@ -761,7 +721,7 @@ impl<'a> Tree<'a> {
             seq: *seq - 1,
             open,
             closed: without,
-            u: u.clone(),
+            multipliers: u.clone(),
         };
         let one = Node {
             bound,
@@ -769,7 +729,7 @@ impl<'a> Tree<'a> {
             seq: *seq,
             open: with,
             closed: closed_list,
-            u,
+            multipliers: u,
         };
         NodeResult::Branch(Box::new((zero, one)))
     }
@@ -856,7 +816,7 @@ pub(crate) fn solve(
         seq: 0,
         open: Vec::new(),
         closed: Vec::new(),
-        u: Vec::new(),
+        multipliers: Vec::new(),
     });
     let (mut seq, mut nodes) = (0u64, 0u64);
     let mut interrupted: Option<f64> = None;
