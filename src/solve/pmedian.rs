@@ -206,7 +206,13 @@ pub fn solve(costs: &SparseCosts, problem: &Problem) -> Result<Solution, SolveEr
     s.descend_and_keep();
     let mut rng = Rng::seeded(problem.seed);
     let integral = costs.is_integral();
+    // The first local search may use a quarter of the budget: on large instances (each descent
+    // rebuilding `O(pairs)` structures) the Lagrangian bound must get its share.
+    let outer = s.budget.clone();
+    s.budget = outer.phase(outer.left() / 4);
     let mut perturbations = s.iterate(&mut rng, FIRST_PERTURBATIONS, f64::NEG_INFINITY);
+    let phase = std::mem::replace(&mut s.budget, outer);
+    s.budget.absorb(&phase);
     let relax = relaxation(&s, problem, unserved);
     let lag = lagrangian(&mut s, &relax);
     let bound = lag.bound;
