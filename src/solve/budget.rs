@@ -14,9 +14,11 @@
 
 use std::time::{Duration, Instant};
 
-/// Work units per second of time limit used to derive the budget: about half of what one core
-/// of the 2-core development machine does, so the budget normally runs out well before the
-/// wall-clock safety net, even on a busy machine.
+/// Work units per second of time limit used to derive the budget. A release build on the
+/// 2-core development machine does 300–800 million units per CPU second (300 on the largest
+/// instances, whose passes miss the caches; measured with `examples/solve_bench.rs` and
+/// `examples/solve_planning.rs`), so the budget runs out at 20–50 % of the time limit on an
+/// idle machine and the result stays the same with two to five processes per core.
 pub const WORK_PER_SECOND: f64 = 150_000_000.0;
 
 /// Largest time limit honoured (one year); longer limits are clamped, never a panic.
