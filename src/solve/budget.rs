@@ -100,6 +100,17 @@ impl Budget {
         }
     }
 
+    /// Moves the wall-clock safety net `time` earlier: room to finish (score the answer,
+    /// rebuild the assignment) once it fires, so that the whole solve keeps its time limit.
+    /// Solvers reserve a few times what one full pass over their data took at the start — a
+    /// measurement of the machine as it is now, used only by the safety net.
+    pub(crate) fn reserve(&mut self, time: Duration) {
+        // A reserve reaching before any representable instant fires the net at once.
+        self.deadline = self
+            .deadline
+            .map(|d| d.checked_sub(time).unwrap_or_else(Instant::now));
+    }
+
     /// Charges `units` of work.
     #[inline]
     pub fn spend(&mut self, units: u64) {
@@ -195,5 +206,15 @@ mod tests {
         let mut b = Budget::new(u64::MAX, Instant::now(), Duration::ZERO);
         assert!(b.exhausted());
         assert_eq!(b.stop(false), Stop::WallClock);
+        // A reserve moves the net earlier: an hour's limit with an hour kept back fires now.
+        let mut b = Budget::new(u64::MAX, Instant::now(), Duration::from_secs(3600));
+        assert!(!b.exhausted());
+        b.reserve(Duration::from_secs(3600));
+        assert!(b.exhausted());
+        assert_eq!(b.stop(false), Stop::WallClock);
+        // An unrepresentable reserve fires it too (never a panic).
+        let mut b = Budget::new(u64::MAX, Instant::now(), Duration::from_secs(3600));
+        b.reserve(Duration::MAX);
+        assert!(b.exhausted());
     }
 }
