@@ -29,6 +29,44 @@ const HALF_W: f64 = 3000.0;
 const HALF_H: f64 = 2000.0;
 /// Population cell size, metres.
 const CELL_M: f64 = 200.0;
+/// Schools and candidate sites are drawn on a 50 m lattice and the cell centres lie on it too,
+/// so many cell–school distances would be *exactly* 300, 500, 1000, 1500 or 2000 m — the
+/// scenarios' radii — and whether such a cell is covered would be decided by the 1e-6° rounding
+/// of the coordinates (a GeoTIFF of the same cells then differs by 0.27 percentage points).
+/// Every site is placed this far east and north of its lattice point instead: then no cell
+/// centre lies within [`MIN_TIE_MARGIN_M`] of any radius (checked by [`check_no_ties`]).
+const SITE_OFFSET_M: (f64, f64) = (10.0, 17.0);
+/// Smallest distance allowed between a cell–site distance and a scenario radius, metres
+/// (the 1e-6° rounding moves a point by less than 0.12 m; the smallest margin is 0.67 m).
+const MIN_TIE_MARGIN_M: f64 = 0.5;
+/// The straight-line radii of the shipped demo scenarios (`demo.toml`, `demo-plan.toml`).
+const SCENARIO_RADII_M: [f64; 5] = [300.0, 500.0, 1000.0, 1500.0, 2000.0];
+
+/// A site's position: its lattice point moved by [`SITE_OFFSET_M`].
+fn site(p: (f64, f64)) -> (f64, f64) {
+    (p.0 + SITE_OFFSET_M.0, p.1 + SITE_OFFSET_M.1)
+}
+
+/// Panics when a cell centre lies within [`MIN_TIE_MARGIN_M`] of a scenario radius from a site.
+fn check_no_ties(sites: &[(f64, f64)]) {
+    let cols = (2.0 * HALF_W / CELL_M) as usize;
+    let rows = (2.0 * HALF_H / CELL_M) as usize;
+    for &s in sites {
+        for r in 0..rows {
+            for c in 0..cols {
+                let x = -HALF_W + (c as f64 + 0.5) * CELL_M;
+                let y = -HALF_H + (r as f64 + 0.5) * CELL_M;
+                let d = (x - s.0).hypot(y - s.1);
+                for radius in SCENARIO_RADII_M {
+                    assert!(
+                        (d - radius).abs() >= MIN_TIE_MARGIN_M,
+                        "cell r{r:02}c{c:02} lies {d} m from the site at {s:?}, a tie at {radius} m"
+                    );
+                }
+            }
+        }
+    }
+}
 
 fn main() {
     let out = std::env::args_os()
@@ -58,6 +96,12 @@ impl Plane {
 pub fn generate(out: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(out)?;
     let plane = Plane(LocalProjection::new(LON0, LAT0).expect("valid centre"));
+    let sites: Vec<(f64, f64)> = school_list()
+        .iter()
+        .map(|x| site(x.at))
+        .chain(CANDIDATE_SITES.iter().map(|c| site((c.0, c.1))))
+        .collect();
+    check_no_ties(&sites);
     areas(out, &plane)?;
     population(out, &plane)?;
     schools(out, &plane)?;
@@ -751,7 +795,7 @@ fn schools(out: &Path, plane: &Plane) -> std::io::Result<()> {
             }
         }
         p.insert("synthetic".into(), json!(true));
-        feats.push(feature(p, point_json(plane.ll(x.at))));
+        feats.push(feature(p, point_json(plane.ll(site(x.at)))));
     }
     write_collection_with(&out.join("schools.geojson"), &feats, Some("schools"))
 }
@@ -759,31 +803,32 @@ fn schools(out: &Path, plane: &Plane) -> std::io::Result<()> {
 // ---------------------------------------------------------------------------------------------
 // Candidate sites.
 
+/// Candidate sites: (x, y on the lattice, levels, cost 万元, max classes).
+const CANDIDATE_SITES: [(f64, f64, &str, f64, u32); 20] = [
+    (2700.0, 1700.0, "kindergarten,primary", 2400.0, 24),
+    (2500.0, 1500.0, "kindergarten", 900.0, 9),
+    (2800.0, 1300.0, "primary,junior", 4200.0, 36),
+    (2100.0, 1800.0, "kindergarten,primary,junior", 3800.0, 30),
+    (1800.0, -1200.0, "kindergarten", 700.0, 6),
+    (2200.0, -700.0, "kindergarten,primary", 1500.0, 12),
+    (-1700.0, 1200.0, "primary", 5200.0, 30),
+    (-1200.0, 1500.0, "kindergarten,primary", 4800.0, 24),
+    (-2400.0, 1700.0, "kindergarten", 1300.0, 9),
+    (-600.0, 1600.0, "primary,junior", 4500.0, 36),
+    (-1000.0, 200.0, "kindergarten,primary,junior", 3900.0, 30),
+    (-2700.0, 600.0, "kindergarten", 1100.0, 9),
+    (-1600.0, -600.0, "kindergarten,primary", 1800.0, 18),
+    (-400.0, -1300.0, "primary,junior", 2600.0, 24),
+    (600.0, 900.0, "kindergarten,senior", 5600.0, 36),
+    (1000.0, 1600.0, "primary", 2200.0, 18),
+    (900.0, -400.0, "junior,senior", 4800.0, 36),
+    (300.0, -1700.0, "kindergarten", 600.0, 6),
+    (-2000.0, -200.0, "special,vocational", 3000.0, 12),
+    (2900.0, -1800.0, "kindergarten,primary", 1200.0, 12),
+];
+
 fn candidates(out: &Path, plane: &Plane) -> std::io::Result<()> {
-    // (x, y, levels, cost 万元, max classes)
-    let sites: [(f64, f64, &str, f64, u32); 20] = [
-        (2700.0, 1700.0, "kindergarten,primary", 2400.0, 24),
-        (2500.0, 1500.0, "kindergarten", 900.0, 9),
-        (2800.0, 1300.0, "primary,junior", 4200.0, 36),
-        (2100.0, 1800.0, "kindergarten,primary,junior", 3800.0, 30),
-        (1800.0, -1200.0, "kindergarten", 700.0, 6),
-        (2200.0, -700.0, "kindergarten,primary", 1500.0, 12),
-        (-1700.0, 1200.0, "primary", 5200.0, 30),
-        (-1200.0, 1500.0, "kindergarten,primary", 4800.0, 24),
-        (-2400.0, 1700.0, "kindergarten", 1300.0, 9),
-        (-600.0, 1600.0, "primary,junior", 4500.0, 36),
-        (-1000.0, 200.0, "kindergarten,primary,junior", 3900.0, 30),
-        (-2700.0, 600.0, "kindergarten", 1100.0, 9),
-        (-1600.0, -600.0, "kindergarten,primary", 1800.0, 18),
-        (-400.0, -1300.0, "primary,junior", 2600.0, 24),
-        (600.0, 900.0, "kindergarten,senior", 5600.0, 36),
-        (1000.0, 1600.0, "primary", 2200.0, 18),
-        (900.0, -400.0, "junior,senior", 4800.0, 36),
-        (300.0, -1700.0, "kindergarten", 600.0, 6),
-        (-2000.0, -200.0, "special,vocational", 3000.0, 12),
-        (2900.0, -1800.0, "kindergarten,primary", 1200.0, 12),
-    ];
-    let feats: Vec<Value> = sites
+    let feats: Vec<Value> = CANDIDATE_SITES
         .iter()
         .enumerate()
         .map(|(i, &(x, y, levels, cost, max_classes))| {
@@ -802,7 +847,7 @@ fn candidates(out: &Path, plane: &Plane) -> std::io::Result<()> {
                     ("max_classes", json!(max_classes)),
                     ("synthetic", json!(true)),
                 ]),
-                point_json(plane.ll((x, y))),
+                point_json(plane.ll(site((x, y)))),
             )
         })
         .collect();

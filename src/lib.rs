@@ -45,7 +45,7 @@
 //! | [`spatial`] | the spatial index wrapper, point-in-area, the road graph and shortest paths | config, model |
 //! | [`forecast`] | the cohort-component projection of the children of the plan year | config, model |
 //! | [`zones`] | attendance zones: the exact capacitated transportation solver, per county | spatial and below |
-//! | [`coverage`] | settings per cell, reach, nearest school, capacity allocation, 2SFCA, zones, area shares | forecast, zones, spatial and below |
+//! | [`coverage`] | settings per cell, reach, nearest school, capacity allocation, 2SFCA, zones, area shares, coverage gaps and their fixes (`coverage::gaps`) | forecast, zones, spatial and below |
 //! | [`rules`] | rule kinds (one file each), findings | coverage and below |
 //! | [`solve`] | LSCP, MCLP, p-median, p-center, capacitated variants, bounds | error, rng only |
 //! | [`propose`] | scenario requests and point layers (`schoolplan solve`) → solver instances through one cost builder → schools built into the map | rules, solve and below |

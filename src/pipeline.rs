@@ -11,8 +11,8 @@ use crate::config::Scenario;
 use crate::coverage::{self, Coverage};
 use crate::error::Result;
 use crate::io::layers::load_map;
-use crate::model::Map;
-use crate::propose::{self, ProposalOutcome};
+use crate::model::{Level, Map, ProjectKind};
+use crate::propose::{self, ProposalOutcome, ProposalRequest};
 use crate::rules::{self, Finding, Project};
 
 /// Everything known about a scenario after analysis.
@@ -24,6 +24,8 @@ pub struct Analysis {
     pub map: Map,
     /// Coverage of every measured level.
     pub coverage: Coverage,
+    /// Coverage before the proposals were built into the map (`None` when none was built).
+    pub coverage_before: Option<Coverage>,
     /// One outcome per proposal request.
     pub proposals: Vec<ProposalOutcome>,
     /// Findings of every rule.
@@ -69,28 +71,39 @@ pub fn analyse(path: &Path, step: &mut dyn FnMut(&'static str)) -> Result<Analys
 
     step("solving proposals");
     let t = Instant::now();
+    // Kept for the gap report: which gaps the built proposals close.
+    let before = (!scenario.proposals.is_empty()).then(|| coverage.clone());
     let (map, coverage, proposals, projects) = plan(map, coverage, &scenario)?;
+    let built = proposals
+        .iter()
+        .any(|o| o.request.build.unwrap_or(true) && !o.sites.is_empty());
+    let coverage_before = before.filter(|_| built);
     timed("proposals", t);
 
     step("checking rules");
     let t = Instant::now();
-    let findings = rules::evaluate(&map, &scenario, &coverage, &projects)?;
+    let mut findings = rules::evaluate(&map, &scenario, &coverage, &projects)?;
+    findings.extend(proposal_findings(&map, &scenario, &proposals));
     timed("rules", t);
 
     Ok(Analysis {
         scenario,
         map,
         coverage,
+        coverage_before,
         proposals,
         findings,
         timings,
     })
 }
 
-/// Solves the proposal requests in order. A request that is built (`build`, the default) joins
-/// the map — new schools as `planned`, expansions as `added_classes` — and coverage is measured
-/// again, so the next request and the rules see the city with it built. Returns the map and
-/// coverage after the plan, the outcomes, and the projects of requests that were not built
+/// Solves the proposal requests in order. Each request places its new sites
+/// ([`propose::propose_new`]), sizes them from the demand they will serve and moves the pupils
+/// they take ([`build_new_sites`]), then chooses its expansions by need on the map with those
+/// sites built ([`propose::expand::choose`]). A request that is built (`build`, the default)
+/// joins the map — new schools as `planned`, expansions as `added_classes` — and coverage is
+/// measured again, so the next request and the rules see the city with it built. Returns the map
+/// and coverage after the plan, the outcomes, and the projects of requests that were not built
 /// (built ones are counted by the rules from the map itself).
 fn plan(
     mut map: Map,
@@ -100,16 +113,50 @@ fn plan(
     let mut outcomes = Vec::new();
     let mut unbuilt = Vec::new();
     for sr in propose::parse_requests(scenario)? {
-        let build = sr.request.build.unwrap_or(true);
+        let req = sr.request.clone();
+        let build = req.build.unwrap_or(true);
         let class_size = scenario
-            .level(sr.request.service_level())
+            .level(req.service_level())
             .map_or(45.0, |l| l.class_size);
-        let o = propose::propose_one(&map, scenario, &coverage, sr)?;
+        let mut o = propose::propose_new(&map, scenario, &coverage, sr)?;
+        let mut w = map.clone();
+        let mut wc = coverage.clone();
+        if o.sites.iter().any(|s| s.kind == ProjectKind::New) {
+            wc = build_new_sites(&mut w, &coverage, scenario, &mut o, class_size)?;
+        }
+        if req.expansions > 0 {
+            let spent: f64 = o.sites.iter().map(|s| s.cost).sum();
+            let chosen =
+                propose::expand::choose(&w, scenario, &wc, &req, req.budget.map(|b| b - spent));
+            for s in &chosen.sites {
+                propose::apply::expand(&mut w, s);
+            }
+            if !chosen.sites.is_empty() {
+                wc = coverage::compute(&w, scenario)?;
+            }
+            o.options_expansion = chosen.options;
+            o.expansion_value = chosen.value;
+            if o.problem == "need" {
+                o.objective = chosen.value;
+                o.bound = chosen.bound;
+                o.gap = if chosen.value > 0.0 {
+                    (chosen.bound - chosen.value).abs() / chosen.value
+                } else {
+                    0.0
+                };
+                o.status = if chosen.exact { "optimal" } else { "feasible" }.into();
+            }
+            o.notes.extend(chosen.notes);
+            let first = o.sites.len();
+            o.sites
+                .extend(chosen.sites.into_iter().enumerate().map(|(k, mut s)| {
+                    s.rank = first + k + 1;
+                    s
+                }));
+        }
         if build {
-            let first_new = map.schools.len();
-            propose::apply::apply(&mut map, class_size, &o);
-            coverage = coverage::compute(&map, scenario)?;
-            estimate_enrolment(&mut map, &coverage, first_new);
+            map = w;
+            coverage = wc;
         } else {
             unbuilt.extend(proposal_projects(&map, std::slice::from_ref(&o)));
         }
@@ -118,18 +165,195 @@ fn plan(
     Ok((map, coverage, outcomes, unbuilt))
 }
 
-/// A school the plan builds has no enrolment yet: estimate it as the demand the coverage
-/// allocation gives it (over every level it serves), so that enrolment shares stay evaluable.
-fn estimate_enrolment(map: &mut Map, coverage: &Coverage, first_new: usize) {
-    for j in first_new..map.schools.len() {
-        let allocated: f64 = coverage
-            .levels
-            .iter()
-            .filter(|l| map.schools[j].level.serves(l.level))
-            .map(|l| l.school_demand[j])
-            .sum();
-        map.schools[j].enrolment = Some(allocated.round());
+/// A new school serving fewer pupils than this many classes serves almost nobody.
+pub const LOW_DEMAND_CLASSES: f64 = 0.5;
+
+/// Builds the new sites of `o` into `map` (a working copy) and returns the coverage with them:
+/// each is sized from the demand it will serve (`sizing`), the pupils it takes leave the schools
+/// they were zoned to ([`propose::apply`]), and each site's row gets what it serves and the
+/// seats-short and large-class gaps it closes. `before` is the coverage without them.
+fn build_new_sites(
+    map: &mut Map,
+    before: &Coverage,
+    scenario: &Scenario,
+    o: &mut ProposalOutcome,
+    class_size: f64,
+) -> Result<Coverage> {
+    use propose::request::Sizing;
+    let req = o.request.clone();
+    let from = req.large_class_from.unwrap_or(propose::need::LARGE_CLASS);
+    let first = map.schools.len();
+    let cap =
+        ProposalRequest::cap_pupils(req.level).map(|p| ((p / class_size).floor() as u32).max(1));
+    for s in o.sites.iter_mut().filter(|s| s.kind == ProjectKind::New) {
+        if let Some(c) = cap.filter(|&c| c < s.classes) {
+            s.classes = c;
+            s.seats_added = c as f64 * class_size;
+        }
     }
+    let range = propose::apply::add_new(map, class_size, o);
+    let mut after = coverage::compute(map, scenario)?;
+    let min_classes = req
+        .min_school_classes
+        .unwrap_or(ProposalRequest::default_min_classes(req.level));
+    let new_rows: Vec<usize> = (0..o.sites.len())
+        .filter(|&k| o.sites[k].kind == ProjectKind::New)
+        .collect();
+    if req.sizing == Sizing::Demand {
+        for (&k, j) in new_rows.iter().zip(range.clone()) {
+            // Seats the school needs for every level it serves (a nine-year school's seats
+            // split by years of schooling).
+            let seats_needed = propose::expand::served_levels(req.level)
+                .into_iter()
+                .filter_map(|l| {
+                    let lc = after.level(l)?;
+                    let load = lc.school_load(j);
+                    let pupils = load.zone_pupils.unwrap_or(load.nearest_demand);
+                    Some(if req.level == Level::NineYear {
+                        pupils * Level::NineYear.years() as f64 / l.years() as f64
+                    } else {
+                        pupils
+                    })
+                })
+                .fold(0.0, f64::max);
+            let hi = o.sites[k].classes;
+            let lo = min_classes.min(hi);
+            let classes = ((seats_needed / class_size).ceil() as u32).clamp(lo, hi);
+            o.sites[k].classes = classes;
+            o.sites[k].seats_added = classes as f64 * class_size;
+            propose::apply::resize(map, j, classes, class_size);
+        }
+        after = coverage::compute(map, scenario)?;
+    }
+    for (&k, j) in new_rows.iter().zip(range.clone()) {
+        let served = propose::apply::served(map, &after, j);
+        let site = &mut o.sites[k];
+        site.served = served;
+        if served < LOW_DEMAND_CLASSES * class_size {
+            site.low_demand = true;
+            o.notes.push(format!(
+                "site {} serves almost nobody: {} pupils, under half a class ({}); the request's best site may not be worth building",
+                site.id,
+                crate::error::shown((served * 10.0).round() / 10.0),
+                crate::error::shown(class_size)
+            ));
+        }
+    }
+    // Seats short at the existing schools before and after, credited to the nearest new school.
+    let nearest_new = |map: &Map, j: usize| -> Option<usize> {
+        let p = map.schools[j].pos;
+        range.clone().min_by(|&a, &b| {
+            let d = |s: usize| (map.schools[s].pos.x - p.x).hypot(map.schools[s].pos.y - p.y);
+            d(a).total_cmp(&d(b)).then(a.cmp(&b))
+        })
+    };
+    for l in propose::expand::served_levels(req.level) {
+        let (Some(lb), Some(la)) = (before.level(l), after.level(l)) else {
+            continue;
+        };
+        for j in 0..first {
+            if !map.schools[j].serves(l) {
+                continue;
+            }
+            let (Some(b), Some(a)) = (
+                propose::need::seats_short(lb, j),
+                propose::need::seats_short(la, j),
+            ) else {
+                continue;
+            };
+            if b - a >= propose::expand::MIN_NEED {
+                if let Some(s) = nearest_new(map, j) {
+                    o.sites[new_rows[s - first]].gap_closed.seats_short_relieved += b - a;
+                }
+            }
+        }
+    }
+    let moves = propose::apply::pupil_moves(before, &after, range.clone());
+    let large_before: Vec<u32> = (0..first)
+        .map(|j| propose::need::school_large_classes(&map.schools[j], from))
+        .collect();
+    let lost = propose::apply::move_enrolment(map, &after, range.clone(), &moves);
+    for &j in lost.keys() {
+        let removed = large_before[j]
+            .saturating_sub(propose::need::school_large_classes(&map.schools[j], from));
+        if removed == 0 {
+            continue;
+        }
+        // Credited to the new school taking most of its pupils.
+        let taker = moves
+            .iter()
+            .filter(|((_, from_j), _)| *from_j == j)
+            .max_by(|a, b| a.1.total_cmp(b.1).then(b.0 .0.cmp(&a.0 .0)))
+            .map(|((s, _), _)| *s);
+        if let Some(s) = taker {
+            o.sites[new_rows[s - first]]
+                .gap_closed
+                .large_classes_removed += removed;
+        }
+    }
+    Ok(after)
+}
+
+/// A `fail` finding for every proposed new school that serves almost nobody (fewer pupils than
+/// half a class, [`LOW_DEMAND_CLASSES`]): the request's best site is not worth building as
+/// asked. The finding carries the request's id as its rule id, kind `proposal`, school scope.
+pub fn proposal_findings(
+    map: &Map,
+    scenario: &Scenario,
+    proposals: &[ProposalOutcome],
+) -> Vec<Finding> {
+    let zh = scenario.language == crate::config::Language::Zh;
+    let mut out = Vec::new();
+    for o in proposals {
+        let class_size = scenario
+            .level(o.request.service_level())
+            .map_or(45.0, |l| l.class_size);
+        for s in o.sites.iter().filter(|s| s.low_demand) {
+            let county = s.county_code.as_deref().and_then(|c| map.county_by_code(c));
+            let served = (s.served * 10.0).round() / 10.0;
+            let threshold = LOW_DEMAND_CLASSES * class_size;
+            out.push(Finding {
+                rule_id: o.id.clone(),
+                title_zh: o.request.title_zh.clone().unwrap_or_else(|| o.id.clone()),
+                title_en: o.request.title_en.clone().unwrap_or_else(|| o.id.clone()),
+                clause: o.request.clause.clone().unwrap_or_default(),
+                kind: "proposal".into(),
+                scope: rules::Scope::School,
+                area_code: s.county_code.clone(),
+                area_name: county.map(|c| map.counties[c].name.clone()),
+                school_id: Some(propose::apply::new_school_id(&o.id, &s.id)),
+                status: rules::FindingStatus::Fail,
+                measured: Some(served),
+                comparison: rules::Comparison::AtLeast,
+                threshold: Some(threshold),
+                unit: "pupils".into(),
+                evidence: rules::Evidence {
+                    schools: vec![propose::apply::new_school_id(&o.id, &s.id)],
+                    ..Default::default()
+                },
+                reason: None,
+                fix: Some(if zh {
+                    format!(
+                        "选址 {} 仅服务 {} 名学生（不足半个班 {}）：请核实需求，或改为扩建、合并办学",
+                        s.id,
+                        served,
+                        threshold
+                    )
+                } else {
+                    format!(
+                        "site {} serves only {} pupils (under half a class, {}): check the need, or expand or share an existing school instead",
+                        s.id, served, threshold
+                    )
+                }),
+                note: Some(format!(
+                    "served {served}; classes {}; seats {}",
+                    s.classes, s.seats_added
+                )),
+                projects: Vec::new(),
+            });
+        }
+    }
+    out
 }
 
 /// The proposals as build projects, for build-programme rules.

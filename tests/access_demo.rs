@@ -88,8 +88,10 @@ fn cells_of_the_street_are_urban_and_each_is_measured_against_its_own_standard()
             assert!(close(num(&s["demand"]), demand, 1e-6), "{level} {setting}");
             if level != "junior" {
                 let covered = num(&s["covered"]);
+                // `covered` and each cell's demand are rounded to 1e-6 separately: their sums
+                // may differ by a few 1e-6.
                 assert!(
-                    covered >= sure - 1e-6 && covered <= sure + edge + 1e-6,
+                    covered >= sure - 1e-4 && covered <= sure + edge + 1e-4,
                     "{level} {setting}: {covered} vs {sure} + {edge}"
                 );
             }

@@ -112,9 +112,19 @@ fn case08_reports_carry_no_markup_from_inputs() {
     }
     assert!(md.contains("&lt;script&gt;"), "the title is shown, escaped");
     let html = std::fs::read_to_string(s.path().join("out/report.html")).unwrap();
-    for bad in ["<script", "<img", "\u{7}"] {
+    for bad in ["<script>alert", "<img", "\u{7}"] {
         assert!(!html.contains(bad), "report.html contains {bad:?}");
     }
+    // The one script is the tool's own map viewer, at the end of the body; none comes from inputs.
+    assert_eq!(html.matches("<script").count(), 1, "scripts in report.html");
+    let own = html.rfind("<script>").unwrap();
+    assert!(html[own..]
+        .trim_end()
+        .ends_with("</script>\n</body>\n</html>"));
+    assert!(
+        html.contains("&lt;script&gt;alert"),
+        "the title is shown, escaped"
+    );
     for svg in std::fs::read_dir(s.path().join("out")).unwrap() {
         let p = svg.unwrap().path();
         if p.extension()

@@ -1,6 +1,6 @@
-//! Malformed inputs for every new reader (CSV, XLSX, Shapefile, GeoPackage, GeoTIFF) and wrong
-//! coordinate systems: each must exit 2 with a message naming the file, the row or feature and
-//! the property — never a panic. Built from the demo's GDAL-made layers (`maps/demo/formats`).
+//! Malformed inputs for every new reader (CSV, XLSX, Shapefile, GeoPackage, GeoTIFF, ESRI ASCII
+//! grid, OSM PBF) and wrong coordinate systems: each must exit 2 with a message naming the file,
+//! the row or feature and the property — never a panic. Built from the demo's GDAL-made layers (`maps/demo/formats`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -297,5 +297,53 @@ fn unknown_format_is_named() {
     c.expect(
         "[layers.schools]\npath = \"schools.dat\"\n",
         &["schools.dat", "format", "a known format"],
+    );
+}
+
+#[test]
+fn osm_pbf_garbage_truncated_or_empty() {
+    let net = "[layers.network]\npath = \"formats/network.osm.pbf\"\n";
+    // Not a PBF at all.
+    let c = Case::new();
+    std::fs::write(c.path("formats/network.osm.pbf"), b"<osm>not a pbf</osm>").unwrap();
+    c.expect(
+        net,
+        &["network.osm.pbf", "property `file`", "OpenStreetMap PBF"],
+    );
+    // Cut in the middle of a block (the osmium-written file, truncated).
+    let c = Case::new();
+    let bytes = std::fs::read(c.path("formats/network.osm.pbf")).unwrap();
+    std::fs::write(c.path("formats/network.osm.pbf"), &bytes[..bytes.len() / 2]).unwrap();
+    c.expect(net, &["network.osm.pbf", "OpenStreetMap PBF"]);
+    // A PBF with no roads: the network layer is empty, which the loader names.
+    let c = Case::new();
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/osm/tags.osm.pbf"),
+        c.path("formats/network.osm.pbf"),
+    )
+    .unwrap();
+    let (code, err) = c.validate(net);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(code == 0 || code == 2, "{code}: {err}");
+}
+
+#[test]
+fn ascii_grid_bad_header_or_value_count() {
+    let pop = "[layers.population]\npath = \"pop.asc\"\ncrs = \"+proj=tmerc +lat_0=41.85 +lon_0=123.9 +k=1 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs\"\n";
+    let grid = "ncols 3\nnrows 2\nxllcorner -300\nyllcorner -200\ncellsize 200\nNODATA_value -1\n1 2 3\n4 5 6\n";
+    let c = Case::new();
+    std::fs::write(c.path("pop.asc"), grid.replace("ncols 3\n", "")).unwrap();
+    c.expect(pop, &["pop.asc", "ncols"]);
+    let c = Case::new();
+    std::fs::write(c.path("pop.asc"), grid.replace("4 5 6\n", "4 5\n")).unwrap();
+    c.expect(pop, &["pop.asc", "6 values (3 × 2), found 5"]);
+    let c = Case::new();
+    std::fs::write(c.path("pop.asc"), grid.replace("5", "five")).unwrap();
+    c.expect(pop, &["pop.asc", "\"five\""]);
+    let c = Case::new();
+    std::fs::write(c.path("pop.asc"), grid.replace("5", "-5")).unwrap();
+    c.expect(
+        pop,
+        &["pop.asc", "pop_total", "negative", "row 1, column 1"],
     );
 }

@@ -215,13 +215,13 @@ fn report_renders_in_chromium_without_errors() {
     let sa = Summary::build(
         &bb,
         &report::areas::area_stats(&bb),
-        &report::gaps::gap_areas(&bb),
+        &report::gaps::gap_areas(&bb).unwrap(),
         &[],
     );
     let sp = Summary::build(
         &bp,
         &report::areas::area_stats(&bp),
-        &report::gaps::gap_areas(&bp),
+        &report::gaps::gap_areas(&bp).unwrap(),
         &[],
     );
     let cmp = Comparison::from_summaries(&sa, &sp).with_cells(&bb, &bp);
@@ -262,8 +262,8 @@ fn fushun_report_maps_are_interactive_with_a_central_close_up() {
         String::from_utf8_lossy(&run.stderr)
     );
     let html = fs::read_to_string(out.join("report.html")).unwrap();
-    // Four levels, each with the whole city and the central district.
-    assert_eq!(html.matches("<figure class=\"mapfig\">").count(), 8);
+    // Four levels, each with the whole city and the central district, and its gap map.
+    assert_eq!(html.matches("<figure class=\"mapfig\">").count(), 12);
     assert!(html.contains("中心城区"));
     let (r, stderr) = selftest(&chrome, &out.join("report.html"), &work, "fushun");
     assert!(page_errors(&stderr).is_empty(), "{stderr}");

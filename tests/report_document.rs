@@ -14,13 +14,14 @@ fn context_blocks(lang: Language) -> Vec<Block> {
     let run = SampleRun::baseline();
     let b = run.bundle();
     let areas = schoolplan::report::areas::area_stats(&b);
-    let gaps = schoolplan::report::gaps::gap_areas(&b);
+    let gaps = schoolplan::report::gaps::gap_areas(&b).unwrap();
     let capacity = schoolplan::report::gaps::capacity_gaps(&b, &areas);
     let summary = Summary::build(&b, &areas, &gaps, &capacity);
     let ctx = ReportContext {
         bundle: &b,
         summary: &summary,
         gaps: &gaps,
+        plan_gaps: None,
         capacity: &capacity,
         areas: &areas,
     };
@@ -48,7 +49,7 @@ fn all_text(blocks: &[Block]) -> String {
                     s.push('\n');
                 }
             }
-            Block::Map(c, _, _) => s.push_str(c),
+            Block::Map(c, _, _) | Block::Chart(c, _, _) => s.push_str(c),
             Block::Defs(v) => v
                 .iter()
                 .for_each(|(a, b)| s.push_str(&format!("{a}: {b}\n"))),
@@ -118,7 +119,7 @@ fn small_maps_need_no_close_up() {
 fn a_group_per_level_with_coverage_and_gaps() {
     let run = SampleRun::plan();
     let b = run.bundle();
-    let gaps = schoolplan::report::gaps::gap_areas(&b);
+    let gaps = schoolplan::report::gaps::gap_areas(&b).unwrap();
     let groups = project_groups(&b, &gaps, Language::Zh);
     assert_eq!(groups.len(), 1 + b.coverage.levels.len());
     for (g, lc) in groups[1..].iter().zip(&b.coverage.levels) {

@@ -23,6 +23,7 @@ fn fushun_report_is_written_whole_and_deterministic() {
         findings: &[],
         proposals: &[],
         proposal_meta: None,
+        coverage_before: None,
     };
     let work = match std::env::var_os("SCHOOLPLAN_REPORT_KEEP") {
         Some(d) => PathBuf::from(d).join("fushun"),

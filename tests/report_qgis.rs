@@ -128,6 +128,15 @@ fn fushun_plan_opens_in_qgis_in_chinese_with_a_layout_per_level() {
     assert_eq!(report["crs"], "EPSG:4550");
     let layers = report["layers"].as_object().unwrap();
     assert!(layers.keys().any(|id| id.starts_with("proposals_primary_")));
+    // plan-2025 draws attendance zones: each zoned level has its zones layer, valid in QGIS.
+    for level in ["primary", "junior"] {
+        let prefix = format!("zones_{level}_");
+        assert!(
+            layers.keys().any(|id| id.starts_with(&prefix)),
+            "no {prefix}* layer in {:?}",
+            layers.keys().collect::<Vec<_>>()
+        );
+    }
     assert!(layers.values().all(|l| l["valid"] == true));
 }
 

@@ -324,13 +324,13 @@ fn comparison_finds_added_expanded_closed_and_newly_covered() {
     let sa = Summary::build(
         &ba,
         &report::areas::area_stats(&ba),
-        &report::gaps::gap_areas(&ba),
+        &report::gaps::gap_areas(&ba).unwrap(),
         &[],
     );
     let sb = Summary::build(
         &bb,
         &report::areas::area_stats(&bb),
-        &report::gaps::gap_areas(&bb),
+        &report::gaps::gap_areas(&bb).unwrap(),
         &[],
     );
     let c = Comparison::from_summaries(&sa, &sb).with_cells(&ba, &bb);

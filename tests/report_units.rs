@@ -1,4 +1,5 @@
-//! Report building blocks on hand-built inputs: gap areas (dissolving, ranking, point cells)
+//! Report building blocks on hand-built inputs: gap areas (dissolving, ranking, point cells;
+//! the gap rules themselves are tested in `tests/gaps_*.rs`)
 //! and layer writers (ring orientation, rounding, sorted features, failing rules per school).
 //! Fixtures come from the dev-only `schoolplan-testkit` crate.
 
@@ -58,8 +59,9 @@ fn run(cells: &[(i32, i32)], points: bool) -> Vec<GapArea> {
         findings: &f,
         proposals: &p,
         proposal_meta: None,
+        coverage_before: None,
     };
-    gap_areas(&b)
+    gap_areas(&b).unwrap()
 }
 
 #[test]
@@ -79,8 +81,9 @@ fn two_adjacent_cells_merge_into_one_polygon() {
 }
 
 #[test]
-fn separated_cells_make_two_gaps_ranked_by_population() {
-    let g = run(&[(0, 0), (3, 0)], false);
+fn cells_farther_apart_than_the_radius_make_two_gaps_ranked_by_children() {
+    // 800 m apart at a 500 m radius: not within walking reach of each other.
+    let g = run(&[(0, 0), (8, 0)], false);
     assert_eq!(g.len(), 2);
     assert_eq!((g[0].id.as_str(), g[0].population), ("primary-1", 11.0));
     assert_eq!((g[1].id.as_str(), g[1].population), ("primary-2", 10.0));
@@ -94,10 +97,10 @@ fn corner_touching_cells_form_one_gap() {
 }
 
 #[test]
-fn point_cells_join_within_one_and_a_half_spacings() {
-    // Spacing 100 m (median nearest neighbour): (1,0)-(2,1) are 141 m apart (joined),
-    // (6,0) is 400 m from the rest (alone).
-    let g = run(&[(0, 0), (1, 0), (2, 1), (2, 2), (6, 0)], true);
+fn point_cells_join_within_the_radius() {
+    // Radius 500 m: the first four are within 300 m of each other (one gap), (9,0) is 707 m
+    // from the nearest of them (alone). Area: cells × the median nearest-neighbour spacing².
+    let g = run(&[(0, 0), (1, 0), (2, 1), (2, 2), (9, 0)], true);
     assert_eq!(g.len(), 2);
     assert_eq!(g[0].cells.len(), 4);
     assert!(matches!(g[0].shape, GapShape::Points { .. }));

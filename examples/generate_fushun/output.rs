@@ -105,18 +105,21 @@ pub fn write_all(
             .iter()
             .map(|&p| ll(inp, p))
             .collect();
-            feature(
-                props(vec![
-                    ("id", json!(c.id)),
-                    ("pop_total", json!(c.pop)),
-                    ("pop_3_5", json!(c.cohorts[0])),
-                    ("pop_6_11", json!(c.cohorts[1])),
-                    ("pop_12_14", json!(c.cohorts[2])),
-                    ("pop_15_17", json!(c.cohorts[3])),
-                    ("synthetic", json!(true)),
-                ]),
-                super::common::polygon_json(&ring, &[]),
-            )
+            let mut p = vec![
+                ("id", json!(c.id)),
+                ("pop_total", json!(c.pop)),
+                ("pop_3_5", json!(c.cohorts[0])),
+                ("pop_6_11", json!(c.cohorts[1])),
+                ("pop_12_14", json!(c.cohorts[2])),
+                ("pop_15_17", json!(c.cohorts[3])),
+            ];
+            // The new housing area the cell belongs to (a residential area for rule
+            // K4-residential).
+            if let Some(h) = c.new_housing {
+                p.push(("housing", json!(super::population::NEW_HOUSING[h].0)));
+            }
+            p.push(("synthetic", json!(true)));
+            feature(props(p), super::common::polygon_json(&ring, &[]))
         })
         .collect();
     write_collection_with(&out.join("population.geojson"), &feats, Some("population"))?;
@@ -154,17 +157,18 @@ pub fn write_all(
     let feats: Vec<Value> = cands
         .iter()
         .map(|c| {
-            feature(
-                props(vec![
-                    ("id", json!(c.id)),
-                    ("name", json!(c.name)),
-                    ("levels", json!(c.levels)),
-                    ("cost", json!(c.cost)),
-                    ("max_classes", json!(c.max_classes)),
-                    ("synthetic", json!(true)),
-                ]),
-                point_json(ll(inp, c.at)),
-            )
+            let mut p = vec![
+                ("id", json!(c.id)),
+                ("name", json!(c.name)),
+                ("levels", json!(c.levels)),
+                ("cost", json!(c.cost)),
+                ("max_classes", json!(c.max_classes)),
+            ];
+            if let Some(code) = &c.seat_of {
+                p.push(("township_seat", json!(code)));
+            }
+            p.push(("synthetic", json!(true)));
+            feature(props(p), point_json(ll(inp, c.at)))
         })
         .collect();
     write_collection_with(&out.join("candidates.geojson"), &feats, Some("candidates"))?;

@@ -1,6 +1,6 @@
 //! Candidate sites for new schools: most in the central city (drawn by population, spaced at
 //! least 400 m apart and 150 m from schools, three in every new housing area), two around the
-//! centre of every other township.
+//! centre of every other township, and one at the real seat of every 镇 and 乡 that has one.
 
 use super::common::Rng;
 use super::input::{Inputs, Res};
@@ -17,6 +17,8 @@ pub struct Candidate {
     /// 万元.
     pub cost: f64,
     pub max_classes: u32,
+    /// Code of the township whose real seat (乡镇政府驻地) the site stands on.
+    pub seat_of: Option<String>,
 }
 
 const URBAN_LEVELS: [&[&str]; 8] = [
@@ -100,6 +102,7 @@ pub fn build(
                     levels: levels.to_vec(),
                     cost: c,
                     max_classes: m,
+                    seat_of: None,
                 });
                 placed += 1;
             }
@@ -141,6 +144,7 @@ pub fn build(
                 levels: levels.to_vec(),
                 cost,
                 max_classes: m,
+                seat_of: None,
             });
         }
     }
@@ -169,6 +173,7 @@ pub fn build(
                     levels: levels.to_vec(),
                     cost,
                     max_classes: m,
+                    seat_of: None,
                 });
                 placed += 1;
             }
@@ -177,6 +182,27 @@ pub fn build(
     for (i, c) in out.iter_mut().enumerate() {
         c.id = format!("cand-{:04}", i + 1);
         c.name = format!("候选地块 {} (synthetic)", i + 1);
+    }
+    // One site at the real seat (乡镇政府驻地) of every 镇 and 乡 whose seat is known and lies in
+    // its own unit (centre source `seat`): where a township's central kindergarten or school
+    // would be built. The point is real, the site (levels, size, cost) synthetic. Drawn from its
+    // own stream and numbered after the others, so the sites above are unchanged.
+    let mut rng = Rng::stream(seed, "seat-candidates");
+    for t in ts
+        .iter()
+        .filter(|t| t.is_rural() && t.centre_source == "seat")
+    {
+        let levels = RURAL_LEVELS[1];
+        let (m, cost) = sized(levels, false, &mut rng);
+        out.push(Candidate {
+            id: format!("cand-{:04}", out.len() + 1),
+            name: format!("{}驻地候选地块 (real seat, synthetic site)", t.name),
+            at: t.centre,
+            levels: levels.to_vec(),
+            cost,
+            max_classes: m,
+            seat_of: Some(t.code.clone()),
+        });
     }
     Ok(out)
 }

@@ -56,7 +56,17 @@ pub fn proposal_rows(a: &Analysis) -> (Vec<ProposalRow>, Option<ProposalMeta>) {
                 seats_added: Some(s.seats_added),
                 classes_added: Some(s.classes),
                 cost: Some(s.cost),
-                gap_closed: None,
+                gap_closed: Some(format!(
+                    "covered={};seats={};large_classes={}",
+                    round1(s.gap_closed.pupils_newly_covered),
+                    round1(s.gap_closed.seats_short_relieved),
+                    s.gap_closed.large_classes_removed
+                )),
+                // Set from the gap closures when the report is written.
+                gap_id: None,
+                seats_short_relieved: Some(s.gap_closed.seats_short_relieved),
+                large_classes_removed: Some(s.gap_closed.large_classes_removed),
+                served: Some(s.served),
                 closes_findings: o.request.closes.clone(),
             });
         }
@@ -109,8 +119,20 @@ pub fn proposal_rows(a: &Analysis) -> (Vec<ProposalRow>, Option<ProposalMeta>) {
                 covered_before: o.covered_before,
                 covered_after: o.covered_after,
                 closes: o.request.closes.clone(),
+                notes: o.notes.clone(),
             })
             .collect(),
     };
     (rows, Some(meta))
+}
+
+/// `x` to one decimal, without a trailing `.0` (for the `gap_closed` text).
+fn round1(x: f64) -> String {
+    let r = (x * 10.0).round() / 10.0;
+    let r = if r == 0.0 { 0.0 } else { r };
+    if r.fract() == 0.0 {
+        format!("{}", r as i64)
+    } else {
+        format!("{r:.1}")
+    }
 }

@@ -41,14 +41,15 @@ fn bundle<'a>(a: &'a Analysis, r: &'a Rows) -> RunBundle<'a> {
         findings: &r.findings,
         proposals: &r.proposals,
         proposal_meta: r.meta.as_ref(),
+        coverage_before: a.coverage_before.as_ref(),
     }
 }
 
-fn summary(b: &RunBundle) -> Summary {
+fn summary(b: &RunBundle) -> Result<Summary, Error> {
     let stats = areas::area_stats(b);
-    let gap_areas = gaps::gap_areas(b);
+    let gap_areas = gaps::gap_areas(b)?;
     let capacity = gaps::capacity_gaps(b, &stats);
-    Summary::build(b, &stats, &gap_areas, &capacity)
+    Ok(Summary::build(b, &stats, &gap_areas, &capacity))
 }
 
 /// Runs the command: analyses both scenarios, writes `compare.json`, `compare.html` and
@@ -78,7 +79,9 @@ pub fn run(
     let b = analyse(b_path, &mut |_| {})?;
     let (ra, rb) = (rows(&a), rows(&b));
     let (ba, bb) = (bundle(&a, &ra), bundle(&b, &rb));
-    let cmp = Comparison::from_summaries(&summary(&ba), &summary(&bb)).with_cells(&ba, &bb);
+    let cmp = Comparison::from_summaries(&summary(&ba)?, &summary(&bb)?)
+        .with_cells(&ba, &bb)
+        .with_gaps(&ba, &bb)?;
     let lang = lang.unwrap_or(b.scenario.language);
     let od = OutputDir::create_with(&dir, options)?;
     write_compare_runs_into(&od, &cmp, &ba, &bb, lang)?;
@@ -123,6 +126,21 @@ pub fn summary_text(cmp: &Comparison, dir: &Path, lang: Language) -> String {
         });
     }
     let areas = cmp.areas.iter().filter(|a| area_changes(a)).count();
+    s.push_str(&if zh {
+        format!(
+            "  56人以上大班额 {} → {} 个({} 所学校变化)\n",
+            cmp.large_classes.0,
+            cmp.large_classes.1,
+            cmp.large_classes_changed.len()
+        )
+    } else {
+        format!(
+            "  classes of 56+ pupils {} → {} ({} schools change)\n",
+            cmp.large_classes.0,
+            cmp.large_classes.1,
+            cmp.large_classes_changed.len()
+        )
+    });
     s.push_str(&if zh {
         format!(
             "  {} 个区域×学段发生变化;{} 项规则结论变化;新增学校 {} 所,扩建 {} 所,撤并 {} 所\n已写出 {}\n",

@@ -16,7 +16,9 @@ use crate::error::{Error, Problem, Severity};
 pub fn peek_language(path: &Path) -> Option<Language> {
     let mut path: PathBuf = path.to_path_buf();
     for _ in 0..16 {
-        let text = std::fs::read_to_string(&path).ok()?;
+        // The same regular-file and size checks as loading: a FIFO or a device never blocks.
+        let text =
+            crate::io::input::read_text_capped(&path, crate::io::input::MAX_SCENARIO_BYTES).ok()?;
         let v: toml::Table = toml::from_str(&text).ok()?;
         match v.get("language").and_then(|x| x.as_str()) {
             Some("zh") => return Some(Language::Zh),

@@ -111,6 +111,7 @@ pub fn write_outputs_with(
         findings: &findings,
         proposals: &proposals,
         proposal_meta: meta.as_ref(),
+        coverage_before: a.coverage_before.as_ref(),
     };
     let dir = OutputDir::create_with(out_dir, options)?;
     report::write_run_with(&dir, &bundle, csv)?;

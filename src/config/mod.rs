@@ -98,6 +98,9 @@ pub struct ScenarioFile {
     /// Accessibility index (two-step floating catchment) options.
     #[serde(default)]
     pub accessibility: AccessibilityFile,
+    /// The coverage-gap report (`[gaps]`).
+    #[serde(default)]
+    pub gaps: GapsFile,
     /// How cells get their setting (urban or rural); without it every cell is urban.
     pub settings: Option<SettingsFile>,
     /// Cohort-component forecast of the children of `year` from a base census.
@@ -290,6 +293,31 @@ pub struct AccessibilityFile {
     pub catchment_factor: Option<f64>,
 }
 
+/// `[gaps]`: how the coverage-gap report lists gaps (see `coverage::gaps`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GapsFile {
+    /// Gaps with fewer children of their level than this (pupils, default 10) are not listed
+    /// one by one but folded into one "scattered" line per township and level; 0 lists every
+    /// gap.
+    pub scattered_below: Option<f64>,
+}
+
+/// `[gaps]` with defaults applied.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GapsConfig {
+    /// See [`GapsFile::scattered_below`] (pupils).
+    pub scattered_below: f64,
+}
+
+impl Default for GapsConfig {
+    fn default() -> Self {
+        GapsConfig {
+            scattered_below: 10.0,
+        }
+    }
+}
+
 /// Distance-decay function of the accessibility index; `d` is distance, `r` the catchment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -341,6 +369,8 @@ pub struct Scenario {
     pub levels: Vec<LevelConfig>,
     /// Accessibility options.
     pub accessibility: AccessibilityConfig,
+    /// The coverage-gap report options.
+    pub gaps: GapsConfig,
     /// Setting classification (`None`: every cell urban).
     pub settings: Option<SettingsConfig>,
     /// The forecast, when the scenario has one.

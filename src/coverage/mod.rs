@@ -57,6 +57,10 @@
 //! - **Areas**: per county and per township ([`AreaTally`]): demand, covered demand and
 //!   allocated demand of the cells whose centroid lies in the area, and seats of the serving
 //!   schools located in it; cells outside every area count only in [`LevelCoverage::city`].
+//! - **Gaps** ([`gaps`], computed from a finished [`Coverage`]): the cells left without a school
+//!   in reach (distance) or with only full schools in reach (seats), grouped by planning unit
+//!   into pieces one school could close, each with the nearest school with spare seats and the
+//!   best site.
 //!
 //! Levels are measured one after the other, each in parallel over cells (rayon).
 
@@ -64,6 +68,7 @@ mod access;
 pub mod areas;
 pub mod capacity;
 mod demand;
+pub mod gaps;
 mod output;
 pub mod reach;
 pub mod settings;

@@ -84,6 +84,7 @@ mod tests {
             county: Some(0),
             township: Some(township),
             synthetic: true,
+            housing: None,
             feature_index: 0,
         }
     }

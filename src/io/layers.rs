@@ -16,7 +16,7 @@ use std::path::Path;
 use geo::{Centroid, Coord, Geometry, MapCoords, MultiPolygon};
 
 use super::features::{describe, FeatureRecord, FileProblems, Props};
-use super::formats::{read_records, AreaMask};
+use super::formats::{read_records_sampled, AreaMask, RawSample};
 use crate::config::{DistanceMode, LayerSpec, Scenario};
 use crate::error::{Error, Problem, Result, Severity};
 use crate::geodesy::projection::LocalProjection;
@@ -24,6 +24,7 @@ use crate::model::*;
 
 mod centre;
 mod checks;
+mod crs_check;
 mod validity;
 
 /// Most seats or pupils a school may have: the largest schools anywhere have tens of thousands.
@@ -53,22 +54,33 @@ fn class_sizes(p: &mut Props<'_>) -> Option<Vec<u32>> {
 
 /// A layer's records and its problem collector.
 struct Layer {
+    /// The layer's key in the scenario (`schools`, `counties`, …).
+    name: &'static str,
     spec: LayerSpec,
     records: Vec<FeatureRecord>,
     fp: FileProblems,
+    /// The file's own numbers, for the cross-layer CRS check (vector layers).
+    sample: Option<RawSample>,
 }
 
-fn read_layer(spec: &Option<LayerSpec>, id_field: &str, mask: Option<&AreaMask>) -> Option<Layer> {
+fn read_layer(
+    name: &'static str,
+    spec: &Option<LayerSpec>,
+    id_field: &str,
+    mask: Option<&AreaMask>,
+) -> Option<Layer> {
     let spec = spec.as_ref()?;
     let id_field = spec.code_field.as_deref().unwrap_or(id_field);
     let mut fp = FileProblems::new(&spec.path);
     // Every format (GeoJSON, GeoPackage, Shapefile, CSV/XLSX, rasters, OSM) ends as the same
     // feature records, so the checks below are shared.
-    let records = read_records(spec, id_field, mask, &mut fp).unwrap_or_default();
+    let (records, sample) = read_records_sampled(spec, id_field, mask, &mut fp);
     Some(Layer {
+        name,
         spec: spec.clone(),
-        records,
+        records: records.unwrap_or_default(),
         fp,
+        sample,
     })
 }
 
@@ -76,16 +88,31 @@ fn read_layer(spec: &Option<LayerSpec>, id_field: &str, mask: Option<&AreaMask>)
 pub fn load_map(scenario: &Scenario) -> Result<Map> {
     let l = &scenario.layers;
     // Areas first: they cut population rasters and OSM extracts to the scenario's extent.
-    let mut counties = read_layer(&l.counties, "code", None);
-    let mut townships = read_layer(&l.townships, "code", None);
+    let mut counties = read_layer("counties", &l.counties, "code", None);
+    let mut townships = read_layer("townships", &l.townships, "code", None);
     let mask = AreaMask::from_records(&[
         counties.as_ref().map_or(&[][..], |c| &c.records),
         townships.as_ref().map_or(&[][..], |t| &t.records),
     ]);
-    let mut schools = read_layer(&l.schools, "id", None);
-    let mut population = read_layer(&l.population, "id", Some(&mask));
-    let mut candidates = read_layer(&l.candidates, "id", None);
-    let mut network = read_layer(&l.network, "id", Some(&mask));
+    let mut schools = read_layer("schools", &l.schools, "id", None);
+    let mut population = read_layer("population", &l.population, "id", Some(&mask));
+    let mut candidates = read_layer("candidates", &l.candidates, "id", None);
+    let mut network = read_layer("network", &l.network, "id", Some(&mask));
+    // A layer whose numbers are in another CRS than it was read in lands elsewhere than the
+    // others (or a few hundred metres off, for a web-map datum): say which CRS they look like.
+    crs_check::check(
+        [
+            &mut counties,
+            &mut townships,
+            &mut population,
+            &mut schools,
+            &mut candidates,
+            &mut network,
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+    );
 
     let projection = {
         let all: Vec<&Layer> = [
@@ -418,6 +445,7 @@ fn parse_population(
             .map(|c| p.opt_nonneg_max(c, MAX_CELL_POP, CELL_WHY).unwrap_or(0.0))
             .collect();
         let synthetic = p.opt_bool("synthetic").unwrap_or(false);
+        let housing = p.opt_str("housing").filter(|h| !h.trim().is_empty());
         if let (Some(id), Some(ll)) = (id, pos) {
             let shape_m =
                 shape
@@ -437,6 +465,7 @@ fn parse_population(
                 county: None,
                 township: None,
                 synthetic,
+                housing,
                 feature_index: rec.index,
             });
         }
@@ -546,6 +575,7 @@ fn parse_candidates(
             max_classes: p.opt_count_max("max_classes", MAX_CLASSES, SCHOOL_WHY),
             county: None,
             township: None,
+            township_seat: p.opt_str("township_seat").filter(|s| !s.trim().is_empty()),
             synthetic: p.opt_bool("synthetic").unwrap_or(false),
             feature_index: rec.index,
         };

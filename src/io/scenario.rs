@@ -294,6 +294,9 @@ fn merge(base: Chain, top: Chain) -> Chain {
                 t.accessibility.catchment_factor
             ),
         },
+        gaps: GapsFile {
+            scattered_below: over!(b.gaps.scattered_below, t.gaps.scattered_below),
+        },
         settings,
         forecast,
         rules: Vec::new(),
@@ -604,6 +607,17 @@ fn resolve(path: &Path, chain: Chain, files: Vec<PathBuf>) -> Result<Scenario> {
         100.0,
         "a hundred radii",
     )?;
+    if let Some(x) = f.gaps.scattered_below {
+        if !(x.is_finite() && (0.0..=1.0e6).contains(&x)) {
+            return Err(scenario_err(
+                path,
+                format!(
+                    "`gaps.scattered_below`: expected a number of pupils in [0, 1000000], found {}",
+                    crate::error::shown(x)
+                ),
+            ));
+        }
+    }
     let settings = match &f.settings {
         None => None,
         Some(sf) => {
@@ -655,6 +669,12 @@ fn resolve(path: &Path, chain: Chain, files: Vec<PathBuf>) -> Result<Scenario> {
         accessibility: AccessibilityConfig {
             decay: f.accessibility.decay.unwrap_or_default(),
             catchment_factor: f.accessibility.catchment_factor.unwrap_or(2.0),
+        },
+        gaps: GapsConfig {
+            scattered_below: f
+                .gaps
+                .scattered_below
+                .unwrap_or(GapsConfig::default().scattered_below),
         },
         settings,
         forecast,

@@ -25,6 +25,10 @@ pub struct DemandCell {
     pub township: Option<usize>,
     /// Marked `synthetic = true` in the input.
     pub synthetic: bool,
+    /// The residential area (小区, new housing development) the cell belongs to (`housing`), when
+    /// the layer says; contiguous cells with the same value form one area (rule kind
+    /// `min_coverage` with `clusters = "housing"`).
+    pub housing: Option<String>,
     /// Index of the feature in its file.
     pub feature_index: usize,
 }

@@ -25,6 +25,8 @@ pub struct Candidate {
     pub county: Option<usize>,
     /// Index of the township the site lies in, if any.
     pub township: Option<usize>,
+    /// The site stands at the seat (乡镇政府驻地) of this township (`township_seat`, its code).
+    pub township_seat: Option<String>,
     /// Marked `synthetic = true` in the input.
     pub synthetic: bool,
     /// Index of the feature in its file.

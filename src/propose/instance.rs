@@ -1,10 +1,11 @@
 //! From a request and the measured map to a location problem: sites, demand and sparse costs.
 //!
 //! Sites are, in this order: the open schools serving the level (fixed open: they count for
-//! coverage and capacity), expansion options (one per open school of the request's level inside
-//! its areas, co-located with the school, adding `expansion_classes` classes), and new-site
-//! options (candidate sites allowing the level inside the areas, at least `min_spacing_m` from
-//! open schools; without a candidates layer, the centroids of populated cells in the areas).
+//! coverage and capacity; left out with `objective = "reach"`, which counts all demand a new
+//! site reaches), and new-site options (candidate sites allowing the level inside the areas, at
+//! least `min_spacing_m` from open schools; without a candidates layer, the centroids of
+//! populated cells in the areas). Expansions are not sited here: they add seats, not reach, and
+//! are chosen by the need they relieve ([`super::expand`]).
 //! Demand is every cell with demand for the level, wherever it is. Costs come from the
 //! scenario's distance mode, stored only up to a cutoff (the radius for covering problems,
 //! four radii for p-median and p-center, beyond which demand counts as unserved at that cost).
@@ -100,11 +101,18 @@ pub struct Instance {
     /// Radius in the scenario's unit; 1 when the covering costs are per-cell normalised (a
     /// level with urban and rural standards: each cost divided by its cell's radius).
     pub radius: f64,
+    /// Per demand row: within the radius of an open school before the request.
+    pub covered_before: Vec<bool>,
     /// Notes for the report (generated candidates, fallbacks).
     pub notes: Vec<String>,
 }
 
-fn in_areas(map: &Map, codes: &[String], county: Option<usize>, township: Option<usize>) -> bool {
+pub(crate) fn in_areas(
+    map: &Map,
+    codes: &[String],
+    county: Option<usize>,
+    township: Option<usize>,
+) -> bool {
     codes.is_empty()
         || codes.iter().any(|c| {
             county.is_some_and(|i| &map.counties[i].code == c)
@@ -112,7 +120,8 @@ fn in_areas(map: &Map, codes: &[String], county: Option<usize>, township: Option
         })
 }
 
-/// Builds the instance of `req` (see the module docs).
+/// Builds the instance of `req`'s new sites (see the module docs). Expansions are not part of
+/// it: they are chosen by need ([`super::expand`]) once the new sites are placed.
 pub fn build(
     map: &Map,
     scenario: &Scenario,
@@ -129,18 +138,23 @@ pub fn build(
     })?;
     let radius = req.radius.unwrap_or(cfg.radius);
     let mut notes = Vec::new();
-    let mut sites = existing_sites(map, lc, level);
+    let existing = existing_sites(map, lc, level);
+    let reach_only = req.objective == Objective::Reach;
+    // With `reach`, existing schools are not part of the problem: the new sites are placed
+    // where they reach the most demand, whoever else reaches it.
+    let mut sites = if reach_only {
+        Vec::new()
+    } else {
+        existing.clone()
+    };
     let n_existing = sites.len();
-    if req.expansions > 0 {
-        sites.extend(expansion_sites(map, req, cfg.class_size, &sites));
-    }
     let first_new = sites.len();
     sites.extend(new_sites(
         map,
         lc,
         req,
         cfg.class_size,
-        &sites[..n_existing],
+        &existing,
         &mut notes,
     ));
 
@@ -148,7 +162,10 @@ pub fn build(
         .filter(|&i| lc.demand[i] > 0.0)
         .collect();
     let weights: Vec<f64> = cells.iter().map(|&i| lc.demand[i]).collect();
-    let covering = matches!(req.objective, Objective::Mclp | Objective::Lscp);
+    let covering = matches!(
+        req.objective,
+        Objective::Mclp | Objective::Lscp | Objective::Reach
+    );
     // Covering a cell means reaching it within its own setting's radius (urban or rural):
     // costs are divided by the cell's radius and the problem's radius is 1.
     let per_cell: Option<Vec<f64>> = (covering && req.radius.is_none() && lc.has_settings())
@@ -168,11 +185,28 @@ pub fn build(
         &mut notes,
     )?;
     let mut lists = site_costs.lists.clone();
+    let mut existing_lists = if reach_only {
+        self::site_costs(
+            map,
+            scenario,
+            cfg.avoid_barriers,
+            &cells,
+            &existing,
+            cutoff,
+            &mut Vec::new(),
+        )?
+        .lists
+    } else {
+        Vec::new()
+    };
     let radius = match &per_cell {
         Some(r) => {
             for (row, &ri) in lists.iter_mut().zip(r) {
                 row.iter_mut().for_each(|p| p.1 /= ri);
                 row.retain(|p| p.1 <= 1.0);
+            }
+            for (row, &ri) in existing_lists.iter_mut().zip(r) {
+                row.iter_mut().for_each(|p| p.1 /= ri);
             }
             notes.push(
                 "urban and rural standards: each cell is covered within its own setting's radius (costs in radii)"
@@ -182,10 +216,21 @@ pub fn build(
         }
         None => radius,
     };
+    // Rows the existing schools reach within the radius (before the request).
+    let covered_before: Vec<bool> = if reach_only {
+        existing_lists
+            .iter()
+            .map(|row| row.iter().any(|p| p.1 <= radius))
+            .collect()
+    } else {
+        lists
+            .iter()
+            .map(|row| row.iter().any(|&(j, c)| j < n_existing && c <= radius))
+            .collect()
+    };
     let costs = SparseCosts::from_lists(weights.clone(), sites.len(), lists)
         .map_err(|e| Error::Usage(format!("proposal {}: {e}", req.id)))?;
 
-    let expansions: Vec<usize> = (n_existing..first_new).collect();
     let news: Vec<usize> = (first_new..sites.len()).collect();
     let mut groups = Vec::new();
     if req.objective != Objective::Lscp {
@@ -193,18 +238,6 @@ pub fn build(
             min: req.new_sites.min(news.len()),
             max: req.new_sites,
             candidates: news.clone(),
-        });
-        groups.push(GroupLimit {
-            min: req.expansions.min(expansions.len()),
-            max: req.expansions,
-            candidates: expansions,
-        });
-    } else {
-        // Set covering builds only new schools; expansions add seats, not reach.
-        groups.push(GroupLimit {
-            min: 0,
-            max: 0,
-            candidates: expansions,
         });
     }
     if let Some(k) = req.max_per_township {
@@ -228,7 +261,7 @@ pub fn build(
                 news.len()
             }
         }
-        _ => (req.new_sites.min(news.len())) + req.expansions.min(first_new - n_existing),
+        _ => req.new_sites.min(news.len()),
     };
     let capacities = req.capacitated.then(|| {
         let total: f64 = weights.iter().sum();
@@ -264,6 +297,7 @@ pub fn build(
         site_costs,
         problem,
         radius,
+        covered_before,
         notes,
     })
 }
@@ -285,27 +319,6 @@ fn existing_sites(map: &Map, lc: &LevelCoverage, level: Level) -> Vec<Site> {
             cost: 0.0,
             county: map.school_areas.get(j).and_then(|a| a.0),
             township: map.school_areas.get(j).and_then(|a| a.1),
-        })
-        .collect()
-}
-
-fn expansion_sites(
-    map: &Map,
-    req: &ProposalRequest,
-    class_size: f64,
-    existing: &[Site],
-) -> Vec<Site> {
-    let classes = req.expansion_classes.unwrap_or(6);
-    existing
-        .iter()
-        .filter(|s| s.school.is_some_and(|j| map.schools[j].level == req.level))
-        .filter(|s| in_areas(map, &req.areas, s.county, s.township))
-        .map(|s| Site {
-            kind: SiteKind::Expansion,
-            seats: classes as f64 * class_size,
-            classes,
-            cost: classes as f64 * req.cost_per_class.unwrap_or(0.0),
-            ..s.clone()
         })
         .collect()
 }
@@ -358,6 +371,52 @@ fn new_sites(
             }
         })
         .collect();
+    if req.central_school_sites {
+        let classes = default_classes;
+        let mut best: std::collections::BTreeMap<usize, usize> = Default::default();
+        for (j, s) in map.schools.iter().enumerate() {
+            let public_compulsory = s.is_open()
+                && s.ownership == crate::model::Ownership::Public
+                && matches!(s.level, Level::Primary | Level::NineYear);
+            let Some((county, Some(t))) = map.school_areas.get(j).copied() else {
+                continue;
+            };
+            if !public_compulsory || !in_areas(map, &req.areas, county, Some(t)) {
+                continue;
+            }
+            let seats = |k: usize| {
+                map.schools[k]
+                    .seats_for(map.schools[k].level, 1.0)
+                    .unwrap_or(0.0)
+            };
+            let better = best.get(&t).is_none_or(|&k| {
+                seats(j) > seats(k) || (seats(j) == seats(k) && s.id < map.schools[k].id)
+            });
+            if better {
+                best.insert(t, j);
+            }
+        }
+        for (t, j) in best {
+            let s = &map.schools[j];
+            out.push(Site {
+                kind: SiteKind::New,
+                id: format!("central:{}", s.id),
+                name: s.name.clone(),
+                school: None,
+                pos: s.pos,
+                lonlat: s.lonlat,
+                seats: classes as f64 * class_size,
+                classes,
+                cost: req.cost_new_site.unwrap_or(0.0),
+                county: map.school_areas[j].0,
+                township: Some(t),
+            });
+        }
+        notes.push(
+            "sites beside each township's central school (中心校) considered (`central:<school id>`)"
+                .into(),
+        );
+    }
     if map.candidates.is_empty() {
         let mut cells: Vec<usize> = (0..map.demand.cells.len())
             .filter(|&i| lc.demand[i] > 0.0)
@@ -389,6 +448,31 @@ fn new_sites(
                 township: c.township,
             }
         }));
+    }
+    if let Some(r) = req.near_township_seat_m {
+        // The seat of each township, from the candidates marked `township_seat`.
+        let mut seat: std::collections::BTreeMap<usize, Coord<f64>> = Default::default();
+        for c in &map.candidates {
+            let Some(code) = &c.township_seat else {
+                continue;
+            };
+            if let Some(t) = map.townships.iter().position(|t| &t.code == code) {
+                seat.entry(t).or_insert(c.pos);
+            }
+        }
+        let before = out.len();
+        out.retain(|s| {
+            s.township
+                .and_then(|t| seat.get(&t))
+                .is_none_or(|p| (p.x - s.pos.x).hypot(p.y - s.pos.y) <= r)
+        });
+        notes.push(format!(
+            "{} township seats known: in those townships only sites within {} m of the seat are considered ({} of {} options kept)",
+            seat.len(),
+            crate::error::shown(r),
+            out.len(),
+            before
+        ));
     }
     out
 }

@@ -25,6 +25,75 @@ pub enum Objective {
     Pmedian,
     /// p-center: least worst distance.
     Pcenter,
+    /// Central-school reach: the most demand within the radius of the new sites, counting the
+    /// demand other schools already reach (existing schools are not fixed open). For a school
+    /// that serves a whole township whatever else stands there — the township's central
+    /// kindergarten (乡镇中心园) or central school (中心校) — where plain MCLP, which counts only
+    /// newly covered demand, has nothing to choose by.
+    Reach,
+}
+
+/// The need a request's expansions serve (and that breaks ties between its new sites).
+///
+/// Each option is measured on three needs (see [`super::need`]): `coverage` (pupils newly within
+/// the radius), `seats` (pupils short of a seat in the school's catchment that the added seats
+/// relieve) and `crowding` (classes of 56+ pupils removed). An option whose value is 0 is never
+/// proposed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Need {
+    /// Pupils newly covered first, then seats, then crowding.
+    Coverage,
+    /// Seats short relieved first, then crowding, then coverage.
+    Seats,
+    /// Large classes removed first, then seats, then coverage.
+    Crowding,
+    /// `need_weights` · (coverage, seats, crowding); ties by seats, crowding, coverage. The
+    /// default.
+    #[default]
+    Mix,
+}
+
+/// Weights of [`Need::Mix`], in pupils per unit of each need.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NeedWeights {
+    /// Per pupil newly covered (default 1).
+    #[serde(default = "one")]
+    pub coverage: f64,
+    /// Per pupil short of a seat relieved (default 1).
+    #[serde(default = "one")]
+    pub seats: f64,
+    /// Per large class removed (default: the level's class size — a class of pupils).
+    pub crowding: Option<f64>,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+impl Default for NeedWeights {
+    fn default() -> Self {
+        NeedWeights {
+            coverage: 1.0,
+            seats: 1.0,
+            crowding: None,
+        }
+    }
+}
+
+/// How a new school is sized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sizing {
+    /// From the demand it will serve: classes = pupils of its attendance zone (or, without
+    /// zones, of the cells whose nearest school it is) ÷ class size, rounded up, at least
+    /// `min_school_classes` and at most `new_school_classes`, the site's `max_classes` and the
+    /// national size cap ([`ProposalRequest::cap_pupils`]). The default.
+    #[default]
+    Demand,
+    /// `new_school_classes` (capped by the site's `max_classes`), whatever the demand.
+    Fixed,
 }
 
 impl Objective {
@@ -32,7 +101,8 @@ impl Objective {
     pub fn kind(self) -> crate::solve::Kind {
         use crate::solve::Kind;
         match self {
-            Objective::Mclp => Kind::Mclp,
+            // `reach` is a maximal covering problem on the new sites alone.
+            Objective::Mclp | Objective::Reach => Kind::Mclp,
             Objective::Lscp => Kind::Lscp,
             Objective::Pmedian => Kind::Pmedian,
             Objective::Pcenter => Kind::Pcenter,
@@ -69,9 +139,18 @@ pub struct ProposalRequest {
     /// Level of the schools to site (`nine_year` sites serve primary and junior demand; the
     /// request measures primary).
     pub level: Level,
-    /// Problem: `mclp` (default), `lscp`, `pmedian`, `pcenter`.
+    /// Problem for the new sites: `mclp` (default), `lscp`, `pmedian`, `pcenter`, `reach`.
     #[serde(default)]
     pub objective: Objective,
+    /// The need the expansions serve: `coverage`, `seats`, `crowding` or `mix` (default).
+    /// Expansions are chosen after the request's new sites are placed, by the need that remains.
+    #[serde(default)]
+    pub need: Need,
+    /// Weights of `need = "mix"`: `{ coverage = 1, seats = 1, crowding = <class size> }`.
+    #[serde(default)]
+    pub need_weights: NeedWeights,
+    /// Class size from which a class is large (大班额) for the crowding need (default 56).
+    pub large_class_from: Option<u32>,
     /// New schools to build (the `p` of the problem). For `lscp`, the most that may be used.
     #[serde(default)]
     pub new_sites: usize,
@@ -81,9 +160,17 @@ pub struct ProposalRequest {
     pub expansions: usize,
     /// Classes an expansion adds (default 6).
     pub expansion_classes: Option<u32>,
-    /// Size of a new school in classes (default: 9 kindergarten, 24 primary, 18 junior,
-    /// 27 nine-year, 24 senior, 9 special, 24 vocational), capped by a site's `max_classes`.
+    /// Largest new school in classes (default: 9 kindergarten, 24 primary, 18 junior,
+    /// 27 nine-year, 24 senior, 9 special, 24 vocational), capped by a site's `max_classes`;
+    /// with `sizing = "fixed"`, the size of every new school.
     pub new_school_classes: Option<u32>,
+    /// Smallest new school in classes when sized from demand (default: 1 kindergarten — a
+    /// mixed-age class, as small rural kindergartens run —, 6 primary (one per grade), 3 junior,
+    /// 9 nine-year, 3 senior and vocational, 1 special).
+    pub min_school_classes: Option<u32>,
+    /// `demand` (default) or `fixed`: see [`Sizing`].
+    #[serde(default)]
+    pub sizing: Sizing,
     /// Service radius in the scenario's unit (default: the level's radius).
     pub radius: Option<f64>,
     /// County or township codes where sites and expansions may be; empty = anywhere.
@@ -97,6 +184,17 @@ pub struct ProposalRequest {
     pub min_spacing_m: Option<f64>,
     /// At most this many new sites per township.
     pub max_per_township: Option<usize>,
+    /// Also consider, in every township of the areas, a site beside the township's central
+    /// school (中心校: its largest open public primary or nine-year school by seats), with id
+    /// `central:<school id>` — where a township's central kindergarten often stands (default
+    /// false).
+    #[serde(default)]
+    pub central_school_sites: bool,
+    /// In a township with a candidate at its seat (candidates' `township_seat` property), only
+    /// options within this many metres of the seat (straight line) are considered: a township's
+    /// central kindergarten or school (中心园, 中心校) stands at the township seat. Townships
+    /// without a known seat keep every option.
+    pub near_township_seat_m: Option<f64>,
     /// Budget for new sites and expansions (currency unit of the candidates' `cost`).
     pub budget: Option<f64>,
     /// Cost of a new site without a `cost` property (default 0).
@@ -134,6 +232,29 @@ impl ProposalRequest {
             Level::Junior => 18,
             Level::NineYear => 27,
             _ => 24,
+        }
+    }
+
+    /// Smallest new school sized from demand, in classes (see `min_school_classes`).
+    pub fn default_min_classes(level: Level) -> u32 {
+        match level {
+            Level::Primary => 6,
+            Level::NineYear => 9,
+            Level::Kindergarten | Level::Special => 1,
+            _ => 3,
+        }
+    }
+
+    /// National size cap of a school of `level`, pupils: kindergarten 360 (幼儿园工作规程 art. 11),
+    /// primary and junior 2,000, nine-year 2,500 (县域义务教育优质均衡发展督导评估办法, 2017),
+    /// senior 3,000 (普通高中学校办学规模, national guidance); special and vocational: none.
+    pub fn cap_pupils(level: Level) -> Option<f64> {
+        match level {
+            Level::Kindergarten => Some(360.0),
+            Level::Primary | Level::Junior => Some(2000.0),
+            Level::NineYear => Some(2500.0),
+            Level::Senior => Some(3000.0),
+            Level::Special | Level::Vocational => None,
         }
     }
 
@@ -189,7 +310,11 @@ fn parse_one(index: usize, s: &Sourced) -> Result<SourcedRequest> {
         ("cost_new_site", request.cost_new_site),
         ("cost_per_class", request.cost_per_class),
         ("min_spacing_m", request.min_spacing_m),
+        ("near_township_seat_m", request.near_township_seat_m),
         ("time_limit_s", request.time_limit_s),
+        ("need_weights.coverage", Some(request.need_weights.coverage)),
+        ("need_weights.seats", Some(request.need_weights.seats)),
+        ("need_weights.crowding", request.need_weights.crowding),
     ] {
         if let Some(x) = v {
             if !(x.is_finite() && x >= 0.0) {
@@ -202,6 +327,11 @@ fn parse_one(index: usize, s: &Sourced) -> Result<SourcedRequest> {
     for (key, v, max) in [
         ("radius", request.radius, 200_000.0),
         ("min_spacing_m", request.min_spacing_m, 100_000.0),
+        (
+            "near_township_seat_m",
+            request.near_township_seat_m,
+            100_000.0,
+        ),
     ] {
         if let Some(x) = v.filter(|x| *x > max) {
             return Err(err(format!(
@@ -224,6 +354,16 @@ fn parse_one(index: usize, s: &Sourced) -> Result<SourcedRequest> {
             request.new_school_classes.map(|x| x as usize),
             2_000,
         ),
+        (
+            "min_school_classes",
+            request.min_school_classes.map(|x| x as usize),
+            2_000,
+        ),
+        (
+            "large_class_from",
+            request.large_class_from.map(|x| x as usize),
+            1_000,
+        ),
     ] {
         if let Some(x) = v.filter(|x| *x > max) {
             return Err(err(format!(
@@ -243,6 +383,16 @@ fn parse_one(index: usize, s: &Sourced) -> Result<SourcedRequest> {
                 "`coverage_target`: expected a share in [0, 1], found {t}"
             )));
         }
+    }
+    if request.large_class_from == Some(0) {
+        return Err(err(
+            "`large_class_from`: expected an integer ≥ 1, found 0".into()
+        ));
+    }
+    if request.objective == Objective::Reach && request.new_sites == 0 {
+        return Err(err(
+            "`objective = \"reach\"` sites new schools: `new_sites` must be at least 1".into(),
+        ));
     }
     if request.new_sites == 0 && request.expansions == 0 && request.objective != Objective::Lscp {
         return Err(err(

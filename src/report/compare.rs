@@ -33,6 +33,7 @@ use serde::{Deserialize, Serialize};
 
 use super::areas::AreaStat;
 use super::document::{num, txt, Block, Cell, CellKind};
+use super::gaps::{GapClosure, GapLevelChange};
 use super::numbers::{human, percent, to_json_pretty};
 use super::summary::{SchoolRow, Summary};
 use super::svg::MapOut;
@@ -157,6 +158,12 @@ pub struct SchoolChange {
     pub seats_after: Option<f64>,
     /// Classes added (B's `added_classes`).
     pub added_classes: Option<u32>,
+    /// Classes of 56+ pupils (大班额) in A.
+    #[serde(default)]
+    pub large_classes_before: Option<u32>,
+    /// … and in B.
+    #[serde(default)]
+    pub large_classes_after: Option<u32>,
 }
 
 /// The comparison of two runs; written as `compare.json`.
@@ -180,6 +187,24 @@ pub struct Comparison {
     pub schools_expanded: Vec<SchoolChange>,
     /// Schools closed (or absent) in B.
     pub schools_closed: Vec<SchoolChange>,
+    /// Schools whose classes of 56+ pupils (大班额) change, by id.
+    #[serde(default)]
+    pub large_classes_changed: Vec<SchoolChange>,
+    /// Classes of 56+ pupils over all schools recording class sizes, in A and in B.
+    #[serde(default)]
+    pub large_classes: (u32, u32),
+    /// What B does to the coverage gaps of A (only from [`Comparison::with_gaps`]).
+    #[serde(default)]
+    pub gaps: Option<GapsChange>,
+}
+
+/// The gaps of A closed, shrunk or left in B (see [`super::gaps::closures`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GapsChange {
+    /// Per level: gaps and children before and after, closed / shrunk / left, new.
+    pub levels: Vec<GapLevelChange>,
+    /// Every gap of A (listed gaps and scattered lines), by level then A's rank.
+    pub gaps: Vec<GapClosure>,
 }
 
 /// A cell whose coverage of a level changes from A to B.
@@ -273,6 +298,8 @@ fn school_change(
         seats_before: a.and_then(|s| s.capacity_seats),
         seats_after: b.and_then(|s| s.capacity_seats),
         added_classes: b.and_then(|s| s.added_classes),
+        large_classes_before: a.and_then(|s| s.large_classes),
+        large_classes_after: b.and_then(|s| s.large_classes),
     }
 }
 
@@ -379,7 +406,26 @@ impl Comparison {
                 _ => {}
             }
         }
+        let large_sum =
+            |s: &Summary| -> u32 { s.schools.iter().filter_map(|x| x.large_classes).sum() };
+        let large_classes_changed = sa
+            .keys()
+            .chain(sb.keys())
+            .copied()
+            .collect::<BTreeSet<&str>>()
+            .into_iter()
+            .filter_map(|id| {
+                let (x, y) = (sa.get(id).copied(), sb.get(id).copied());
+                let (p, q) = (
+                    x.and_then(|s| s.large_classes),
+                    y.and_then(|s| s.large_classes),
+                );
+                (p.unwrap_or(0) != q.unwrap_or(0)).then(|| school_change(id, x, y, "large_classes"))
+            })
+            .collect();
         Comparison {
+            large_classes_changed,
+            large_classes: (large_sum(a), large_sum(b)),
             schema: "schoolplan-compare/1".into(),
             before: sref(a),
             after: sref(b),
@@ -389,7 +435,28 @@ impl Comparison {
             schools_added: added,
             schools_expanded: expanded,
             schools_closed: closed,
+            gaps: None,
         }
+    }
+
+    /// Adds what B does to A's coverage gaps: A's gaps matched cell by cell with B's gap cells,
+    /// the proposals of B that seat them (see [`super::gaps`]).
+    pub fn with_gaps(mut self, a: &RunBundle, b: &RunBundle) -> Result<Comparison> {
+        let opts = |x: &RunBundle| crate::coverage::gaps::GapOptions {
+            scattered_below: x.scenario.gaps.scattered_below,
+            sites: false,
+        };
+        let ga = crate::coverage::gaps::compute_with(a.map, a.scenario, a.coverage, opts(a))?;
+        let gb = crate::coverage::gaps::compute_with(b.map, b.scenario, b.coverage, opts(b))?;
+        let (gaps, mut levels) = super::gaps::closures(&ga, a.map, a.coverage, b);
+        for l in &mut levels {
+            l.gaps_after = gb
+                .iter()
+                .filter(|g| g.level == l.level && !g.scattered)
+                .count() as u32;
+        }
+        self.gaps = Some(GapsChange { levels, gaps });
+        Ok(self)
     }
 
     /// Adds the exact demand newly covered and no longer covered per level, matching the two
@@ -687,6 +754,46 @@ fn schools_blocks(c: &Comparison, lang: Language) -> Vec<Block> {
             .collect();
         out.push(Block::Table(head, rows));
     }
+    out.push(Block::SubHeading(format!(
+        "{} ({} → {})",
+        t(lang, "large_classes_change"),
+        c.large_classes.0,
+        c.large_classes.1
+    )));
+    if c.large_classes_changed.is_empty() {
+        out.push(Block::Para(t(lang, "none").into()));
+    } else {
+        let head = vec![
+            t(lang, "name").into(),
+            t(lang, "level").into(),
+            format!(
+                "{} ({} → {})",
+                t(lang, "large_classes_change"),
+                t(lang, "before"),
+                t(lang, "after")
+            ),
+        ];
+        let rows = c
+            .large_classes_changed
+            .iter()
+            .map(|s| {
+                vec![
+                    txt(if s.name.is_empty() {
+                        s.id.clone()
+                    } else {
+                        format!("{} ({})", s.name, s.id)
+                    }),
+                    txt(level_name(lang, s.level)),
+                    num(format!(
+                        "{} → {}",
+                        s.large_classes_before.map_or("–".into(), |x| x.to_string()),
+                        s.large_classes_after.map_or("–".into(), |x| x.to_string())
+                    )),
+                ]
+            })
+            .collect();
+        out.push(Block::Table(head, rows));
+    }
     out
 }
 
@@ -715,6 +822,7 @@ fn compare_blocks_with_maps(c: &Comparison, lang: Language, maps: &[MapOut]) -> 
             out.push(Block::Map(m.caption.clone(), m.stem.clone(), m.svg.clone()));
         }
     }
+    out.extend(super::gapdoc::compare_gap_blocks(c, lang));
     out.extend(areas_blocks(c, lang));
     out.extend(rules_blocks(c, lang));
     out.extend(schools_blocks(c, lang));

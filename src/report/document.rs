@@ -3,8 +3,10 @@
 //!
 //! The report reads top-down like a planning document: the summary; what the plan must change
 //! (the failing targets, by name, with percentages); the proposals, each with what it adds and
-//! the target it addresses; the maps (city-wide and the central district); then the detail
-//! tables, folded (`<details>`): coverage and seats per level, gap areas, capacity gaps, counties,
+//! the target it addresses; the coverage gaps ([`super::gapdoc`]: the ten largest per level, a
+//! map per level, a table per county, what the plan closes); the maps (city-wide and the central
+//! district); then the detail tables, folded (`<details>`): coverage and seats per level, capacity
+//! gaps, counties,
 //! townships, and every finding grouped by rule; last the conventions. One function per section.
 
 use std::collections::BTreeMap;
@@ -30,6 +32,9 @@ pub struct ReportContext<'a> {
     pub summary: &'a Summary,
     /// Gap areas.
     pub gaps: &'a [GapArea],
+    /// The gaps before the run's proposals were built and what became of them (runs that
+    /// built proposals).
+    pub plan_gaps: Option<&'a [super::gaps::GapClosure]>,
     /// Capacity gaps.
     pub capacity: &'a [CapacityGap],
     /// Area statistics.
@@ -99,13 +104,16 @@ pub enum Block {
     Table(Vec<String>, Vec<Vec<Cell>>),
     /// A map: caption, file stem (`map-primary`), SVG text.
     Map(String, String, String),
+    /// A chart (not a map: no pan, zoom or click): caption, file stem, SVG text.
+    Chart(String, String, String),
     /// Definition list: (term, text).
     Defs(Vec<(String, String)>),
     /// A folded section: its one-line summary, whether it opens unfolded, and its blocks.
     Details(String, bool, Vec<Block>),
 }
 
-fn heads(lang: Language, keys: &[&'static str]) -> Vec<String> {
+/// Table headings: the words for `keys` in `lang`.
+pub(crate) fn heads(lang: Language, keys: &[&'static str]) -> Vec<String> {
     keys.iter().map(|k| t(lang, k).to_string()).collect()
 }
 
@@ -189,6 +197,7 @@ pub fn run_blocks(ctx: &ReportContext, lang: Language) -> Vec<Block> {
     out.extend(targets_section(ctx, lang));
     out.extend(access_section(ctx, lang));
     out.extend(proposals_section(ctx, lang));
+    out.extend(super::gapdoc::gap_section(ctx, lang));
     out.extend(maps_section(ctx, lang));
     out.extend(detail_section(ctx, lang));
     out.extend(conventions_section(ctx, lang));
@@ -476,6 +485,8 @@ fn problem_name(lang: Language, problem: &str) -> String {
         "lscp" => t(lang, "problem_lscp"),
         "pmedian" => t(lang, "problem_pmedian"),
         "pcenter" => t(lang, "problem_pcenter"),
+        "reach" => t(lang, "problem_reach"),
+        "need" => t(lang, "problem_need"),
         other => return other.to_string(),
     };
     if problem.ends_with("-capacitated") {
@@ -508,6 +519,8 @@ fn proposal_rows(ctx: &ReportContext, lang: Language, items: &[&ProposalOut]) ->
             "newly_covered",
             "seats_added",
             "classes_added",
+            "seats_short_relieved",
+            "large_classes_removed",
             "cost",
         ],
     );
@@ -527,6 +540,10 @@ fn proposal_rows(ctx: &ReportContext, lang: Language, items: &[&ProposalOut]) ->
                 num(opt_num(r.seats_added, 0)),
                 num(r
                     .classes_added
+                    .map_or_else(|| "–".into(), |c| c.to_string())),
+                num(opt_num(r.seats_short_relieved, 0)),
+                num(r
+                    .large_classes_removed
                     .map_or_else(|| "–".into(), |c| c.to_string())),
                 num(opt_num(r.cost, 0)),
             ]
@@ -610,6 +627,9 @@ fn proposals_section(ctx: &ReportContext, lang: Language) -> Vec<Block> {
         if !closes.is_empty() {
             defs.push((t(lang, "addresses").to_string(), closes.join("; ")));
         }
+        if !r.notes.is_empty() {
+            defs.push((t(lang, "solver_notes").to_string(), r.notes.join("; ")));
+        }
         out.push(Block::Defs(defs));
         let prefix = format!("{}-", r.id);
         let mine: Vec<&ProposalOut> = items
@@ -684,65 +704,6 @@ fn levels_table(ctx: &ReportContext, lang: Language) -> Block {
         })
         .collect();
     Block::Table(head, rows)
-}
-
-fn gaps_blocks(ctx: &ReportContext, lang: Language) -> Vec<Block> {
-    let s = ctx.summary;
-    let unit = unit_symbol(s.conventions.unit);
-    if ctx.gaps.is_empty() {
-        return vec![Block::Para(t(lang, "no_gaps").into())];
-    }
-    let head = heads(
-        lang,
-        &[
-            "level",
-            "rank",
-            "population",
-            "demand",
-            "cells",
-            "area_km2",
-            "nearest",
-            "distance",
-            "township",
-        ],
-    );
-    let school_name = |id: &str| {
-        ctx.bundle
-            .map
-            .schools
-            .iter()
-            .find(|x| x.id == id)
-            .filter(|x| !x.name.is_empty())
-            .map_or_else(|| id.to_string(), |x| format!("{} ({id})", x.name))
-    };
-    let rows = s
-        .gaps
-        .iter()
-        .map(|g| {
-            vec![
-                txt(level_name(lang, g.level)),
-                num(g.rank.to_string()),
-                num(human(g.population, 0)),
-                num(human(g.demand, 0)),
-                num(g.cell_count.to_string()),
-                num(human(g.area_km2, 2)),
-                txt(g.nearest_school.as_deref().map_or("–".into(), school_name)),
-                num(g.nearest_cost.map_or_else(
-                    || t(lang, "unreachable").to_string(),
-                    |d| format!("{} {unit}", human(d, 0)),
-                )),
-                txt(g
-                    .township_name
-                    .clone()
-                    .or_else(|| g.township.clone())
-                    .unwrap_or_else(|| "–".into())),
-            ]
-        })
-        .collect();
-    vec![
-        Block::Para(t(lang, "gaps_intro").into()),
-        Block::Table(head, rows),
-    ]
 }
 
 fn capacity_blocks(ctx: &ReportContext, lang: Language) -> Vec<Block> {
@@ -877,15 +838,6 @@ fn detail_section(ctx: &ReportContext, lang: Language) -> Vec<Block> {
             t(lang, "targets").into(),
             false,
             vec![levels_table(ctx, lang)],
-        ),
-        Block::Details(
-            format!(
-                "{} ({})",
-                t(lang, "gaps"),
-                s.gap_counts.iter().map(|g| g.count).sum::<u32>()
-            ),
-            false,
-            gaps_blocks(ctx, lang),
         ),
         Block::Details(
             format!("{} ({})", t(lang, "capacity_gaps"), ctx.capacity.len()),

@@ -4,18 +4,12 @@
 use std::collections::BTreeMap;
 
 use super::access::ForecastRow;
+use super::document::heads;
 use super::document::{num, txt, Block, ReportContext};
-use super::numbers::{human, percent};
-use super::text::{level_name, xml_escape};
+use super::numbers::{human, nice_ceil, percent};
+use super::text::{level_name, t, xml_escape};
 use crate::config::{Language, Setting};
 use crate::model::Level;
-
-fn tr(lang: Language, en: &str, zh: &str) -> String {
-    match lang {
-        Language::En => en.to_string(),
-        Language::Zh => zh.to_string(),
-    }
-}
 
 /// Every section of this module, in order.
 pub fn access_blocks(ctx: &ReportContext, lang: Language) -> Vec<Block> {
@@ -34,39 +28,35 @@ pub fn settings_blocks(ctx: &ReportContext, lang: Language) -> Vec<Block> {
     }
     let unit = b.coverage.unit.symbol();
     let mut out = vec![
-        Block::SubHeading(tr(lang, "Urban and rural standards", "城镇与乡村服务标准")),
-        Block::Para(tr(
-            lang,
-            "Each cell is measured against the standard of its setting: urban cells against the GB 50180-2018 life circles, rural cells against the rural standard (and a boarding school's reach where the level has one).",
-            "每个网格按其所属类型的标准衡量：城镇网格采用《城市居住区规划设计标准》(GB 50180-2018)生活圈标准，乡村网格采用乡村标准（设寄宿制学校服务范围的学段另计寄宿覆盖）。",
-        )),
+        Block::SubHeading(t(lang, "acc_urban_and_rural_standards").to_string()),
+        Block::Para(t(lang, "acc_settings_intro").to_string()),
     ];
-    let head: Vec<String> = [
-        ("level", "学段"),
-        ("county", "区县"),
-        ("urban radius", "城镇半径"),
-        ("urban pupils", "城镇学生"),
-        ("urban coverage", "城镇覆盖率"),
-        ("rural radius", "乡村半径"),
-        ("rural pupils", "乡村学生"),
-        ("rural coverage", "乡村覆盖率"),
-    ]
-    .iter()
-    .map(|(e, z)| tr(lang, e, z))
-    .collect();
+    let head: Vec<String> = heads(
+        lang,
+        &[
+            "level",
+            "acc_county",
+            "acc_urban_radius",
+            "acc_urban_pupils",
+            "acc_urban_coverage",
+            "acc_rural_radius",
+            "acc_rural_pupils",
+            "acc_rural_coverage",
+        ],
+    );
     let mut rows = Vec::new();
     for lc in &b.coverage.levels {
         let radius = |s: Setting| {
             let st = lc.standards[s.index()];
-            let mut t = format!("{} {unit}", human(st.radius, 0));
+            let mut text = format!("{} {unit}", human(st.radius, 0));
             if let Some(br) = st.boarding_radius_m {
-                t.push_str(&format!(
+                text.push_str(&format!(
                     " / {} m {}",
                     human(br, 0),
-                    tr(lang, "boarding", "寄宿")
+                    t(lang, "acc_boarding")
                 ));
             }
-            t
+            text
         };
         let mut areas: Vec<(String, String, [crate::coverage::AreaTally; 2])> = b
             .map
@@ -76,7 +66,11 @@ pub fn settings_blocks(ctx: &ReportContext, lang: Language) -> Vec<Block> {
             .map(|(a, t)| (a.code.clone(), a.name.clone(), *t))
             .collect();
         areas.sort_by(|x, y| x.0.cmp(&y.0));
-        areas.push((String::new(), tr(lang, "all", "全市"), lc.per_setting));
+        areas.push((
+            String::new(),
+            t(lang, "acc_all").to_string(),
+            lc.per_setting,
+        ));
         for (_, name, t) in areas {
             let [u, r] = t;
             rows.push(vec![
@@ -111,25 +105,21 @@ pub fn zones_blocks(ctx: &ReportContext, lang: Language) -> Vec<Block> {
     }
     let unit = s.conventions.unit.symbol();
     let mut out = vec![
-        Block::SubHeading(tr(lang, "Attendance zones", "学区划分")),
-        Block::Para(tr(
-            lang,
-            "Every populated cell is zoned to an open school of its own county, the least total pupil-distance within the seats (an exact transportation problem). Pupils a county cannot seat stay in it, above the seats of its schools: the shortfall. Layer zones.geojson.",
-            "每个有人口的网格划入本区县的一所学校，在学位约束下使学生总上学距离最小（精确求解运输问题）。区县内学位不足的学生不跨区县安排，计为学位缺口。图层见 zones.geojson。",
-        )),
+        Block::SubHeading(t(lang, "acc_attendance_zones").to_string()),
+        Block::Para(t(lang, "acc_zones_intro").to_string()),
     ];
-    let head: Vec<String> = [
-        ("level", "学段"),
-        ("county", "区县"),
-        ("pupils", "学生"),
-        ("seats", "学位"),
-        ("zoned", "划入学生"),
-        ("shortfall", "学位缺口"),
-        ("mean distance", "平均距离"),
-    ]
-    .iter()
-    .map(|(e, z)| tr(lang, e, z))
-    .collect();
+    let head: Vec<String> = heads(
+        lang,
+        &[
+            "level",
+            "acc_county",
+            "acc_pupils",
+            "seats",
+            "acc_zoned",
+            "acc_shortfall",
+            "acc_mean_distance",
+        ],
+    );
     let mut rows = Vec::new();
     for l in &s.levels {
         let Some(z) = &l.zones else { continue };
@@ -146,7 +136,7 @@ pub fn zones_blocks(ctx: &ReportContext, lang: Language) -> Vec<Block> {
         }
         rows.push(vec![
             txt(level_name(lang, l.level)),
-            txt(tr(lang, "all", "全市")),
+            txt(t(lang, "acc_all").to_string()),
             num(human(l.demand, 0)),
             num(human(l.seats, 0)),
             num(human(z.pupils, 0)),
@@ -166,12 +156,8 @@ pub fn forecast_blocks(ctx: &ReportContext, lang: Language) -> Vec<Block> {
         return Vec::new();
     }
     let mut out = vec![
-        Block::SubHeading(tr(lang, "Children of the plan year (forecast)", "规划年学龄人口预测")),
-        Block::Para(tr(
-            lang,
-            "Cohort-component projection from the base census: each county's children aged one year a year with survival and net migration, new cohorts following the births index. forecast.csv has every figure.",
-            "以普查为基期的队列要素法预测：各区县儿童逐年递推（计存活率与净迁移），新出生队列按出生人数指数推算。全部数字见 forecast.csv。",
-        )),
+        Block::SubHeading(t(lang, "acc_forecast_title").to_string()),
+        Block::Para(t(lang, "acc_forecast_intro").to_string()),
     ];
     let names: BTreeMap<String, String> = ctx
         .bundle
@@ -186,20 +172,13 @@ pub fn forecast_blocks(ctx: &ReportContext, lang: Language) -> Vec<Block> {
         if rows.is_empty() {
             continue;
         }
-        out.push(Block::Map(
-            format!(
-                "{} · {}",
-                tr(lang, "Forecast", "预测"),
-                level_name(lang, level)
-            ),
+        out.push(Block::Chart(
+            format!("{} · {}", t(lang, "acc_forecast"), level_name(lang, level)),
             format!("forecast-{}", level.name()),
             chart(&rows, &names),
         ));
     }
-    let head: Vec<String> = [("year", "年份"), ("births", "出生人数"), ("status", "来源")]
-        .iter()
-        .map(|(e, z)| tr(lang, e, z))
-        .collect();
+    let head: Vec<String> = heads(lang, &["year", "acc_births", "acc_source"]);
     let rows = s
         .forecast_births
         .iter()
@@ -247,7 +226,7 @@ fn chart(rows: &[&ForecastRow], names: &BTreeMap<String, String>) -> String {
     let y0 = rows.iter().map(|r| r.year).min().unwrap_or(0);
     let y1 = rows.iter().map(|r| r.year).max().unwrap_or(0).max(y0 + 1);
     let vmax = rows.iter().map(|r| r.children).fold(0.0, f64::max).max(1.0);
-    let step = nice_step(vmax / 4.0);
+    let step = nice_ceil(vmax / 4.0);
     let top = (vmax / step).ceil() * step;
     let x = |y: i32| L + (W - L - R) * f64::from(y - y0) / f64::from(y1 - y0);
     let y = |v: f64| T + (H - T - B) * (1.0 - v / top);
@@ -297,17 +276,4 @@ fn chart(rows: &[&ForecastRow], names: &BTreeMap<String, String>) -> String {
     }
     svg.push_str("</svg>");
     svg
-}
-
-/// 1, 2 or 5 × 10ⁿ, at least `x`.
-fn nice_step(x: f64) -> f64 {
-    if x <= 0.0 {
-        return 1.0;
-    }
-    let p = 10f64.powf(x.log10().floor());
-    [1.0, 2.0, 5.0, 10.0]
-        .iter()
-        .map(|m| m * p)
-        .find(|v| *v >= x)
-        .unwrap_or(10.0 * p)
 }

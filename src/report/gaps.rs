@@ -1,40 +1,46 @@
-//! Gap areas and capacity gaps.
+//! Gap areas as the report shows them, and capacity gaps.
 //!
-//! **Coverage gap areas.** For each measured level, the populated cells (demand > 0) that are not
-//! covered are grouped into connected components and each component becomes one gap area:
+//! **Coverage gaps** are computed by [`crate::coverage::gaps`] (which cells, how they are grouped
+//! into gaps a school could close, the nearest school with spare seats, the best site, the
+//! ranking, the scattered lines — see there). This module only joins them to what the report
+//! knows and draws:
 //!
-//! - *Polygon cells* are connected when their polygons intersect — they share an edge **or a
-//!   corner** (queen contiguity, like 8-connectivity on a grid). The gap's geometry is the union
-//!   of the component's polygons (`geo::unary_union`), a MultiPolygon; cells touching only at a
-//!   corner stay two parts of one MultiPolygon. Its area is that union's area.
-//! - *Point cells* have no extent, so no buffer is drawn: two point cells are connected when
-//!   they are at most 1.5 × the grid spacing apart, the spacing being the median
-//!   nearest-neighbour distance between all point cells of the layer (so a regular grid joins
-//!   its 8 neighbours). The geometry is the MultiPoint of the cells' centroids, and the area is
-//!   estimated as cells × spacing².
-//!
-//! Each gap carries its cohort population (residents of the level's cohort field), the level's
-//! demand, its area in km², the cost to the nearest school (the minimum over its cells, metres
-//! or minutes), and the township holding most of its population. Gaps are ranked per level by
-//! population, largest first (rank 1); ties by the smallest cell id. A gap's id is
-//! `<level>-<rank>`.
+//! - **geometry**: for polygon cells the union of the gap's cell polygons (`geo::unary_union`, a
+//!   MultiPolygon, rounded to the output grid), for point cells the MultiPoint of their
+//!   centroids;
+//! - **findings** a gap causes: failing findings of a rule about its level (the rule's `level`,
+//!   `filter.levels`, `base.levels` or `require[].level`; a nine-year level counts for primary
+//!   and junior): a finding whose evidence lists cells when it lists one of the gap's (R1 lists
+//!   the rural cells beyond walking reach); otherwise, for a rule of a provision kind
+//!   (`min_count`, `min_seats`, `min_coverage`, `boarding_reach`, `build_programme`), when its
+//!   subject is the gap's township, its county or an area set holding one of them (K1, K4, P1);
+//! - **proposals** near it: the proposals of a level serving the gap's whose site lies within a
+//!   gap cell's radius by straight line (for a built plan these are the new or expanded schools
+//!   that reach it but are full);
+//! - **what a plan closes** ([`closures`]): the gaps of a *before* state (the run before its
+//!   proposals were built, or scenario A of `compare`) matched cell by cell (ids) with an
+//!   *after* state: **closed** when none of its cells is a gap cell after, **left** when all
+//!   are, **shrunk** otherwise; its children after are the after-demand of the cells still in a
+//!   gap, and the proposals closing it are those whose school (the new school, or the expanded
+//!   one) the after-allocation seats its closed cells in.
 //!
 //! **Capacity gaps** are townships (or counties when no township layer is loaded) whose demand
 //! of a level exceeds the seats of the schools inside them serving that level.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use geo::orient::{Direction, Orient};
-use geo::{Area, Coord, Intersects, MapCoords, MultiPolygon, Polygon};
-
-use super::numbers::round_coord;
+use geo::{Coord, MapCoords, MultiPolygon, Polygon};
 use serde::{Deserialize, Serialize};
 
 use super::areas::AreaStat;
-use super::RunBundle;
-use crate::coverage::LevelCoverage;
+use super::numbers::round_coord;
+use super::{FindingStatus, ProposalKind, ProposalRow, RunBundle};
+use crate::config::Setting;
+use crate::coverage::gaps::{self as cg, Gap, GapKind, GapOptions, NoSite, SiteKind};
+use crate::coverage::{Coverage, LevelCoverage};
+use crate::error::Result;
 use crate::model::{AreaKind, Level, Map};
-use crate::spatial::index::{BoxIndex, PointIndex};
 
 /// Geometry of a gap area.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,36 +61,92 @@ pub enum GapShape {
     },
 }
 
-/// One gap area: a connected group of uncovered populated cells of one level.
+/// The best site of a gap, as shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteRow {
+    /// Candidate, expansion or cell.
+    pub kind: SiteKind,
+    /// Candidate id, school id, or `cell:<id>`.
+    pub id: String,
+    /// Name of the candidate or school (may be empty).
+    pub name: String,
+    /// Position, local metres.
+    pub pos: Coord<f64>,
+    /// Position, WGS 84.
+    pub lonlat: Coord<f64>,
+    /// Children of the gap it reaches, pupils.
+    pub children: f64,
+    /// Cells of the gap it reaches.
+    pub cells: usize,
+    /// Cost (the candidate's), when known.
+    pub cost: Option<f64>,
+}
+
+/// One gap (or scattered line) of one level, as the report shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GapArea {
-    /// `<level>-<rank>`, e.g. `primary-1`.
+    /// `<level>-<rank>` or `<level>-scattered-<code>-<kind>`.
     pub id: String,
     /// The level.
     pub level: Level,
-    /// Rank within the level by population, 1 = largest.
+    /// Rank within the level by children, 1 = most (scattered lines after the gaps).
     pub rank: u32,
+    /// Small gaps of a township folded into one line.
+    pub scattered: bool,
+    /// Distance or seats.
+    pub kind: GapKind,
+    /// Urban or rural (`None`: a scattered line mixing both).
+    pub setting: Option<Setting>,
     /// The cohort field the population comes from (e.g. `pop_6_11`).
     pub cohort: String,
     /// Residents of the cohort in the gap.
     pub population: f64,
-    /// Demand of the level in the gap (cohort × enrolment rate × factor), pupils.
+    /// Children of the level in the gap (demand), pupils.
     pub demand: f64,
     /// Ids of the cells, sorted.
     pub cells: Vec<String>,
-    /// Area in km² (estimated for point cells, see the module docs).
+    /// Area in km².
     pub area_km2: f64,
-    /// Cost from the gap's closest cell to its nearest school (scenario unit); `None` when no
-    /// school of the level is reachable from any of its cells.
-    pub nearest_cost: Option<f64>,
-    /// Id of that nearest school.
-    pub nearest_school: Option<String>,
-    /// Code of the township holding most of the gap's population.
-    pub township: Option<String>,
-    /// Its name.
-    pub township_name: Option<String>,
-    /// Code of the county holding most of the gap's population.
+    /// County code.
     pub county: Option<String>,
+    /// County name.
+    pub county_name: Option<String>,
+    /// Township code.
+    pub township: Option<String>,
+    /// Township name.
+    pub township_name: Option<String>,
+    /// The centre cell's id (a school there reaches every cell; `None` for scattered lines).
+    pub centre: Option<String>,
+    /// The centre cell's centroid, WGS 84.
+    pub centre_lonlat: Option<Coord<f64>>,
+    /// Radius the gap was formed with (scenario unit).
+    pub radius: f64,
+    /// Farthest cell centroid from the centre's, metres.
+    pub spread_m: f64,
+    /// Nearest open school of the level **with spare seats**.
+    pub nearest_school: Option<String>,
+    /// Cost to it (scenario unit), least over the gap's cells.
+    pub nearest_cost: Option<f64>,
+    /// Its spare seats (`None`: unknown seats).
+    pub nearest_spare_seats: Option<f64>,
+    /// Nearest open school of the level, with or without seats.
+    pub any_school: Option<String>,
+    /// Cost to it.
+    pub any_cost: Option<f64>,
+    /// Seats gaps: the full school in reach of the centre.
+    pub full_school: Option<String>,
+    /// Seats needed (children rounded up).
+    pub seats_needed: f64,
+    /// Classes needed.
+    pub classes_needed: u32,
+    /// The best site.
+    pub site: Option<SiteRow>,
+    /// Why there is no site.
+    pub no_site: Option<NoSite>,
+    /// Rule ids of the failing findings it is linked to (sorted).
+    pub findings: Vec<String>,
+    /// Ids of the proposals sited within its reach (sorted).
+    pub proposals: Vec<String>,
     /// Geometry.
     pub shape: GapShape,
 }
@@ -110,36 +172,289 @@ pub struct CapacityGap {
     pub seats_incomplete: bool,
 }
 
-struct Dsu(Vec<usize>);
+/// What became of one gap of a before state in an after state (see the module docs).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GapClosure {
+    /// The gap's id in the before state.
+    pub id: String,
+    /// The level.
+    pub level: Level,
+    /// A scattered line.
+    pub scattered: bool,
+    /// `distance` or `seats`.
+    pub kind: String,
+    /// County code.
+    pub county: Option<String>,
+    /// Township code.
+    pub township: Option<String>,
+    /// Township name (county name outside townships).
+    pub township_name: Option<String>,
+    /// Children before, pupils.
+    pub children_before: f64,
+    /// Children after of the cells still in a gap, pupils.
+    pub children_after: f64,
+    /// Cells before.
+    pub cells_before: u32,
+    /// Cells still in a gap after.
+    pub cells_after: u32,
+    /// `closed`, `shrunk` or `left`.
+    pub status: String,
+    /// Proposals whose schools seat its closed cells.
+    pub proposals: Vec<String>,
+}
 
-impl Dsu {
-    fn new(n: usize) -> Self {
-        Dsu((0..n).collect())
-    }
-    fn find(&mut self, mut x: usize) -> usize {
-        while self.0[x] != x {
-            self.0[x] = self.0[self.0[x]];
-            x = self.0[x];
+/// Per level: how many gaps and children before and after, and what became of them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GapLevelChange {
+    /// The level.
+    pub level: Level,
+    /// Listed gaps before (scattered lines not counted).
+    pub gaps_before: u32,
+    /// Listed gaps after.
+    pub gaps_after: u32,
+    /// Children in gap cells before (scattered included), pupils.
+    pub children_before: f64,
+    /// Children in gap cells after, pupils.
+    pub children_after: f64,
+    /// Gaps (listed and scattered lines) of the before state closed.
+    pub closed: u32,
+    /// … shrunk.
+    pub shrunk: u32,
+    /// … left as they were.
+    pub left: u32,
+    /// Children after in cells that were not gap cells before (new gaps), pupils.
+    pub new_children: f64,
+}
+
+/// The gap areas of every measured level with their fixes and links, level by level in the
+/// coverage's order, each level's by rank (see the module docs).
+pub fn gap_areas(b: &RunBundle) -> Result<Vec<GapArea>> {
+    let gaps = cg::compute(b.map, b.scenario, b.coverage)?;
+    Ok(areas_of(b, &gaps))
+}
+
+/// The report's rows of computed gaps.
+pub fn areas_of(b: &RunBundle, gaps: &[Gap]) -> Vec<GapArea> {
+    let links = finding_links(b, &rule_meta(b));
+    gaps.iter()
+        .map(|g| {
+            let lc = b.coverage.level(g.level);
+            area_row(b, lc, g, &links)
+        })
+        .collect()
+}
+
+fn school_id(map: &Map, j: usize) -> Option<String> {
+    map.schools.get(j).map(|s| s.id.clone())
+}
+
+fn area_row(b: &RunBundle, lc: Option<&LevelCoverage>, g: &Gap, links: &[FindingLink]) -> GapArea {
+    let map = b.map;
+    let cells = &map.demand.cells;
+    let site = g.site.as_ref().map(|s| {
+        let (name, pos, lonlat) = match s.kind {
+            SiteKind::Candidate => {
+                let c = &map.candidates[s.index];
+                (c.name.clone(), c.pos, c.lonlat)
+            }
+            SiteKind::Expansion => {
+                let c = &map.schools[s.index];
+                (c.name.clone(), c.pos, c.lonlat)
+            }
+            SiteKind::Cell => (String::new(), cells[s.index].pos, cells[s.index].lonlat),
+        };
+        SiteRow {
+            kind: s.kind,
+            id: s.id.clone(),
+            name,
+            pos,
+            lonlat,
+            children: s.children,
+            cells: s.cells,
+            cost: s.cost,
         }
-        x
+    });
+    let county = g.county.map(|c| &map.counties[c]);
+    let township = g.township.map(|t| &map.townships[t]);
+    let cohort = b
+        .scenario
+        .level(g.level)
+        .map(|c| c.cohort_field.clone())
+        .unwrap_or_default();
+    let mut row = GapArea {
+        id: g.id.clone(),
+        level: g.level,
+        rank: g.rank,
+        scattered: g.scattered,
+        kind: g.kind,
+        setting: g.setting,
+        cohort,
+        population: g.population,
+        demand: g.children,
+        cells: g.cells.iter().map(|&i| cells[i].id.clone()).collect(),
+        area_km2: g.area_km2,
+        county: county.map(|a| a.code.clone()),
+        county_name: county.map(|a| a.name.clone()),
+        township: township.map(|a| a.code.clone()),
+        township_name: township.map(|a| a.name.clone()),
+        centre: g.centre.map(|i| cells[i].id.clone()),
+        centre_lonlat: g.centre.map(|i| cells[i].lonlat),
+        radius: g.radius,
+        spread_m: g.spread_m,
+        nearest_school: g.nearest_spare.and_then(|x| school_id(map, x.0)),
+        nearest_cost: g.nearest_spare.map(|x| x.1),
+        nearest_spare_seats: g.nearest_spare_seats,
+        any_school: g.nearest.and_then(|x| school_id(map, x.0)),
+        any_cost: g.nearest.map(|x| x.1),
+        full_school: g.full_school.and_then(|j| school_id(map, j)),
+        seats_needed: g.seats_needed,
+        classes_needed: g.classes_needed,
+        site,
+        no_site: g.no_site,
+        findings: Vec::new(),
+        proposals: Vec::new(),
+        shape: shape_of(map, &g.cells),
+    };
+    row.findings = linked_findings(&row, links);
+    row.proposals = lc.map_or_else(Vec::new, |lc| nearby_proposals(b, lc, g));
+    row
+}
+
+/// What the report needs of a rule: its kind and the levels it is about.
+#[derive(Debug, Clone, Default)]
+struct RuleMeta {
+    kind: String,
+    levels: Vec<Level>,
+}
+
+/// Rule kinds whose failure a coverage gap can cause.
+const PROVISION_KINDS: [&str; 5] = [
+    "min_count",
+    "min_seats",
+    "min_coverage",
+    "boarding_reach",
+    "build_programme",
+];
+
+fn rule_meta(b: &RunBundle) -> BTreeMap<String, RuleMeta> {
+    let level_of = |v: &toml::Value| v.as_str().and_then(|s| s.parse::<Level>().ok());
+    let levels_in = |v: Option<&toml::Value>| -> Vec<Level> {
+        v.and_then(|v| v.get("levels"))
+            .and_then(|v| v.as_array())
+            .map(|a| a.iter().filter_map(level_of).collect())
+            .unwrap_or_default()
+    };
+    let mut out = BTreeMap::new();
+    for r in &b.scenario.rules {
+        let t = &r.table;
+        let Some(id) = t.get("id").and_then(|v| v.as_str()) else {
+            continue;
+        };
+        let mut levels: Vec<Level> = t.get("level").and_then(level_of).into_iter().collect();
+        levels.extend(levels_in(t.get("filter")));
+        levels.extend(levels_in(t.get("base")));
+        if let Some(req) = t.get("require").and_then(|v| v.as_array()) {
+            levels.extend(req.iter().filter_map(|x| x.get("level").and_then(level_of)));
+        }
+        out.insert(
+            id.to_string(),
+            RuleMeta {
+                kind: t
+                    .get("kind")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string(),
+                levels,
+            },
+        );
     }
-    fn union(&mut self, a: usize, b: usize) {
-        let (ra, rb) = (self.find(a), self.find(b));
-        if ra != rb {
-            // The smaller root wins: components do not depend on visiting order.
-            let (lo, hi) = (ra.min(rb), ra.max(rb));
-            self.0[hi] = lo;
+    out
+}
+
+/// A failing finding, as the gap links need it.
+struct FindingLink {
+    id: String,
+    /// The rule's levels (empty: unknown).
+    levels: Vec<Level>,
+    /// A rule of a provision kind.
+    provision: bool,
+    /// Cells among its evidence (empty: it lists none).
+    cells: BTreeSet<String>,
+    /// Area codes of its subject.
+    areas: Vec<String>,
+}
+
+fn finding_links(b: &RunBundle, rules: &BTreeMap<String, RuleMeta>) -> Vec<FindingLink> {
+    let cell_ids: BTreeSet<&str> = b.map.demand.cells.iter().map(|c| c.id.as_str()).collect();
+    b.findings
+        .iter()
+        .filter(|f| f.status == FindingStatus::Fail)
+        .map(|f| {
+            let meta = rules.get(&f.id).cloned().unwrap_or_default();
+            FindingLink {
+                id: f.id.clone(),
+                levels: meta.levels,
+                provision: PROVISION_KINDS.contains(&meta.kind.as_str()),
+                cells: f
+                    .evidence
+                    .iter()
+                    .filter(|e| cell_ids.contains(e.as_str()))
+                    .cloned()
+                    .collect(),
+                areas: f.area.split('+').map(str::to_string).collect(),
+            }
+        })
+        .collect()
+}
+
+fn linked_findings(g: &GapArea, links: &[FindingLink]) -> Vec<String> {
+    let codes: Vec<&str> = [g.township.as_deref(), g.county.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut out = BTreeSet::new();
+    for f in links {
+        let about_level = f.levels.is_empty() || f.levels.iter().any(|l| l.serves(g.level));
+        // A finding listing cells is linked by them; one about an area by the area.
+        let linked = if f.cells.is_empty() {
+            f.provision
+                && !f.levels.is_empty()
+                && about_level
+                && f.areas.iter().any(|a| codes.contains(&a.as_str()))
+        } else {
+            about_level && g.cells.iter().any(|c| f.cells.contains(c))
+        };
+        if linked {
+            out.insert(f.id.clone());
         }
     }
-    /// Groups of `items` by component, each group sorted, groups in order of their first item.
-    fn groups(&mut self, items: &[usize]) -> Vec<Vec<usize>> {
-        let mut by_root: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        for (k, _) in items.iter().enumerate() {
-            let r = self.find(k);
-            by_root.entry(r).or_default().push(items[k]);
-        }
-        by_root.into_values().collect()
-    }
+    out.into_iter().collect()
+}
+
+/// Proposals of a level serving the gap's, sited within a gap cell's radius (straight line).
+fn nearby_proposals(b: &RunBundle, lc: &LevelCoverage, g: &Gap) -> Vec<String> {
+    let mpu = crate::coverage::reach::metres_per_unit(
+        b.scenario.distance.unit,
+        b.scenario.distance.walk_speed_kmh,
+    );
+    let cells = &b.map.demand.cells;
+    let mut out: Vec<String> = b
+        .proposals
+        .iter()
+        .filter(|p| p.level.serves(g.level))
+        .filter(|p| {
+            let Some((x, y)) = b.map.projection.to_local(p.lonlat.x, p.lonlat.y) else {
+                return false;
+            };
+            g.cells.iter().any(|&i| {
+                let c = cells[i].pos;
+                ((c.x - x).powi(2) + (c.y - y).powi(2)).sqrt() <= lc.radius_at(i) * mpu
+            })
+        })
+        .map(|p| p.id.clone())
+        .collect();
+    out.sort();
+    out
 }
 
 /// Rounds a union to the output grid and unions its parts again, twice: parts that were a
@@ -161,217 +476,227 @@ fn snap_union(mut mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
     mp.orient(Direction::Default)
 }
 
-/// Components of polygon cells (indices into `map.demand.cells`) by intersection.
-fn polygon_components(map: &Map, cells: &[usize]) -> Vec<Vec<usize>> {
-    let shapes: Vec<&MultiPolygon<f64>> = cells
+/// The geometry of a set of cells: the union of their polygons, or their centroids when any
+/// of them is a point cell.
+fn shape_of(map: &Map, g: &[usize]) -> GapShape {
+    let cells = &map.demand.cells;
+    if g.iter().any(|&i| cells[i].shape_m.is_none()) {
+        return GapShape::Points {
+            points_m: g.iter().map(|&i| cells[i].pos).collect(),
+            points_lonlat: g.iter().map(|&i| cells[i].lonlat).collect(),
+        };
+    }
+    let polys: Vec<Polygon<f64>> = g
         .iter()
-        .map(|&i| map.demand.cells[i].shape_m.as_ref().expect("polygon cell"))
+        .filter_map(|&i| cells[i].shape_m.as_ref())
+        .flat_map(|mp| mp.0.iter())
+        .map(|p| p.orient(Direction::Default))
         .collect();
-    let rects: Vec<([f64; 2], [f64; 2], usize)> = shapes
+    let shape_m = geo::unary_union(&polys).orient(Direction::Default);
+    // The output geometry is the union of the cells' own WGS 84 polygons, so shared vertices
+    // stay identical (a round trip through the projection moves them by ~1e-12° and can make
+    // a valid union invalid); snapped to the output grid (1e-7°) first, so rounding the union
+    // on output cannot fold a sliver into an invalid ring.
+    let polys_lonlat: Vec<Polygon<f64>> = g
         .iter()
-        .enumerate()
-        .filter_map(|(k, s)| {
-            geo::BoundingRect::bounding_rect(*s)
-                .map(|r| ([r.min().x, r.min().y], [r.max().x, r.max().y], k))
+        .filter_map(|&i| cells[i].shape_lonlat.as_ref())
+        .flat_map(|mp| mp.0.iter())
+        .map(|p| {
+            p.map_coords(|c| Coord {
+                x: round_coord(c.x),
+                y: round_coord(c.y),
+            })
+            .orient(Direction::Default)
         })
         .collect();
-    let boxes = BoxIndex::new(rects.iter().copied());
-    let mut dsu = Dsu::new(cells.len());
-    for &(lo, hi, a) in &rects {
-        for b in boxes.meeting(lo, hi, 1e-6) {
-            if a < b && shapes[a].intersects(shapes[b]) {
-                dsu.union(a, b);
-            }
-        }
+    let shape_lonlat = snap_union(geo::unary_union(&polys_lonlat));
+    GapShape::Polygons {
+        shape_m,
+        shape_lonlat,
     }
-    dsu.groups(cells)
 }
 
-/// Median nearest-neighbour distance between all point cells of the layer (metres).
-fn point_spacing(map: &Map) -> f64 {
-    let pts: Vec<[f64; 2]> = map
-        .demand
-        .cells
+/// The school a proposal row builds or expands, by id: a new site becomes
+/// `<request id>:<site id>` (see [`crate::propose::apply::new_school_id`]).
+fn proposal_schools(proposals: &[ProposalRow]) -> BTreeMap<String, String> {
+    proposals
         .iter()
-        .filter(|c| c.shape_m.is_none())
-        .map(|c| [c.pos.x, c.pos.y])
-        .collect();
-    if pts.len() < 2 {
-        return 0.0;
-    }
-    let index = PointIndex::new(&pts);
-    let mut nn: Vec<f64> = pts
-        .iter()
-        .filter_map(|&p| index.nearest_apart_m(p))
-        .collect();
-    nn.sort_by(f64::total_cmp);
-    nn[nn.len() / 2]
-}
-
-fn point_components(map: &Map, cells: &[usize], threshold: f64) -> Vec<Vec<usize>> {
-    let pts: Vec<[f64; 2]> = cells
-        .iter()
-        .map(|&i| [map.demand.cells[i].pos.x, map.demand.cells[i].pos.y])
-        .collect();
-    let index = PointIndex::new(&pts);
-    let mut dsu = Dsu::new(cells.len());
-    let mut near = Vec::new();
-    for (a, &p) in pts.iter().enumerate() {
-        index.within_radius_into(p, threshold, &mut near);
-        for &(b, _) in &near {
-            if a < b {
-                dsu.union(a, b);
-            }
-        }
-    }
-    dsu.groups(cells)
-}
-
-/// The gap areas of every measured level, level by level in the coverage's order, each level's
-/// gaps by rank.
-pub fn gap_areas(b: &RunBundle) -> Vec<GapArea> {
-    let mut out = Vec::new();
-    for lc in &b.coverage.levels {
-        out.extend(level_gaps(b, lc));
-    }
-    out
-}
-
-fn level_gaps(b: &RunBundle, lc: &LevelCoverage) -> Vec<GapArea> {
-    let map = b.map;
-    let cohort = b
-        .scenario
-        .level(lc.level)
-        .map(|c| c.cohort_field.clone())
-        .unwrap_or_default();
-    let k = map.demand.cohort_index(&cohort);
-    let pop = |i: usize| match k {
-        Some(k) => map.demand.cells[i]
-            .cohort_pop
-            .get(k)
-            .copied()
-            .unwrap_or(0.0),
-        None => lc.demand[i],
-    };
-    let uncovered: Vec<usize> = (0..map.demand.cells.len())
-        .filter(|&i| lc.demand.get(i).copied().unwrap_or(0.0) > 0.0 && !lc.covered[i])
-        .collect();
-    let (poly, pts): (Vec<usize>, Vec<usize>) = uncovered
-        .iter()
-        .partition(|&&i| map.demand.cells[i].shape_m.is_some());
-    let mut groups: Vec<(bool, Vec<usize>)> = polygon_components(map, &poly)
-        .into_iter()
-        .map(|g| (true, g))
-        .collect();
-    let spacing = point_spacing(map);
-    if !pts.is_empty() {
-        groups.extend(
-            point_components(map, &pts, 1.5 * spacing)
-                .into_iter()
-                .map(|g| (false, g)),
-        );
-    }
-    let mut gaps: Vec<GapArea> = groups
-        .into_iter()
-        .map(|(is_poly, mut g)| {
-            g.sort_by(|&a, &c| map.demand.cells[a].id.cmp(&map.demand.cells[c].id));
-            let shape = if is_poly {
-                let polys: Vec<Polygon<f64>> = g
-                    .iter()
-                    .flat_map(|&i| {
-                        map.demand.cells[i]
-                            .shape_m
-                            .as_ref()
-                            .expect("polygon cell")
-                            .0
-                            .iter()
-                    })
-                    .map(|p| p.orient(Direction::Default))
-                    .collect();
-                let shape_m = geo::unary_union(&polys).orient(Direction::Default);
-                // The output geometry is the union of the cells' own WGS 84 polygons, so shared
-                // vertices stay identical (a round trip through the projection moves them by
-                // ~1e-12° and can make a valid union invalid).
-                let polys_lonlat: Vec<Polygon<f64>> = g
-                    .iter()
-                    .filter_map(|&i| map.demand.cells[i].shape_lonlat.as_ref())
-                    .flat_map(|mp| mp.0.iter())
-                    .map(|p| {
-                        // Snapped to the output grid (1e-7°) first, so rounding the union on
-                        // output cannot fold a sliver into an invalid ring.
-                        p.map_coords(|c| Coord {
-                            x: round_coord(c.x),
-                            y: round_coord(c.y),
-                        })
-                        .orient(Direction::Default)
-                    })
-                    .collect();
-                let shape_lonlat = snap_union(geo::unary_union(&polys_lonlat));
-                GapShape::Polygons {
-                    shape_m,
-                    shape_lonlat,
-                }
-            } else {
-                GapShape::Points {
-                    points_m: g.iter().map(|&i| map.demand.cells[i].pos).collect(),
-                    points_lonlat: g.iter().map(|&i| map.demand.cells[i].lonlat).collect(),
+        .filter_map(|p| {
+            let school = match p.kind {
+                ProposalKind::Expansion => p.site_id.clone(),
+                ProposalKind::New => {
+                    let req = p.id.strip_suffix(&format!("-{}", p.rank))?;
+                    crate::propose::apply::new_school_id(req, &p.site_id)
                 }
             };
-            let area_km2 = match &shape {
-                GapShape::Polygons { shape_m, .. } => shape_m.unsigned_area() / 1e6,
-                GapShape::Points { .. } => g.len() as f64 * spacing * spacing / 1e6,
-            };
-            let nearest = g
+            Some((school, p.id.clone()))
+        })
+        .collect()
+}
+
+/// What became of the gaps `before` (computed on `map_a` with `cov_a`) in the after state `b`
+/// (see the module docs), with the per-level totals.
+pub fn closures(
+    before: &[Gap],
+    map_a: &Map,
+    cov_a: &Coverage,
+    b: &RunBundle,
+) -> (Vec<GapClosure>, Vec<GapLevelChange>) {
+    let schools = proposal_schools(b.proposals);
+    let mut rows = Vec::new();
+    let mut levels = Vec::new();
+    for lb in &b.coverage.levels {
+        let Some(la) = cov_a.level(lb.level) else {
+            continue;
+        };
+        let kinds_b = cg::cell_kinds(lb);
+        let kinds_a = cg::cell_kinds(la);
+        let index_b: BTreeMap<&str, usize> = b
+            .map
+            .demand
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), i))
+            .collect();
+        let mut change = GapLevelChange {
+            level: lb.level,
+            gaps_before: before
                 .iter()
-                .filter(|&&i| lc.cost[i].is_finite())
-                .min_by(|&&a, &&c| lc.cost[a].total_cmp(&lc.cost[c]))
-                .copied();
-            let majority = |pick: &dyn Fn(usize) -> Option<usize>, areas: &[crate::model::Area]| {
-                let mut w: BTreeMap<usize, f64> = BTreeMap::new();
-                for &i in &g {
-                    if let Some(a) = pick(i) {
-                        *w.entry(a).or_default() += pop(i).max(lc.demand[i]).max(1e-12);
-                    }
+                .filter(|g| g.level == lb.level && !g.scattered)
+                .count() as u32,
+            gaps_after: 0,
+            children_before: 0.0,
+            children_after: 0.0,
+            closed: 0,
+            shrunk: 0,
+            left: 0,
+            new_children: 0.0,
+        };
+        for g in before.iter().filter(|g| g.level == lb.level) {
+            let (mut after, mut n_after, mut props) = (0.0, 0u32, BTreeSet::new());
+            for &i in &g.cells {
+                let Some(&k) = index_b.get(map_a.demand.cells[i].id.as_str()) else {
+                    continue;
+                };
+                if kinds_b[k].is_some() {
+                    after += lb.demand[k];
+                    n_after += 1;
+                } else if let Some(p) = lb.allocated[k]
+                    .or(lb.nearest[k].filter(|_| lb.covered[k]))
+                    .and_then(|j| schools.get(&b.map.schools[j].id))
+                {
+                    props.insert(p.clone());
                 }
-                w.into_iter()
-                    .max_by(|x, y| {
-                        x.1.total_cmp(&y.1)
-                            .then_with(|| areas[y.0].code.cmp(&areas[x.0].code))
-                    })
-                    .map(|(a, _)| a)
-            };
-            let township = majority(&|i| map.demand.cells[i].township, &map.townships);
-            let county = majority(&|i| map.demand.cells[i].county, &map.counties);
-            GapArea {
-                id: String::new(),
-                level: lc.level,
-                rank: 0,
-                cohort: cohort.clone(),
-                population: g.iter().map(|&i| pop(i)).sum(),
-                demand: g.iter().map(|&i| lc.demand[i]).sum(),
-                cells: g.iter().map(|&i| map.demand.cells[i].id.clone()).collect(),
-                area_km2,
-                nearest_cost: nearest.map(|i| lc.cost[i]),
-                nearest_school: nearest
-                    .and_then(|i| lc.nearest[i])
-                    .map(|j| map.schools[j].id.clone()),
-                township: township.map(|t| map.townships[t].code.clone()),
-                township_name: township.map(|t| map.townships[t].name.clone()),
-                county: county.map(|c| map.counties[c].code.clone()),
-                shape,
             }
-        })
-        .collect();
-    gaps.sort_by(|a, c| {
-        c.population
-            .total_cmp(&a.population)
-            .then_with(|| a.cells[0].cmp(&c.cells[0]))
-    });
-    for (r, g) in gaps.iter_mut().enumerate() {
-        g.rank = r as u32 + 1;
-        g.id = format!("{}-{}", lc.level.name(), g.rank);
+            let status = if n_after == 0 {
+                change.closed += 1;
+                "closed"
+            } else if n_after as usize == g.cells.len() {
+                change.left += 1;
+                "left"
+            } else {
+                change.shrunk += 1;
+                "shrunk"
+            };
+            change.children_before += g.children;
+            rows.push(GapClosure {
+                id: g.id.clone(),
+                level: g.level,
+                scattered: g.scattered,
+                kind: g.kind.name().to_string(),
+                county: g.county.map(|c| map_a.counties[c].code.clone()),
+                township: g.township.map(|t| map_a.townships[t].code.clone()),
+                township_name: g
+                    .township
+                    .map(|t| map_a.townships[t].name.clone())
+                    .or_else(|| g.county.map(|c| map_a.counties[c].name.clone())),
+                children_before: g.children,
+                children_after: after + 0.0,
+                cells_before: g.cells.len() as u32,
+                cells_after: n_after,
+                status: status.into(),
+                proposals: props.into_iter().collect(),
+            });
+        }
+        let was: BTreeSet<&str> = map_a
+            .demand
+            .cells
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| kinds_a[*i].is_some())
+            .map(|(_, c)| c.id.as_str())
+            .collect();
+        for (k, c) in b.map.demand.cells.iter().enumerate() {
+            if kinds_b[k].is_some() {
+                change.children_after += lb.demand[k];
+                if !was.contains(c.id.as_str()) {
+                    change.new_children += lb.demand[k];
+                }
+            }
+        }
+        change.children_after += 0.0;
+        change.new_children += 0.0;
+        levels.push(change);
     }
-    gaps
+    (rows, levels)
+}
+
+/// The gaps before the run's proposals were built and what the plan did to them, when the run
+/// built any (`RunBundle::coverage_before`); the per-level totals count the listed gaps after
+/// from `after`.
+pub fn plan_closures(
+    b: &RunBundle,
+    after: &[GapArea],
+) -> Result<Option<(Vec<GapClosure>, Vec<GapLevelChange>)>> {
+    let Some(before) = b.coverage_before else {
+        return Ok(None);
+    };
+    let gaps = cg::compute_with(
+        b.map,
+        b.scenario,
+        before,
+        GapOptions {
+            scattered_below: b.scenario.gaps.scattered_below,
+            sites: false,
+        },
+    )?;
+    let (rows, mut levels) = closures(&gaps, b.map, before, b);
+    count_after(&mut levels, after);
+    Ok(Some((rows, levels)))
+}
+
+/// `proposals` with `gap_id` set (where not set already) to the gap of `closures` whose
+/// children fall most among those the proposal closes or shrinks (ties: the lower id).
+pub fn with_gap_closed(proposals: &[ProposalRow], closures: &[GapClosure]) -> Vec<ProposalRow> {
+    proposals
+        .iter()
+        .map(|p| {
+            let mut p = p.clone();
+            if p.gap_id.is_none() {
+                p.gap_id = closures
+                    .iter()
+                    .filter(|c| c.proposals.contains(&p.id))
+                    .max_by(|a, b| {
+                        (a.children_before - a.children_after)
+                            .total_cmp(&(b.children_before - b.children_after))
+                            .then_with(|| b.id.cmp(&a.id))
+                    })
+                    .map(|c| c.id.clone());
+            }
+            p
+        })
+        .collect()
+}
+
+/// Sets `gaps_after` of each level from the after state's gap areas.
+pub fn count_after(levels: &mut [GapLevelChange], after: &[GapArea]) {
+    for l in levels {
+        l.gaps_after = after
+            .iter()
+            .filter(|g| g.level == l.level && !g.scattered)
+            .count() as u32;
+    }
 }
 
 /// Townships (or counties when there are no townships) whose demand of a level exceeds their

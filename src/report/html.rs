@@ -190,6 +190,12 @@ fn render_blocks(s: &mut String, blocks: &[Block], lang: Language) {
                     zoom("reset")
                 ));
             }
+            Block::Chart(caption, _, svg) => {
+                s.push_str(&format!(
+                    "<figure class=\"chart\">\n<figcaption>{}</figcaption>\n{svg}\n</figure>\n",
+                    esc(caption)
+                ));
+            }
             Block::Bullets(items) => {
                 s.push_str("<ul class=\"bullets\">\n");
                 for i in items {

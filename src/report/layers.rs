@@ -218,6 +218,21 @@ pub fn measured_cohorts(b: &RunBundle) -> Vec<(Level, String)> {
 
 /// `coverage.geojson`: one feature per populated cell.
 pub fn coverage_geojson(b: &RunBundle) -> String {
+    coverage_geojson_with_gaps(b, None)
+}
+
+/// [`coverage_geojson`] with, per level, `gap_<level>`: the id of the gap (in `gaps.geojson`)
+/// the cell belongs to, null when the cell is served.
+pub fn coverage_geojson_with_gaps(b: &RunBundle, gaps: Option<&[GapArea]>) -> String {
+    let gap_of: std::collections::BTreeMap<(Level, &str), &str> = gaps
+        .unwrap_or_default()
+        .iter()
+        .flat_map(|g| {
+            g.cells
+                .iter()
+                .map(move |c| ((g.level, c.as_str()), g.id.as_str()))
+        })
+        .collect();
     let map = b.map;
     let cohorts = measured_cohorts(b);
     let mut order: Vec<usize> = (0..map.demand.cells.len())
@@ -263,6 +278,12 @@ pub fn coverage_geojson(b: &RunBundle) -> String {
                     opt_str(lc.unreachable.get(i).copied().flatten().map(|u| u.name())),
                 );
                 p.insert(format!("access_{l}"), real(lc.accessibility[i]));
+                if gaps.is_some() {
+                    p.insert(
+                        format!("gap_{l}"),
+                        opt_str(gap_of.get(&(lc.level, c.id.as_str())).copied()),
+                    );
+                }
             }
             p.extend(b.coverage.access_properties(map, i));
             p.insert("synthetic".into(), json!(c.synthetic));
@@ -276,15 +297,44 @@ pub fn coverage_geojson(b: &RunBundle) -> String {
     feature_collection("coverage", features)
 }
 
-/// The name of the nearest-cost property of the gaps layer.
-pub fn gap_cost_key(unit: CostUnit) -> &'static str {
+/// A gaps-layer property holding a cost: `<stem>_m`, or `<stem>_min` when costs are minutes.
+pub fn gap_cost_key(stem: &str, unit: CostUnit) -> String {
     match unit {
-        CostUnit::M => "dist_nearest_m",
-        CostUnit::Min => "cost_nearest_min",
+        CostUnit::M => format!("{stem}_m"),
+        CostUnit::Min => format!("{stem}_min"),
     }
 }
 
-/// `gaps.geojson`, from [`super::gaps::gap_areas`] (features by level, then rank).
+/// `gaps.geojson`, from [`super::gaps::gap_areas`]: features by level, then rank (listed gaps,
+/// then the scattered lines). Properties, in order (costs `_m` metres, or `_min` minutes when
+/// `distance.unit = "min"`):
+///
+/// | property | unit | meaning |
+/// | --- | --- | --- |
+/// | `id` | | `<level>-<rank>`, or `<level>-scattered-<township code>-<kind>` |
+/// | `level`, `rank` | | level; rank by children within it (1 = most) |
+/// | `scattered` | boolean | a line folding the township's gaps below `[gaps] scattered_below` children |
+/// | `kind` | | `distance` (no school within the radius) or `seats` (schools in reach, full) |
+/// | `setting` | | `urban` or `rural` (the standard applied); null: mixed |
+/// | `county`, `county_name`, `township`, `township_name` | | codes and names of the unit holding every cell of the gap |
+/// | `cohort`, `population` | residents | the level's cohort field, and its residents in the gap |
+/// | `children` | pupils | demand of the level in the gap (cohort × enrolment rate × projection) |
+/// | `cell_count`, `area_km2` | cells, km² | cells, and Σ of their areas |
+/// | `centre_cell` | | the cell every cell of the gap lies within `radius` of (null for scattered lines) |
+/// | `radius_m` / `radius_min` | m / min | the radius the gap was formed with (its setting's) |
+/// | `spread_m` | m | farthest cell centroid from the centre's, straight line |
+/// | `nearest_school`, `nearest_m` / `nearest_min` | m / min | nearest open school of the level **with spare seats**, cost from the gap's closest cell |
+/// | `nearest_spare_seats` | seats | its seats minus its allocated demand (null: seats unknown) |
+/// | `nearest_any_school`, `nearest_any_m` / `nearest_any_min` | m / min | nearest open school of the level, full or not |
+/// | `full_school` | | seats gaps: the full school nearest to the centre cell |
+/// | `seats_needed`, `classes_needed` | seats, classes | children rounded up; ÷ the level's class size, rounded up |
+/// | `best_site`, `site_kind`, `site_name` | | the site reaching most of the gap: a candidate, a school to expand, or `cell:<id>` without a candidate layer |
+/// | `site_children`, `site_cells` | pupils, cells | what of the gap it reaches (each cell's own radius) |
+/// | `site_cost` | scenario currency | the candidate's `cost`, when it has one |
+/// | `site_lon`, `site_lat` | degrees | where the site is (WGS 84) |
+/// | `no_site` | | why there is none: `no_candidate`, `out_of_reach`, `scattered` |
+/// | `findings` | | failing rules the gap is linked to, comma-separated ids |
+/// | `proposals` | | proposals sited within its reach, comma-separated ids |
 pub fn gaps_geojson(gaps: &[GapArea], unit: CostUnit) -> String {
     let features = gaps
         .iter()
@@ -293,19 +343,59 @@ pub fn gaps_geojson(gaps: &[GapArea], unit: CostUnit) -> String {
             p.insert("id".into(), json!(g.id));
             p.insert("level".into(), json!(g.level.name()));
             p.insert("rank".into(), json!(g.rank));
+            p.insert("scattered".into(), json!(g.scattered));
+            p.insert("kind".into(), json!(g.kind.name()));
+            p.insert("setting".into(), opt_str(g.setting.map(|s| s.name())));
+            p.insert("county".into(), opt_str(g.county.as_deref()));
+            p.insert("county_name".into(), opt_str(g.county_name.as_deref()));
+            p.insert("township".into(), opt_str(g.township.as_deref()));
+            p.insert("township_name".into(), opt_str(g.township_name.as_deref()));
             p.insert("cohort".into(), json!(g.cohort));
             p.insert("population".into(), real(g.population));
-            p.insert("demand".into(), real(g.demand));
+            p.insert("children".into(), real(g.demand));
             p.insert("cell_count".into(), json!(g.cells.len()));
             p.insert("area_km2".into(), real(g.area_km2));
+            p.insert("centre_cell".into(), opt_str(g.centre.as_deref()));
+            p.insert(gap_cost_key("radius", unit), real(g.radius));
+            p.insert("spread_m".into(), real(g.spread_m));
             p.insert(
                 "nearest_school".into(),
                 opt_str(g.nearest_school.as_deref()),
             );
-            p.insert(gap_cost_key(unit).into(), opt_real(g.nearest_cost));
-            p.insert("township".into(), opt_str(g.township.as_deref()));
-            p.insert("township_name".into(), opt_str(g.township_name.as_deref()));
-            p.insert("county".into(), opt_str(g.county.as_deref()));
+            p.insert(gap_cost_key("nearest", unit), opt_real(g.nearest_cost));
+            p.insert(
+                "nearest_spare_seats".into(),
+                opt_real(g.nearest_spare_seats),
+            );
+            p.insert(
+                "nearest_any_school".into(),
+                opt_str(g.any_school.as_deref()),
+            );
+            p.insert(gap_cost_key("nearest_any", unit), opt_real(g.any_cost));
+            p.insert("full_school".into(), opt_str(g.full_school.as_deref()));
+            p.insert("seats_needed".into(), real(g.seats_needed));
+            p.insert("classes_needed".into(), json!(g.classes_needed));
+            let site = g.site.as_ref();
+            p.insert("best_site".into(), opt_str(site.map(|s| s.id.as_str())));
+            p.insert("site_kind".into(), opt_str(site.map(|s| s.kind.name())));
+            p.insert("site_name".into(), opt_str(site.map(|s| s.name.as_str())));
+            p.insert("site_children".into(), opt_real(site.map(|s| s.children)));
+            p.insert(
+                "site_cells".into(),
+                site.map_or(Value::Null, |s| json!(s.cells)),
+            );
+            p.insert("site_cost".into(), opt_real(site.and_then(|s| s.cost)));
+            p.insert(
+                "site_lon".into(),
+                site.map_or(Value::Null, |s| json!(round_coord(s.lonlat.x))),
+            );
+            p.insert(
+                "site_lat".into(),
+                site.map_or(Value::Null, |s| json!(round_coord(s.lonlat.y))),
+            );
+            p.insert("no_site".into(), opt_str(g.no_site.map(|n| n.name())));
+            p.insert("findings".into(), json!(g.findings.join(",")));
+            p.insert("proposals".into(), json!(g.proposals.join(",")));
             let geometry = match &g.shape {
                 GapShape::Polygons { shape_lonlat, .. } => multipolygon_geometry(shape_lonlat),
                 GapShape::Points { points_lonlat, .. } => json!({
@@ -384,6 +474,16 @@ pub fn proposals_geojson(b: &RunBundle) -> String {
             p.insert("classes_added".into(), opt_int(r.classes_added));
             p.insert("cost".into(), opt_real(r.cost));
             p.insert("gap_closed".into(), opt_str(r.gap_closed.as_deref()));
+            p.insert("gap_id".into(), opt_str(r.gap_id.as_deref()));
+            p.insert(
+                "seats_short_relieved".into(),
+                opt_real(r.seats_short_relieved),
+            );
+            p.insert(
+                "large_classes_removed".into(),
+                opt_int(r.large_classes_removed),
+            );
+            p.insert("served".into(), opt_real(r.served));
             p.insert("closes_findings".into(), json!(r.closes_findings.join(",")));
             (point_geometry(r.lonlat), p)
         })

@@ -65,7 +65,7 @@ fn render_blocks(s: &mut String, blocks: &[Block]) {
                 }
                 s.push('\n');
             }
-            Block::Map(caption, stem, _) => {
+            Block::Map(caption, stem, _) | Block::Chart(caption, stem, _) => {
                 s.push_str(&format!("![{}]({stem}.svg)\n\n", md_text(caption)))
             }
             Block::Defs(d) => {

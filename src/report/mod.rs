@@ -13,12 +13,12 @@
 //! | file | what |
 //! | --- | --- |
 //! | `schools.geojson` | every school, with its input properties and per level served: allocated demand, utilisation, over-capacity, failing rules |
-//! | `coverage.geojson` | one feature per populated cell: cohort population, nearest school, distance, covered, accessibility per level |
-//! | `gaps.geojson` | gap areas: contiguous uncovered populated cells per level ([`gaps`]) |
+//! | `coverage.geojson` | one feature per populated cell: cohort population, nearest school, distance, covered, accessibility, the gap it belongs to (`gap_<level>`) per level |
+//! | `gaps.geojson`, `gaps.csv` | coverage gaps per level: by county, township, setting and kind, each one school's reach, with the nearest school with spare seats and the best site ([`crate::coverage::gaps`], [`gaps`], properties in [`layers::gaps_geojson`]) |
 //! | `areas.geojson` | counties and townships with population, coverage, seats, demand, failing findings |
 //! | `proposals.geojson` | proposed new sites and expansions |
 //! | `*.qml`, `schoolplan.qgs` | QGIS styles beside each layer, and a project opening them all: projected CRS chosen for the data, a group, map theme and print layout per level ([`qgis`]) |
-//! | `schools.csv`, `areas.csv`, `proposals.csv` | the same layers' properties as spreadsheet tables ([`tables`]: UTF-8 with a BOM, Chinese headers in zh runs) |
+//! | `schools.csv`, `areas.csv`, `proposals.csv`, `gaps.csv` | the same layers' properties as spreadsheet tables ([`tables`]: UTF-8 with a BOM, Chinese headers in zh runs) |
 //! | `summary.json` | machine-readable summary ([`summary::Summary`]) |
 //! | `findings.json` | the findings, failing first |
 //! | `report.html`, `report.md` | the report ([`document`]), one offline file with interactive maps ([`html`]); `map-<level>.svg` and `map-<level>-centre.svg` (the central district, [`inset`]) beside it, linked from the Markdown |
@@ -27,7 +27,8 @@
 //!
 //! ```ignore
 //! let bundle = RunBundle { map: &map, scenario: &scenario, coverage: &coverage,
-//!                          findings: &rows, proposals: &props, proposal_meta: None };
+//!                          findings: &rows, proposals: &props, proposal_meta: None,
+//!                          coverage_before: None };
 //! report::write_run(&scenario.out_dir, &bundle, scenario.language)?;
 //! // or, to add CSV tables of your own before the folder is moved into place:
 //! let dir = report::OutputDir::create(&scenario.out_dir)?;
@@ -44,6 +45,7 @@ pub mod atomic;
 pub mod compare;
 pub mod document;
 pub mod forecast;
+pub mod gapdoc;
 pub mod gaps;
 pub mod html;
 pub mod inset;
@@ -142,8 +144,21 @@ pub struct ProposalRow {
     pub classes_added: Option<u32>,
     /// Cost in the scenario's currency unit, when known.
     pub cost: Option<f64>,
-    /// Id of the gap area (see [`gaps::GapArea::id`]) this proposal closes or reduces, if any.
+    /// The gap the proposal closes, in numbers (`covered=<pupils>;seats=<pupils>;large_classes=<n>`:
+    /// pupils newly within the radius, pupils short of a seat relieved, classes of 56+ removed;
+    /// see [`crate::propose::GapClosed`]).
     pub gap_closed: Option<String>,
+    /// Id of the coverage gap this proposal closes or reduces most (children), if any: when the
+    /// run built the proposals, a gap of the city without them (`summary.json` `plan_gaps`;
+    /// filled by [`write_run`] from [`gaps::closures`]).
+    pub gap_id: Option<String>,
+    /// Pupils short of a seat in a school's catchment that the proposal relieves, when measured.
+    pub seats_short_relieved: Option<f64>,
+    /// Classes of 56+ pupils (大班额) the proposal removes, when measured.
+    pub large_classes_removed: Option<u32>,
+    /// Pupils the school will serve (a new school's zone, an expanded school's load), when
+    /// measured.
+    pub served: Option<f64>,
     /// Rule ids whose failure this proposal addresses.
     pub closes_findings: Vec<String>,
 }
@@ -183,6 +198,9 @@ pub struct RequestMeta {
     pub covered_after: f64,
     /// Rule ids the request addresses.
     pub closes: Vec<String>,
+    /// What the optimiser noted (a site that serves almost nobody, fewer expansions than asked
+    /// because fewer schools need one, generated candidates …), in English.
+    pub notes: Vec<String>,
 }
 
 /// How the proposals were obtained (shown with them).
@@ -215,6 +233,9 @@ pub struct RunBundle<'a> {
     pub proposals: &'a [ProposalRow],
     /// How the proposals were obtained, when there are any.
     pub proposal_meta: Option<&'a ProposalMeta>,
+    /// Coverage before the run's proposals were built into the map, when it built any (the
+    /// report then shows which gaps the plan closes).
+    pub coverage_before: Option<&'a Coverage>,
 }
 
 /// The files a scenario was read from, for display: the first (the scenario) by its file name,
@@ -260,7 +281,7 @@ pub fn display_files(files: &[std::path::PathBuf]) -> Vec<String> {
 }
 
 /// Fixed file names written by [`write_run`] (besides one `map-<level>.svg` per measured level).
-pub const RUN_FILES: [&str; 18] = [
+pub const RUN_FILES: [&str; 19] = [
     "schools.geojson",
     "schools.csv",
     "areas.csv",
@@ -269,6 +290,7 @@ pub const RUN_FILES: [&str; 18] = [
     "coverage.geojson",
     "coverage.qml",
     "gaps.geojson",
+    "gaps.csv",
     "gaps.qml",
     "areas.geojson",
     "areas.qml",
@@ -300,20 +322,41 @@ pub fn write_run_into(dir: &OutputDir, bundle: &RunBundle, lang: Language) -> Re
 /// `csv.lang`.
 pub fn write_run_with(dir: &OutputDir, bundle: &RunBundle, csv: tables::CsvOptions) -> Result<()> {
     let lang = csv.lang;
-    let gap_areas = gaps::gap_areas(bundle);
+    let gap_areas = gaps::gap_areas(bundle)?;
+    let plan_gaps = gaps::plan_closures(bundle, &gap_areas)?;
+    // The proposals with the gap each closes or reduces most, when the run built them.
+    let proposals: Vec<ProposalRow> = match &plan_gaps {
+        Some((rows, _)) => gaps::with_gap_closed(bundle.proposals, rows),
+        None => bundle.proposals.to_vec(),
+    };
+    let with_links = RunBundle {
+        proposals: &proposals,
+        ..*bundle
+    };
+    let bundle = &with_links;
     let area_stats = areas::area_stats(bundle);
     let capacity = gaps::capacity_gaps(bundle, &area_stats);
-    let summary = Summary::build(bundle, &area_stats, &gap_areas, &capacity);
+    let mut summary = Summary::build(bundle, &area_stats, &gap_areas, &capacity);
+    summary.plan_gaps = plan_gaps.as_ref().map(|(rows, levels)| summary::PlanGaps {
+        levels: levels.clone(),
+        changed: rows
+            .iter()
+            .filter(|r| r.status != "left")
+            .cloned()
+            .collect(),
+    });
     let schools_layer = layers::schools_geojson(bundle);
     dir.write("schools.csv", &tables::properties_csv(&schools_layer, csv))?;
     dir.write("schools.geojson", &schools_layer)?;
     dir.write("schools.qml", &styles::schools_qml(lang))?;
-    dir.write("coverage.geojson", &layers::coverage_geojson(bundle))?;
-    dir.write("coverage.qml", &styles::coverage_qml(bundle, lang))?;
     dir.write(
-        "gaps.geojson",
-        &layers::gaps_geojson(&gap_areas, bundle.coverage.unit),
+        "coverage.geojson",
+        &layers::coverage_geojson_with_gaps(bundle, Some(&gap_areas)),
     )?;
+    dir.write("coverage.qml", &styles::coverage_qml(bundle, lang))?;
+    let gaps_layer = layers::gaps_geojson(&gap_areas, bundle.coverage.unit);
+    dir.write("gaps.csv", &tables::properties_csv(&gaps_layer, csv))?;
+    dir.write("gaps.geojson", &gaps_layer)?;
     dir.write("gaps.qml", &styles::gaps_qml(&gap_areas, lang))?;
     let areas_layer = layers::areas_geojson(bundle, &area_stats);
     dir.write("areas.csv", &tables::properties_csv(&areas_layer, csv))?;
@@ -338,6 +381,7 @@ pub fn write_run_with(dir: &OutputDir, bundle: &RunBundle, csv: tables::CsvOptio
         bundle,
         summary: &summary,
         gaps: &gap_areas,
+        plan_gaps: plan_gaps.as_ref().map(|(rows, _)| rows.as_slice()),
         capacity: &capacity,
         areas: &area_stats,
     };
@@ -346,7 +390,7 @@ pub fn write_run_with(dir: &OutputDir, bundle: &RunBundle, csv: tables::CsvOptio
     dir.write("report.html", &html::render(&title, &blocks, lang))?;
     dir.write("report.md", &markdown::render(&title, &blocks))?;
     for b in &blocks {
-        if let document::Block::Map(_, stem, svg) = b {
+        if let document::Block::Map(_, stem, svg) | document::Block::Chart(_, stem, svg) = b {
             dir.write(
                 &format!("{stem}.svg"),
                 &format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}\n", svg),

@@ -98,6 +98,19 @@ pub fn human(x: f64, digits: usize) -> String {
     }
 }
 
+/// A "nice" number at least `x`: 1, 2 or 5 × 10ⁿ (chart steps, legend maxima).
+pub fn nice_ceil(x: f64) -> f64 {
+    if x <= 0.0 {
+        return 1.0;
+    }
+    let p = 10f64.powf(x.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * p)
+        .find(|v| *v >= x)
+        .unwrap_or(10.0 * p)
+}
+
 /// Rounds to one decimal, without a negative zero.
 pub fn tenths(x: f64) -> f64 {
     (x * 10.0).round() / 10.0 + 0.0

@@ -6,7 +6,7 @@
 //! - coverage: graduated by the distance (or minutes) to the nearest school of one level:
 //!   0 – ½r – r – 2r – ∞, green to red (the `.qml` shows primary when measured, else the first
 //!   level; the project has one coverage layer per level);
-//! - gaps: graduated by `population`, light to dark red (the `.qml` is rule-based with one rule
+//! - gaps: graduated by `children`, light to dark purple (the `.qml` is rule-based with one rule
 //!   per level; the project has one gap layer per level);
 //! - areas: outlines only, counties thick, townships thin (rule-based on `kind`), counties
 //!   labelled by name at every scale, townships at 1:150 000 and larger;
@@ -19,6 +19,7 @@
 
 use super::gaps::GapArea;
 use super::layers::cost_key;
+use super::numbers::nice_ceil;
 use super::text::{level_name, t, xml_escape as esc};
 use super::RunBundle;
 use crate::config::Language;
@@ -351,19 +352,6 @@ pub fn coverage_qml(b: &RunBundle, lang: Language) -> String {
     )
 }
 
-/// A "nice" upper bound ≥ x (1, 2, 5 × 10ⁿ).
-fn nice_ceil(x: f64) -> f64 {
-    if x <= 0.0 {
-        return 1.0;
-    }
-    let p = 10f64.powf(x.log10().floor());
-    [1.0, 2.0, 5.0, 10.0]
-        .iter()
-        .map(|m| m * p)
-        .find(|v| *v >= x)
-        .unwrap_or(10.0 * p)
-}
-
 /// Gap classes, light to dark purple (apart from the coverage's green-to-red).
 pub const GAP_COLOURS: [(u8, u8, u8); 4] = [
     (188, 189, 220),
@@ -372,9 +360,9 @@ pub const GAP_COLOURS: [(u8, u8, u8); 4] = [
     (84, 39, 143),
 ];
 
-/// Population class breaks of gap areas: 0, ⅛, ¼, ½ and 1 × a round number ≥ the largest.
+/// Children class breaks of gaps: 0, ⅛, ¼, ½ and 1 × a round number ≥ the largest.
 fn gap_breaks(gaps: &[&GapArea]) -> [f64; 5] {
-    let max = gaps.iter().map(|g| g.population).fold(0.0, f64::max);
+    let max = gaps.iter().map(|g| g.demand).fold(0.0, f64::max);
     let top = nice_ceil(max);
     [0.0, top / 8.0, top / 4.0, top / 2.0, top]
 }
@@ -391,12 +379,12 @@ fn gaps_are_points(gaps: &[GapArea]) -> bool {
         .any(|g| matches!(g.shape, super::gaps::GapShape::Points { .. }))
 }
 
-/// Renderer of the gap areas of one level (population classes from its largest gap).
+/// Renderer of the gaps of one level (classes of children from its largest gap).
 pub fn gaps_renderer_for(gaps: &[GapArea], level: Level) -> String {
     let of_level: Vec<&GapArea> = gaps.iter().filter(|g| g.level == level).collect();
     let breaks = gap_breaks(&of_level);
     graduated_styled(
-        "population",
+        "children",
         &breaks,
         &gap_labels(&breaks),
         &GAP_COLOURS,
@@ -406,7 +394,7 @@ pub fn gaps_renderer_for(gaps: &[GapArea], level: Level) -> String {
 }
 
 /// Renderer of `gaps.qml`: rule-based, one rule per level (`"level" = '…'`) with its own
-/// population classes, so each level can be switched on alone.
+/// classes of children, so each level can be switched on alone.
 pub fn gaps_renderer(gaps: &[GapArea], lang: Language) -> String {
     let levels: std::collections::BTreeSet<Level> = gaps.iter().map(|g| g.level).collect();
     let point = gaps_are_points(gaps);
@@ -428,7 +416,7 @@ pub fn gaps_renderer(gaps: &[GapArea], lang: Language) -> String {
                 "<rule key=\"gaps-{}-{c}\" filter=\"{}\" symbol=\"{k}\" label=\"{}\"/>",
                 level.name(),
                 esc(&format!(
-                    "\"population\" >= {} AND \"population\" <= {}",
+                    "\"children\" >= {} AND \"children\" <= {}",
                     breaks[c],
                     breaks[c + 1]
                 )),

@@ -144,8 +144,21 @@ pub struct ProposalOut {
     pub classes_added: Option<u32>,
     /// Cost.
     pub cost: Option<f64>,
-    /// Gap area closed.
+    /// The gap closed, in numbers (see [`super::ProposalRow::gap_closed`]).
     pub gap_closed: Option<String>,
+    /// Id of the coverage gap the proposal closes or reduces most (see
+    /// [`super::ProposalRow::gap_id`]).
+    #[serde(default)]
+    pub gap_id: Option<String>,
+    /// Pupils short of a seat relieved.
+    #[serde(default)]
+    pub seats_short_relieved: Option<f64>,
+    /// Classes of 56+ pupils removed.
+    #[serde(default)]
+    pub large_classes_removed: Option<u32>,
+    /// Pupils the school will serve.
+    #[serde(default)]
+    pub served: Option<f64>,
     /// Rule ids addressed.
     pub closes_findings: Vec<String>,
 }
@@ -194,7 +207,7 @@ pub struct RequestCertificate {
     pub work: u64,
 }
 
-/// A gap area as written in the summary.
+/// A gap as written in the summary (the ten largest of each level; `gaps.geojson` has all).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GapRow {
     /// `<level>-<rank>`.
@@ -205,29 +218,86 @@ pub struct GapRow {
     pub rank: u32,
     /// Residents of the cohort.
     pub population: f64,
-    /// Demand, pupils.
+    /// Children of the level (demand), pupils.
     pub demand: f64,
     /// Cells.
     pub cell_count: u32,
     /// Area, km².
     pub area_km2: f64,
-    /// Cost to the nearest school from the closest cell (scenario unit).
+    /// Cost to the nearest school with spare seats from the closest cell (scenario unit).
     pub nearest_cost: Option<f64>,
-    /// Nearest school id.
+    /// Nearest school with spare seats.
     pub nearest_school: Option<String>,
     /// Township code.
     pub township: Option<String>,
     /// Township name.
     pub township_name: Option<String>,
+    /// County code.
+    #[serde(default)]
+    pub county: Option<String>,
+    /// County name.
+    #[serde(default)]
+    pub county_name: Option<String>,
+    /// `distance` or `seats`.
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// `urban` or `rural`.
+    #[serde(default)]
+    pub setting: Option<String>,
+    /// Seats needed (children rounded up).
+    #[serde(default)]
+    pub seats_needed: f64,
+    /// Classes needed.
+    #[serde(default)]
+    pub classes_needed: u32,
+    /// Best site id (candidate, school to expand, or `cell:<id>`).
+    #[serde(default)]
+    pub best_site: Option<String>,
+    /// `candidate`, `expansion` or `cell`.
+    #[serde(default)]
+    pub site_kind: Option<String>,
+    /// Children of the gap the best site reaches, pupils.
+    #[serde(default)]
+    pub site_children: Option<f64>,
+    /// The site's cost, when known.
+    #[serde(default)]
+    pub site_cost: Option<f64>,
+    /// Why there is no site: `no_candidate`, `out_of_reach`.
+    #[serde(default)]
+    pub no_site: Option<String>,
+    /// Failing findings linked to the gap (rule ids).
+    #[serde(default)]
+    pub findings: Vec<String>,
+    /// Proposals sited within its reach.
+    #[serde(default)]
+    pub proposals: Vec<String>,
 }
 
-/// How many gap areas a level has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// How many gaps a level has.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct GapCount {
     /// The level.
     pub level: Level,
-    /// Gap areas.
+    /// Gaps listed one by one (in `gaps.geojson` with the scattered lines).
     pub count: u32,
+    /// Scattered lines (one per township with small gaps).
+    #[serde(default)]
+    pub scattered_lines: u32,
+    /// Children in all gap cells (listed and scattered), pupils.
+    #[serde(default)]
+    pub children: f64,
+    /// Of them, in scattered lines, pupils.
+    #[serde(default)]
+    pub scattered_children: f64,
+}
+
+/// What the run's built proposals did to the gaps of the city without them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanGaps {
+    /// Per level: gaps and children before and after, closed / shrunk / left.
+    pub levels: Vec<super::gaps::GapLevelChange>,
+    /// The gaps before the plan it closes or shrinks (by level, then before-rank).
+    pub changed: Vec<super::gaps::GapClosure>,
 }
 
 /// A school, briefly (what a comparison needs).
@@ -247,6 +317,9 @@ pub struct SchoolRow {
     pub classes: Option<u32>,
     /// Classes added by an expansion.
     pub added_classes: Option<u32>,
+    /// Classes of 56 pupils or more (大班额), from `class_sizes` (`None` when not recorded).
+    #[serde(default)]
+    pub large_classes: Option<u32>,
 }
 
 /// The whole summary.
@@ -274,8 +347,11 @@ pub struct Summary {
     pub proposals: ProposalsSummary,
     /// The largest gap areas of each level (at most [`TOP_GAPS_PER_LEVEL`]).
     pub gaps: Vec<GapRow>,
-    /// Number of gap areas per level (all of them, in `gaps.geojson`).
+    /// Number of gaps per level (all of them, in `gaps.geojson`).
     pub gap_counts: Vec<GapCount>,
+    /// What the built proposals did to the gaps (runs that built any).
+    #[serde(default)]
+    pub plan_gaps: Option<PlanGaps>,
     /// Areas whose demand exceeds their seats.
     pub capacity_gaps: Vec<CapacityGap>,
     /// Every school, by id.
@@ -300,6 +376,36 @@ pub fn sorted_findings(rows: &[FindingRow]) -> Vec<FindingRow> {
     let mut v = rows.to_vec();
     v.sort_by(|a, b| (a.status, &a.id, &a.area).cmp(&(b.status, &b.id, &b.area)));
     v
+}
+
+/// The summary's row of a gap.
+pub fn gap_row(g: &GapArea) -> GapRow {
+    GapRow {
+        id: g.id.clone(),
+        level: g.level,
+        rank: g.rank,
+        population: g.population,
+        demand: g.demand,
+        cell_count: g.cells.len() as u32,
+        area_km2: g.area_km2,
+        nearest_cost: g.nearest_cost,
+        nearest_school: g.nearest_school.clone(),
+        township: g.township.clone(),
+        township_name: g.township_name.clone(),
+        county: g.county.clone(),
+        county_name: g.county_name.clone(),
+        kind: Some(g.kind.name().to_string()),
+        setting: g.setting.map(|s| s.name().to_string()),
+        seats_needed: g.seats_needed,
+        classes_needed: g.classes_needed,
+        best_site: g.site.as_ref().map(|s| s.id.clone()),
+        site_kind: g.site.as_ref().map(|s| s.kind.name().to_string()),
+        site_children: g.site.as_ref().map(|s| s.children),
+        site_cost: g.site.as_ref().and_then(|s| s.cost),
+        no_site: g.no_site.map(|n| n.name().to_string()),
+        findings: g.findings.clone(),
+        proposals: g.proposals.clone(),
+    }
 }
 
 impl Summary {
@@ -393,6 +499,10 @@ impl Summary {
                 classes_added: p.classes_added,
                 cost: p.cost,
                 gap_closed: p.gap_closed.clone(),
+                gap_id: p.gap_id.clone(),
+                seats_short_relieved: p.seats_short_relieved,
+                large_classes_removed: p.large_classes_removed,
+                served: p.served,
                 closes_findings: p.closes_findings.clone(),
             })
             .collect();
@@ -405,11 +515,20 @@ impl Summary {
             .map(|l| GapCount {
                 level: l.level,
                 count: 0,
+                scattered_lines: 0,
+                children: 0.0,
+                scattered_children: 0.0,
             })
             .collect();
         for g in gaps {
             if let Some(e) = gap_counts.iter_mut().find(|e| e.level == g.level) {
-                e.count += 1;
+                e.children += g.demand;
+                if g.scattered {
+                    e.scattered_lines += 1;
+                    e.scattered_children += g.demand;
+                } else {
+                    e.count += 1;
+                }
             }
         }
         let mut schools: Vec<SchoolRow> = map
@@ -423,6 +542,9 @@ impl Summary {
                 capacity_seats: s.capacity_seats,
                 classes: s.classes,
                 added_classes: s.added_classes,
+                large_classes: s.class_sizes.as_deref().map(|c| {
+                    crate::propose::need::large_classes(c, crate::propose::need::LARGE_CLASS)
+                }),
             })
             .collect();
         schools.sort_by(|a, c| a.id.cmp(&c.id));
@@ -473,22 +595,11 @@ impl Summary {
             },
             gaps: gaps
                 .iter()
-                .filter(|g| g.rank as usize <= TOP_GAPS_PER_LEVEL)
-                .map(|g| GapRow {
-                    id: g.id.clone(),
-                    level: g.level,
-                    rank: g.rank,
-                    population: g.population,
-                    demand: g.demand,
-                    cell_count: g.cells.len() as u32,
-                    area_km2: g.area_km2,
-                    nearest_cost: g.nearest_cost,
-                    nearest_school: g.nearest_school.clone(),
-                    township: g.township.clone(),
-                    township_name: g.township_name.clone(),
-                })
+                .filter(|g| !g.scattered && g.rank as usize <= TOP_GAPS_PER_LEVEL)
+                .map(gap_row)
                 .collect(),
             gap_counts,
+            plan_gaps: None,
             capacity_gaps: capacity.to_vec(),
             schools,
             network: b.coverage.network.clone(),

@@ -375,26 +375,283 @@ fn township_title(a: &AreaStat, lang: Language) -> String {
 
 fn gap_title(g: &GapArea, unit: CostUnit, lang: Language) -> String {
     let u = super::text::unit_symbol(unit);
-    title_lines(&[
+    let zh = lang == Language::Zh;
+    let mut lines = vec![
         (
-            t(lang, "legend_gap").into(),
-            format!("{} #{}", level_name(lang, g.level), g.rank),
-        ),
-        (t(lang, "population").into(), human(g.population, 0)),
-        (t(lang, "demand").into(), human(g.demand, 0)),
-        (t(lang, "area_km2").into(), human(g.area_km2, 2)),
-        (
-            t(lang, "distance").into(),
-            g.nearest_cost.map_or_else(
-                || t(lang, "unreachable").into(),
-                |d| format!("{} {u}", human(d, 0)),
+            t(lang, "legend_gap").to_string(),
+            format!(
+                "{} {} · {}",
+                level_name(lang, g.level),
+                g.id,
+                super::gapdoc::kind_text(g, lang)
             ),
         ),
+        (t(lang, "township").into(), super::gapdoc::place_text(g)),
         (
-            t(lang, "township").into(),
-            g.township_name.clone().unwrap_or_else(|| "–".into()),
+            if zh { "适龄儿童" } else { "Children" }.into(),
+            human(g.demand, 0),
         ),
-    ])
+        (t(lang, "area_km2").into(), human(g.area_km2, 2)),
+        (
+            if zh {
+                "最近有余位学校"
+            } else {
+                "Nearest school with seats"
+            }
+            .into(),
+            match (&g.nearest_school, g.nearest_cost) {
+                (Some(s), Some(d)) => format!("{s} · {} {u}", human(d, 0)),
+                _ => t(lang, "unreachable").into(),
+            },
+        ),
+    ];
+    lines.push((
+        if zh { "建议" } else { "Fix" }.into(),
+        super::gapdoc::fix_text(g, lang),
+    ));
+    title_lines(&lines)
+}
+
+/// Colour of a gap of a kind: distance gaps red-orange, seats gaps purple.
+fn gap_colour(kind: crate::coverage::gaps::GapKind) -> &'static str {
+    match kind {
+        crate::coverage::gaps::GapKind::Distance => "#d7301f",
+        crate::coverage::gaps::GapKind::Seats => "#6a51a3",
+    }
+}
+
+/// The gap map of one level (`gaps-<level>.svg`): township and county boundaries, the gaps
+/// coloured by kind (distance, seats; scattered lines paler), the schools of the level as dots,
+/// and for the ten largest gaps their rank at the centre cell and their best site (a star).
+/// `None` when the level is not measured or the map has no extent.
+pub fn gap_map(
+    b: &RunBundle,
+    level: Level,
+    gaps: &[GapArea],
+    areas: &[AreaStat],
+    lang: Language,
+) -> Option<MapOut> {
+    let map = b.map;
+    b.coverage.level(level)?;
+    let view = extent(b)?;
+    let (w_m, h_m) = (view.width().max(1.0), view.height().max(1.0));
+    let scale = VIEW_W / w_m;
+    let h = (h_m * scale).max(200.0);
+    let f = Frame {
+        min: view.min(),
+        scale,
+        h,
+    };
+    let zh = lang == Language::Zh;
+    let name = level_name(lang, level);
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {VIEW_W} {:.1}\" class=\"map\" id=\"map-gaps-{}\" role=\"img\" aria-label=\"{}\">\n",
+        h + LEGEND_H,
+        level.name(),
+        esc(&format!("{} {name}", if zh { "覆盖缺口:" } else { "Coverage gaps of" }))
+    );
+    s.push_str("<style>.lb{font:bold 11px sans-serif;fill:#222;paint-order:stroke;stroke:#fff;stroke-width:3px;pointer-events:none}.leg{font:13px sans-serif;fill:#222}.nohit{pointer-events:none}</style>\n");
+    s.push_str(&format!(
+        "<svg class=\"pz\" x=\"0\" y=\"0\" width=\"{VIEW_W}\" height=\"{h:.1}\" viewBox=\"0 0 {VIEW_W} {h:.1}\">\n<rect x=\"-100000\" y=\"-100000\" width=\"200000\" height=\"200000\" fill=\"#f7f7f4\"/>\n"
+    ));
+    // Townships: clickable (their figures), nearly transparent.
+    let stats: BTreeMap<&str, &AreaStat> = areas.iter().map(|a| (a.code.as_str(), a)).collect();
+    for a in &map.townships {
+        let title = stats
+            .get(a.code.as_str())
+            .map_or_else(String::new, |st| township_title(st, lang));
+        s.push_str(&format!(
+            "<path class=\"hit area\" d=\"{}\" fill=\"#000\" fill-opacity=\"0\" stroke=\"#8a8a8a\" stroke-width=\"1\" stroke-dasharray=\"4 3\" vector-effect=\"non-scaling-stroke\">{title}</path>\n",
+            f.path(&a.shape_m)
+        ));
+    }
+    let of_level: Vec<&GapArea> = gaps.iter().filter(|g| g.level == level).collect();
+    // Scattered lines first (underneath), then the listed gaps from the smallest up.
+    let mut order: Vec<&GapArea> = of_level.clone();
+    order.sort_by(|a, c| c.scattered.cmp(&a.scattered).then(c.rank.cmp(&a.rank)));
+    for g in order {
+        let colour = gap_colour(g.kind);
+        let opacity = if g.scattered { 0.25 } else { 0.6 };
+        match &g.shape {
+            GapShape::Polygons { shape_m, .. } => s.push_str(&format!(
+                "<path class=\"hit gap\" d=\"{}\" fill=\"{colour}\" fill-opacity=\"{opacity}\" stroke=\"{colour}\" stroke-width=\"0.8\" fill-rule=\"evenodd\" vector-effect=\"non-scaling-stroke\">{}</path>\n",
+                f.path(shape_m),
+                gap_title(g, b.coverage.unit, lang)
+            )),
+            GapShape::Points { points_m, .. } => {
+                let mut d = String::new();
+                for p in points_m {
+                    let (x, y) = f.xy(*p);
+                    d.push_str(&format!("M{:.1} {:.1}h4v4h-4Z", x - 2.0, y - 2.0));
+                }
+                s.push_str(&format!(
+                    "<path class=\"hit gap\" d=\"{d}\" fill=\"{colour}\" fill-opacity=\"{opacity}\">{}</path>\n",
+                    gap_title(g, b.coverage.unit, lang)
+                ));
+            }
+        }
+    }
+    for a in &map.counties {
+        s.push_str(&format!(
+            "<path d=\"{}\" fill=\"none\" stroke=\"#333333\" stroke-width=\"2.2\" class=\"nohit\" vector-effect=\"non-scaling-stroke\"/>\n",
+            f.path(&a.shape_m)
+        ));
+    }
+    for (j, sc) in map
+        .schools
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| x.serves(level))
+    {
+        let (x, y) = f.xy(sc.pos);
+        s.push_str(&format!(
+            "<g class=\"mk hit school\" transform=\"translate({x:.1} {y:.1})\" data-x=\"{x:.1}\" data-y=\"{y:.1}\"><circle r=\"3\" fill=\"#252525\"/>{}</g>\n",
+            school_title(b, j, level, lang)
+        ));
+    }
+    // The ten largest: best site, then the rank badge at the centre cell.
+    let top: Vec<&GapArea> = of_level
+        .iter()
+        .copied()
+        .filter(|g| !g.scattered && g.rank <= 10)
+        .collect();
+    for g in &top {
+        if let Some(site) = &g.site {
+            let (x, y) = f.xy(site.pos);
+            s.push_str(&format!(
+                "<g class=\"mk hit site\" transform=\"translate({x:.1} {y:.1})\" data-x=\"{x:.1}\" data-y=\"{y:.1}\">{}{}</g>\n",
+                star(0.0, 0.0, 8.0, "#fd8d3c"),
+                title_lines(&[
+                    (
+                        if zh { "建议选址" } else { "Best site" }.to_string(),
+                        format!("{} → {}", site.id, g.id),
+                    ),
+                    (
+                        if zh { "可覆盖儿童" } else { "Children reached" }.to_string(),
+                        human(site.children, 0),
+                    ),
+                ])
+            ));
+        }
+    }
+    for g in &top {
+        let Some(c) = g
+            .centre
+            .as_ref()
+            .and_then(|id| map.demand.cells.iter().find(|c| &c.id == id))
+        else {
+            continue;
+        };
+        let (x, y) = f.xy(c.pos);
+        s.push_str(&format!(
+            "<g class=\"mk\" transform=\"translate({x:.1} {y:.1})\" data-x=\"{x:.1}\" data-y=\"{y:.1}\"><circle r=\"8\" fill=\"#ffffff\" stroke=\"{}\" stroke-width=\"2\" class=\"nohit\"/><text class=\"lb\" text-anchor=\"middle\" y=\"4\">{}</text></g>\n",
+            gap_colour(g.kind),
+            g.rank
+        ));
+    }
+    s.push_str("</svg>\n");
+    // Legend and scale bar.
+    let ly = h + 22.0;
+    s.push_str(&format!(
+        "<rect x=\"0\" y=\"{h:.1}\" width=\"{VIEW_W}\" height=\"{LEGEND_H}\" fill=\"#ffffff\"/>\n"
+    ));
+    let swatch = |x: f64, colour: &str, opacity: f64| {
+        format!("<rect x=\"{x}\" y=\"{:.1}\" width=\"12\" height=\"12\" fill=\"{colour}\" fill-opacity=\"{opacity}\" stroke=\"{colour}\"/>", ly - 6.0)
+    };
+    let items: [(f64, String, &str); 5] = [
+        (
+            0.0,
+            swatch(
+                0.0,
+                gap_colour(crate::coverage::gaps::GapKind::Distance),
+                0.6,
+            ),
+            if zh {
+                "距离缺口(服务半径内无学校)"
+            } else {
+                "distance gap (no school in reach)"
+            },
+        ),
+        (
+            260.0,
+            swatch(
+                260.0,
+                gap_colour(crate::coverage::gaps::GapKind::Seats),
+                0.6,
+            ),
+            if zh {
+                "学位缺口(半径内学校已满)"
+            } else {
+                "seats gap (schools in reach full)"
+            },
+        ),
+        (
+            520.0,
+            swatch(
+                520.0,
+                gap_colour(crate::coverage::gaps::GapKind::Distance),
+                0.25,
+            ),
+            if zh {
+                "零散缺口(淡色)"
+            } else {
+                "scattered (pale)"
+            },
+        ),
+        (
+            700.0,
+            star(706.0, ly, 8.0, "#fd8d3c"),
+            if zh {
+                "最佳选址(前十)"
+            } else {
+                "best site (top ten)"
+            },
+        ),
+        (
+            860.0,
+            format!("<circle cx=\"866\" cy=\"{ly:.1}\" r=\"2.5\" fill=\"#252525\"/>"),
+            t(lang, "legend_school"),
+        ),
+    ];
+    for (x, sym, label) in items {
+        s.push_str(&sym);
+        s.push_str(&format!(
+            "<text x=\"{:.1}\" y=\"{:.1}\" class=\"leg\">{}</text>\n",
+            x + 16.0,
+            ly + 5.0,
+            esc(label)
+        ));
+    }
+    let ly2 = ly + 26.0;
+    s.push_str(&format!("<line x1=\"0\" y1=\"{ly2:.1}\" x2=\"12\" y2=\"{ly2:.1}\" stroke=\"#333333\" stroke-width=\"2.2\"/><text x=\"16\" y=\"{:.1}\" class=\"leg\">{}</text>\n", ly2 + 5.0, esc(t(lang, "legend_county"))));
+    s.push_str(&format!("<line x1=\"260\" y1=\"{ly2:.1}\" x2=\"272\" y2=\"{ly2:.1}\" stroke=\"#8a8a8a\" stroke-dasharray=\"4 3\"/><text x=\"276\" y=\"{:.1}\" class=\"leg\">{}</text>\n", ly2 + 5.0, esc(t(lang, "legend_township"))));
+    let bar_m = nice_length(w_m / 4.0);
+    let bar = bar_m * scale;
+    let label = if bar_m >= 1000.0 {
+        format!("{} km", bar_m / 1000.0)
+    } else {
+        format!("{bar_m} m")
+    };
+    s.push_str(&format!(
+        "<path d=\"M{:.1} {:.1}v6h{bar:.1}v-6\" fill=\"none\" stroke=\"#333333\" stroke-width=\"1.5\"/><text x=\"{:.1}\" y=\"{:.1}\" class=\"leg\" text-anchor=\"middle\">{label}</text>\n",
+        VIEW_W - bar - 10.0,
+        ly2 - 4.0,
+        VIEW_W - bar / 2.0 - 10.0,
+        ly2 - 8.0
+    ));
+    s.push_str("</svg>");
+    Some(MapOut {
+        caption: format!(
+            "{} {name}",
+            if zh {
+                "覆盖缺口:"
+            } else {
+                "Coverage gaps of"
+            }
+        ),
+        stem: format!("gaps-{}", level.name()),
+        svg: s,
+    })
 }
 
 /// Draws one map of `level` framing `view` (local metres). `id` makes ids unique in a page;

@@ -1,6 +1,6 @@
 //! CSV tables for spreadsheets — the one place CSV files of a run are written.
 //!
-//! - `schools.csv`, `areas.csv`, `proposals.csv`: the properties of a GeoJSON layer, one row per
+//! - `schools.csv`, `areas.csv`, `proposals.csv`, `gaps.csv`: the properties of a GeoJSON layer, one row per
 //!   feature, the columns in the layer's property order (every feature carries every key, see
 //!   [`super::layers`]); `null` is an empty cell, booleans are `true` / `false`.
 //! - `findings.csv` (the rules' table) passes through [`localise_csv`] for the same conventions.
@@ -70,9 +70,46 @@ const HEADERS_ZH: &[(&str, &str)] = &[
     ("seats_added", "新增学位"),
     ("classes_added", "新增班级"),
     ("cost", "投资"),
-    ("gap_closed", "填补的覆盖缺口"),
+    ("gap_closed", "填补的缺口"),
+    ("seats_short_relieved", "缓解学位缺口(人)"),
+    ("large_classes_removed", "消除大班额(个)"),
+    ("served", "服务学生(人)"),
     ("closes_findings", "解决的规则"),
     ("pop_total", "常住人口"),
+    // gaps.csv
+    ("scattered", "零散缺口"),
+    ("setting", "城乡"),
+    ("county_name", "区县名称"),
+    ("township_name", "乡镇街道名称"),
+    ("cohort", "年龄组字段"),
+    ("population", "适龄人口"),
+    ("children", "适龄儿童(人)"),
+    ("cell_count", "网格数"),
+    ("centre_cell", "中心网格"),
+    ("radius_m", "服务半径(米)"),
+    ("radius_min", "服务半径(分钟)"),
+    ("spread_m", "距中心最远(米)"),
+    ("nearest_school", "最近有余位学校"),
+    ("nearest_m", "至最近有余位学校(米)"),
+    ("nearest_min", "至最近有余位学校(分钟)"),
+    ("nearest_spare_seats", "该校余位"),
+    ("nearest_any_school", "最近学校"),
+    ("nearest_any_m", "至最近学校(米)"),
+    ("nearest_any_min", "至最近学校(分钟)"),
+    ("full_school", "半径内已满学校"),
+    ("seats_needed", "所需学位"),
+    ("classes_needed", "所需班级"),
+    ("best_site", "建议选址"),
+    ("site_kind", "选址类型"),
+    ("site_name", "选址名称"),
+    ("site_children", "选址可覆盖儿童"),
+    ("site_cells", "选址可覆盖网格"),
+    ("site_cost", "选址投资"),
+    ("site_lon", "选址经度"),
+    ("site_lat", "选址纬度"),
+    ("no_site", "无选址原因"),
+    ("findings", "关联规则"),
+    ("proposals", "关联规划项目"),
     // findings.csv
     ("rule_id", "规则编号"),
     ("title_zh", "规则名称"),

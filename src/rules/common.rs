@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::doc;
 use super::kinds::{
     BalanceCv, BoardingReach, BuildProgramme, MaxClassSize, MaxSchoolSize, MinCount, MinCoverage,
-    MinSeats, MinShare, MinUtilisation, ResourceMinimum,
+    MinSeats, MinShare, MinUtilisation, ResourceMinimum, WithinReach,
 };
 use crate::config::Sourced;
 use crate::error::{Error, Result};
@@ -98,6 +98,8 @@ pub enum Check {
     BoardingReach(BoardingReach),
     /// `min_utilisation`.
     MinUtilisation(MinUtilisation),
+    /// `within_reach`.
+    WithinReach(WithinReach),
 }
 
 impl Check {
@@ -115,6 +117,7 @@ impl Check {
             Check::BuildProgramme(_) => "build_programme",
             Check::BoardingReach(_) => "boarding_reach",
             Check::MinUtilisation(_) => "min_utilisation",
+            Check::WithinReach(_) => "within_reach",
         }
     }
 
@@ -131,6 +134,7 @@ impl Check {
             Check::BuildProgramme(p) => p.validate(),
             Check::BoardingReach(p) => p.validate(),
             Check::MinUtilisation(p) => p.validate(),
+            Check::WithinReach(p) => p.validate(),
         }
     }
 }
@@ -285,6 +289,7 @@ fn parse_check(kind: &str, params: toml::Table) -> std::result::Result<Check, St
         "build_programme" => Check::BuildProgramme(from_table(params)?),
         "boarding_reach" => Check::BoardingReach(from_table(params)?),
         "min_utilisation" => Check::MinUtilisation(from_table(params)?),
+        "within_reach" => Check::WithinReach(from_table(params)?),
         other => return Err(format!("unknown rule kind {other:?}")),
     })
 }

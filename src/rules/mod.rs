@@ -65,9 +65,9 @@ pub use doc::{registry, render_kind_doc, render_kind_list, ParamDoc, RuleKindDoc
 pub use filter::SchoolFilter;
 pub use finding::{Comparison, Evidence, Finding, FindingStatus};
 pub use kinds::{
-    BalanceCv, BoardingReach, BuildProgramme, Indicator, MaxClassSize, MaxSchoolSize, MinCount,
-    MinCoverage, MinSeats, MinShare, MinUtilisation, ProjectRequirement, ResourceMinimum,
-    UtilisationDemand,
+    BalanceCv, BoardingReach, BuildProgramme, ClusterBy, Indicator, MaxClassSize, MaxSchoolSize,
+    MinCount, MinCoverage, MinSeats, MinShare, MinUtilisation, ProjectRequirement, ResourceMinimum,
+    ShareOf, Target, UtilisationDemand, WithinReach,
 };
 pub use output::{findings_to_csv, findings_to_json, render_table, CSV_COLUMNS};
 pub use project::{map_projects, Project, ProjectGap, ProjectKind};
@@ -129,8 +129,34 @@ pub fn evaluate_rules(
     for rule in rules {
         let mut found = Vec::new();
         kinds::evaluate(rule, &ctx, &mut found);
+        if found.is_empty() {
+            found.push(no_unit_finding(rule, &ctx));
+        }
         found.sort_by(|a, b| finding::order_key(a).cmp(&finding::order_key(b)));
         out.extend(found);
     }
     out
+}
+
+/// The finding of a rule that found no unit to check (no area or school qualifies: no county
+/// of the population condition, no residential area of the size, no school of the filter): a
+/// `pass` over 0 units, so that no rule is ever silent.
+fn no_unit_finding(rule: &Rule, ctx: &Context) -> Finding {
+    let unit = scope::Unit {
+        sel: scope::Sel::City,
+        code: None,
+        name: None,
+    };
+    let mut f = Finding::new(rule, &unit, Comparison::AtLeast, "units");
+    f.status = FindingStatus::Pass;
+    f.measured = Some(0.0);
+    f.note = Some(kinds::tr(
+        ctx,
+        format!(
+            "no {} qualifies for this rule: nothing to check (0 units)",
+            rule.scope.name().replace('_', " ")
+        ),
+        "没有符合本规则条件的评估对象（0 个）".into(),
+    ));
+    f
 }

@@ -59,6 +59,7 @@ pub fn cell(id: &str, p: [f64; 2], cohort_pop: Vec<f64>, county: Option<usize>) 
         county,
         township: None,
         synthetic: true,
+        housing: None,
         feature_index: 0,
     }
 }
@@ -149,6 +150,7 @@ pub fn scenario(levels: Vec<LevelConfig>, mode: DistanceMode) -> Scenario {
             decay: Decay::Step,
             catchment_factor: 2.0,
         },
+        gaps: Default::default(),
         settings: None,
         forecast: None,
         rules: Vec::new(),

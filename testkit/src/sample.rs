@@ -67,6 +67,7 @@ impl SampleRun {
             findings: &self.findings,
             proposals: &self.proposals,
             proposal_meta: Some(&self.meta),
+            coverage_before: None,
         }
     }
 }
@@ -199,6 +200,7 @@ fn build(plan: bool) -> SampleRun {
                 county: Some(0),
                 township: Some(if pos.x < 0.0 { 0 } else { 1 }),
                 synthetic: true,
+                housing: None,
                 feature_index: (r * COLS + c) as usize,
             });
         }
@@ -324,6 +326,7 @@ fn build(plan: bool) -> SampleRun {
             decay: Decay::Step,
             catchment_factor: 2.0,
         },
+        gaps: Default::default(),
         settings: None,
         forecast: None,
         rules: Vec::new(),
@@ -350,6 +353,10 @@ fn build(plan: bool) -> SampleRun {
                 classes_added: Some(24),
                 cost: Some(8000.0),
                 gap_closed: Some("primary-1".into()),
+                gap_id: None,
+                seats_short_relieved: None,
+                large_classes_removed: None,
+                served: None,
                 closes_findings: vec!["COV-primary".into()],
             },
             ProposalRow {
@@ -365,6 +372,10 @@ fn build(plan: bool) -> SampleRun {
                 classes_added: Some(6),
                 cost: Some(1500.0),
                 gap_closed: None,
+                gap_id: None,
+                seats_short_relieved: Some(120.0),
+                large_classes_removed: Some(2),
+                served: Some(1400.0),
                 closes_findings: vec![],
             },
         ]
@@ -389,6 +400,7 @@ fn build(plan: bool) -> SampleRun {
                 covered_before: 1000.0,
                 covered_after: 3000.0,
                 closes: vec!["COV-primary".into()],
+                notes: vec![],
             },
             RequestMeta {
                 id: "P-junior".into(),
@@ -406,6 +418,7 @@ fn build(plan: bool) -> SampleRun {
                 covered_before: 800.0,
                 covered_after: 800.0,
                 closes: vec![],
+                notes: vec![],
             },
         ]
     };

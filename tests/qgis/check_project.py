@@ -6,7 +6,7 @@ LEVELS is a comma-separated list of the measured levels (e.g. `kindergarten,prim
 `zh` or `en`. Checks: the project reads; its CRS is valid and projected, with
 SpatialRefSys/ProjectionsEnabled read; every layer is valid, in the layer tree and has legend
 nodes; each level has a group with a coverage layer (graduated on dist_<level>_m or
-cost_<level>_min), a gap layer (graduated on population, subset to the level), a schools layer
+cost_<level>_min), a gap layer (graduated on children, subset to the level), a schools layer
 labelled by name; layer names are Chinese in zh projects; one print layout per level with a
 map following the level's theme, a legend, a scale bar, a north arrow and labels; each layout
 renders to PNG (PNG_DIR/layout-<level>.png) and is not blank. Prints one JSON object; exits 1
@@ -117,7 +117,7 @@ def main():
         gap = group_layers.get("gaps")
         if gap is not None and gap.isValid():
             r = gap.renderer()
-            check(r.type() == "graduatedSymbol" and r.classAttribute() == "population",
+            check(r.type() == "graduatedSymbol" and r.classAttribute() == "children",
                   f"gaps {level}: renderer {r.type()}")
             check(f"'{level}'" in gap.subsetString(), f"gaps {level}: subset {gap.subsetString()!r}")
             values = {f["level"] for f in gap.getFeatures()}

@@ -74,6 +74,7 @@ pub fn cell(
         county: Some(county),
         township,
         synthetic: true,
+        housing: None,
         feature_index: 0,
     }
 }
@@ -230,6 +231,7 @@ pub fn scenario_lang(rules_toml: &str, language: Language) -> Scenario {
             decay: Decay::Step,
             catchment_factor: 2.0,
         },
+        gaps: Default::default(),
         settings: None,
         forecast: None,
         rules: parsed

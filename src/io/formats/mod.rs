@@ -108,6 +108,34 @@ pub struct RawLayer {
     pub declared: Option<(Crs, String)>,
 }
 
+/// Most positions kept in a [`RawSample`].
+pub const MAX_SAMPLE: usize = 2000;
+
+/// A vector layer's own numbers, kept for the cross-layer CRS check of the loader
+/// (`io::layers::crs_check`): which CRS they were read in, where that came from, and up to
+/// [`MAX_SAMPLE`] positions spread over the file, in the file's coordinates.
+#[derive(Debug, Clone)]
+pub struct RawSample {
+    /// The CRS the layer was read in.
+    pub crs: Crs,
+    /// Where that CRS came from: `scenario \`crs\``, `.prj`, `gpkg_spatial_ref_sys`, `default`…
+    pub crs_source: String,
+    /// Positions in the file's own numbers.
+    pub points: Vec<Coord<f64>>,
+    /// The numbers did not fit `crs` at all (an error naming what they look like was recorded).
+    pub misfit: bool,
+}
+
+/// Every `step`-th of `coords`, so that at most [`MAX_SAMPLE`] are kept.
+fn sample_of(coords: Vec<Coord<f64>>) -> Vec<Coord<f64>> {
+    let step = coords.len().div_ceil(MAX_SAMPLE).max(1);
+    coords
+        .into_iter()
+        .step_by(step)
+        .filter(|c| c.x.is_finite() && c.y.is_finite())
+        .collect()
+}
+
 /// Reads any supported layer file into feature records (WGS 84). `None` (with problems
 /// recorded) when the file cannot be read at all. `mask` cuts population rasters.
 pub fn read_records(
@@ -115,6 +143,28 @@ pub fn read_records(
     id_field: &str,
     mask: Option<&AreaMask>,
     fp: &mut FileProblems,
+) -> Option<Vec<FeatureRecord>> {
+    read_records_sampled(spec, id_field, mask, fp).0
+}
+
+/// [`read_records`], and for vector layers a [`RawSample`] of the file's own numbers.
+pub fn read_records_sampled(
+    spec: &LayerSpec,
+    id_field: &str,
+    mask: Option<&AreaMask>,
+    fp: &mut FileProblems,
+) -> (Option<Vec<FeatureRecord>>, Option<RawSample>) {
+    let mut sample = None;
+    let recs = read_inner(spec, id_field, mask, fp, &mut sample);
+    (recs, sample)
+}
+
+fn read_inner(
+    spec: &LayerSpec,
+    id_field: &str,
+    mask: Option<&AreaMask>,
+    fp: &mut FileProblems,
+    sample: &mut Option<RawSample>,
 ) -> Option<Vec<FeatureRecord>> {
     // Regular files of a bounded size only, whatever the format: a FIFO or a device is refused
     // before anything opens it.
@@ -141,7 +191,7 @@ pub fn read_records(
         None => None,
     };
     if format == Format::Geojson && scenario_crs.is_none() {
-        return read_geojson(spec, id_field, fp);
+        return read_geojson(spec, id_field, fp, sample);
     }
     let raw = match format {
         Format::Geojson => geojson_raw(spec, fp)?,
@@ -153,12 +203,44 @@ pub fn read_records(
         }
         Format::OsmPbf => osm::read_masked(spec, mask.and_then(|m| m.extent), fp)?,
     };
+    let source = crs_source(spec, scenario_crs.is_some(), raw.declared.as_ref());
     let crs = effective_crs(spec, scenario_crs, raw.declared.as_ref().map(|d| &d.0), fp)?;
     if format.is_raster() {
         // Rasters convert their pixel corners themselves (the CRS is needed per pixel).
         return Some(finish_converted(raw.features, spec, id_field, fp));
     }
-    Some(finish(raw.features, &crs, spec, id_field, fp))
+    let points = sample_of(
+        raw.features
+            .iter()
+            .filter_map(|f| f.geometry.as_ref())
+            .flat_map(|g| g.coords_iter())
+            .collect(),
+    );
+    let before = fp.problems.len();
+    let out = finish(raw.features, &crs, spec, id_field, fp);
+    let misfit = fp.problems[before..].iter().any(|p| {
+        p.is_error() && p.feature_index.is_none() && p.property.as_deref() == Some("geometry")
+    });
+    *sample = Some(RawSample {
+        crs,
+        crs_source: source,
+        points,
+        misfit,
+    });
+    Some(out)
+}
+
+/// Where the CRS a layer is read in comes from, for messages.
+fn crs_source(spec: &LayerSpec, scenario: bool, declared: Option<&(Crs, String)>) -> String {
+    if scenario {
+        "the scenario's `crs`".into()
+    } else if let Some((_, from)) = declared {
+        format!("from {from}")
+    } else if spec.datum != Datum::Wgs84 {
+        "the scenario's `datum`".into()
+    } else {
+        "the default, no CRS in the file or the scenario".into()
+    }
 }
 
 /// The CRS to use: the scenario's, else the file's, else lon/lat in the layer's datum.
@@ -445,6 +527,7 @@ fn read_geojson(
     spec: &LayerSpec,
     id_field: &str,
     fp: &mut FileProblems,
+    sample: &mut Option<RawSample>,
 ) -> Option<Vec<FeatureRecord>> {
     let mut root = super::features::read_json(&spec.path, fp)?;
     let declared = match root.get("crs").map(crs_member) {
@@ -455,17 +538,28 @@ fn read_geojson(
         }
         None => None,
     };
+    let source = match &declared {
+        Some(_) => "from the GeoJSON `crs` member".to_string(),
+        None if spec.datum != Datum::Wgs84 => "the scenario's `datum`".to_string(),
+        None => "the RFC 7946 default".to_string(),
+    };
     let crs = effective_crs(spec, None, declared.as_ref(), fp)?;
-    let ext = extent_of(json_coords(&root).into_iter());
-    if let Some(ext) = ext {
-        if let Err(e) = crs.check_extent(ext) {
-            let (expected, found) = split_expected(&e);
-            fp.problems.push(
-                Problem::file(Severity::Error, fp.file.clone(), expected, found)
-                    .on_property("geometry"),
-            );
-            return None;
-        }
+    let coords = json_coords(&root);
+    let ext = extent_of(coords.iter().copied());
+    let misfit = ext.and_then(|ext| crs.check_extent(ext).err());
+    *sample = Some(RawSample {
+        crs: crs.clone(),
+        crs_source: source,
+        points: sample_of(coords),
+        misfit: misfit.is_some(),
+    });
+    if let Some(e) = misfit {
+        let (expected, found) = split_expected(&e);
+        fp.problems.push(
+            Problem::file(Severity::Error, fp.file.clone(), expected, found)
+                .on_property("geometry"),
+        );
+        return None;
     }
     match crs.datum() {
         Some(datum) => super::features::features_from_value(&root, datum, id_field, fp),

@@ -11,8 +11,10 @@
 //! - `oneway`: `oneway=yes/1/true`, or implied by `highway=motorway` and
 //!   `junction=roundabout`; `oneway=-1` reverses the way;
 //! - `barrier`: true for `motorway`, `motorway_link`, `trunk`, `trunk_link` (no pupil walks
-//!   along them) and for a way through a railway level crossing (`railway=level_crossing` /
-//!   `crossing` node) — the edges primary pupils may not use when `avoid_barriers` holds.
+//!   along them), and for the two segments either side of a railway level crossing
+//!   (`railway=level_crossing` / `crossing` node) — the edges primary pupils may not use when
+//!   `avoid_barriers` holds. A way through a crossing is split there into pieces
+//!   `w<way id>-1`, `w<way id>-2`, … so that the rest of the street stays open.
 //!
 //! | highway | default speed km/h |
 //! | --- | --- |
@@ -29,13 +31,12 @@
 //!
 //! Other `highway` values (`construction`, `proposed`, `platform`, `bus_stop`, …) are skipped.
 
-use std::collections::HashMap;
-
 use geo::{Coord, Geometry, LineString};
-use osmpbf::{Element, ElementReader};
+use osmpbf::{BlobDecode, BlobReader, Element, ElementReader};
+use rayon::iter::{ParallelBridge, ParallelIterator};
 use serde_json::{Map as JsonMap, Value};
 
-use super::{file_error, RawFeature, RawLayer};
+use super::{file_error, number_value, RawFeature, RawLayer};
 use crate::config::LayerSpec;
 use crate::geodesy::crs::Crs;
 use crate::geodesy::datum::Datum;
@@ -76,6 +77,10 @@ pub fn parse_maxspeed(v: &str) -> Option<f64> {
     let x: f64 = num.parse().ok()?;
     (x.is_finite() && x > 0.0).then_some(if mph { x * 1.609_344 } else { x })
 }
+
+/// A node a road uses, as found in a block: index in the sorted needed ids, lon and lat in
+/// 1e-7 degrees, whether it is a railway crossing.
+type NodeHit = (u32, i32, i32, bool);
 
 struct Way {
     id: i64,
@@ -179,42 +184,10 @@ pub fn read_masked(
     let mut needed: Vec<i64> = ways.iter().flat_map(|w| w.refs.iter().copied()).collect();
     needed.sort_unstable();
     needed.dedup();
-    // Pass 2: the coordinates (and level crossings) of those nodes.
-    let reader = open(fp)?;
-    let needed_ref = &needed;
-    let nodes = reader.par_map_reduce(
-        |e| {
-            let mut out = Vec::new();
-            let mut take = |id: i64, lon: f64, lat: f64, crossing: bool| {
-                if needed_ref.binary_search(&id).is_ok() {
-                    out.push((id, lon, lat, crossing));
-                }
-            };
-            match e {
-                Element::DenseNode(n) => {
-                    let crossing = n
-                        .tags()
-                        .any(|(k, v)| k == "railway" && (v == "level_crossing" || v == "crossing"));
-                    take(n.id(), n.lon(), n.lat(), crossing)
-                }
-                Element::Node(n) => {
-                    let crossing = n
-                        .tags()
-                        .any(|(k, v)| k == "railway" && (v == "level_crossing" || v == "crossing"));
-                    take(n.id(), n.lon(), n.lat(), crossing)
-                }
-                _ => {}
-            }
-            out
-        },
-        Vec::new,
-        |mut a, mut b| {
-            a.append(&mut b);
-            a
-        },
-    );
-    let nodes = match nodes {
-        Ok(n) => n,
+    // Pass 2: the coordinates (and level crossings) of those nodes, block by block in
+    // parallel: (index in `needed`, lon and lat in 1e-7 degrees, crossing).
+    let blobs = match BlobReader::from_path(&spec.path) {
+        Ok(r) => r,
         Err(e) => {
             file_error(
                 fp,
@@ -225,10 +198,67 @@ pub fn read_masked(
             return None;
         }
     };
-    let coords: HashMap<i64, (f64, f64, bool)> = nodes
-        .into_iter()
-        .map(|(id, lon, lat, c)| (id, (lon, lat, c)))
+    if needed.len() > u32::MAX as usize {
+        file_error(
+            fp,
+            "file",
+            "at most 4,294,967,295 road nodes (cut an extract of the region)",
+            format!("{} nodes used by roads", needed.len()),
+        );
+        return None;
+    }
+    let needed_ref = &needed;
+    let blocks: Result<Vec<Vec<NodeHit>>, osmpbf::Error> = blobs
+        .par_bridge()
+        .map(|blob| {
+            let block = match blob?.decode()? {
+                BlobDecode::OsmData(block) => block,
+                _ => return Ok(Vec::new()),
+            };
+            let mut out = Vec::new();
+            let mut take = |id: i64, lon: i32, lat: i32, crossing: bool| {
+                if let Ok(i) = needed_ref.binary_search(&id) {
+                    out.push((i as u32, lon, lat, crossing));
+                }
+            };
+            let is_crossing =
+                |k: &str, v: &str| k == "railway" && (v == "level_crossing" || v == "crossing");
+            for g in block.groups() {
+                for n in g.dense_nodes() {
+                    let crossing = n.tags().any(|(k, v)| is_crossing(k, v));
+                    take(n.id(), n.decimicro_lon(), n.decimicro_lat(), crossing);
+                }
+                for n in g.nodes() {
+                    let crossing = n.tags().any(|(k, v)| is_crossing(k, v));
+                    take(n.id(), n.decimicro_lon(), n.decimicro_lat(), crossing);
+                }
+            }
+            Ok(out)
+        })
         .collect();
+    let blocks = match blocks {
+        Ok(b) => b,
+        Err(e) => {
+            file_error(
+                fp,
+                "file",
+                "a readable OpenStreetMap PBF file",
+                e.to_string(),
+            );
+            return None;
+        }
+    };
+    // Positions by index in `needed` (OSM stores 1e-7 degrees: exact decimals).
+    let mut coords: Vec<Option<(f64, f64)>> = vec![None; needed.len()];
+    let mut crossings = vec![false; needed.len()];
+    for (i, lon, lat, c) in blocks.into_iter().flatten() {
+        coords[i as usize] = Some((lon as f64 / 1e7, lat as f64 / 1e7));
+        crossings[i as usize] |= c;
+    }
+    let lookup = |id: i64| -> Option<(f64, f64, bool)> {
+        let i = needed.binary_search(&id).ok()?;
+        coords[i].map(|(lon, lat)| (lon, lat, crossings[i]))
+    };
     let margin = 0.05;
     let inside = |lon: f64, lat: f64| {
         extent.is_none_or(|e| {
@@ -241,15 +271,14 @@ pub fn read_masked(
     let mut features = Vec::new();
     let mut missing = 0usize;
     for w in ways {
-        let mut pts = Vec::with_capacity(w.refs.len());
-        let mut crossing = false;
+        // Positions, and whether each is a railway crossing.
+        let mut pts: Vec<(Coord<f64>, bool)> = Vec::with_capacity(w.refs.len());
         let mut any_inside = false;
         for r in &w.refs {
-            match coords.get(r) {
-                Some(&(lon, lat, c)) => {
-                    crossing |= c;
+            match lookup(*r) {
+                Some((lon, lat, c)) => {
                     any_inside |= inside(lon, lat);
-                    pts.push(Coord { x: lon, y: lat });
+                    pts.push((Coord { x: lon, y: lat }, c));
                 }
                 None => missing += 1,
             }
@@ -260,25 +289,32 @@ pub fn read_masked(
         if w.reverse {
             pts.reverse();
         }
-        let mut props = JsonMap::new();
-        props.insert("id".into(), Value::String(format!("w{}", w.id)));
-        props.insert("highway".into(), Value::String(w.highway));
-        if let Some(n) = w.name {
-            props.insert("name".into(), Value::String(n));
+        let pieces = split_at_crossings(&pts, w.barrier);
+        let several = pieces.len() > 1;
+        for (k, (line, barrier)) in pieces.into_iter().enumerate() {
+            let mut props = JsonMap::new();
+            let id = if several {
+                format!("w{}-{}", w.id, k + 1)
+            } else {
+                format!("w{}", w.id)
+            };
+            props.insert("id".into(), Value::String(id));
+            props.insert("highway".into(), Value::String(w.highway.clone()));
+            if let Some(n) = &w.name {
+                props.insert("name".into(), Value::String(n.clone()));
+            }
+            props.insert(
+                "speed_kmh".into(),
+                w.speed_kmh.and_then(number_value).unwrap_or(Value::Null),
+            );
+            props.insert("oneway".into(), Value::Bool(w.oneway));
+            props.insert("barrier".into(), Value::Bool(barrier));
+            features.push(RawFeature {
+                index: features.len(),
+                props,
+                geometry: Some(Geometry::LineString(LineString(line))),
+            });
         }
-        props.insert(
-            "speed_kmh".into(),
-            w.speed_kmh
-                .and_then(serde_json::Number::from_f64)
-                .map_or(Value::Null, Value::Number),
-        );
-        props.insert("oneway".into(), Value::Bool(w.oneway));
-        props.insert("barrier".into(), Value::Bool(w.barrier || crossing));
-        features.push(RawFeature {
-            index: features.len(),
-            props,
-            geometry: Some(Geometry::LineString(LineString(pts))),
-        });
     }
     if missing > 0 {
         fp.problems.push(
@@ -297,9 +333,60 @@ pub fn read_masked(
     })
 }
 
+/// Splits a way's positions into pieces of equal barrier state: a segment is a barrier when the
+/// whole way is (`way_barrier`) or when one of its ends is a railway crossing, so only the
+/// blocks either side of a level crossing are closed to pupils who avoid barriers, not the
+/// whole street.
+fn split_at_crossings(
+    pts: &[(Coord<f64>, bool)],
+    way_barrier: bool,
+) -> Vec<(Vec<Coord<f64>>, bool)> {
+    let mut out: Vec<(Vec<Coord<f64>>, bool)> = Vec::new();
+    for seg in pts.windows(2) {
+        let barrier = way_barrier || seg[0].1 || seg[1].1;
+        match out.last_mut() {
+            Some((line, b)) if *b == barrier => line.push(seg[1].0),
+            _ => out.push((vec![seg[0].0, seg[1].0], barrier)),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crossings_close_only_their_blocks() {
+        let p = |x: f64, c: bool| (Coord { x, y: 0.0 }, c);
+        let pts = [
+            p(0.0, false),
+            p(1.0, false),
+            p(2.0, true),
+            p(3.0, false),
+            p(4.0, false),
+        ];
+        let pieces = split_at_crossings(&pts, false);
+        let xs: Vec<(Vec<f64>, bool)> = pieces
+            .iter()
+            .map(|(l, b)| (l.iter().map(|c| c.x).collect(), *b))
+            .collect();
+        assert_eq!(
+            xs,
+            vec![
+                (vec![0.0, 1.0], false),
+                (vec![1.0, 2.0, 3.0], true),
+                (vec![3.0, 4.0], false)
+            ]
+        );
+        // A crossing at the end closes the last block only; a motorway is one barrier piece.
+        assert_eq!(split_at_crossings(&pts[..3], false).len(), 2);
+        assert_eq!(split_at_crossings(&pts, true).len(), 1);
+        assert_eq!(
+            split_at_crossings(&[p(0.0, false), p(1.0, false)], false).len(),
+            1
+        );
+    }
 
     #[test]
     fn speeds_and_maxspeed() {

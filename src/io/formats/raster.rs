@@ -15,9 +15,10 @@
 //!   their extent is read, in blocks of rows, and a pixel is kept only when its centre lies
 //!   inside an area (a scanline test in pixel space): a 40,000 × 40,000 country raster costs
 //!   the city's window, and memory grows with the populated pixels kept, not the file.
-//! - **CRS.** The GeoTIFF's EPSG code (projected or geographic key), or a user-defined
-//!   transverse Mercator from its GeoKeys; for ASCII grids the `.prj` beside it; `crs = …` on
-//!   the layer overrides either.
+//! - **CRS.** The GeoTIFF's EPSG code (projected or geographic key), else the WKT GDAL stores
+//!   in a citation key for systems without GeoTIFF codes (`ESRI PE String = …`: GHS-POP's World
+//!   Mollweide, ESRI:54009), else a user-defined transverse Mercator from its GeoKeys; for ASCII
+//!   grids the `.prj` beside it; `crs = …` on the layer overrides either.
 //!
 //! GeoTIFF decoding (strips or tiles; none, LZW, DEFLATE, PackBits; predictors; 8–64-bit
 //! integer and float samples) is `geotiff-reader`'s (pure Rust), read through its block cache.
@@ -197,6 +198,13 @@ fn tiff_crs(file: &GeoTiffFile) -> Result<Option<Crs>, String> {
     if let Some(code) = projected.filter(|c| *c != 32767 && *c != 0) {
         return Crs::from_epsg(code as u32).map(Some);
     }
+    // GDAL writes a system without GeoTIFF codes (GHS-POP's World Mollweide, ESRI:54009) as
+    // user-defined keys with its WKT in a citation: "…|ESRI PE String = PROJCS[…]|".
+    for key in [k::PROJ_CITATION, k::GT_CITATION] {
+        if let Some(wkt) = keys.get_ascii(key).and_then(esri_pe_string) {
+            return Crs::from_wkt(wkt).map(Some);
+        }
+    }
     if model == 2 {
         return match geographic {
             Some(c) if c != 32767 => Crs::from_epsg(c as u32).map(Some),
@@ -227,6 +235,13 @@ fn tiff_crs(file: &GeoTiffFile) -> Result<Option<Crs>, String> {
         return Crs::from_proj_string(&def).map(Some);
     }
     Ok(None)
+}
+
+/// The WKT of an `ESRI PE String = …` citation (up to the next `|`).
+fn esri_pe_string(citation: &str) -> Option<&str> {
+    let (_, rest) = citation.split_once("ESRI PE String = ")?;
+    let wkt = rest.split('|').next()?.trim_end_matches('\0').trim();
+    (!wkt.is_empty()).then_some(wkt)
 }
 
 fn open_asc(path: &Path) -> Result<Band, String> {
@@ -307,6 +322,51 @@ fn open_asc(path: &Path) -> Result<Band, String> {
 pub fn declared_crs(path: &Path) -> Option<Crs> {
     let f = GeoTiffFile::open(path).ok()?;
     tiff_crs(&f).ok()?
+}
+
+/// What [`scan`] found in a whole band.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScanTotals {
+    /// Pixels across and down.
+    pub width: usize,
+    /// Rows.
+    pub height: usize,
+    /// Pixels holding a value (not nodata, not NaN).
+    pub valued: u64,
+    /// Pixels with people (value above zero): the cells a read without areas would make.
+    pub populated: u64,
+    /// Sum of the values (people).
+    pub sum: f64,
+}
+
+/// Decodes every pixel of one band, in blocks of 256 rows through the same path as [`read`],
+/// and totals it — the work `gdalinfo -stats` does; the read benchmark
+/// (`examples/read_bench.rs`) times it against GDAL.
+pub fn scan(path: &Path, format: Format, band: u32) -> Result<ScanTotals, String> {
+    let b = open_band(path, format, band)?;
+    let mut t = ScanTotals {
+        width: b.width,
+        height: b.height,
+        valued: 0,
+        populated: 0,
+        sum: 0.0,
+    };
+    let block = 256usize;
+    let mut r = 0;
+    while r < b.height {
+        let n = block.min(b.height - r);
+        for v in b.rows(r, n, 0, b.width)? {
+            if is_value(v, b.nodata) {
+                t.valued += 1;
+                if v > 0.0 {
+                    t.populated += 1;
+                    t.sum += v;
+                }
+            }
+        }
+        r += n;
+    }
+    Ok(t)
 }
 
 /// Reads a population raster into cell features (already in WGS 84).
@@ -608,6 +668,16 @@ fn window(band: &Band, crs: &Crs, mask: &AreaMask) -> Option<Window> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn esri_pe_citations() {
+        let c = "World_Mollweide|WGS 84|ESRI PE String = PROJCS[\"World_Mollweide\",GEOGCS[\"GCS_WGS_1984\"]]|\0";
+        assert_eq!(
+            esri_pe_string(c),
+            Some("PROJCS[\"World_Mollweide\",GEOGCS[\"GCS_WGS_1984\"]]")
+        );
+        assert_eq!(esri_pe_string("WGS 84 / UTM zone 51N|"), None);
+    }
 
     #[test]
     fn affine_inverts() {

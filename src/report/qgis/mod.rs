@@ -216,6 +216,20 @@ pub fn project_groups(b: &RunBundle, gaps: &[GapArea], lang: Language) -> Vec<Pr
                 checked: true,
             },
         ];
+        if lc.zones.is_some() {
+            // Below the coverage cells, unchecked: the zones answer "which school", the cells
+            // "how far".
+            layers.push(ProjectLayer {
+                key: format!("zones_{n}"),
+                name: named("qgis_zones"),
+                file: "zones.geojson",
+                subset: Some(format!("\"level\" = '{n}'")),
+                geometry: "Polygon",
+                renderer: super::access::zones_renderer(),
+                labeling: None,
+                checked: false,
+            });
+        }
         // A subset on an empty layer (no fields) makes the layer invalid: leave out the layers
         // of files without features.
         if gaps.is_empty() {

@@ -11,18 +11,20 @@ mod min_share;
 mod resource_minimum;
 mod school_size;
 mod utilisation;
+mod within_reach;
 
 pub use balance_cv::{BalanceCv, Indicator};
 pub use boarding_reach::BoardingReach;
 pub use build_programme::{BuildProgramme, ProjectRequirement};
 pub use class_size::MaxClassSize;
 pub use min_count::MinCount;
-pub use min_coverage::MinCoverage;
+pub use min_coverage::{ClusterBy, MinCoverage};
 pub use min_seats::MinSeats;
-pub use min_share::MinShare;
+pub use min_share::{MinShare, ShareOf};
 pub use resource_minimum::ResourceMinimum;
 pub use school_size::MaxSchoolSize;
 pub use utilisation::{MinUtilisation, UtilisationDemand};
+pub use within_reach::{Target, WithinReach};
 
 use super::common::{Check, Rule, Scope};
 use super::finding::{Comparison, Finding, FindingStatus};
@@ -31,7 +33,7 @@ use super::Context;
 use crate::config::Language;
 
 /// Every kind's documentation, in registry order.
-pub(crate) const DOCS: [&super::doc::RuleKindDoc; 11] = [
+pub(crate) const DOCS: [&super::doc::RuleKindDoc; 12] = [
     &min_count::DOC,
     &min_share::DOC,
     &min_coverage::DOC,
@@ -43,6 +45,7 @@ pub(crate) const DOCS: [&super::doc::RuleKindDoc; 11] = [
     &build_programme::DOC,
     &boarding_reach::DOC,
     &utilisation::DOC,
+    &within_reach::DOC,
 ];
 
 /// Checks `rule`, appending its findings to `out` (unsorted).
@@ -59,6 +62,7 @@ pub(crate) fn evaluate(rule: &Rule, ctx: &Context, out: &mut Vec<Finding>) {
         Check::BuildProgramme(p) => p.evaluate(rule, ctx, out),
         Check::BoardingReach(p) => p.evaluate(rule, ctx, out),
         Check::MinUtilisation(p) => p.evaluate(rule, ctx, out),
+        Check::WithinReach(p) => p.evaluate(rule, ctx, out),
     }
 }
 

@@ -305,6 +305,13 @@ impl RadiusGrid {
     /// Every point within the radius of `p` (inclusive), `(payload, metres)` sorted by
     /// distance then payload, into `out` (cleared first).
     pub fn within_into(&self, p: [f64; 2], out: &mut Vec<(usize, f64)>) {
+        self.within_unsorted_into(p, out);
+        out.sort_unstable_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    }
+
+    /// [`RadiusGrid::within_into`] without the sort, for callers that only sum or collect: the
+    /// points in bucket order, which depends only on the items (deterministic).
+    pub fn within_unsorted_into(&self, p: [f64; 2], out: &mut Vec<(usize, f64)>) {
         out.clear();
         let r = self.radius_m;
         if self.pts.is_empty() || r.is_nan() || r < 0.0 {
@@ -326,6 +333,5 @@ impl RadiusGrid {
                 }
             }
         }
-        out.sort_unstable_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
     }
 }
