@@ -277,10 +277,12 @@ pub fn certify_cutoff(
         note: String::new(),
     };
     if kind == Kind::Pcenter {
+        // `+ 0.0`: an empty float sum is −0.0, never written.
         t.beyond_weight = (0..costs.n())
             .filter(|&i| w[i] > 0.0 && costs.row(i).next().is_none())
             .map(|i| w[i])
-            .sum();
+            .sum::<f64>()
+            + 0.0;
         t.certified_untruncated = t.beyond_weight == 0.0;
         t.note = if t.beyond_weight > 0.0 {
             format!("cutoff {r}: demand with no site within it (weight {}) is left out, so the objective is the p-center of the rest", t.beyond_weight)
@@ -296,7 +298,8 @@ pub fn certify_cutoff(
     t.beyond_weight = (0..costs.n())
         .filter(|&i| !costs.row(i).any(|(j, _)| open[j]))
         .map(|i| w[i])
-        .sum();
+        .sum::<f64>()
+        + 0.0;
     t.truncated_objective = Some(solution.objective);
     if !site_costs.truncated {
         t.note = format!("cutoff {r} dropped no pair: the problem is untruncated");

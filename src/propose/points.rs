@@ -246,7 +246,9 @@ pub fn solve(pp: PointProblem<'_>) -> Result<PointAnswer> {
         // Beyond the cutoff a demand costs the cutoff per unit weight: never more than its true
         // cost, so the solver's lower bound holds for the untruncated problem too.
         unserved_cost: cutoff.filter(|_| pp.kind == Kind::Pmedian),
-        time_limit: pp.time_limit.saturating_sub(started.elapsed()),
+        // What is left of the limit, less a tenth of the building time for scoring the answer
+        // on the untruncated problem and mapping ids afterwards.
+        time_limit: pp.time_limit.saturating_sub(started.elapsed().mul_f64(1.1)),
         work_limit: Some(pp.work_limit),
         seed: pp.seed,
         ..solve::Problem::default()

@@ -217,8 +217,8 @@ pub struct ProposalRequest {
     /// budget in time, and the answer then says so (`stop = "wall_clock"`).
     pub time_limit_s: Option<f64>,
     /// Work budget in work units (see `solve::budget`), replacing the one derived from
-    /// `time_limit_s`: for answers reproducible whatever the time limit. About 800 million
-    /// units are one second of one core of a current desktop.
+    /// `time_limit_s`: for answers reproducible whatever the time limit. A release build does
+    /// 300–800 million units per second of one core (see `solve::budget::WORK_PER_SECOND`).
     pub work_limit: Option<u64>,
     /// Seed for the randomised parts of the search (default 1).
     pub seed: Option<u64>,

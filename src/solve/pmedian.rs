@@ -94,7 +94,12 @@ impl Search<'_> {
     }
 
     fn descend_and_keep(&mut self) -> bool {
-        self.moves += self.state.descend(&self.limits, &mut self.tally, u64::MAX);
+        let budget = &mut self.budget;
+        self.moves += self
+            .state
+            .descend(&self.limits, &mut self.tally, u64::MAX, |work| {
+                budget.charge(work)
+            });
         self.budget.spend(self.state.take_work());
         let obj = self.state.objective();
         if obj < self.best_obj - 1e-9 * obj.abs().max(1.0) {
@@ -187,7 +192,11 @@ pub fn solve(costs: &SparseCosts, problem: &Problem) -> Result<Solution, SolveEr
     budget.spend(4 * costs.pairs() as u64);
     let unserved = problem.unserved(costs);
     let capacity = problem.p.min(costs.m());
+    let pass = Instant::now();
     let state = SwapState::new(costs, &cols, &problem.fixed_open, unserved, capacity);
+    // Finishing after the safety net fires takes a few passes over the pairs (a Lagrangian
+    // iteration, the final rebuild): keep room for them.
+    budget.reserve(4 * pass.elapsed());
     let tally = limits.tally();
     let mut s = Search {
         costs,
@@ -206,7 +215,13 @@ pub fn solve(costs: &SparseCosts, problem: &Problem) -> Result<Solution, SolveEr
     s.descend_and_keep();
     let mut rng = Rng::seeded(problem.seed);
     let integral = costs.is_integral();
+    // The first local search may use a quarter of the budget: on large instances (each descent
+    // rebuilding `O(pairs)` structures) the Lagrangian bound must get its share.
+    let outer = s.budget.clone();
+    s.budget = outer.phase(outer.left() / 4);
     let mut perturbations = s.iterate(&mut rng, FIRST_PERTURBATIONS, f64::NEG_INFINITY);
+    let phase = std::mem::replace(&mut s.budget, outer);
+    s.budget.absorb(&phase);
     let relax = relaxation(&s, problem, unserved);
     let lag = lagrangian(&mut s, &relax);
     let bound = lag.bound;

@@ -86,6 +86,9 @@ impl Solution {
         started: Instant,
     ) -> Solution {
         selected.sort_unstable();
+        // `+ 0.0` turns the −0.0 of an empty float sum into 0.0 (never shown).
+        let (objective, bound, covered, total) =
+            (objective + 0.0, bound + 0.0, covered + 0.0, total + 0.0);
         let tol = 1e-9 * objective.abs().max(1.0);
         let bound = match (sense, integral) {
             (Sense::Minimise, true) => (bound - tol).ceil().min(objective),
