@@ -51,6 +51,7 @@ fn branch_and_bound_proves_the_brute_force_optimum() {
             .unwrap();
         let relax = PMedianRelaxation {
             costs: &costs,
+            cols: None,
             fixed: vec![false; costs.m()],
             selectable: vec![true; costs.m()],
             p: problem.p,
@@ -65,7 +66,7 @@ fn branch_and_bound_proves_the_brute_force_optimum() {
             opt,
             &settings,
             &mut Budget::unlimited(),
-            |_| f64::INFINITY,
+            |_, _| f64::INFINITY,
             |_, _| false,
         );
         if root.bound < opt - 1e-3 * opt {

@@ -35,7 +35,17 @@ pub struct SwapState<'a> {
     width: usize,
     /// Work units spent since the last [`SwapState::take_work`].
     work: u64,
+    /// Moves `(opened, closed)` since the last [`SwapState::commit`] or reset.
+    journal: Vec<(usize, usize)>,
+    /// Moves since the last rebuild (incremental updates accumulate rounding; see `descend`).
+    moves_since_rebuild: u64,
+    /// Scratch list of affected demands.
+    affected: Vec<usize>,
 }
+
+/// Moves after which [`SwapState::descend`] rebuilds the accumulators from scratch, so that
+/// rounding in the incremental updates never steers a move.
+const REBUILD_EVERY: u64 = 4096;
 
 impl<'a> SwapState<'a> {
     /// A state with the `fixed` sites open and room for `capacity` removable sites.
@@ -66,6 +76,9 @@ impl<'a> SwapState<'a> {
             extra: vec![0.0; m * width],
             width,
             work: 0,
+            journal: Vec::new(),
+            moves_since_rebuild: 0,
+            affected: Vec::new(),
         };
         s.rebuild();
         s
@@ -74,13 +87,17 @@ impl<'a> SwapState<'a> {
     /// Recomputes all structures from the open set. `O(Σ_i k_i)`.
     pub fn rebuild(&mut self) {
         self.work += (2 * self.costs.pairs() + self.costs.n() + self.extra.len()) as u64;
+        self.moves_since_rebuild = 0;
         self.gain.fill(0.0);
         self.loss.fill(0.0);
         self.extra.fill(0.0);
+        let before = self.work;
         for i in 0..self.costs.n() {
-            self.near[i] = self.nearest_two(i);
+            self.near[i] = self.nearest_two(i).0;
             self.contribute(i, 1.0);
         }
+        // The rebuild is charged its bound above, not the pairs it visited.
+        self.work = before;
     }
 
     /// The removable (new) sites currently open.
@@ -114,11 +131,15 @@ impl<'a> SwapState<'a> {
         self.open[a]
     }
 
-    fn nearest_two(&self, i: usize) -> [(usize, f64); 2] {
+    /// The nearest two open sites of demand `i` (cost `P` and no site when fewer are within
+    /// `P`) and the pairs visited.
+    fn nearest_two(&self, i: usize) -> ([(usize, f64); 2], u64) {
         let mut out = [(NONE, self.unserved); 2];
         let mut k = 0;
         let (cands, costs) = self.costs.row_slices(i);
+        let mut visited = 0;
         for (&j, &c) in cands.iter().zip(costs) {
+            visited += 1;
             if c >= self.unserved {
                 break;
             }
@@ -130,7 +151,7 @@ impl<'a> SwapState<'a> {
                 }
             }
         }
-        out
+        (out, visited)
     }
 
     /// Adds (`sign = 1`) or withdraws (`sign = −1`) demand `i`'s share of gain, loss and extra.
@@ -149,7 +170,9 @@ impl<'a> SwapState<'a> {
             self.loss[f1] += w * (d2 - d1);
         }
         let (cands, costs) = self.costs.row_slices(i);
+        let mut visited = 0;
         for (&a, &c) in cands.iter().zip(costs) {
+            visited += 1;
             if c >= d2 {
                 break;
             }
@@ -164,6 +187,7 @@ impl<'a> SwapState<'a> {
                 self.extra[a * self.width + s1] += w * (d2 - c.max(d1));
             }
         }
+        self.work += visited;
     }
 
     fn affected_by(&self, a: usize, r: usize, mark: &mut Vec<usize>) {
@@ -175,6 +199,9 @@ impl<'a> SwapState<'a> {
                 }
             }
         }
+        if a == NONE {
+            return;
+        }
         for (i, c) in self.cols.column(a) {
             if c < self.near[i][1].1 && self.near[i][0].0 != r && self.near[i][1].0 != r {
                 mark.push(i);
@@ -182,12 +209,25 @@ impl<'a> SwapState<'a> {
         }
     }
 
-    /// Opens `a` and closes `r` (`r = usize::MAX` for a pure insertion); only affected demands
-    /// are updated.
+    /// Opens `a` and closes `r` (`r = usize::MAX` for a pure insertion, `a = usize::MAX` for a
+    /// pure removal); only affected demands are updated. The move is recorded in the journal
+    /// ([`SwapState::undo_to`]).
     pub fn apply(&mut self, a: usize, r: usize) {
-        let mut affected = Vec::new();
+        if a == NONE && r == NONE {
+            return;
+        }
+        self.journal.push((a, r));
+        self.moves_since_rebuild += 1;
+        let mut affected = std::mem::take(&mut self.affected);
         self.affected_by(a, r, &mut affected);
-        self.work += (self.costs.n() + 16 * affected.len() + self.width) as u64;
+        // The scan for `r`, the column of `a`, and each affected demand's list walks (counted
+        // as they go).
+        let column = if a == NONE {
+            0
+        } else {
+            self.cols.offsets[a + 1] - self.cols.offsets[a]
+        };
+        self.work += (self.costs.n() + column + affected.len() + self.width) as u64;
         for &i in &affected {
             self.contribute(i, -1.0);
         }
@@ -208,26 +248,56 @@ impl<'a> SwapState<'a> {
             self.loss[r] = 0.0;
             s
         };
-        for e in self.extra[a * self.width..(a + 1) * self.width].iter_mut() {
-            *e = 0.0;
-        }
-        self.open[a] = true;
-        self.removable[a] = true;
-        self.slot[a] = slot;
-        self.slots[slot] = a;
-        self.gain[a] = 0.0;
-        self.loss[a] = 0.0;
-        if slot >= self.width {
-            // More sites than planned: widen `extra` and rebuild everything.
-            self.width = (2 * self.width).max(slot + 1);
-            self.extra = vec![0.0; self.costs.m() * self.width];
-            self.rebuild();
-            return;
+        if a == NONE {
+            self.slots[slot] = NONE;
+        } else {
+            for e in self.extra[a * self.width..(a + 1) * self.width].iter_mut() {
+                *e = 0.0;
+            }
+            self.open[a] = true;
+            self.removable[a] = true;
+            self.slot[a] = slot;
+            self.slots[slot] = a;
+            self.gain[a] = 0.0;
+            self.loss[a] = 0.0;
+            if slot >= self.width {
+                // More sites than planned: widen `extra` and rebuild everything.
+                self.width = (2 * self.width).max(slot + 1);
+                self.extra = vec![0.0; self.costs.m() * self.width];
+                self.rebuild();
+                self.affected = affected;
+                return;
+            }
         }
         for &i in &affected {
-            self.near[i] = self.nearest_two(i);
+            let (near, visited) = self.nearest_two(i);
+            self.near[i] = near;
+            self.work += visited;
             self.contribute(i, 1.0);
         }
+        self.affected = affected;
+    }
+
+    /// Length of the journal of moves, to come back to with [`SwapState::undo_to`].
+    pub fn mark(&self) -> usize {
+        self.journal.len()
+    }
+
+    /// Undoes the moves made since `mark` (latest first), each in `O(n + affected)` instead of
+    /// a rebuild; the open set is then exactly the one at `mark`.
+    pub fn undo_to(&mut self, mark: usize) {
+        while self.journal.len() > mark {
+            let Some((a, r)) = self.journal.pop() else {
+                break;
+            };
+            self.apply(r, a);
+            self.journal.pop();
+        }
+    }
+
+    /// Forgets the journal (the current selection becomes the one to come back to).
+    pub fn commit(&mut self) {
+        self.journal.clear();
     }
 
     /// The most profitable feasible move: a swap `(a in, r out)` or, while fewer than
@@ -261,7 +331,9 @@ impl<'a> SwapState<'a> {
     }
 
     /// Best-improvement local search until no improving move remains, `max_moves` are made or
-    /// `stop()` says so (checked before each move). Returns the number of moves.
+    /// `stop()` says so (checked before each move), from the current (consistent) state;
+    /// the accumulators are rebuilt first when [`REBUILD_EVERY`] moves were made incrementally.
+    /// Returns the number of moves.
     pub(crate) fn descend(
         &mut self,
         limits: &Limits,
@@ -270,7 +342,9 @@ impl<'a> SwapState<'a> {
         mut stop: impl FnMut(u64) -> bool,
     ) -> u64 {
         let mut moves = 0;
-        self.rebuild();
+        if self.moves_since_rebuild >= REBUILD_EVERY {
+            self.rebuild();
+        }
         while moves < max_moves && !stop(self.take_work()) {
             // One scan of the `m × (p + 1)` move table: a tight loop of a few flops per entry,
             // charged a quarter unit each so that a unit costs about as much time here as in
@@ -304,6 +378,7 @@ impl<'a> SwapState<'a> {
             }
         }
         self.slots.clear();
+        self.journal.clear();
         for &j in selection {
             if self.open[j] {
                 continue;

@@ -19,7 +19,8 @@ use super::interchange::SwapState;
 use super::lagrange::{PMedianRelaxation, SubgradientSettings};
 use super::rng::Rng;
 use super::solution::Sense;
-use super::{Problem, Solution, SolveError, SparseCosts};
+use super::{Problem, Solution, SolveError, SparseCosts, Transposed};
+use std::collections::BTreeSet;
 use std::time::Instant;
 
 /// Perturbations without improvement after which the iterated local search stops.
@@ -48,6 +49,92 @@ pub fn evaluate(costs: &SparseCosts, open: &[bool], unserved: f64) -> f64 {
         .sum()
 }
 
+/// Scores selections (the Lagrangian heuristic's candidates): `Σ_i w_i min(d(i, nearest open),
+/// P)` with the fixed sites always open. Walks the columns of the selected sites from the
+/// fixed sites' distances (`O(n + Σ_{j selected} |col_j|)`, a small fraction of the pairs on
+/// large sparse instances), or the row prefixes when that is cheaper. Both give the same value.
+struct Scorer<'a> {
+    costs: &'a SparseCosts,
+    cols: &'a Transposed,
+    unserved: f64,
+    /// Per demand: the cost to its nearest fixed site, at most `P`.
+    base: Vec<f64>,
+    near: Vec<f64>,
+    mask: Vec<bool>,
+    fixed: Vec<bool>,
+}
+
+impl<'a> Scorer<'a> {
+    fn new(
+        (costs, cols): (&'a SparseCosts, &'a Transposed),
+        fixed: &[bool],
+        unserved: f64,
+        budget: &mut Budget,
+    ) -> Self {
+        let mut base = vec![unserved; costs.n()];
+        let mut work = costs.n() as u64;
+        for j in (0..costs.m()).filter(|&j| fixed[j]) {
+            for (i, c) in cols.column(j) {
+                base[i] = base[i].min(c);
+                work += 1;
+            }
+        }
+        budget.spend(work);
+        Scorer {
+            costs,
+            cols,
+            unserved,
+            near: base.clone(),
+            base,
+            mask: fixed.to_vec(),
+            fixed: fixed.to_vec(),
+        }
+    }
+
+    fn score(&mut self, selection: &[usize], budget: &mut Budget) -> f64 {
+        let t = self.cols;
+        let column_pairs: usize = selection
+            .iter()
+            .map(|&j| t.offsets[j + 1] - t.offsets[j])
+            .sum();
+        let w = self.costs.weights();
+        if column_pairs <= self.costs.pairs() / 16 {
+            budget.spend((self.costs.n() + column_pairs) as u64);
+            self.near.copy_from_slice(&self.base);
+            for &j in selection {
+                for (i, c) in t.column(j) {
+                    if c < self.near[i] {
+                        self.near[i] = c;
+                    }
+                }
+            }
+            self.near.iter().zip(w).map(|(&d, &wi)| wi * d).sum()
+        } else {
+            self.mask.copy_from_slice(&self.fixed);
+            for &j in selection {
+                self.mask[j] = true;
+            }
+            let mut work = self.costs.n() as u64;
+            let value = (0..self.costs.n())
+                .map(|i| {
+                    let (cands, cs) = self.costs.row_slices(i);
+                    let mut d = self.unserved;
+                    for (&j, &c) in cands.iter().zip(cs) {
+                        work += 1;
+                        if self.mask[j as usize] {
+                            d = c.min(self.unserved);
+                            break;
+                        }
+                    }
+                    w[i] * d
+                })
+                .sum();
+            budget.spend(work);
+            value
+        }
+    }
+}
+
 /// Whether a bound proves an objective optimal (rounding the bound up for integral data).
 pub(crate) fn proven(integral: bool, bound: f64, objective: f64) -> bool {
     let tol = 1e-9 * objective.abs().max(1.0);
@@ -60,6 +147,7 @@ pub(crate) fn proven(integral: bool, bound: f64, objective: f64) -> bool {
 
 struct Search<'a> {
     costs: &'a SparseCosts,
+    cols: &'a Transposed,
     limits: Limits,
     state: SwapState<'a>,
     tally: Tally,
@@ -112,28 +200,36 @@ impl Search<'_> {
 
     /// Iterated local search from the best selection: perturb, descend, keep improvements;
     /// stops after `stale_limit` perturbations without improvement, when the budget is used up,
-    /// or when `bound` proves the incumbent optimal. Returns the perturbations made.
+    /// or when `bound` proves the incumbent optimal. A perturbation that ends worse than the
+    /// best is undone move by move ([`SwapState::undo_to`]), ties are kept (to drift across
+    /// plateaus): no rebuild per perturbation. Returns the perturbations made.
     fn iterate(&mut self, rng: &mut Rng, stale_limit: u32, bound: f64) -> u64 {
         let integral = self.costs.is_integral();
         let (mut stale, mut count) = (0, 0);
-        let mut current = self.best.clone();
+        let best = self.best.clone();
+        self.state.reset(&best);
+        self.budget.spend(self.state.take_work());
+        self.tally = self.limits.tally_of(&best);
         while stale < stale_limit
             && !self.budget.exhausted()
             && !proven(integral, bound, self.best_obj)
         {
-            self.state.reset(&current);
-            self.tally = self.limits.tally_of(&current);
+            let mark = self.state.mark();
             self.perturb(rng);
             count += 1;
             let improved = self.descend_and_keep();
             stale = if improved { 0 } else { stale + 1 };
-            // Accept ties to drift across plateaus; otherwise return to the best.
             let obj = self.state.objective();
-            current = if obj <= self.best_obj + 1e-9 * obj.abs().max(1.0) {
-                self.state.selected()
+            self.budget
+                .spend(self.costs.n() as u64 + self.state.take_work());
+            if obj <= self.best_obj + 1e-9 * obj.abs().max(1.0) {
+                self.state.commit();
             } else {
-                self.best.clone()
-            };
+                self.state.undo_to(mark);
+                self.state.commit();
+                self.budget.spend(self.state.take_work());
+                self.tally = self.limits.tally_of(&self.state.selected());
+            }
         }
         count
     }
@@ -200,6 +296,7 @@ pub fn solve(costs: &SparseCosts, problem: &Problem) -> Result<Solution, SolveEr
     let tally = limits.tally();
     let mut s = Search {
         costs,
+        cols: &cols,
         limits,
         state,
         tally,
@@ -215,15 +312,26 @@ pub fn solve(costs: &SparseCosts, problem: &Problem) -> Result<Solution, SolveEr
     s.descend_and_keep();
     let mut rng = Rng::seeded(problem.seed);
     let integral = costs.is_integral();
-    // The first local search may use a quarter of the budget: on large instances (each descent
-    // rebuilding `O(pairs)` structures) the Lagrangian bound must get its share.
+    // The first local search may use an eighth of the budget: on large instances (each move
+    // walking the lists of thousands of demands) the Lagrangian bound must get its share, and
+    // the descent from its rounded relaxation usually beats a long local search.
     let outer = s.budget.clone();
-    s.budget = outer.phase(outer.left() / 4);
+    s.budget = outer.phase(outer.left() / 8);
     let mut perturbations = s.iterate(&mut rng, FIRST_PERTURBATIONS, f64::NEG_INFINITY);
     let phase = std::mem::replace(&mut s.budget, outer);
     s.budget.absorb(&phase);
     let relax = relaxation(&s, problem, unserved);
+    let outer = s.budget.clone();
+    s.budget = outer.phase(outer.left() / 5 * 4);
     let lag = lagrangian(&mut s, &relax);
+    let phase = std::mem::replace(&mut s.budget, outer);
+    s.budget.absorb(&phase);
+    if !proven(integral, lag.bound, s.best_obj) {
+        let start = rounded_relaxation(&relax, &lag);
+        if s.limits.feasible(&start) {
+            s.restart_from(&start);
+        }
+    }
     let bound = lag.bound;
     let mut closed_at = f64::INFINITY;
     let mut failed_rounds = 0;
@@ -292,6 +400,7 @@ struct LagrangeOutcome {
     bound: f64,
     iterations: u64,
     multipliers: Vec<f64>,
+    opened: Vec<f64>,
 }
 
 fn relaxation<'a>(s: &Search<'a>, problem: &Problem, unserved: f64) -> PMedianRelaxation<'a> {
@@ -302,6 +411,7 @@ fn relaxation<'a>(s: &Search<'a>, problem: &Problem, unserved: f64) -> PMedianRe
         .collect();
     PMedianRelaxation {
         costs: s.costs,
+        cols: Some(s.cols),
         fixed,
         selectable,
         p: s.limits.p,
@@ -323,27 +433,29 @@ fn lagrangian(s: &mut Search<'_>, relax: &PMedianRelaxation<'_>) -> LagrangeOutc
                 .min(relax.unserved)
         })
         .collect();
-    let mut open = relax.fixed.clone();
+    let mut scorer = Scorer::new(
+        (s.costs, s.cols),
+        &relax.fixed,
+        relax.unserved,
+        &mut s.budget,
+    );
     let mut best: Option<(f64, Vec<usize>)> = None;
+    let mut seen: BTreeSet<Vec<usize>> = BTreeSet::new();
     let incumbent = s.best_obj;
     let limits = &s.limits;
     let budget = &mut s.budget;
-    let on_primal = |chosen: &[usize]| {
-        if !limits.feasible(chosen) {
+    let on_primal = |chosen: &[usize], budget: &mut Budget| {
+        if !limits.feasible(chosen) || !seen.insert(chosen.to_vec()) {
             return f64::INFINITY;
         }
-        open.copy_from_slice(&relax.fixed);
-        for &j in chosen {
-            open[j] = true;
-        }
-        let value = evaluate(costs, &open, relax.unserved);
+        let value = scorer.score(chosen, budget);
         if value < incumbent && !matches!(&best, Some((b, _)) if *b <= value) {
             best = Some((value, chosen.to_vec()));
         }
         value
     };
     let integral = costs.is_integral();
-    let settings = SubgradientSettings::default();
+    let settings = root_settings();
     let done = |bound, upper: f64| proven(integral, bound, upper.min(incumbent));
     let result = relax.optimise(lambda0, incumbent, &settings, budget, on_primal, done);
     if let Some((_, sel)) = best {
@@ -353,7 +465,30 @@ fn lagrangian(s: &mut Search<'_>, relax: &PMedianRelaxation<'_>) -> LagrangeOutc
         bound: result.bound,
         iterations: result.iterations,
         multipliers: result.multipliers,
+        opened: result.opened,
     }
+}
+
+/// A primal start from the relaxation: the `p` selectable candidates most often opened by the
+/// subproblems along the way ([`super::lagrange::LagrangeResult::opened`], an estimate of the LP
+/// relaxation's `y`), ties by the reduced cost at the best multipliers, then by index. On
+/// 100,000 × 5,000, p = 50 the descent from it beats greedy + descent by 0.5 % (and the `p`
+/// most negative reduced costs, which crowd together, by 0.2 %). `O(Σ_i k_i(λ) + m log m)`.
+fn rounded_relaxation(relax: &PMedianRelaxation<'_>, lag: &LagrangeOutcome) -> Vec<usize> {
+    let mut rho = vec![0.0; relax.costs.m()];
+    relax.evaluate(&lag.multipliers, &mut rho);
+    let mut order: Vec<usize> = (0..relax.costs.m())
+        .filter(|&j| relax.selectable[j])
+        .collect();
+    order.sort_by(|&a, &b| {
+        lag.opened[b]
+            .total_cmp(&lag.opened[a])
+            .then(rho[a].total_cmp(&rho[b]))
+            .then(a.cmp(&b))
+    });
+    order.truncate(relax.p);
+    order.sort_unstable();
+    order
 }
 
 /// Reduced-cost fixing (Beasley 1993): opening a candidate `j` outside the relaxed solution
@@ -385,6 +520,20 @@ fn reduced_cost_closed(
         .collect()
 }
 
+/// Subgradient settings at the root: small steps along an averaged direction, which climb
+/// steadily on large instances where the plain method with `θ = 2` zig-zags (measured on
+/// 100,000 × 5,000, p = 50: the bound within 0.1 % of its limit in about 700 iterations,
+/// against 3 % after 900 plain ones).
+fn root_settings() -> SubgradientSettings {
+    SubgradientSettings {
+        theta: 0.03,
+        patience: 50,
+        min_theta: 1e-5,
+        max_iterations: 20000,
+        average: 0.1,
+    }
+}
+
 /// Subgradient settings at a branch-and-bound node: the multipliers are warm-started from the
 /// parent, so a short run with a small step suffices.
 fn node_settings() -> SubgradientSettings {
@@ -393,6 +542,7 @@ fn node_settings() -> SubgradientSettings {
         patience: 6,
         min_theta: 1e-3,
         max_iterations: 60,
+        average: 1.0,
     }
 }
 
@@ -432,7 +582,12 @@ fn branch_and_bound(
     let mut iterations = 0u64;
     let mut nodes = 0u64;
     let mut rho = vec![0.0; m];
-    let mut mask = vec![false; m];
+    let mut scorer = Scorer::new(
+        (s.costs, s.cols),
+        &relax.fixed,
+        relax.unserved,
+        &mut s.budget,
+    );
     while !heap.is_empty() {
         // Best-first; among equal bounds the deeper node.
         let k = (0..heap.len())
@@ -464,6 +619,7 @@ fn branch_and_bound(
         }
         let sub = PMedianRelaxation {
             costs,
+            cols: relax.cols,
             fixed,
             selectable,
             p: relax.p - node.open.len(),
@@ -474,7 +630,8 @@ fn branch_and_bound(
         let start_upper = upper;
         let mut last: Vec<usize> = Vec::new();
         let mut selection: Vec<usize> = Vec::new();
-        let on_primal = |chosen: &[usize]| {
+        let scorer = &mut scorer;
+        let on_primal = |chosen: &[usize], budget: &mut Budget| {
             if chosen == last.as_slice() {
                 return f64::INFINITY;
             }
@@ -485,11 +642,7 @@ fn branch_and_bound(
             if !limits.feasible(&selection) {
                 return f64::INFINITY;
             }
-            mask.copy_from_slice(&relax.fixed);
-            for &j in &selection {
-                mask[j] = true;
-            }
-            let value = evaluate(costs, &mask, relax.unserved);
+            let value = scorer.score(&selection, budget);
             if value < upper - 1e-9 * value.abs().max(1.0) {
                 upper = value;
                 found = Some(selection.clone());
