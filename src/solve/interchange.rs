@@ -424,7 +424,10 @@ mod tests {
         SparseCosts::from_lists(weights, 25, lists).unwrap()
     }
 
-    fn snapshot(s: &SwapState<'_>) -> (Vec<usize>, f64, Vec<Option<usize>>, Vec<f64>, Vec<f64>) {
+    /// Selection, objective, assignment, gains of the closed sites, losses of the open ones.
+    type Snapshot = (Vec<usize>, f64, Vec<Option<usize>>, Vec<f64>, Vec<f64>);
+
+    fn snapshot(s: &SwapState<'_>) -> Snapshot {
         let free: Vec<usize> = (0..s.costs.m()).filter(|&a| !s.open[a]).collect();
         let gains = free.iter().map(|&a| s.gain[a]).collect();
         let losses = s.selected().iter().map(|&r| s.loss[r]).collect();
