@@ -15,10 +15,11 @@
 use std::time::{Duration, Instant};
 
 /// Work units per second of time limit used to derive the budget. A release build on the
-/// 2-core development machine does 300–800 million units per CPU second (300 on the largest
+/// 2-core development machine does 260–800 million units per CPU second (260 on the largest
 /// instances, whose passes miss the caches; measured with `examples/solve_bench.rs` and
-/// `examples/solve_planning.rs`), so the budget runs out at 20–50 % of the time limit on an
-/// idle machine and the result stays the same with two to five processes per core.
+/// `examples/solve_planning.rs`), so the budget runs out at 20–60 % of the time limit on an
+/// idle machine and the result stays the same on a machine 1.7 (largest instances) to 5 times
+/// slower or busier.
 pub const WORK_PER_SECOND: f64 = 150_000_000.0;
 
 /// Largest time limit honoured (one year); longer limits are clamped, never a panic.
