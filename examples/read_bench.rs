@@ -320,11 +320,19 @@ fn one(what: &str, path: &Path) {
                 ),
             )
             .expect("city.geojson");
+            std::fs::write(
+                dir.join("school.geojson"),
+                format!(
+                    r#"{{"type": "FeatureCollection", "features": [{{"type": "Feature", "properties": {{"id": "s1", "level": "primary", "ownership": "public"}}, "geometry": {{"type": "Point", "coordinates": [{}, {}]}}}}]}}"#,
+                    CITY.0, CITY.1
+                ),
+            )
+            .expect("school.geojson");
             let scenario = dir.join("city.toml");
             std::fs::write(
                 &scenario,
                 format!(
-                    "name = \"city\"\n[layers.counties]\npath = \"city.geojson\"\n[layers.population]\npath = {:?}\n",
+                    "name = \"city\"\n[layers.schools]\npath = \"school.geojson\"\n[layers.counties]\npath = \"city.geojson\"\n[layers.population]\npath = {:?}\n",
                     path.file_name().unwrap().to_str().unwrap()
                 ),
             )

@@ -479,15 +479,31 @@ pub fn scan(path: &Path, format: Format, band: u32) -> Result<ScanTotals, String
         populated: 0,
         sum: 0.0,
     };
-    let nodata = b.nodata;
-    let add = |t: &mut ScanTotals, v: f64| {
-        if is_value(v, nodata) {
-            t.valued += 1;
-            if v > 0.0 {
-                t.populated += 1;
-                t.sum += v;
+    // `is_value` for finite values: not the nodata value (a NaN nodata equals nothing).
+    let nodata = b.nodata.unwrap_or(f64::NAN);
+    // Four lanes (summed in a fixed order: the result does not depend on threads).
+    let add = |t: &mut ScanTotals, vs: &[f64]| {
+        let (mut valued, mut populated, mut sum) = ([0u64; 4], [0u64; 4], [0.0f64; 4]);
+        let mut lane = |k: usize, v: f64| {
+            let ok = v.is_finite() && v != nodata;
+            let people = ok && v > 0.0;
+            valued[k] += ok as u64;
+            populated[k] += people as u64;
+            sum[k] += if people { v } else { 0.0 };
+        };
+        let lanes = vs.chunks_exact(4);
+        let rest = lanes.remainder();
+        for c in lanes {
+            for k in 0..4 {
+                lane(k, c[k]);
             }
         }
+        for &v in rest {
+            lane(0, v);
+        }
+        t.valued += valued.iter().sum::<u64>();
+        t.populated += populated.iter().sum::<u64>();
+        t.sum += (sum[0] + sum[1]) + (sum[2] + sum[3]);
     };
     if let Source::Tiff {
         blocks: Some(blocks),
@@ -511,9 +527,7 @@ pub fn scan(path: &Path, format: Format, band: u32) -> Result<ScanTotals, String
     let mut r = 0;
     while r < b.height {
         let n = b.chunk_rows().min(b.height - r);
-        for v in b.rows(r, n, 0, b.width)? {
-            add(&mut t, v);
-        }
+        add(&mut t, &b.rows(r, n, 0, b.width)?);
         r += n;
     }
     Ok(t)
