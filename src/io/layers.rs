@@ -83,13 +83,19 @@ impl RasterLayer {
     /// Checks the cells' coordinates, as [`read_records`](super::formats::read_records) does
     /// on their polygons.
     fn new(cells: RasterCells, fp: &mut FileProblems) -> RasterLayer {
+        // The record (for the message) is made only for a cell whose outline fails.
+        let in_range = |p: &geo::Polygon<f64>| {
+            p.exterior().0.iter().all(|c| {
+                c.x.is_finite() && c.y.is_finite() && c.x.abs() <= 180.0 && c.y.abs() <= 90.0
+            })
+        };
         let usable = (0..cells.len())
-            .map(|i| {
-                let rec = cells_record(&cells, i, false);
-                match cells.polygon(i) {
-                    Some(p) => check_coordinates(&Geometry::Polygon(p), &rec, fp),
-                    None => false,
+            .map(|i| match cells.polygon(i) {
+                Some(p) if in_range(&p) => true,
+                Some(p) => {
+                    check_coordinates(&Geometry::Polygon(p), &cells_record(&cells, i, false), fp)
                 }
+                None => false,
             })
             .collect();
         RasterLayer { cells, usable }
