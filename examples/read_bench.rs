@@ -146,7 +146,7 @@ fn main() {
         (
             "province.tif",
             "city window (60 km octagon)",
-            "schoolplan read_records",
+            "schoolplan read_layer_data",
             vec![s(&me), "--one".into(), "tiff-city".into(), s(&tif)],
         ),
         (

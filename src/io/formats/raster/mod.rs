@@ -2,17 +2,23 @@
 //! ESRI ASCII grids. Each pixel with people becomes a demand cell.
 //!
 //! - **Cells.** A pixel whose `pop_total` (band `band`, default 1) is above zero, or whose
-//!   cohort rasters are, becomes a Polygon feature (its four corners converted to WGS 84) with
-//!   `id = "r<row>c<col>"` (row and column in the whole raster, counted from the top-left, so
-//!   the same pixel has the same id whatever window is read), `pop_total` and one property per
-//!   `cohort_rasters` field. Nodata, NaN and zero pixels are skipped; negative values are one
-//!   error naming the first pixel.
+//!   cohort rasters are, becomes a cell with `id = "r<row>c<col>"` (row and column in the
+//!   whole raster, counted from the top-left, so the same pixel has the same id whatever
+//!   window is read), `pop_total` and one value per `cohort_rasters` field; its outline is the
+//!   polygon of its four corners converted to WGS 84. Nodata, NaN and zero pixels are skipped;
+//!   negative values are one error naming the first pixel.
+//! - **Compact.** [`read_cells`] keeps a cell as its row, column and people
+//!   ([`RasterCells`]: 16 bytes, + 8 per cohort field); the outline is computed again, by the
+//!   same arithmetic, whenever it is needed ([`RasterCells::polygon`]). The layer loader makes
+//!   demand cells from them one by one; [`RasterCells::feature`] gives the feature (polygon
+//!   and properties) a vector layer of the same cells would have, which is what
+//!   `read_records` returns and what the loader's checks see.
 //! - **Cohorts.** `cohort_rasters.pop_6_11 = ["f_5.tif", "m_5.tif", { path = "f_10.tif",
 //!   factor = 0.4 }, …]` sums WorldPop age/sex rasters (5-year bands) into the level's ages;
 //!   they must share the population raster's grid. Without them, `[population.cohort_shares]`
 //!   applies as for any cell with only `pop_total`.
 //! - **Window.** When the scenario has counties (or townships), only the pixel window covering
-//!   their extent is read, in blocks of rows, and a pixel is kept only when its centre lies
+//!   their extent is read, in rows of storage blocks, and a pixel is kept only when its centre lies
 //!   inside an area (a scanline test in pixel space): a 40,000 × 40,000 country raster costs
 //!   the city's window, and memory grows with the populated pixels kept, not the file.
 //! - **CRS.** The GeoTIFF's EPSG code (projected or geographic key), else the WKT GDAL stores
@@ -20,8 +26,11 @@
 //!   Mollweide, ESRI:54009), else a user-defined transverse Mercator from its GeoKeys; for ASCII
 //!   grids the `.prj` beside it; `crs = …` on the layer overrides either.
 //!
-//! GeoTIFF decoding (strips or tiles; none, LZW, DEFLATE, PackBits; predictors; 8–64-bit
-//! integer and float samples) is `geotiff-reader`'s (pure Rust), read through its block cache.
+//! GeoTIFF files are parsed (IFDs, tags, GeoKeys) by `geotiff-reader`; their tiles or strips
+//! are decoded by `blocks.rs` (every block of a window in parallel; DEFLATE by `fdeflate`; none,
+//! LZW, PackBits by `tiff-reader`; predictors 2 and 3; 8–64-bit integer and float samples,
+//! chunky or planar), and by `geotiff-reader`'s window reads for anything else (bit-packed
+//! samples, JPEG, colour images).
 
 use std::path::Path;
 
@@ -199,7 +208,7 @@ fn open_tiff(path: &Path, band_1: u32) -> Result<Band, String> {
         .unwrap_or(1);
     let nodata = file.nodata().and_then(|s| s.trim().parse::<f64>().ok());
     let crs = tiff_crs(&file)?;
-    let blocks = BlockLayout::of(&ifd, file.tiff().byte_order(), (band_1 - 1) as usize);
+    let blocks = BlockLayout::of(ifd, file.tiff().byte_order(), (band_1 - 1) as usize);
     Ok(Band {
         source: Source::Tiff {
             band: (band_1 - 1) as usize,
@@ -468,7 +477,7 @@ pub struct ScanTotals {
 }
 
 /// Decodes every pixel of one band (a GeoTIFF's blocks in parallel, by the same decoder as
-/// [`read`]) and totals it — the work `gdalinfo -stats` does; the read benchmark
+/// [`read_cells`]) and totals it — the work `gdalinfo -stats` does; the read benchmark
 /// (`examples/read_bench.rs`) times it against GDAL.
 pub fn scan(path: &Path, format: Format, band: u32) -> Result<ScanTotals, String> {
     let b = open_band(path, format, band)?;
@@ -494,8 +503,8 @@ pub fn scan(path: &Path, format: Format, band: u32) -> Result<ScanTotals, String
         let lanes = vs.chunks_exact(4);
         let rest = lanes.remainder();
         for c in lanes {
-            for k in 0..4 {
-                lane(k, c[k]);
+            for (k, &v) in c.iter().enumerate() {
+                lane(k, v);
             }
         }
         for &v in rest {
