@@ -23,8 +23,8 @@
 use rayon::prelude::*;
 use tiff_reader::{ByteOrder, Ifd, TiffFile};
 
-/// Most bytes one decoded block may take (a malformed tile size is an error, not an attempt
-/// to allocate it).
+/// Most bytes one decoded block may take here (larger blocks are read through
+/// `geotiff-reader`; a block's decoded size is checked again before it is allocated).
 const MAX_BLOCK_BYTES: usize = 256 << 20;
 
 /// A sample type: how 1–8 bytes become a number.
@@ -160,7 +160,13 @@ impl BlockLayout {
             let rps = (ifd.rows_per_strip() as usize).clamp(1, height);
             (width, rps, ifd.strip_offsets()?, ifd.strip_byte_counts()?)
         };
-        if block_w == 0 || block_h == 0 {
+        // Blocks larger than the bound (a single strip of a large raster) are left to
+        // `geotiff-reader`'s window reads, as are empty sizes.
+        let block_bytes = block_w
+            .checked_mul(block_h)?
+            .checked_mul(layout.samples_per_pixel)?
+            .checked_mul(kind.size())?;
+        if block_bytes == 0 || block_bytes > MAX_BLOCK_BYTES {
             return None;
         }
         let across = width.div_ceil(block_w);
