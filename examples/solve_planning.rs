@@ -23,12 +23,9 @@
 //! (R = 1,000 m, p = 20). With `--spopt PYTHON` the same files also go to
 //! `examples/solve_spopt.py` run by that interpreter, and the table shows both.
 
-#[path = "common/mod.rs"]
-mod common;
-
-use common::Rng;
 use schoolplan::cli::solve::{solve_files, SolveArgs, SolveProblem};
 use schoolplan::geodesy::projection::LocalProjection;
+use schoolplan_testkit::mapgen::Rng;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;

@@ -1,27 +1,27 @@
 //! Shared by the `access_*` tests: run the real binary on a scenario into a scratch folder and
 //! read its outputs back as JSON.
 
-#![allow(dead_code)]
-
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use serde_json::Value;
 
-pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
 /// A finished run: its folder (kept alive) and parsed outputs.
 pub struct Run {
+    /// The folder holding the outputs (removed when dropped).
     pub dir: tempfile::TempDir,
+    /// `summary.json`, parsed.
     pub summary: Value,
 }
 
 impl Run {
+    /// An output file of the run.
     pub fn path(&self, file: &str) -> PathBuf {
         self.dir.path().join(file)
     }
 
+    /// An output JSON file of the run, parsed.
     pub fn json(&self, file: &str) -> Value {
         let text =
             std::fs::read_to_string(self.path(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
@@ -53,7 +53,7 @@ impl Run {
 pub fn run(scenario: &str) -> Run {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let o = Command::new(env!("CARGO_BIN_EXE_schoolplan"))
+    let o = Command::new(crate::schoolplan_bin())
         .args([
             "run",
             scenario,
@@ -61,7 +61,7 @@ pub fn run(scenario: &str) -> Run {
             &out.display().to_string(),
             "--quiet",
         ])
-        .current_dir(ROOT)
+        .current_dir(crate::repo_root())
         .output()
         .unwrap();
     assert!(
@@ -84,7 +84,7 @@ pub fn run(scenario: &str) -> Run {
 
 /// Reads an input GeoJSON of the repository: its features' properties.
 pub fn input_props(path: &str) -> Vec<serde_json::Map<String, Value>> {
-    let text = std::fs::read_to_string(Path::new(ROOT).join(path)).unwrap();
+    let text = std::fs::read_to_string(crate::repo_root().join(path)).unwrap();
     let v: Value = serde_json::from_str(&text).unwrap();
     v["features"]
         .as_array()
@@ -94,14 +94,17 @@ pub fn input_props(path: &str) -> Vec<serde_json::Map<String, Value>> {
         .collect()
 }
 
+/// A JSON number (panics otherwise).
 pub fn num(v: &Value) -> f64 {
     v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
 }
 
+/// A JSON number, when there is one.
 pub fn opt_num(v: Option<&Value>) -> Option<f64> {
     v.and_then(Value::as_f64)
 }
 
+/// A JSON string (panics otherwise).
 pub fn text(v: &Value) -> String {
     v.as_str()
         .unwrap_or_else(|| panic!("not a string: {v}"))
@@ -123,6 +126,8 @@ pub fn group_sum(
     m
 }
 
+/// Whether `a` and `b` agree within `tol`, relative to the larger of them (and absolute near
+/// zero).
 pub fn close(a: f64, b: f64, tol: f64) -> bool {
     (a - b).abs() <= tol * (1.0 + a.abs().max(b.abs()))
 }
