@@ -1,5 +1,6 @@
 //! Fixtures for schoolplan's tests and examples — kept out of the library's public API.
 //!
+//! - [`datum`]: WGS 84 → GCJ-02 written out independently, for the reader tests.
 //! - [`map`]: schools, cells, areas, roads, levels and scenarios built in local metres, for
 //!   hand-computed tests.
 //! - [`sample`]: a small complete run (map, coverage, findings, proposals) for report tests.
@@ -23,6 +24,7 @@
 #![deny(missing_docs)]
 
 pub mod bench;
+pub mod datum;
 pub mod map;
 pub mod mapgen;
 pub mod mutate;

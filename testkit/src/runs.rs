@@ -2,7 +2,7 @@
 //! read its outputs back as JSON.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
@@ -130,4 +130,94 @@ pub fn group_sum(
 /// zero).
 pub fn close(a: f64, b: f64, tol: f64) -> bool {
     (a - b).abs() <= tol * (1.0 + a.abs().max(b.abs()))
+}
+
+/// Runs `schoolplan run <scenario> --out <out> --quiet` and asserts exit code 0.
+pub fn run_quiet(scenario: &Path, out: &Path) {
+    let o = Command::new(crate::schoolplan_bin())
+        .args(["run", &scenario.display().to_string(), "--out"])
+        .arg(out)
+        .arg("--quiet")
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// Reads a JSON file, panicking with its path.
+pub fn read_json(p: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
+        .unwrap()
+}
+
+/// A file of `maps/demo`.
+pub fn demo_file(file: &str) -> PathBuf {
+    crate::repo_root().join("maps/demo").join(file)
+}
+
+/// A copy of `maps/demo` (its files, not its sub-folders) in a temporary folder.
+pub fn demo_scratch() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(crate::repo_root().join("maps/demo")).unwrap() {
+        let e = e.unwrap();
+        if e.path().is_file() {
+            std::fs::copy(e.path(), dir.path().join(e.file_name())).unwrap();
+        }
+    }
+    dir
+}
+
+/// The outputs of `maps/demo/demo-programme.toml`, run once per test binary.
+pub fn demo_programme() -> &'static Path {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let d = tempfile::tempdir().unwrap();
+        run_quiet(&demo_file("demo-programme.toml"), d.path());
+        d
+    })
+    .path()
+}
+
+/// Runs `schoolplan run <scenario> --out <out>`, asserts exit code 0 and returns the run's
+/// `summary.json` and `findings.json`.
+pub fn run_outputs(scenario: &Path, out: &Path) -> (Value, Vec<Value>) {
+    let o = Command::new(crate::schoolplan_bin())
+        .arg("run")
+        .arg(scenario)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let read = |f: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(out.join(f)).unwrap()).unwrap()
+    };
+    (
+        read("summary.json"),
+        read("findings.json").as_array().unwrap().clone(),
+    )
+}
+
+/// `(level, coverage)` of each level of a `summary.json`.
+pub fn coverages(summary: &Value) -> Vec<(String, f64)> {
+    summary["levels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["level"].as_str().unwrap().to_string(),
+                l["coverage"].as_f64().unwrap(),
+            )
+        })
+        .collect()
 }
