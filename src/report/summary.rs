@@ -128,7 +128,7 @@ pub struct ProposalOut {
     /// Level.
     pub level: Level,
     /// `new` or `expansion`.
-    pub kind: super::ProposalKind,
+    pub kind: crate::model::ProjectKind,
     /// Candidate site or school id.
     pub site_id: String,
     /// Name.
