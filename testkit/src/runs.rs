@@ -182,28 +182,16 @@ pub fn demo_programme() -> &'static Path {
     .path()
 }
 
-/// Runs `schoolplan run <scenario> --out <out>`, asserts exit code 0 and returns the run's
-/// `summary.json` and `findings.json`.
+/// Runs `schoolplan run <scenario> --out <out> --quiet`, asserts exit code 0 and returns the
+/// run's `summary.json` and `findings.json`.
 pub fn run_outputs(scenario: &Path, out: &Path) -> (Value, Vec<Value>) {
-    let o = Command::new(crate::schoolplan_bin())
-        .arg("run")
-        .arg(scenario)
-        .arg("--out")
-        .arg(out)
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let read = |f: &str| -> Value {
-        serde_json::from_str(&std::fs::read_to_string(out.join(f)).unwrap()).unwrap()
-    };
+    run_quiet(scenario, out);
     (
-        read("summary.json"),
-        read("findings.json").as_array().unwrap().clone(),
+        read_json(&out.join("summary.json")),
+        read_json(&out.join("findings.json"))
+            .as_array()
+            .unwrap()
+            .clone(),
     )
 }
 
