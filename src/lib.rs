@@ -52,7 +52,7 @@
 //! | [`consistency`] | cross-checks between a scenario and its layers, rules and requests | propose and below |
 //! | [`report`] | layers, QGIS project and styles, summary, HTML / Markdown, compare; owned output folders and atomic writes | propose and below |
 //! | [`io`] | files → config and model (scenario TOML, GeoJSON and the other formats, matrix CSV, points) | spatial and below |
-//! | [`pipeline`] | load → measure → propose → check → report, shared by the commands | all but cli |
+//! | [`pipeline`] | load → measure → propose → check → report, shared by the commands; `pipeline::solve`, a location problem on point files (`schoolplan solve`) | all but cli |
 //! | [`cli`] | argument parsing, printing, exit codes | everything |
 //!
 //! **Where new work goes.** A new input format: a reader in [`io`] producing the same

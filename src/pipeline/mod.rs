@@ -4,6 +4,8 @@
 //! sees in the terminal are the ones in the report. Proposals are computed before the rules so
 //! that build-programme rules (P1) can count the proposed projects.
 
+pub mod solve;
+
 use std::path::Path;
 use std::time::Instant;
 
