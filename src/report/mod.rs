@@ -37,7 +37,7 @@
 //! dir.commit()?;
 //! ```
 //!
-//! [`sample`] builds a small synthetic town with everything filled in, for tests and demos.
+//! `testkit::sample` (the dev-only crate beside the library) builds a small synthetic town with everything filled in, for tests and demos.
 
 pub mod access;
 pub mod areas;
