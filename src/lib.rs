@@ -38,7 +38,7 @@
 //!
 //! | module | holds | may use |
 //! | --- | --- | --- |
-//! | [`error`], [`rng`], [`csv_cell`] | errors and problems as data; the one seeded generator; spreadsheet-safe CSV cells | — (any module may use them) |
+//! | [`error`], [`rng`], [`round`], [`csv_cell`] | errors and problems as data; the one seeded generator; rounding before writing; spreadsheet-safe CSV cells | — (any module may use them) |
 //! | [`geodesy`] | datums (GCJ-02, BD-09), the local projection | error |
 //! | [`model`] | schools, demand cells, areas, candidates, roads, cost matrix — metres | geodesy |
 //! | [`config`] | the scenario's meaning: levels, distance, accessibility, layers | model, geodesy |
@@ -78,6 +78,7 @@ pub mod pipeline;
 pub mod propose;
 pub mod report;
 pub mod rng;
+pub mod round;
 pub mod rules;
 pub mod solve;
 pub mod spatial;

@@ -282,7 +282,7 @@ fn note_low_demand(
             o.notes.push(format!(
                 "site {} serves almost nobody: {} pupils, under half a class ({}); the request's best site may not be worth building",
                 site.id,
-                crate::error::shown((served * 10.0).round() / 10.0),
+                crate::error::shown(crate::round::tenths(served)),
                 crate::error::shown(class_size)
             ));
         }
@@ -380,7 +380,7 @@ pub fn proposal_findings(
             .map_or(45.0, |l| l.class_size);
         for s in o.sites.iter().filter(|s| s.low_demand) {
             let county = s.county_code.as_deref().and_then(|c| map.county_by_code(c));
-            let served = (s.served * 10.0).round() / 10.0;
+            let served = crate::round::tenths(s.served);
             let threshold = LOW_DEMAND_CLASSES * class_size;
             out.push(Finding {
                 rule_id: o.id.clone(),

@@ -17,9 +17,7 @@ use super::areas::AreaStat;
 use super::gaps::{CapacityGap, GapArea};
 use super::numbers::{human, percent};
 use super::summary::{LevelSummary, ProposalOut, Summary};
-use super::text::{
-    kind_name, level_name, mode_name, proposal_kind_name, status_name, t, unit_symbol,
-};
+use super::text::{kind_name, level_name, mode_name, proposal_kind_name, status_name, t};
 use super::{FindingRow, FindingStatus, RequestMeta, RunBundle};
 use crate::config::Language;
 
@@ -297,7 +295,7 @@ fn level_radius(l: &LevelSummary) -> f64 {
 
 /// The key figure of a level: its coverage, covered of demand within the radius.
 fn level_figure(ctx: &ReportContext, lang: Language, l: &LevelSummary) -> (String, String, String) {
-    let unit = unit_symbol(ctx.summary.conventions.unit);
+    let unit = ctx.summary.conventions.unit.symbol();
     (
         format!("{} · {}", level_name(lang, l.level), t(lang, "coverage")),
         percent(Some(l.coverage)),
@@ -313,7 +311,7 @@ fn level_figure(ctx: &ReportContext, lang: Language, l: &LevelSummary) -> (Strin
 /// A level in one sentence: covered pupils, gaps, schools and seats.
 fn level_sentence(ctx: &ReportContext, lang: Language, l: &LevelSummary) -> String {
     let s = ctx.summary;
-    let unit = unit_symbol(s.conventions.unit);
+    let unit = s.conventions.unit.symbol();
     let r = level_radius(l);
     let gaps = s
         .gap_counts
@@ -713,7 +711,7 @@ fn maps_section(ctx: &ReportContext, lang: Language) -> Vec<Block> {
 
 fn levels_table(ctx: &ReportContext, lang: Language) -> Block {
     let s = ctx.summary;
-    let unit = unit_symbol(s.conventions.unit);
+    let unit = s.conventions.unit.symbol();
     let head = heads(
         lang,
         &[

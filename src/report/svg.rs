@@ -501,7 +501,7 @@ fn township_title(a: &AreaStat, lang: Language) -> String {
 }
 
 fn gap_title(g: &GapArea, unit: CostUnit, lang: Language) -> String {
-    let u = super::text::unit_symbol(unit);
+    let u = unit.symbol();
     let zh = lang == Language::Zh;
     let mut lines = vec![
         (

@@ -1,6 +1,6 @@
 //! Words of the report in English and Chinese, and escaping.
 
-use crate::config::{CostUnit, DistanceMode, Language};
+use crate::config::{DistanceMode, Language};
 use crate::model::{AreaKind, Level, ProjectKind};
 
 use super::FindingStatus;
@@ -311,11 +311,6 @@ pub fn mode_name(lang: Language, m: DistanceMode) -> &'static str {
         DistanceMode::Network => t(lang, "network"),
         DistanceMode::Matrix => t(lang, "matrix"),
     }
-}
-
-/// The cost unit symbol: `m` or `min`.
-pub fn unit_symbol(u: CostUnit) -> &'static str {
-    u.symbol()
 }
 
 #[cfg(test)]
