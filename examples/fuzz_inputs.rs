@@ -1,5 +1,5 @@
 //! A longer fuzz run over the demo map: every layer kind, the scenario and the rule preset are
-//! damaged by seeded mutations (see `examples/fuzz/mutate.rs`) and the whole analysis runs
+//! damaged by seeded mutations (see `testkit/src/mutate.rs`) and the whole analysis runs
 //! in-process, writing its outputs. Stops at the first panic or broken invariant and prints
 //! the seed and the mutations; the damaged files are left in `--keep DIR` when given.
 //!
@@ -8,10 +8,8 @@
 //! cargo run --example fuzz_inputs -- --seed 4242 --rounds 1 --keep /tmp/case   # reproduce one
 //! ```
 
-#[path = "fuzz/mutate.rs"]
-mod mutate;
-
 use schoolplan::rng::SplitMix;
+use schoolplan_testkit::mutate;
 
 fn arg(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();

@@ -11,12 +11,12 @@
 //! local transverse-Mercator plane and converted to WGS 84 once, so shared borders are made of
 //! the same vertices and match exactly. The random parts use a fixed seed.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::{feature, line_json, point_json, polygon_json, props, write_collection_with, Rng};
 use schoolplan::geodesy::projection::LocalProjection;
+use schoolplan_testkit::mapgen::{
+    feature, line_json, point_json, polygon_json, props, write_collection_with, Rng,
+};
 use serde_json::{json, Value};
 
 /// The fixed seed of the demo.

@@ -4,7 +4,7 @@
 //! ```text
 //! cargo build --release --example read_bench
 //! target/release/examples/read_bench [--dir /tmp/schoolplan-read-bench] [--keep]
-//!     [--tiff-cols 8400] [--tiff-rows 5760] [--pbf-towns 9000]
+//!     [--tiff-cols 8400] [--tiff-rows 5760] [--pbf-towns 9000] [--only province.tif|region.osm.pbf]
 //! ```
 //!
 //! Needs `gdal_translate`, `gdalinfo`, `osmium` and `/usr/bin/time`. It writes into `--dir`
@@ -25,7 +25,8 @@
 //! | what | schoolplan | compared with |
 //! | --- | --- | --- |
 //! | whole raster | `raster::scan`: decode every pixel, total the people | `gdalinfo -stats`, `gdal_translate -of ENVI` |
-//! | a city of the raster | `read_records` with a 60 km octagon as the area mask: every populated pixel inside becomes a cell | `gdal_translate -projwin` of its box |
+//! | a city of the raster | `read_layer_data` (what the loader reads) with a 60 km octagon as the area mask: every populated pixel inside becomes a cell | `gdal_translate -projwin` of its box |
+//! | the city as a scenario | `io::layers::load` of a scenario whose county is the octagon: the raster's cells become the map's demand cells | |
 //! | roads of the PBF | `read_records`: every `highway=*` way with its nodes | `osmium tags-filter w/highway`, `osmium cat`, `osmium fileinfo -e` |
 
 use std::io::Write;
@@ -36,7 +37,7 @@ use std::time::Instant;
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 use schoolplan::config::LayerSpec;
 use schoolplan::io::features::FileProblems;
-use schoolplan::io::formats::{raster, read_records, AreaMask, Format};
+use schoolplan::io::formats::{raster, read_layer_data, read_records, AreaMask, Format, LayerData};
 
 /// Raster origin and pixel size (degrees).
 const LON0: f64 = 118.8;
@@ -77,7 +78,7 @@ fn main() {
         );
     }
     let pbf = dir.join("region.osm.pbf");
-    if !pbf.exists() {
+    if !pbf.exists() && !get("--only", "").starts_with("province") {
         let t = Instant::now();
         make_pbf(&pbf, towns);
         eprintln!(
@@ -145,8 +146,14 @@ fn main() {
         (
             "province.tif",
             "city window (60 km octagon)",
-            "schoolplan read_records",
+            "schoolplan read_layer_data",
             vec![s(&me), "--one".into(), "tiff-city".into(), s(&tif)],
+        ),
+        (
+            "province.tif",
+            "city as the scenario's county (60 km octagon)",
+            "schoolplan load_map",
+            vec![s(&me), "--one".into(), "tiff-city-load".into(), s(&tif)],
         ),
         (
             "province.tif",
@@ -214,7 +221,11 @@ fn main() {
             ],
         ),
     ];
+    let only = get("--only", "");
     for (file, task, tool, cmd) in rows_ {
+        if !only.is_empty() && file != only {
+            continue;
+        }
         let (wall, cpu, peak_mb, out) = timed(&cmd);
         let result = if cmd[0] == s(&me) {
             out.lines().last().unwrap_or("").to_string()
@@ -271,6 +282,7 @@ fn one(what: &str, path: &Path) {
             );
         }
         "tiff-city" => {
+            // What the layer loader reads: the compact cells of the populated pixels.
             let spec = LayerSpec {
                 path: path.to_path_buf(),
                 ..LayerSpec::default()
@@ -282,13 +294,55 @@ fn one(what: &str, path: &Path) {
                 polygons: vec![MultiPolygon(vec![city])],
             };
             let mut fp = FileProblems::new(path);
-            let cells = read_records(&spec, "id", Some(&mask), &mut fp).expect("read");
+            let (data, _) = read_layer_data(&spec, "id", Some(&mask), &mut fp);
             assert!(fp.problems.is_empty(), "{:?}", fp.problems);
-            let people: f64 = cells
-                .iter()
-                .filter_map(|c| c.props.get("pop_total").and_then(|v| v.as_f64()))
-                .sum();
+            let Some(LayerData::Raster(cells)) = data else {
+                panic!("raster cells expected")
+            };
+            let people: f64 = (0..cells.len()).filter_map(|i| cells.pop_total(i)).sum();
             println!("{} cells, {people:.0} people", cells.len());
+        }
+        "tiff-city-load" => {
+            // The whole loader: the city as a county, the raster as its population, every
+            // populated pixel inside it a demand cell of the map.
+            let dir = path.parent().expect("dir");
+            let ring: Vec<String> = city_polygon()
+                .exterior()
+                .0
+                .iter()
+                .map(|c| format!("[{}, {}]", c.x, c.y))
+                .collect();
+            std::fs::write(
+                dir.join("city.geojson"),
+                format!(
+                    r#"{{"type": "FeatureCollection", "features": [{{"type": "Feature", "properties": {{"code": "210400", "name": "City"}}, "geometry": {{"type": "Polygon", "coordinates": [[{}]]}}}}]}}"#,
+                    ring.join(", ")
+                ),
+            )
+            .expect("city.geojson");
+            std::fs::write(
+                dir.join("school.geojson"),
+                format!(
+                    r#"{{"type": "FeatureCollection", "features": [{{"type": "Feature", "properties": {{"id": "s1", "level": "primary", "ownership": "public"}}, "geometry": {{"type": "Point", "coordinates": [{}, {}]}}}}]}}"#,
+                    CITY.0, CITY.1
+                ),
+            )
+            .expect("school.geojson");
+            let scenario = dir.join("city.toml");
+            std::fs::write(
+                &scenario,
+                format!(
+                    "name = \"city\"\n[layers.schools]\npath = \"school.geojson\"\n[layers.counties]\npath = \"city.geojson\"\n[layers.population]\npath = {:?}\n",
+                    path.file_name().unwrap().to_str().unwrap()
+                ),
+            )
+            .expect("city.toml");
+            let (_, map) = schoolplan::io::layers::load(&scenario).expect("load");
+            let people: f64 = map.demand.cells.iter().filter_map(|c| c.pop_total).sum();
+            println!(
+                "{} demand cells, {people:.0} people",
+                map.demand.cells.len()
+            );
         }
         "pbf-roads" => {
             let spec = LayerSpec {

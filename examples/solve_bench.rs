@@ -11,7 +11,8 @@
 //! seconds are those of the whole command.
 
 use rayon::prelude::*;
-use schoolplan::cli::solve::{solve_files, SolveArgs, SolveProblem};
+use schoolplan::pipeline::solve::{solve_files, PointSolve};
+use schoolplan::solve::Kind;
 use schoolplan_testkit::solve_bench::{self as benchmarks, BenchResult};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -21,8 +22,8 @@ fn pmed_cli(dir: &Path, name: &str, known: Option<f64>, secs: f64) -> Result<Ben
     let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
     let files = benchmarks::pmed_to_geojson(&dir.join(format!("{name}.txt")), tmp.path())
         .map_err(|e| e.to_string())?;
-    let args = SolveArgs {
-        problem: SolveProblem::Pmedian,
+    let args = PointSolve {
+        problem: Kind::Pmedian,
         demand: files.demand.clone(),
         candidates: files.candidates.clone(),
         existing: None,
@@ -34,10 +35,9 @@ fn pmed_cli(dir: &Path, name: &str, known: Option<f64>, secs: f64) -> Result<Ben
         capacity_field: None,
         weight_field: None,
         id_field: "id".into(),
-        time_limit: secs,
+        time_limit_s: secs,
         work_limit: None,
         seed: 1,
-        json: true,
     };
     let r = solve_files(&args).map_err(|e| e.to_string())?;
     let s = &r.solution;

@@ -18,17 +18,15 @@
 //! ```
 //!
 //! generates `SEEDS` (default 3) fresh instances per size and solves them through the command's
-//! library entry point (`solve_files`, reading included): MCLP and LSCP at 2,000 × 200
+//! library entry point (`pipeline::solve::solve_files`, reading included): MCLP and LSCP at 2,000 × 200
 //! (R = 1,000 m, p = 10), p-median and p-center at 500 × 50 (p = 5), MCLP at 10,000 × 500
 //! (R = 1,000 m, p = 20). With `--spopt PYTHON` the same files also go to
 //! `examples/solve_spopt.py` run by that interpreter, and the table shows both.
 
-#[path = "common/mod.rs"]
-mod common;
-
-use common::Rng;
-use schoolplan::cli::solve::{solve_files, SolveArgs, SolveProblem};
 use schoolplan::geodesy::projection::LocalProjection;
+use schoolplan::pipeline::solve::{solve_files, PointSolve};
+use schoolplan::solve::Kind;
+use schoolplan_testkit::mapgen::Rng;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -167,13 +165,13 @@ fn write(n: usize, m: usize, seed: u64, dir: &Path, layout: Layout) {
 /// One `schoolplan solve` run through the library entry point.
 fn ours(
     dir: &Path,
-    problem: SolveProblem,
+    problem: Kind,
     p: Option<usize>,
     radius: Option<f64>,
     limit: f64,
     matrix: bool,
 ) -> serde_json::Value {
-    let args = SolveArgs {
+    let args = PointSolve {
         problem,
         demand: dir.join("demand.geojson"),
         candidates: dir.join("candidates.geojson"),
@@ -186,10 +184,9 @@ fn ours(
         capacity_field: None,
         weight_field: Some("pop".into()),
         id_field: "id".into(),
-        time_limit: limit,
+        time_limit_s: limit,
         work_limit: None,
         seed: 1,
-        json: true,
     };
     let cpu0 = cpu_seconds();
     let t = Instant::now();
@@ -253,34 +250,13 @@ fn num(v: &serde_json::Value, k: &str) -> String {
 fn suite(seeds: u64, limit: f64, python: Option<&str>) {
     let root = std::env::temp_dir().join("schoolplan-planning");
     /// Problem name, demand points, candidates, problem, p, radius.
-    type Case = (
-        &'static str,
-        usize,
-        usize,
-        SolveProblem,
-        Option<usize>,
-        Option<f64>,
-    );
+    type Case = (&'static str, usize, usize, Kind, Option<usize>, Option<f64>);
     let cases: [Case; 5] = [
-        (
-            "mclp",
-            2000,
-            200,
-            SolveProblem::Mclp,
-            Some(10),
-            Some(1000.0),
-        ),
-        ("lscp", 2000, 200, SolveProblem::Lscp, None, Some(1000.0)),
-        ("pmedian", 500, 50, SolveProblem::Pmedian, Some(5), None),
-        ("pcenter", 500, 50, SolveProblem::Pcenter, Some(5), None),
-        (
-            "mclp",
-            10000,
-            500,
-            SolveProblem::Mclp,
-            Some(20),
-            Some(1000.0),
-        ),
+        ("mclp", 2000, 200, Kind::Mclp, Some(10), Some(1000.0)),
+        ("lscp", 2000, 200, Kind::Lscp, None, Some(1000.0)),
+        ("pmedian", 500, 50, Kind::Pmedian, Some(5), None),
+        ("pcenter", 500, 50, Kind::Pcenter, Some(5), None),
+        ("mclp", 10000, 500, Kind::Mclp, Some(20), Some(1000.0)),
     ];
     println!(
         "{:<8} {:>6} {:>4} {:>6} {:>14} {:>14} {:>9} {:>9} {:>8} {:>8} {:>8} | {:>14} {:>8} {:>8}",

@@ -41,6 +41,26 @@ fn listed(names: &[String]) -> String {
     s
 }
 
+/// An error naming the `ids` that are not `known` (at `file` and property `at`), if any:
+/// "unknown <what> <ids>".
+fn unknown(
+    ids: &[String],
+    known: &BTreeSet<&str>,
+    (file, at): (&std::path::Path, String),
+    expected: impl Into<String>,
+    what: &str,
+) -> Option<Problem> {
+    let unknown: Vec<String> = ids
+        .iter()
+        .filter(|c| !known.contains(c.as_str()))
+        .cloned()
+        .collect();
+    (!unknown.is_empty()).then(|| {
+        let found = format!("unknown {what} {}", listed(&unknown));
+        problem(Severity::Error, file, at, expected, found)
+    })
+}
+
 /// Every cross-check problem of a scenario on its map, errors and warnings.
 pub fn check(
     scenario: &Scenario,
@@ -62,21 +82,16 @@ pub fn check(
         "a code of a county or township in the area layers".to_string()
     };
     for r in rules {
-        let unknown: Vec<String> = r
-            .areas
-            .iter()
-            .filter(|c| !codes.contains(c.as_str()))
-            .cloned()
-            .collect();
-        if !unknown.is_empty() {
-            out.push(problem(
-                Severity::Error,
+        out.extend(unknown(
+            &r.areas,
+            &codes,
+            (
                 &r.file,
                 format!("[[rules]] #{} (id {:?}).areas", r.index + 1, r.id),
-                area_hint.clone(),
-                format!("unknown code(s) {}", listed(&unknown)),
-            ));
-        }
+            ),
+            area_hint.clone(),
+            "code(s)",
+        ));
     }
     let rule_ids: BTreeSet<&str> = rules.iter().map(|r| r.id.as_str()).collect();
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
@@ -92,36 +107,20 @@ pub fn check(
                 format!("{:?}, also the id of [[proposals]] #{}", req.id, first + 1),
             ));
         }
-        let unknown: Vec<String> = req
-            .closes
-            .iter()
-            .filter(|c| !rule_ids.contains(c.as_str()))
-            .cloned()
-            .collect();
-        if !unknown.is_empty() {
-            out.push(problem(
-                Severity::Error,
-                &sr.file,
-                at("closes"),
-                "ids of rules of the scenario",
-                format!("unknown rule id(s) {}", listed(&unknown)),
-            ));
-        }
-        let unknown: Vec<String> = req
-            .areas
-            .iter()
-            .filter(|c| !codes.contains(c.as_str()))
-            .cloned()
-            .collect();
-        if !unknown.is_empty() {
-            out.push(problem(
-                Severity::Error,
-                &sr.file,
-                at("areas"),
-                area_hint.clone(),
-                format!("unknown code(s) {}", listed(&unknown)),
-            ));
-        }
+        out.extend(unknown(
+            &req.closes,
+            &rule_ids,
+            (&sr.file, at("closes")),
+            "ids of rules of the scenario",
+            "rule id(s)",
+        ));
+        out.extend(unknown(
+            &req.areas,
+            &codes,
+            (&sr.file, at("areas")),
+            area_hint.clone(),
+            "code(s)",
+        ));
         let level = req.service_level();
         if scenario.level(level).is_none() {
             out.push(problem(

@@ -38,7 +38,7 @@
 //!
 //! | module | holds | may use |
 //! | --- | --- | --- |
-//! | [`error`], [`rng`], [`csv_cell`] | errors and problems as data; the one seeded generator; spreadsheet-safe CSV cells | — (any module may use them) |
+//! | [`error`], [`rng`], [`round`], [`csv_cell`] | errors and problems as data; the one seeded generator; rounding before writing; spreadsheet-safe CSV cells | — (any module may use them) |
 //! | [`geodesy`] | datums (GCJ-02, BD-09), the local projection | error |
 //! | [`model`] | schools, demand cells, areas, candidates, roads, cost matrix — metres | geodesy |
 //! | [`config`] | the scenario's meaning: levels, distance, accessibility, layers | model, geodesy |
@@ -52,7 +52,7 @@
 //! | [`consistency`] | cross-checks between a scenario and its layers, rules and requests | propose and below |
 //! | [`report`] | layers, QGIS project and styles, summary, HTML / Markdown, compare; owned output folders and atomic writes | propose and below |
 //! | [`io`] | files → config and model (scenario TOML, GeoJSON and the other formats, matrix CSV, points) | spatial and below |
-//! | [`pipeline`] | load → measure → propose → check → report, shared by the commands | all but cli |
+//! | [`pipeline`] | load → measure → propose → check → report, shared by the commands; `pipeline::solve`, a location problem on point files (`schoolplan solve`) | all but cli |
 //! | [`cli`] | argument parsing, printing, exit codes | everything |
 //!
 //! **Where new work goes.** A new input format: a reader in [`io`] producing the same
@@ -78,6 +78,7 @@ pub mod pipeline;
 pub mod propose;
 pub mod report;
 pub mod rng;
+pub mod round;
 pub mod rules;
 pub mod solve;
 pub mod spatial;

@@ -1,11 +1,9 @@
 //! Urban and rural standards, the forecast and attendance zones on the demo map, checked
 //! against answers computed here by hand from the input layers (tests/data/access/).
 
-mod access_support;
-
 use std::collections::BTreeMap;
 
-use access_support::*;
+use schoolplan_testkit::runs::*;
 use serde_json::Value;
 
 const DEMO_ACCESS: &str = "tests/data/access/demo-access.toml";

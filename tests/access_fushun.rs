@@ -3,11 +3,10 @@
 //! pupils above seats equal to the counties' seat shortfall. The forecast is recomputed here
 //! from the scenario's own `[forecast]` and the base table, independently of the engine.
 
-mod access_support;
-
 use std::collections::BTreeMap;
 
-use access_support::*;
+use schoolplan_testkit::repo_root;
+use schoolplan_testkit::runs::*;
 use serde_json::Value;
 
 const PLAN: &str = "maps/fushun/plan-2025.toml";
@@ -23,7 +22,7 @@ struct Params {
 }
 
 fn params() -> Params {
-    let text = std::fs::read_to_string(std::path::Path::new(ROOT).join(PLAN)).unwrap();
+    let text = std::fs::read_to_string(repo_root().join(PLAN)).unwrap();
     let v: toml::Value = toml::from_str(&text).unwrap();
     let f = &v["forecast"];
     let births = f["births"]
@@ -84,10 +83,9 @@ fn cohort(p: &Params, base: &[f64], year: i32, from: usize, to: usize) -> f64 {
 }
 
 fn base_table() -> BTreeMap<String, Vec<f64>> {
-    let text = std::fs::read_to_string(
-        std::path::Path::new(ROOT).join("maps/fushun/forecast/census-2020-ages.csv"),
-    )
-    .unwrap();
+    let text =
+        std::fs::read_to_string(repo_root().join("maps/fushun/forecast/census-2020-ages.csv"))
+            .unwrap();
     let mut m: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     for line in text.lines().skip(1) {
         let f: Vec<&str> = line.split(',').collect();

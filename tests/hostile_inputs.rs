@@ -1,13 +1,11 @@
 //! Issue 10, cases 4–7 and 11: hostile geometry and files get a clear answer naming the file
 //! and the feature, never a panic, a hang or a silent change of everyone's numbers.
 
-mod support;
-
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use schoolplan_testkit::scratch::{assert_ok, assert_refused, text, Scratch};
 use serde_json::{json, Value};
-use support::{assert_ok, assert_refused, text, Scratch};
 
 fn edit(s: &Scratch, layer: &str, f: impl FnOnce(&mut Value)) {
     let p = s.inp(layer);

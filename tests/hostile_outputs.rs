@@ -1,10 +1,8 @@
 //! Issue 10, case 8: names from input layers and scenario files cannot become spreadsheet
 //! formulas in the CSV tables, nor HTML or links in the reports.
 
-mod support;
-
+use schoolplan_testkit::scratch::{assert_ok, Scratch};
 use serde_json::{json, Value};
-use support::{assert_ok, Scratch};
 
 const HOSTILE: [&str; 6] = [
     "=HYPERLINK(\"http://evil.example\",\"click\")",

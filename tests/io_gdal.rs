@@ -14,6 +14,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use schoolplan_testkit::datum::wgs84_to_gcj02;
+use schoolplan_testkit::runs::{coverages, run_outputs};
 use serde_json::Value;
 
 const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/maps/demo");
@@ -48,28 +50,6 @@ fn sh(cmd: &str, args: &[&str], dir: &Path) {
         "{cmd} {args:?} failed:\n{}",
         String::from_utf8_lossy(&o.stderr)
     );
-}
-
-/// GCJ-02 from WGS 84: the published forward formula (Krasovsky ellipsoid, the standard
-/// transform polynomials), written out here independently of the reader's crate.
-fn wgs84_to_gcj02(lon: f64, lat: f64) -> (f64, f64) {
-    use std::f64::consts::PI;
-    let (a, ee) = (6378245.0, 0.006_693_421_622_965_943);
-    let (x, y) = (lon - 105.0, lat - 35.0);
-    let mut dlat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * x.abs().sqrt();
-    dlat += (20.0 * (6.0 * x * PI).sin() + 20.0 * (2.0 * x * PI).sin()) * 2.0 / 3.0;
-    dlat += (20.0 * (y * PI).sin() + 40.0 * (y / 3.0 * PI).sin()) * 2.0 / 3.0;
-    dlat += (160.0 * (y / 12.0 * PI).sin() + 320.0 * (y * PI / 30.0).sin()) * 2.0 / 3.0;
-    let mut dlon = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * x.abs().sqrt();
-    dlon += (20.0 * (6.0 * x * PI).sin() + 20.0 * (2.0 * x * PI).sin()) * 2.0 / 3.0;
-    dlon += (20.0 * (x * PI).sin() + 40.0 * (x / 3.0 * PI).sin()) * 2.0 / 3.0;
-    dlon += (150.0 * (x / 12.0 * PI).sin() + 300.0 * (x / 30.0 * PI).sin()) * 2.0 / 3.0;
-    let rad = lat / 180.0 * PI;
-    let magic = 1.0 - ee * rad.sin() * rad.sin();
-    let s = magic.sqrt();
-    dlat = (dlat * 180.0) / ((a * (1.0 - ee)) / (magic * s) * PI);
-    dlon = (dlon * 180.0) / (a / s * rad.cos() * PI);
-    (lon + dlon, lat + dlat)
 }
 
 /// The demo converted by GDAL in a scratch folder.
@@ -221,24 +201,7 @@ impl Converted {
             "out-{}",
             scenario.file_stem().unwrap().to_string_lossy()
         ));
-        let o = Command::new(BIN)
-            .arg("run")
-            .arg(scenario)
-            .arg("--out")
-            .arg(&out)
-            .output()
-            .unwrap();
-        assert_eq!(
-            o.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        let read = |f: &str| -> Value {
-            serde_json::from_str(&std::fs::read_to_string(out.join(f)).unwrap()).unwrap()
-        };
-        let findings = read("findings.json").as_array().unwrap().clone();
-        (read("summary.json"), findings)
+        run_outputs(scenario, &out)
     }
 }
 
@@ -268,20 +231,6 @@ datum = "gcj02"
 x_field = "经度"
 y_field = "纬度"
 "#;
-
-fn coverages(summary: &Value) -> Vec<(String, f64)> {
-    summary["levels"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| {
-            (
-                l["level"].as_str().unwrap().to_string(),
-                l["coverage"].as_f64().unwrap(),
-            )
-        })
-        .collect()
-}
 
 fn assert_same_coverage(a: &Value, b: &Value, what: &str) {
     let (ca, cb) = (coverages(a), coverages(b));

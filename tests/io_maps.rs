@@ -2,14 +2,13 @@
 //! map as their GeoJSON originals, on every test run (no GDAL needed here).
 
 use std::path::Path;
-use std::process::Command;
 
 use geo::CoordsIter;
 use schoolplan::io::layers::load;
+use schoolplan_testkit::runs::run_outputs;
 use serde_json::Value;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-const BIN: &str = env!("CARGO_BIN_EXE_schoolplan");
 
 /// Largest coordinate difference between two multipolygons, ring orientation ignored (a
 /// Shapefile stores outer rings clockwise, GeoJSON counter-clockwise): sorted vertices compared.
@@ -71,29 +70,6 @@ fn fushun_gbk_shapefile_and_excel_schools_match_the_geojson() {
     assert_eq!(a.demand.cells.len(), b.demand.cells.len());
 }
 
-fn run(scenario: &Path, out: &Path) -> (Value, Vec<Value>) {
-    let o = Command::new(BIN)
-        .arg("run")
-        .arg(scenario)
-        .arg("--out")
-        .arg(out)
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let read = |f: &str| -> Value {
-        serde_json::from_str(&std::fs::read_to_string(out.join(f)).unwrap()).unwrap()
-    };
-    (
-        read("summary.json"),
-        read("findings.json").as_array().unwrap().clone(),
-    )
-}
-
 /// `r<row from top>c<col>` of the raster → the demo's `rRRcCC` (rows from the bottom).
 fn demo_id(raster_id: &str) -> String {
     let (r, c) = raster_id[1..].split_once('c').unwrap();
@@ -114,7 +90,7 @@ fn demo_formats_scenario_gives_the_demo_results() {
         let s = Path::new(ROOT)
             .join("maps/demo")
             .join(format!("{name}.toml"));
-        results.push(run(&s, &dir.path().join(name)));
+        results.push(run_outputs(&s, &dir.path().join(name)));
     }
     let (sa, mut fa) = results.remove(0);
     let (sb, mut fb) = results.remove(0);

@@ -21,10 +21,10 @@ use geo::{Coord, Geometry};
 use schoolplan::config::LayerSpec;
 use schoolplan::io::features::{FeatureRecord, FileProblems};
 use schoolplan::io::formats::read_records;
+use schoolplan_testkit::runs::{coverages, run_outputs};
 use serde_json::{json, Value};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-const BIN: &str = env!("CARGO_BIN_EXE_schoolplan");
 
 fn read(path: &Path) -> (Vec<FeatureRecord>, FileProblems) {
     let spec = LayerSpec {
@@ -105,43 +105,6 @@ fn tags_of_an_osmium_file_become_speeds_one_ways_and_barriers() {
     assert!(fp.problems[0].found.contains("1 node reference"));
 }
 
-fn run(scenario: &Path, out: &Path) -> (Value, Vec<Value>) {
-    let o = Command::new(BIN)
-        .arg("run")
-        .arg(scenario)
-        .arg("--out")
-        .arg(out)
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let read = |f: &str| -> Value {
-        serde_json::from_str(&std::fs::read_to_string(out.join(f)).unwrap()).unwrap()
-    };
-    (
-        read("summary.json"),
-        read("findings.json").as_array().unwrap().clone(),
-    )
-}
-
-fn coverages(summary: &Value) -> Vec<(String, f64)> {
-    summary["levels"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| {
-            (
-                l["level"].as_str().unwrap().to_string(),
-                l["coverage"].as_f64().unwrap(),
-            )
-        })
-        .collect()
-}
-
 /// The demo along its roads from `network.geojson` and from the osmium-written PBF, with the
 /// scenario text `body` (distance and levels) added to `demo-network.toml`.
 fn compare_networks(body: &str) {
@@ -159,8 +122,8 @@ fn compare_networks(body: &str) {
         "osm",
         &format!("{common}\n[layers.network]\npath = {pbf:?}\ndatum = \"wgs84\"\n"),
     );
-    let (sa, fa) = run(&a, &dir.path().join("a"));
-    let (sb, fb) = run(&b, &dir.path().join("b"));
+    let (sa, fa) = run_outputs(&a, &dir.path().join("a"));
+    let (sb, fb) = run_outputs(&b, &dir.path().join("b"));
     let (ca, cb) = (coverages(&sa), coverages(&sb));
     assert_eq!(ca.len(), 4);
     for ((la, x), (lb, y)) in ca.iter().zip(&cb) {

@@ -12,8 +12,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Leaf utilities any module may use: errors as data, the seeded generator, the
-/// spreadsheet-safe CSV cell.
-const UTILITIES: &[&str] = &["error", "rng", "csv_cell"];
+/// rounding before writing, the spreadsheet-safe CSV cell.
+const UTILITIES: &[&str] = &["error", "rng", "round", "csv_cell"];
 
 fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
     const BASE: &[&str] = &["error", "rng"];
@@ -21,6 +21,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
     a.insert("error", &[]);
     a.insert("rng", &[]);
     a.insert("csv_cell", &[]);
+    a.insert("round", &[]);
     a.insert("geodesy", BASE);
     a.insert("model", &["error", "rng", "geodesy"]);
     a.insert("config", &["error", "rng", "geodesy", "model"]);

@@ -6,10 +6,8 @@
 //! writing the outputs: it must never panic, and what runs must give coverage in [0, 1].
 //! `cargo run --release --example fuzz_inputs` runs the same rounds for as long as wanted.
 
-#[path = "../examples/fuzz/mutate.rs"]
-mod mutate;
-
 use schoolplan::rng::SplitMix;
+use schoolplan_testkit::mutate;
 
 #[test]
 fn mutated_inputs_never_panic_nor_give_nonsense() {

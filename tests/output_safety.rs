@@ -3,13 +3,11 @@
 //! exactly as it was; killed runs are completed or cleaned up by the next one; two runs give
 //! byte-identical files.
 
-mod support;
-
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use support::{assert_ok, assert_refused, snapshot, text, Scratch};
+use schoolplan_testkit::scratch::{assert_ok, assert_refused, snapshot, text, Scratch};
 
 const MANIFEST: &str = ".schoolplan-manifest.json";
 

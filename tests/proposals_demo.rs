@@ -6,60 +6,11 @@
 //! run.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use geo::{Contains, Coord, LineString, Point, Polygon};
+use schoolplan_testkit::runs::{demo_file, demo_programme, demo_scratch, read_json, run_quiet};
 use serde_json::{json, Value};
-
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn run(scenario: &Path, out: &Path) {
-    let o = Command::new(env!("CARGO_BIN_EXE_schoolplan"))
-        .args(["run", &scenario.display().to_string(), "--out"])
-        .arg(out)
-        .arg("--quiet")
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
-
-fn read(p: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
-        .unwrap()
-}
-
-fn demo(file: &str) -> PathBuf {
-    Path::new(ROOT).join("maps/demo").join(file)
-}
-
-/// A copy of `maps/demo` (its files, not its sub-folders) in a temporary folder.
-fn scratch() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for e in std::fs::read_dir(Path::new(ROOT).join("maps/demo")).unwrap() {
-        let e = e.unwrap();
-        if e.path().is_file() {
-            std::fs::copy(e.path(), dir.path().join(e.file_name())).unwrap();
-        }
-    }
-    dir
-}
-
-/// The demo-programme run, once per test binary.
-fn programme() -> &'static Path {
-    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    DIR.get_or_init(|| {
-        let d = tempfile::tempdir().unwrap();
-        run(&demo("demo-programme.toml"), d.path());
-        d
-    })
-    .path()
-}
 
 fn features(v: &Value) -> &Vec<Value> {
     v["features"].as_array().unwrap()
@@ -67,7 +18,7 @@ fn features(v: &Value) -> &Vec<Value> {
 
 /// Input schools by id.
 fn input_schools() -> BTreeMap<String, Value> {
-    features(&read(&demo("schools.geojson")))
+    features(&read_json(&demo_file("schools.geojson")))
         .iter()
         .map(|f| {
             (
@@ -91,7 +42,7 @@ fn large(sizes: &[u32]) -> usize {
 
 /// Proposal rows of `request` (from proposals.geojson), by rank.
 fn rows(out: &Path, request: &str) -> Vec<Value> {
-    let mut v: Vec<Value> = features(&read(&out.join("proposals.geojson")))
+    let mut v: Vec<Value> = features(&read_json(&out.join("proposals.geojson")))
         .iter()
         .filter(|f| {
             f["properties"]["id"]
@@ -123,7 +74,7 @@ fn gap_closed(p: &Value) -> (f64, f64, u64) {
 
 #[test]
 fn expansions_go_where_the_large_classes_are_and_say_so() {
-    let out = programme();
+    let out = demo_programme();
     let schools = input_schools();
     // The primary school with the most classes of 56+, from the input.
     let (most, n_most) = schools
@@ -146,7 +97,7 @@ fn expansions_go_where_the_large_classes_are_and_say_so() {
         .unwrap();
     let after = s.iter().filter(|&&c| c.min(l) >= 56).count() + usize::from(l >= 56);
     assert_eq!(gap_closed(first).2 as usize, n_most - after);
-    let summary = read(&out.join("summary.json"));
+    let summary = read_json(&out.join("summary.json"));
     let row = summary["schools"]
         .as_array()
         .unwrap()
@@ -178,8 +129,8 @@ fn expansions_go_where_the_large_classes_are_and_say_so() {
 
 #[test]
 fn every_row_reports_the_gap_it_closes_in_numbers() {
-    let out = programme();
-    let all = read(&out.join("proposals.geojson"));
+    let out = demo_programme();
+    let all = read_json(&out.join("proposals.geojson"));
     let all = features(&all);
     assert!(all.len() >= 5);
     for f in all {
@@ -205,8 +156,8 @@ fn every_row_reports_the_gap_it_closes_in_numbers() {
 
 #[test]
 fn new_schools_are_sized_from_the_demand_they_serve() {
-    let out = programme();
-    let cands: BTreeMap<String, Value> = features(&read(&demo("candidates.geojson")))
+    let out = demo_programme();
+    let cands: BTreeMap<String, Value> = features(&read_json(&demo_file("candidates.geojson")))
         .iter()
         .map(|f| {
             (
@@ -237,7 +188,7 @@ fn new_schools_are_sized_from_the_demand_they_serve() {
             "{request}"
         );
         // The school the plan builds records the pupils it serves: its zone.
-        let schools = read(&out.join("schools.geojson"));
+        let schools = read_json(&out.join("schools.geojson"));
         let id = format!("{request}:{}", p["site_id"].as_str().unwrap());
         let s = features(&schools)
             .iter()
@@ -253,9 +204,9 @@ fn new_schools_are_sized_from_the_demand_they_serve() {
 
 #[test]
 fn pupils_a_new_school_takes_leave_the_schools_they_were_at() {
-    let out = programme();
+    let out = demo_programme();
     let before = input_schools();
-    let after: BTreeMap<String, Value> = features(&read(&out.join("schools.geojson")))
+    let after: BTreeMap<String, Value> = features(&read_json(&out.join("schools.geojson")))
         .iter()
         .map(|f| {
             (
@@ -303,7 +254,7 @@ fn pupils_a_new_school_takes_leave_the_schools_they_were_at() {
 
 /// The township polygon of `code` (first ring of the first polygon).
 fn township(code: &str) -> Polygon<f64> {
-    let t = read(&demo("townships.geojson"));
+    let t = read_json(&demo_file("townships.geojson"));
     let f = features(&t)
         .iter()
         .find(|f| f["properties"]["code"] == code)
@@ -357,7 +308,7 @@ fn a_central_kindergarten_goes_where_it_reaches_the_most_children_and_to_a_known
     // Children aged 3–5 in 2025 (demo-plan: pop_3_5 × 0.8) per cell centroid; Pinewood is
     // rural (1 km standard), every other cell urban (300 m) — the demo has only one street.
     let streets = township("990101001");
-    let cells: Vec<([f64; 2], f64, f64)> = features(&read(&demo("population.geojson")))
+    let cells: Vec<([f64; 2], f64, f64)> = features(&read_json(&demo_file("population.geojson")))
         .iter()
         .map(|f| {
             let c = centroid(&f["geometry"]);
@@ -379,22 +330,23 @@ fn a_central_kindergarten_goes_where_it_reaches_the_most_children_and_to_a_known
     };
     // Options: kindergarten candidates in Pinewood and the site of its central school (its
     // largest public primary or nine-year school).
-    let mut options: Vec<(String, [f64; 2])> = features(&read(&demo("candidates.geojson")))
-        .iter()
-        .filter(|f| {
-            let l = &f["properties"]["levels"];
-            (l.as_str().is_some_and(|s| s.contains("kindergarten"))
-                || l.as_array()
-                    .is_some_and(|a| a.iter().any(|x| x == "kindergarten")))
-                && inside(lonlat(f))
-        })
-        .map(|f| {
-            (
-                f["properties"]["id"].as_str().unwrap().to_string(),
-                lonlat(f),
-            )
-        })
-        .collect();
+    let mut options: Vec<(String, [f64; 2])> =
+        features(&read_json(&demo_file("candidates.geojson")))
+            .iter()
+            .filter(|f| {
+                let l = &f["properties"]["levels"];
+                (l.as_str().is_some_and(|s| s.contains("kindergarten"))
+                    || l.as_array()
+                        .is_some_and(|a| a.iter().any(|x| x == "kindergarten")))
+                    && inside(lonlat(f))
+            })
+            .map(|f| {
+                (
+                    f["properties"]["id"].as_str().unwrap().to_string(),
+                    lonlat(f),
+                )
+            })
+            .collect();
     let central = input_schools()
         .into_values()
         .filter(|s| {
@@ -419,15 +371,15 @@ fn a_central_kindergarten_goes_where_it_reaches_the_most_children_and_to_a_known
         .iter()
         .max_by(|a, b| reach(a.1).partial_cmp(&reach(b.1)).unwrap())
         .unwrap();
-    let got = rows(programme(), "DP-K1");
+    let got = rows(demo_programme(), "DP-K1");
     assert_eq!(
         got[0]["properties"]["site_id"].as_str(),
         Some(best.0.as_str())
     );
 
     // A known seat 0.9 km from that site, with a candidate on it: the site moves to the seat.
-    let d = scratch();
-    let mut cands = read(&d.path().join("candidates.geojson"));
+    let d = demo_scratch();
+    let mut cands = read_json(&d.path().join("candidates.geojson"));
     let seat = options
         .iter()
         .filter(|o| o.0 != best.0 && metres(o.1, best.1) > 600.0)
@@ -446,7 +398,7 @@ fn a_central_kindergarten_goes_where_it_reaches_the_most_children_and_to_a_known
     )
     .unwrap();
     let out = d.path().join("out");
-    run(&d.path().join("demo-programme.toml"), &out);
+    run_quiet(&d.path().join("demo-programme.toml"), &out);
     let got = rows(&out, "DP-K1");
     let at = lonlat(&got[0]);
     assert!(
@@ -459,9 +411,9 @@ fn a_central_kindergarten_goes_where_it_reaches_the_most_children_and_to_a_known
 
 #[test]
 fn a_site_that_serves_almost_nobody_is_a_finding() {
-    let d = scratch();
+    let d = demo_scratch();
     // One kindergarten site far out in the empty south-west (the lake), and a request for it.
-    let pop = read(&d.path().join("population.geojson"));
+    let pop = read_json(&d.path().join("population.geojson"));
     let empty = features(&pop)
         .iter()
         .filter(|f| f["properties"]["pop_total"].as_f64() == Some(0.0))
@@ -484,11 +436,11 @@ fn a_site_that_serves_almost_nobody_is_a_finding() {
     )
     .unwrap();
     let out = d.path().join("out");
-    run(&d.path().join("lake.toml"), &out);
+    run_quiet(&d.path().join("lake.toml"), &out);
     let row = &rows(&out, "LAKE")[0]["properties"];
     let served = row["served"].as_f64().unwrap();
     assert!(served < 15.0, "served {served}");
-    let findings = read(&out.join("findings.json"));
+    let findings = read_json(&out.join("findings.json"));
     let f: Vec<&Value> = findings
         .as_array()
         .unwrap()
@@ -500,7 +452,7 @@ fn a_site_that_serves_almost_nobody_is_a_finding() {
     assert_eq!(f[0]["school_id"], "LAKE:lake");
     assert!((f[0]["measured"].as_f64().unwrap() - served).abs() < 0.06);
     // A site that serves its township gives no such finding.
-    let prog = read(&programme().join("findings.json"));
+    let prog = read_json(&demo_programme().join("findings.json"));
     assert!(!prog
         .as_array()
         .unwrap()

@@ -1,10 +1,7 @@
 //! Area-count kinds: min_count, min_share, min_seats, min_coverage.
 
-#[path = "rules_support/mod.rs"]
-mod support;
-
 use schoolplan::model::{Level, Ownership};
-use support::*;
+use schoolplan_testkit::rulemap::*;
 
 const K1: &str = r#"
 [[rules]]

@@ -1,12 +1,9 @@
 //! Findings output: order, CSV, JSON, the text table.
 
-#[path = "rules_support/mod.rs"]
-mod support;
-
 use schoolplan::config::Language;
 use schoolplan::model::Level;
 use schoolplan::rules::{self, findings_to_csv, findings_to_json, render_table, CSV_COLUMNS};
-use support::*;
+use schoolplan_testkit::rulemap::*;
 
 const RULES: &str = r#"
 [[rules]]

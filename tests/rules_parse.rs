@@ -1,14 +1,11 @@
 //! Parsing rules: the Fushun preset, the demo rules, the registry examples, and errors that
 //! name the file, the rule and the key.
 
-#[path = "rules_support/mod.rs"]
-mod support;
-
 use std::path::{Path, PathBuf};
 
 use schoolplan::config::{Scenario, Sourced};
 use schoolplan::rules::{self, registry, render_kind_doc, render_kind_list, Check};
-use support::scenario;
+use schoolplan_testkit::rulemap::scenario;
 
 fn manifest(p: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(p)

@@ -1,11 +1,8 @@
 //! build_programme and boarding_reach.
 
-#[path = "rules_support/mod.rs"]
-mod support;
-
 use schoolplan::model::{Level, Status};
 use schoolplan::rules::{Project, ProjectKind};
-use support::*;
+use schoolplan_testkit::rulemap::*;
 
 const P1: &str = r#"
 [[rules]]

@@ -1,11 +1,8 @@
 //! Per-school kinds: max_class_size, max_school_size, min_utilisation, resource_minimum, and
 //! balance_cv.
 
-#[path = "rules_support/mod.rs"]
-mod support;
-
 use schoolplan::model::{Level, Status};
-use support::*;
+use schoolplan_testkit::rulemap::*;
 
 fn class_rule(scope: &str) -> String {
     format!(

@@ -6,64 +6,18 @@
 //! computed here from the input layers and the run's own school and cell layers.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
+use schoolplan_testkit::runs::{demo_file, demo_programme, demo_scratch, read_json, run_quiet};
 use serde_json::{json, Value};
-
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn run(scenario: &Path, out: &Path) {
-    let o = Command::new(env!("CARGO_BIN_EXE_schoolplan"))
-        .args(["run", &scenario.display().to_string(), "--out"])
-        .arg(out)
-        .arg("--quiet")
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
-
-fn read(p: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
-        .unwrap()
-}
-
-fn demo(file: &str) -> PathBuf {
-    Path::new(ROOT).join("maps/demo").join(file)
-}
-
-fn scratch() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for e in std::fs::read_dir(Path::new(ROOT).join("maps/demo")).unwrap() {
-        let e = e.unwrap();
-        if e.path().is_file() {
-            std::fs::copy(e.path(), dir.path().join(e.file_name())).unwrap();
-        }
-    }
-    dir
-}
-
-fn programme() -> &'static Path {
-    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    DIR.get_or_init(|| {
-        let d = tempfile::tempdir().unwrap();
-        run(&demo("demo-programme.toml"), d.path());
-        d
-    })
-    .path()
-}
 
 fn features(v: &Value) -> Vec<Value> {
     v["features"].as_array().unwrap().clone()
 }
 
 fn findings(out: &Path, id: &str) -> Vec<Value> {
-    read(&out.join("findings.json"))
+    read_json(&out.join("findings.json"))
         .as_array()
         .unwrap()
         .iter()
@@ -74,7 +28,7 @@ fn findings(out: &Path, id: &str) -> Vec<Value> {
 
 /// The run's schools (after the plan is built), by id.
 fn out_schools(out: &Path) -> BTreeMap<String, Value> {
-    features(&read(&out.join("schools.geojson")))
+    features(&read_json(&out.join("schools.geojson")))
         .into_iter()
         .map(|f| {
             (
@@ -95,8 +49,8 @@ fn close(a: f64, b: f64, tol: f64) -> bool {
 
 #[test]
 fn every_rule_of_the_presets_gives_a_finding() {
-    let out = programme();
-    let all = read(&out.join("findings.json"));
+    let out = demo_programme();
+    let all = read_json(&out.join("findings.json"));
     let found: BTreeSet<&str> = all
         .as_array()
         .unwrap()
@@ -104,7 +58,7 @@ fn every_rule_of_the_presets_gives_a_finding() {
         .map(|f| f["rule_id"].as_str().unwrap())
         .collect();
     for preset in ["rules.toml", "rules-targets.toml"] {
-        let t: toml::Table = std::fs::read_to_string(demo(preset))
+        let t: toml::Table = std::fs::read_to_string(demo_file(preset))
             .unwrap()
             .parse()
             .unwrap();
@@ -114,7 +68,7 @@ fn every_rule_of_the_presets_gives_a_finding() {
         }
     }
     // A rule whose scope has no qualifying unit: a pass over 0 units, not silence.
-    let d = scratch();
+    let d = demo_scratch();
     std::fs::write(
         d.path().join("none.toml"),
         r#"extends = "demo.toml"
@@ -134,7 +88,7 @@ min_population = 1e9
     )
     .unwrap();
     let out = d.path().join("out");
-    run(&d.path().join("none.toml"), &out);
+    run_quiet(&d.path().join("none.toml"), &out);
     let f = findings(&out, "BIG");
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(f[0]["status"], "pass");
@@ -145,13 +99,13 @@ min_population = 1e9
 #[test]
 fn k4_residential_checks_residential_areas_not_cells() {
     // Without a `housing` property the rule says it cannot tell.
-    for f in findings(programme(), "K4-residential") {
+    for f in findings(demo_programme(), "K4-residential") {
         assert_eq!(f["status"], "not_evaluable", "{f}");
     }
     // The new housing in the north-east corner (east of +2400 m, north of +1400 m of the demo's
     // centre, 123.9° 41.85°), marked as one residential area.
-    let d = scratch();
-    let mut pop = read(&d.path().join("population.geojson"));
+    let d = demo_scratch();
+    let mut pop = read_json(&d.path().join("population.geojson"));
     let (east, north) = (
         123.9 + 2400.0 / (111_320.0 * 41.85f64.to_radians().cos()),
         41.85 + 1400.0 / 111_000.0,
@@ -182,9 +136,9 @@ fn k4_residential_checks_residential_areas_not_cells() {
     )
     .unwrap();
     let out = d.path().join("out");
-    run(&d.path().join("demo-programme.toml"), &out);
+    run_quiet(&d.path().join("demo-programme.toml"), &out);
     // Its children (pop_3_5 × 0.8 in demo-plan) and those within reach, from the cell layer.
-    let cov = read(&out.join("coverage.geojson"));
+    let cov = read_json(&out.join("coverage.geojson"));
     let (mut total, mut covered, mut county) = (0.0, 0.0, BTreeMap::<String, f64>::new());
     for f in features(&cov) {
         let p = &f["properties"];
@@ -223,7 +177,7 @@ fn k4_residential_checks_residential_areas_not_cells() {
 
 #[test]
 fn the_plan_targets_measure_what_the_plan_says() {
-    let out = programme();
+    let out = demo_programme();
     let schools = out_schools(out);
     let open = |s: &&Value| s["status"] != "closed";
     // K5: public share of kindergarten seats (the plan's new central kindergarten included).
@@ -251,7 +205,7 @@ fn the_plan_targets_measure_what_the_plan_says() {
         .filter(|s| s["level"] == "senior" || s["level"] == "vocational")
         .map(|s| f64_of(&s["capacity_seats"]))
         .sum();
-    let cohort: f64 = features(&read(&demo("population.geojson")))
+    let cohort: f64 = features(&read_json(&demo_file("population.geojson")))
         .iter()
         .map(|f| f64_of(&f["properties"]["pop_15_17"]))
         .sum();
@@ -259,7 +213,7 @@ fn the_plan_targets_measure_what_the_plan_says() {
     assert_eq!(f64_of(&h3[0]["measured"]), seats);
     assert!(close(f64_of(&h3[0]["threshold"]), cohort * 0.885, 1e-6));
     // S1: residents ÷ 1,000 × 60 against the primary seats of each county.
-    let cov = read(&out.join("coverage.geojson"));
+    let cov = read_json(&out.join("coverage.geojson"));
     let mut residents: BTreeMap<String, f64> = BTreeMap::new();
     for f in features(&cov) {
         let p = &f["properties"];
@@ -301,7 +255,7 @@ fn the_plan_targets_measure_what_the_plan_says() {
         assert_eq!(f64_of(&f["measured"]), f64_of(&s["enrolment"]));
     }
     // P2-class: classes above 45 in primary schools whose pupils the plan did not move.
-    let input: BTreeMap<String, Value> = features(&read(&demo("schools.geojson")))
+    let input: BTreeMap<String, Value> = features(&read_json(&demo_file("schools.geojson")))
         .into_iter()
         .map(|f| {
             (
@@ -334,7 +288,7 @@ fn the_plan_targets_measure_what_the_plan_says() {
     let g1 = findings(out, "G1");
     assert!(!g1.is_empty());
     let pos = |id: &str| -> [f64; 2] {
-        let f = features(&read(&out.join("schools.geojson")))
+        let f = features(&read_json(&out.join("schools.geojson")))
             .into_iter()
             .find(|f| f["properties"]["id"] == id)
             .unwrap();
@@ -380,7 +334,7 @@ fn the_plan_targets_measure_what_the_plan_says() {
 
 #[test]
 fn consolidation_follows_policy() {
-    let out = programme();
+    let out = demo_programme();
     let schools = out_schools(out);
     let e1 = findings(out, "E1-primary");
     assert!(!e1.is_empty());
@@ -396,7 +350,7 @@ fn consolidation_follows_policy() {
     }
     // Recorded pupils, projected: primary pupils × 0.9 (demo-plan's pop_6_11 factor) ÷ seats;
     // a nine-year school's pupils split as its seats.
-    let plan_toml: toml::Table = std::fs::read_to_string(demo("demo-plan.toml"))
+    let plan_toml: toml::Table = std::fs::read_to_string(demo_file("demo-plan.toml"))
         .unwrap()
         .parse()
         .unwrap();

@@ -12,8 +12,6 @@
 //! come from named splitmix64 streams of the seed; nothing depends on hash-map order, so the
 //! same seed gives byte-identical files. See `maps/fushun/README.md` for the method.
 
-#[path = "../common/mod.rs"]
-mod common;
 mod forecast;
 mod input;
 mod network;

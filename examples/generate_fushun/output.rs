@@ -6,16 +6,16 @@ use std::path::Path;
 use geo::{MultiPolygon, Polygon};
 use serde_json::{json, Value};
 
-use super::common::{
-    feature, line_json, point_json, pos, props, round6, round_to, signed_area2, write_atomic,
-    write_collection_with,
-};
 use super::input::{Inputs, Res};
 use super::network::Edge;
 use super::population::{Population, NEW_HOUSING};
 use super::schools::School;
 use super::sites::Candidate;
 use super::townships::Township;
+use schoolplan_testkit::mapgen::{
+    feature, line_json, point_json, pos, props, round6, round_to, signed_area2, write_atomic,
+    write_collection_with,
+};
 
 fn ll(inp: &Inputs, p: (f64, f64)) -> (f64, f64) {
     inp.proj
@@ -119,7 +119,10 @@ pub fn write_all(
                 p.push(("housing", json!(super::population::NEW_HOUSING[h].0)));
             }
             p.push(("synthetic", json!(true)));
-            feature(props(p), super::common::polygon_json(&ring, &[]))
+            feature(
+                props(p),
+                schoolplan_testkit::mapgen::polygon_json(&ring, &[]),
+            )
         })
         .collect();
     write_collection_with(&out.join("population.geojson"), &feats, Some("population"))?;

@@ -16,9 +16,9 @@
 
 use geo::{BoundingRect, Contains, Coord, Point};
 
-use super::common::Rng;
 use super::input::{Inputs, Res};
 use super::townships::{self, Township};
+use schoolplan_testkit::mapgen::Rng;
 
 /// A population cell in local metres.
 #[derive(Debug, Clone)]

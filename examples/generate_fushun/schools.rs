@@ -10,10 +10,10 @@
 
 use std::collections::BTreeSet;
 
-use super::common::Rng;
 use super::input::{Inputs, Res};
 use super::population::Population;
 use super::townships::Township;
+use schoolplan_testkit::mapgen::Rng;
 
 #[derive(Debug, Clone)]
 pub struct School {

@@ -2,11 +2,11 @@
 //! least 400 m apart and 150 m from schools, three in every new housing area), two around the
 //! centre of every other township, and one at the real seat of every 镇 and 乡 that has one.
 
-use super::common::Rng;
 use super::input::{Inputs, Res};
 use super::population::Population;
 use super::schools::{dist, School};
 use super::townships::Township;
+use schoolplan_testkit::mapgen::Rng;
 
 #[derive(Debug, Clone)]
 pub struct Candidate {

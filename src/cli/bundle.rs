@@ -128,8 +128,7 @@ pub fn proposal_rows(a: &Analysis) -> (Vec<ProposalRow>, Option<ProposalMeta>) {
 
 /// `x` to one decimal, without a trailing `.0` (for the `gap_closed` text).
 fn round1(x: f64) -> String {
-    let r = (x * 10.0).round() / 10.0;
-    let r = if r == 0.0 { 0.0 } else { r };
+    let r = crate::round::tenths(x);
     if r.fract() == 0.0 {
         format!("{}", r as i64)
     } else {

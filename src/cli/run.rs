@@ -12,8 +12,10 @@ use super::messages::{pad, peek_language, step_name};
 use super::{emit, Outcome};
 use crate::config::Language;
 use crate::config::Scenario;
+use crate::coverage::LevelCoverage;
 use crate::error::Error;
 use crate::pipeline::{analyse, Analysis};
+use crate::propose::ProposalOutcome;
 use crate::report::numbers::human;
 use crate::report::tables::{localise_csv, CsvOptions};
 use crate::report::{self, preflight, FindingRow, Mode, OutputDir, OutputOptions, RunBundle};
@@ -135,10 +137,10 @@ fn timing_name(step: &str) -> &str {
     }
 }
 
-/// The console summary of a run, in `lang`.
+/// The console summary of a run, in `lang`: one line per level, the findings, one line per
+/// proposal request, the timings.
 pub fn summary_text(a: &Analysis, out_dir: &Path, seconds: f64, lang: Language) -> String {
     let zh = lang == Language::Zh;
-    let unit = a.coverage.unit.symbol();
     let mut s = format!("{} — {}\n", a.scenario.name, a.scenario.title);
     if a.map.synthetic {
         s.push_str(if zh {
@@ -148,47 +150,68 @@ pub fn summary_text(a: &Analysis, out_dir: &Path, seconds: f64, lang: Language) 
         });
     }
     for l in &a.coverage.levels {
-        let name = if zh {
-            l.level.name_zh()
-        } else {
-            l.level.name()
-        };
-        // Where urban and rural standards differ, both radii are shown.
-        let rural = l.standards[1].radius;
-        let two = l.has_settings() && rural != l.radius;
-        s.push_str(&if zh {
-            let within = if two {
-                format!("城镇 {} {unit}、乡村 {rural} {unit}", l.radius)
-            } else {
-                format!("{} {unit}", l.radius)
-            };
-            format!(
-                "  {} 覆盖率 {:>5.1} %({} 名学生中 {} 名在 {within} 内)\n",
-                pad(name, 14),
-                100.0 * l.coverage(),
-                human(l.total_demand, 0),
-                human(l.covered_demand, 0),
-            )
-        } else {
-            let within = if two {
-                format!("{} {unit} urban, {rural} {unit} rural", l.radius)
-            } else {
-                format!("{} {unit}", l.radius)
-            };
-            format!(
-                "  {} coverage {:>6.1} %  ({:.0} of {:.0} pupils within {within})\n",
-                pad(name, 13),
-                100.0 * l.coverage(),
-                l.covered_demand,
-                l.total_demand,
-            )
-        });
+        s.push_str(&level_line(l, a.coverage.unit.symbol(), lang));
     }
     if let Some(n) = &a.coverage.network {
         s.push_str(&format!("  {}\n", n.line()));
     }
-    let count = |st: FindingStatus| a.findings.iter().filter(|f| f.status == st).count();
+    s.push_str(&findings_line(a, lang));
+    for o in &a.proposals {
+        s.push_str(&proposal_line(o, lang));
+    }
+    s.push_str(&timings_line(a, lang));
     s.push_str(&if zh {
+        format!("已写出 {}(用时 {seconds:.1} 秒)\n", out_dir.display())
+    } else {
+        format!("wrote {} in {seconds:.1} s\n", out_dir.display())
+    });
+    s
+}
+
+/// A level's coverage within its radius (both radii where urban and rural standards differ).
+fn level_line(l: &LevelCoverage, unit: &str, lang: Language) -> String {
+    let zh = lang == Language::Zh;
+    let name = if zh {
+        l.level.name_zh()
+    } else {
+        l.level.name()
+    };
+    // Where urban and rural standards differ, both radii are shown.
+    let rural = l.standards[1].radius;
+    let two = l.has_settings() && rural != l.radius;
+    if zh {
+        let within = if two {
+            format!("城镇 {} {unit}、乡村 {rural} {unit}", l.radius)
+        } else {
+            format!("{} {unit}", l.radius)
+        };
+        format!(
+            "  {} 覆盖率 {:>5.1} %({} 名学生中 {} 名在 {within} 内)\n",
+            pad(name, 14),
+            100.0 * l.coverage(),
+            human(l.total_demand, 0),
+            human(l.covered_demand, 0),
+        )
+    } else {
+        let within = if two {
+            format!("{} {unit} urban, {rural} {unit} rural", l.radius)
+        } else {
+            format!("{} {unit}", l.radius)
+        };
+        format!(
+            "  {} coverage {:>6.1} %  ({:.0} of {:.0} pupils within {within})\n",
+            pad(name, 13),
+            100.0 * l.coverage(),
+            l.covered_demand,
+            l.total_demand,
+        )
+    }
+}
+
+/// Findings counted by status.
+fn findings_line(a: &Analysis, lang: Language) -> String {
+    let count = |st: FindingStatus| a.findings.iter().filter(|f| f.status == st).count();
+    if lang == Language::Zh {
         format!(
             "  {} 未通过 {} 项,无法评估 {} 项,通过 {} 项\n",
             pad("规则核查", 14),
@@ -203,48 +226,55 @@ pub fn summary_text(a: &Analysis, out_dir: &Path, seconds: f64, lang: Language) 
             count(FindingStatus::NotEvaluable),
             count(FindingStatus::Pass)
         )
-    });
-    for o in &a.proposals {
-        s.push_str(&if zh {
-            let mut status = match o.status.as_str() {
-                "optimal" => "已证明最优".to_string(),
-                "infeasible" => "无可行解".to_string(),
-                _ => format!("可行解,最优性差距 {:.2} %", 100.0 * o.gap),
-            };
-            match o.stop.as_str() {
-                "work_limit" => status.push_str(",达到计算量上限"),
-                "wall_clock" => status.push_str(",被时间上限截断(结果可能因机器负载而异)"),
-                _ => {}
-            }
-            format!(
-                "  布局建议 {}:{} 处,{},覆盖 {} → {} 名({status},{:.1} 秒)\n",
-                o.id,
-                o.sites.len(),
-                o.problem,
-                human(o.covered_before, 0),
-                human(o.covered_after, 0),
-                o.seconds
-            )
-        } else {
-            let stop = match o.stop.as_str() {
-                "work_limit" => ", work limit reached",
-                "wall_clock" => ", cut short by the time limit: may differ between runs",
-                _ => "",
-            };
-            format!(
-                "  proposal {:<14} {} sites, {} {:.0} → {:.0} covered, gap {:.2} % ({}{stop}, {:.1} s)\n",
-                o.id,
-                o.sites.len(),
-                o.problem,
-                o.covered_before,
-                o.covered_after,
-                100.0 * o.gap,
-                o.status,
-                o.seconds
-            )
-        });
     }
-    // Timings go to the console, never into the files (which stay byte-identical).
+}
+
+/// One proposal request: sites, problem, coverage before and after, the solver's certificate.
+fn proposal_line(o: &ProposalOutcome, lang: Language) -> String {
+    if lang == Language::Zh {
+        let mut status = match o.status.as_str() {
+            "optimal" => "已证明最优".to_string(),
+            "infeasible" => "无可行解".to_string(),
+            _ => format!("可行解,最优性差距 {:.2} %", 100.0 * o.gap),
+        };
+        match o.stop.as_str() {
+            "work_limit" => status.push_str(",达到计算量上限"),
+            "wall_clock" => status.push_str(",被时间上限截断(结果可能因机器负载而异)"),
+            _ => {}
+        }
+        format!(
+            "  布局建议 {}:{} 处,{},覆盖 {} → {} 名({status},{:.1} 秒)\n",
+            o.id,
+            o.sites.len(),
+            o.problem,
+            human(o.covered_before, 0),
+            human(o.covered_after, 0),
+            o.seconds
+        )
+    } else {
+        let stop = match o.stop.as_str() {
+            "work_limit" => ", work limit reached",
+            "wall_clock" => ", cut short by the time limit: may differ between runs",
+            _ => "",
+        };
+        format!(
+            "  proposal {:<14} {} sites, {} {:.0} → {:.0} covered, gap {:.2} % ({}{stop}, {:.1} s)\n",
+            o.id,
+            o.sites.len(),
+            o.problem,
+            o.covered_before,
+            o.covered_after,
+            100.0 * o.gap,
+            o.status,
+            o.seconds
+        )
+    }
+}
+
+/// Seconds per step. Timings go to the console, never into the files (which stay
+/// byte-identical).
+fn timings_line(a: &Analysis, lang: Language) -> String {
+    let zh = lang == Language::Zh;
     let steps: Vec<String> = a
         .timings
         .iter()
@@ -256,17 +286,11 @@ pub fn summary_text(a: &Analysis, out_dir: &Path, seconds: f64, lang: Language) 
             }
         })
         .collect();
-    s.push_str(&if zh {
+    if zh {
         format!("  {} {}\n", pad("分项用时", 14), steps.join(","))
     } else {
         format!("  timings       {}\n", steps.join(", "))
-    });
-    s.push_str(&if zh {
-        format!("已写出 {}(用时 {seconds:.1} 秒)\n", out_dir.display())
-    } else {
-        format!("wrote {} in {seconds:.1} s\n", out_dir.display())
-    });
-    s
+    }
 }
 
 /// Runs the command and prints a short summary (in the report language).

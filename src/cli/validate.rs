@@ -148,6 +148,31 @@ fn layer_line(
 /// cohort, schools outside every area, rules, proposals, network snapping, warnings.
 pub fn summary(scenario: &Scenario, map: &Map, found: &Findings) -> String {
     let mut s = String::new();
+    header(&mut s, scenario, map);
+    layers(&mut s, scenario, map);
+    schools_by_level(&mut s, map);
+    extent(&mut s, map);
+    population_table(&mut s, map);
+    schools_outside(&mut s, map);
+    let _ = writeln!(
+        s,
+        "\nrules       {} rule(s), {} proposal request(s)",
+        found.rules, found.proposals
+    );
+    if let Some(n) = &found.network {
+        let _ = writeln!(
+            s,
+            "network     {}",
+            n.line().trim_start_matches("network: ")
+        );
+    }
+    let _ = writeln!(s, "output      {}", found.output);
+    problems(&mut s, map, found);
+    s
+}
+
+/// Scenario, files, projection and the synthetic-data note.
+fn header(s: &mut String, scenario: &Scenario, map: &Map) {
     let _ = writeln!(s, "scenario    {} — {}", scenario.name, scenario.title);
     let _ = writeln!(
         s,
@@ -166,34 +191,35 @@ pub fn summary(scenario: &Scenario, map: &Map, found: &Findings) -> String {
             "note        some layers are SYNTHETIC (generated, not real data)"
         );
     }
+}
+
+/// One line per layer: its file and what was read from it.
+fn layers(s: &mut String, scenario: &Scenario, map: &Map) {
     let _ = writeln!(s, "\nlayers");
     let l = &scenario.layers;
-    layer_line(&mut s, "schools", &l.schools, map.schools.len(), "schools");
+    layer_line(s, "schools", &l.schools, map.schools.len(), "schools");
     layer_line(
-        &mut s,
+        s,
         "population",
         &l.population,
         map.demand.cells.len(),
         "cells",
     );
-    layer_line(&mut s, "counties", &l.counties, map.counties.len(), "areas");
+    layer_line(s, "counties", &l.counties, map.counties.len(), "areas");
+    layer_line(s, "townships", &l.townships, map.townships.len(), "areas");
     layer_line(
-        &mut s,
-        "townships",
-        &l.townships,
-        map.townships.len(),
-        "areas",
-    );
-    layer_line(
-        &mut s,
+        s,
         "candidates",
         &l.candidates,
         map.candidates.len(),
         "sites",
     );
-    layer_line(&mut s, "network", &l.network, map.roads.len(), "segments");
-    layer_line(&mut s, "matrix", &l.matrix, 0, "(csv)");
+    layer_line(s, "network", &l.network, map.roads.len(), "segments");
+    layer_line(s, "matrix", &l.matrix, 0, "(csv)");
+}
 
+/// Schools per level: total, public, private, closed, planned.
+fn schools_by_level(s: &mut String, map: &Map) {
     let _ = writeln!(
         s,
         "\nschools by level       total  public  private  closed  planned"
@@ -223,7 +249,10 @@ pub fn summary(scenario: &Scenario, map: &Map, found: &Findings) -> String {
             planned
         );
     }
+}
 
+/// The WGS 84 extent of cells, schools and counties.
+fn extent(s: &mut String, map: &Map) {
     let rect = map
         .demand
         .cells
@@ -256,9 +285,13 @@ pub fn summary(scenario: &Scenario, map: &Map, found: &Findings) -> String {
             lo.x, hi.x, lo.y, hi.y
         );
     }
+}
 
-    population_table(&mut s, map);
-
+/// Schools in no county and no township (when the map has areas).
+fn schools_outside(s: &mut String, map: &Map) {
+    if map.counties.is_empty() && map.townships.is_empty() {
+        return;
+    }
     let outside: Vec<&str> = map
         .schools
         .iter()
@@ -266,31 +299,20 @@ pub fn summary(scenario: &Scenario, map: &Map, found: &Findings) -> String {
         .filter(|(_, a)| a.0.is_none() && a.1.is_none())
         .map(|(x, _)| x.id.as_str())
         .collect();
-    if !map.counties.is_empty() || !map.townships.is_empty() {
-        let _ = writeln!(
-            s,
-            "\nschools outside every area: {}{}",
-            outside.len(),
-            if outside.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", outside.join(", "))
-            }
-        );
-    }
     let _ = writeln!(
         s,
-        "\nrules       {} rule(s), {} proposal request(s)",
-        found.rules, found.proposals
+        "\nschools outside every area: {}{}",
+        outside.len(),
+        if outside.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", outside.join(", "))
+        }
     );
-    if let Some(n) = &found.network {
-        let _ = writeln!(
-            s,
-            "network     {}",
-            n.line().trim_start_matches("network: ")
-        );
-    }
-    let _ = writeln!(s, "output      {}", found.output);
+}
+
+/// Errors and warnings, one per line, and whether the scenario is usable.
+fn problems(s: &mut String, map: &Map, found: &Findings) {
     let warnings: Vec<&Problem> = map.warnings.iter().chain(&found.warnings).collect();
     let errors = warnings.iter().filter(|p| p.is_error()).count();
     let _ = writeln!(
@@ -306,7 +328,6 @@ pub fn summary(scenario: &Scenario, map: &Map, found: &Findings) -> String {
         "\nresult      {}",
         if errors == 0 { "usable" } else { "not usable" }
     );
-    s
 }
 
 fn population_table(s: &mut String, map: &Map) {

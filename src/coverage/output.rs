@@ -34,9 +34,7 @@ fn num(x: f64, digits: i32) -> Value {
     if !x.is_finite() {
         return Value::Null;
     }
-    let p = 10f64.powi(digits);
-    let r = (x * p).round() / p;
-    json!(if r == 0.0 { 0.0 } else { r })
+    json!(crate::round::digits(x, digits))
 }
 
 impl LevelCoverage {

@@ -15,8 +15,9 @@ use std::path::Path;
 
 use geo::{Centroid, Coord, Geometry, MapCoords, MultiPolygon};
 
+use super::features::check_coordinates;
 use super::features::{describe, FeatureRecord, FileProblems, Props};
-use super::formats::{read_records_sampled, AreaMask, RawSample};
+use super::formats::{read_layer_data, AreaMask, LayerData, RasterCells, RawSample};
 use crate::config::{DistanceMode, LayerSpec, Scenario};
 use crate::error::{Error, Problem, Result, Severity};
 use crate::geodesy::projection::LocalProjection;
@@ -61,6 +62,72 @@ struct Layer {
     fp: FileProblems,
     /// The file's own numbers, for the cross-layer CRS check (vector layers).
     sample: Option<RawSample>,
+    /// A population raster's cells, kept compact (`records` is then empty): see
+    /// [`RasterLayer`].
+    raster: Option<RasterLayer>,
+}
+
+/// A population raster's cells and which of them still have their outline. Each check the
+/// loader runs on a record's geometry (coordinates, distance from the centre, validity, the
+/// CRS check's positions) runs on the cell's outline made again for the check and dropped,
+/// with the cell as a record for messages ([`RasterLayer::record`]), so the problems and
+/// demand cells are those of the records a vector layer of the same cells would give.
+struct RasterLayer {
+    cells: RasterCells,
+    /// False once a problem was recorded on the cell's geometry (the record's `geometry`
+    /// would be `None`).
+    usable: Vec<bool>,
+}
+
+impl RasterLayer {
+    /// Checks the cells' coordinates, as [`read_records`](super::formats::read_records) does
+    /// on their polygons.
+    fn new(cells: RasterCells, fp: &mut FileProblems) -> RasterLayer {
+        // The record (for the message) is made only for a cell whose outline fails.
+        let in_range = |p: &geo::Polygon<f64>| {
+            p.exterior().0.iter().all(|c| {
+                c.x.is_finite() && c.y.is_finite() && c.x.abs() <= 180.0 && c.y.abs() <= 90.0
+            })
+        };
+        let usable = (0..cells.len())
+            .map(|i| match cells.polygon(i) {
+                Some(p) if in_range(&p) => true,
+                Some(p) => {
+                    check_coordinates(&Geometry::Polygon(p), &cells_record(&cells, i, false), fp)
+                }
+                None => false,
+            })
+            .collect();
+        RasterLayer { cells, usable }
+    }
+
+    /// Cell `i` as the feature record a vector layer would give (with its polygon when
+    /// usable), made on the fly.
+    fn record(&self, i: usize) -> FeatureRecord {
+        cells_record(&self.cells, i, self.usable[i])
+    }
+
+    /// The usable cells' outlines (WGS 84), in cell order.
+    fn outlines(&self) -> impl Iterator<Item = (usize, geo::Polygon<f64>)> + '_ {
+        (0..self.cells.len())
+            .filter(|&i| self.usable[i])
+            .filter_map(|i| Some((i, self.cells.polygon(i)?)))
+    }
+
+    fn clear(&mut self) {
+        self.cells.clear();
+        self.usable.clear();
+    }
+}
+
+fn cells_record(cells: &RasterCells, i: usize, geometry: bool) -> FeatureRecord {
+    let f = cells.feature(i);
+    FeatureRecord {
+        index: f.index,
+        id: Some(cells.id(i)),
+        props: f.props,
+        geometry: f.geometry.filter(|_| geometry),
+    }
 }
 
 fn read_layer(
@@ -74,13 +141,19 @@ fn read_layer(
     let mut fp = FileProblems::new(&spec.path);
     // Every format (GeoJSON, GeoPackage, Shapefile, CSV/XLSX, rasters, OSM) ends as the same
     // feature records, so the checks below are shared.
-    let (records, sample) = read_records_sampled(spec, id_field, mask, &mut fp);
+    let (data, sample) = read_layer_data(spec, id_field, mask, &mut fp);
+    let (records, raster) = match data {
+        Some(LayerData::Records(r)) => (r, None),
+        Some(LayerData::Raster(cells)) => (Vec::new(), Some(RasterLayer::new(cells, &mut fp))),
+        None => (Vec::new(), None),
+    };
     Some(Layer {
         name,
         spec: spec.clone(),
-        records: records.unwrap_or_default(),
+        records,
         fp,
         sample,
+        raster,
     })
 }
 
@@ -405,6 +478,9 @@ fn parse_population(
     layer: &mut Layer,
     project: &impl Fn(&Geometry<f64>) -> Geometry<f64>,
 ) -> DemandLayer {
+    if let Some(raster) = layer.raster.take() {
+        return parse_raster_population(layer, raster, project);
+    }
     let records = std::mem::take(&mut layer.records);
     let mut cohorts: Vec<String> = records
         .iter()
@@ -417,61 +493,102 @@ fn parse_population(
     let mut cells = Vec::new();
     let mut ids = Vec::new();
     for rec in &records {
-        let fp = &mut layer.fp;
-        let (pos, shape) = match rec.geometry.as_ref() {
-            Some(Geometry::Point(p)) => (Some(p.0), None),
-            Some(Geometry::Polygon(_) | Geometry::MultiPolygon(_)) => {
-                let mp = polygons_of(rec, fp);
-                checks::check_polygon_validity(rec, mp.as_ref(), fp);
-                (mp.as_ref().and_then(|m| m.centroid()).map(|p| p.0), mp)
-            }
-            Some(g) => {
-                fp.error(
-                    rec,
-                    "geometry",
-                    "a Polygon, MultiPolygon or Point",
-                    geometry_name(g),
-                );
-                (None, None)
-            }
-            None => (None, None),
-        };
-        let mut p = Props { rec, fp };
-        let id = p.required_id("id");
-        ids.push((rec.index, id.clone()));
-        let pop_total = p.opt_nonneg_max("pop_total", MAX_CELL_POP, CELL_WHY);
-        let cohort_pop: Vec<f64> = cohorts
-            .iter()
-            .map(|c| p.opt_nonneg_max(c, MAX_CELL_POP, CELL_WHY).unwrap_or(0.0))
-            .collect();
-        let synthetic = p.opt_bool("synthetic").unwrap_or(false);
-        let housing = p.opt_str("housing").filter(|h| !h.trim().is_empty());
-        if let (Some(id), Some(ll)) = (id, pos) {
-            let shape_m =
-                shape
-                    .as_ref()
-                    .and_then(|s| match project(&Geometry::MultiPolygon(s.clone())) {
-                        Geometry::MultiPolygon(m) => Some(m),
-                        _ => None,
-                    });
-            cells.push(DemandCell {
-                id,
-                pos: project_coord(project, ll),
-                lonlat: ll,
-                shape_m,
-                shape_lonlat: shape,
-                pop_total,
-                cohort_pop,
-                county: None,
-                township: None,
-                synthetic,
-                housing,
-                feature_index: rec.index,
-            });
-        }
+        let (id, cell) = demand_cell(rec, &cohorts, &mut layer.fp, project);
+        ids.push((rec.index, id));
+        cells.extend(cell);
     }
     layer.records = records;
     check_unique_ids(layer, &ids);
+    no_population_field(layer, &cohorts, &cells);
+    DemandLayer { cohorts, cells }
+}
+
+/// A population raster's cells become demand cells one by one, each through the record a
+/// vector layer would give (made and dropped in turn, so no layer of records is held). The
+/// ids `r<row>c<col>` are unique by construction.
+fn parse_raster_population(
+    layer: &mut Layer,
+    raster: RasterLayer,
+    project: &impl Fn(&Geometry<f64>) -> Geometry<f64>,
+) -> DemandLayer {
+    let mut cohorts: Vec<String> = if raster.cells.is_empty() {
+        Vec::new()
+    } else {
+        raster.cells.fields.clone()
+    };
+    cohorts.sort();
+    cohorts.dedup();
+    let mut cells = Vec::with_capacity(raster.cells.len());
+    for i in 0..raster.cells.len() {
+        let rec = raster.record(i);
+        cells.extend(demand_cell(&rec, &cohorts, &mut layer.fp, project).1);
+    }
+    no_population_field(layer, &cohorts, &cells);
+    DemandLayer { cohorts, cells }
+}
+
+/// The demand cell of one population record (`None` with its problems recorded), and its id.
+fn demand_cell(
+    rec: &FeatureRecord,
+    cohorts: &[String],
+    fp: &mut FileProblems,
+    project: &impl Fn(&Geometry<f64>) -> Geometry<f64>,
+) -> (Option<String>, Option<DemandCell>) {
+    let (pos, shape) = match rec.geometry.as_ref() {
+        Some(Geometry::Point(p)) => (Some(p.0), None),
+        Some(Geometry::Polygon(_) | Geometry::MultiPolygon(_)) => {
+            let mp = polygons_of(rec, fp);
+            checks::check_polygon_validity(rec, mp.as_ref(), fp);
+            (mp.as_ref().and_then(|m| m.centroid()).map(|p| p.0), mp)
+        }
+        Some(g) => {
+            fp.error(
+                rec,
+                "geometry",
+                "a Polygon, MultiPolygon or Point",
+                geometry_name(g),
+            );
+            (None, None)
+        }
+        None => (None, None),
+    };
+    let mut p = Props { rec, fp };
+    let id = p.required_id("id");
+    let pop_total = p.opt_nonneg_max("pop_total", MAX_CELL_POP, CELL_WHY);
+    let cohort_pop: Vec<f64> = cohorts
+        .iter()
+        .map(|c| p.opt_nonneg_max(c, MAX_CELL_POP, CELL_WHY).unwrap_or(0.0))
+        .collect();
+    let synthetic = p.opt_bool("synthetic").unwrap_or(false);
+    let housing = p.opt_str("housing").filter(|h| !h.trim().is_empty());
+    let (Some(cell_id), Some(ll)) = (id.clone(), pos) else {
+        return (id, None);
+    };
+    let shape_m = shape
+        .as_ref()
+        .and_then(|s| match project(&Geometry::MultiPolygon(s.clone())) {
+            Geometry::MultiPolygon(m) => Some(m),
+            _ => None,
+        });
+    let cell = DemandCell {
+        id: cell_id,
+        pos: project_coord(project, ll),
+        lonlat: ll,
+        shape_m,
+        shape_lonlat: shape,
+        pop_total,
+        cohort_pop,
+        county: None,
+        township: None,
+        synthetic,
+        housing,
+        feature_index: rec.index,
+    };
+    (id, Some(cell))
+}
+
+/// A layer with cells but neither `pop_total` nor any cohort field is an error.
+fn no_population_field(layer: &mut Layer, cohorts: &[String], cells: &[DemandCell]) {
     if cohorts.is_empty() && cells.iter().all(|c| c.pop_total.is_none()) && !cells.is_empty() {
         let file = layer.fp.file.clone();
         layer.fp.problems.push(
@@ -484,7 +601,6 @@ fn parse_population(
             .on_property("pop_*"),
         );
     }
-    DemandLayer { cohorts, cells }
 }
 
 fn parse_areas(

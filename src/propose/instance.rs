@@ -26,7 +26,9 @@ use crate::spatial::network::NetworkOptions;
 /// Most generated candidates (from cells) per request; the most populated cells are kept.
 const MAX_GENERATED_SITES: usize = 3000;
 
-/// What a site is.
+/// What a site of a solver instance is. Not [`ProjectKind`]: an instance also holds the open
+/// schools, fixed open, which are no project; [`SiteKind::project`] gives the project of the
+/// others.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum SiteKind {
     /// An open school, fixed open.

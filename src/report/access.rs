@@ -338,20 +338,28 @@ pub fn zones_geojson(b: &RunBundle) -> String {
                     .and_then(|a| a.0)
                     .map(|k| map.counties[k].code.clone())),
             );
-            p.insert("pupils".into(), json!(round(pupils, 3)));
-            p.insert("seats".into(), json!(seats.map(|x| round(x, 3))));
+            p.insert("pupils".into(), json!(crate::round::digits(pupils, 3)));
+            p.insert(
+                "seats".into(),
+                json!(seats.map(|x| crate::round::digits(x, 3))),
+            );
             p.insert(
                 "utilisation".into(),
-                json!(seats.filter(|&x| x > 0.0).map(|x| round(pupils / x, 6))),
+                json!(seats
+                    .filter(|&x| x > 0.0)
+                    .map(|x| crate::round::digits(pupils / x, 6))),
             );
-            p.insert("over_seats".into(), json!(round(z.over_seats[j], 3)));
+            p.insert(
+                "over_seats".into(),
+                json!(crate::round::digits(z.over_seats[j], 3)),
+            );
             p.insert(
                 format!("mean_distance_{unit}"),
-                json!(round(z.mean_cost[j], 1)),
+                json!(crate::round::digits(z.mean_cost[j], 1)),
             );
             p.insert(
                 format!("max_distance_{unit}"),
-                json!(round(z.max_cost[j], 1)),
+                json!(crate::round::digits(z.max_cost[j], 1)),
             );
             p.insert("cells".into(), json!(list.len()));
             p.insert("parts".into(), json!(parts));
@@ -362,16 +370,6 @@ pub fn zones_geojson(b: &RunBundle) -> String {
         features.extend(rows.into_iter().map(|(_, p, g)| (g, p)));
     }
     feature_collection("zones", features)
-}
-
-fn round(x: f64, digits: i32) -> f64 {
-    let p = 10f64.powi(digits);
-    let r = (x * p).round() / p;
-    if r == 0.0 {
-        0.0
-    } else {
-        r
-    }
 }
 
 /// The renderer of `zones.geojson`: graduated by `utilisation` (pupils ÷ seats): under 0.5,

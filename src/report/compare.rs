@@ -303,135 +303,163 @@ fn school_change(
     }
 }
 
-impl Comparison {
-    /// Compares two summaries (A before, B after).
-    pub fn from_summaries(a: &Summary, b: &Summary) -> Comparison {
-        let levels: BTreeSet<Level> = a.levels.iter().chain(&b.levels).map(|l| l.level).collect();
-        let levels = levels
-            .into_iter()
-            .map(|lv| {
-                let (la, lb) = (a.level(lv), b.level(lv));
-                let diff = |x: Option<f64>, y: Option<f64>| x.zip(y).map(|(x, y)| y - x);
-                LevelChange {
-                    level: lv,
-                    demand_before: la.map(|l| l.demand),
-                    demand_after: lb.map(|l| l.demand),
-                    covered_before: la.map(|l| l.covered),
-                    covered_after: lb.map(|l| l.covered),
-                    coverage_before: la.map(|l| l.coverage),
-                    coverage_after: lb.map(|l| l.coverage),
-                    coverage_change: diff(la.map(|l| l.coverage), lb.map(|l| l.coverage)),
-                    covered_net_change: diff(la.map(|l| l.covered), lb.map(|l| l.covered)),
-                    newly_covered: None,
-                    no_longer_covered: None,
-                    seats_before: la.map(|l| l.seats),
-                    seats_after: lb.map(|l| l.seats),
-                }
-            })
-            .collect();
-        let (ra, rb) = (area_rows(a), area_rows(b));
-        let keys: BTreeSet<&(String, Level)> = ra.keys().chain(rb.keys()).collect();
-        let areas = keys
-            .into_iter()
-            .map(|k| {
-                let (x, y) = (ra.get(k), rb.get(k));
-                let any = y.or(x).expect("key from one side").0;
-                AreaChange {
-                    code: k.0.clone(),
-                    name: any.name.clone(),
-                    kind: any.kind,
-                    level: k.1,
-                    coverage_before: x.and_then(|r| r.1.coverage),
-                    coverage_after: y.and_then(|r| r.1.coverage),
-                    covered_before: x.map(|r| r.1.covered),
-                    covered_after: y.map(|r| r.1.covered),
-                    seats_before: x.map(|r| r.1.seats),
-                    seats_after: y.map(|r| r.1.seats),
-                }
-            })
-            .collect();
-        let fa: BTreeMap<(&str, &str), &super::FindingRow> = a
-            .findings
-            .iter()
-            .map(|f| ((f.id.as_str(), f.area.as_str()), f))
-            .collect();
-        let fb: BTreeMap<(&str, &str), &super::FindingRow> = b
-            .findings
-            .iter()
-            .map(|f| ((f.id.as_str(), f.area.as_str()), f))
-            .collect();
-        let fkeys: BTreeSet<&(&str, &str)> = fa.keys().chain(fb.keys()).collect();
-        let rules_changed = fkeys
-            .into_iter()
-            .filter_map(|k| {
-                let (x, y) = (fa.get(k), fb.get(k));
-                let (sx, sy) = (x.map(|f| f.status), y.map(|f| f.status));
-                let any = y.or(x).expect("key from one side");
-                (sx != sy).then(|| RuleChange {
-                    id: k.0.to_string(),
-                    area: k.1.to_string(),
-                    title_zh: any.title_zh.clone(),
-                    title_en: any.title_en.clone(),
-                    area_name: any.area_name.clone(),
-                    unit: any.unit.clone(),
-                    before: sx,
-                    after: sy,
-                    value_before: x.and_then(|f| f.value),
-                    value_after: y.and_then(|f| f.value),
-                    threshold: y.and_then(|f| f.threshold).or(x.and_then(|f| f.threshold)),
-                })
-            })
-            .collect();
-        let sa: BTreeMap<&str, &SchoolRow> = a.schools.iter().map(|s| (s.id.as_str(), s)).collect();
-        let sb: BTreeMap<&str, &SchoolRow> = b.schools.iter().map(|s| (s.id.as_str(), s)).collect();
-        let ids: BTreeSet<&str> = sa.keys().chain(sb.keys()).copied().collect();
-        let (mut added, mut expanded, mut closed) = (Vec::new(), Vec::new(), Vec::new());
-        for id in ids {
-            let (x, y) = (sa.get(id).copied(), sb.get(id).copied());
-            match (x, y) {
-                (None, Some(s)) if s.status != Status::Closed => {
-                    added.push(school_change(id, x, y, "added"))
-                }
-                (Some(_), None) => closed.push(school_change(id, x, y, "removed")),
-                (Some(p), Some(q)) => {
-                    if q.status == Status::Closed && p.status != Status::Closed {
-                        closed.push(school_change(id, x, y, "closed"));
-                    } else if q.status != Status::Closed
-                        && (q.added_classes.unwrap_or(0) > p.added_classes.unwrap_or(0)
-                            || q.capacity_seats.unwrap_or(0.0) > p.capacity_seats.unwrap_or(0.0))
-                    {
-                        expanded.push(school_change(id, x, y, "expanded"));
-                    }
-                }
-                _ => {}
+/// City-wide demand, coverage and seats of each level in A or B.
+fn level_changes(a: &Summary, b: &Summary) -> Vec<LevelChange> {
+    let levels: BTreeSet<Level> = a.levels.iter().chain(&b.levels).map(|l| l.level).collect();
+    levels
+        .into_iter()
+        .map(|lv| {
+            let (la, lb) = (a.level(lv), b.level(lv));
+            let diff = |x: Option<f64>, y: Option<f64>| x.zip(y).map(|(x, y)| y - x);
+            LevelChange {
+                level: lv,
+                demand_before: la.map(|l| l.demand),
+                demand_after: lb.map(|l| l.demand),
+                covered_before: la.map(|l| l.covered),
+                covered_after: lb.map(|l| l.covered),
+                coverage_before: la.map(|l| l.coverage),
+                coverage_after: lb.map(|l| l.coverage),
+                coverage_change: diff(la.map(|l| l.coverage), lb.map(|l| l.coverage)),
+                covered_net_change: diff(la.map(|l| l.covered), lb.map(|l| l.covered)),
+                newly_covered: None,
+                no_longer_covered: None,
+                seats_before: la.map(|l| l.seats),
+                seats_after: lb.map(|l| l.seats),
             }
+        })
+        .collect()
+}
+
+/// Coverage and seats of each area and level in A or B (all of them; see [`area_changes`]).
+fn areas_compared(a: &Summary, b: &Summary) -> Vec<AreaChange> {
+    let (ra, rb) = (area_rows(a), area_rows(b));
+    let keys: BTreeSet<&(String, Level)> = ra.keys().chain(rb.keys()).collect();
+    keys.into_iter()
+        .map(|k| {
+            let (x, y) = (ra.get(k), rb.get(k));
+            let any = y.or(x).expect("key from one side").0;
+            AreaChange {
+                code: k.0.clone(),
+                name: any.name.clone(),
+                kind: any.kind,
+                level: k.1,
+                coverage_before: x.and_then(|r| r.1.coverage),
+                coverage_after: y.and_then(|r| r.1.coverage),
+                covered_before: x.map(|r| r.1.covered),
+                covered_after: y.map(|r| r.1.covered),
+                seats_before: x.map(|r| r.1.seats),
+                seats_after: y.map(|r| r.1.seats),
+            }
+        })
+        .collect()
+}
+
+/// The findings (rule and area) whose status differs between A and B.
+fn rules_changed(a: &Summary, b: &Summary) -> Vec<RuleChange> {
+    let fa: BTreeMap<(&str, &str), &super::FindingRow> = a
+        .findings
+        .iter()
+        .map(|f| ((f.id.as_str(), f.area.as_str()), f))
+        .collect();
+    let fb: BTreeMap<(&str, &str), &super::FindingRow> = b
+        .findings
+        .iter()
+        .map(|f| ((f.id.as_str(), f.area.as_str()), f))
+        .collect();
+    let fkeys: BTreeSet<&(&str, &str)> = fa.keys().chain(fb.keys()).collect();
+    fkeys
+        .into_iter()
+        .filter_map(|k| {
+            let (x, y) = (fa.get(k), fb.get(k));
+            let (sx, sy) = (x.map(|f| f.status), y.map(|f| f.status));
+            let any = y.or(x).expect("key from one side");
+            (sx != sy).then(|| RuleChange {
+                id: k.0.to_string(),
+                area: k.1.to_string(),
+                title_zh: any.title_zh.clone(),
+                title_en: any.title_en.clone(),
+                area_name: any.area_name.clone(),
+                unit: any.unit.clone(),
+                before: sx,
+                after: sy,
+                value_before: x.and_then(|f| f.value),
+                value_after: y.and_then(|f| f.value),
+                threshold: y.and_then(|f| f.threshold).or(x.and_then(|f| f.threshold)),
+            })
+        })
+        .collect()
+}
+
+/// Schools by id, for matching A with B.
+fn schools_by_id(s: &Summary) -> BTreeMap<&str, &SchoolRow> {
+    s.schools.iter().map(|x| (x.id.as_str(), x)).collect()
+}
+
+/// Schools added, expanded and closed (or removed) from A to B, each by id.
+fn school_changes(
+    a: &Summary,
+    b: &Summary,
+) -> (Vec<SchoolChange>, Vec<SchoolChange>, Vec<SchoolChange>) {
+    let (sa, sb) = (schools_by_id(a), schools_by_id(b));
+    let ids: BTreeSet<&str> = sa.keys().chain(sb.keys()).copied().collect();
+    let (mut added, mut expanded, mut closed) = (Vec::new(), Vec::new(), Vec::new());
+    for id in ids {
+        let (x, y) = (sa.get(id).copied(), sb.get(id).copied());
+        match (x, y) {
+            (None, Some(s)) if s.status != Status::Closed => {
+                added.push(school_change(id, x, y, "added"))
+            }
+            (Some(_), None) => closed.push(school_change(id, x, y, "removed")),
+            (Some(p), Some(q)) => {
+                if q.status == Status::Closed && p.status != Status::Closed {
+                    closed.push(school_change(id, x, y, "closed"));
+                } else if q.status != Status::Closed
+                    && (q.added_classes.unwrap_or(0) > p.added_classes.unwrap_or(0)
+                        || q.capacity_seats.unwrap_or(0.0) > p.capacity_seats.unwrap_or(0.0))
+                {
+                    expanded.push(school_change(id, x, y, "expanded"));
+                }
+            }
+            _ => {}
         }
+    }
+    (added, expanded, closed)
+}
+
+/// Schools whose count of large classes differs between A and B.
+fn large_classes_changed(a: &Summary, b: &Summary) -> Vec<SchoolChange> {
+    let (sa, sb) = (schools_by_id(a), schools_by_id(b));
+    sa.keys()
+        .chain(sb.keys())
+        .copied()
+        .collect::<BTreeSet<&str>>()
+        .into_iter()
+        .filter_map(|id| {
+            let (x, y) = (sa.get(id).copied(), sb.get(id).copied());
+            let (p, q) = (
+                x.and_then(|s| s.large_classes),
+                y.and_then(|s| s.large_classes),
+            );
+            (p.unwrap_or(0) != q.unwrap_or(0)).then(|| school_change(id, x, y, "large_classes"))
+        })
+        .collect()
+}
+
+impl Comparison {
+    /// Compares two summaries (A before, B after): one function per section.
+    pub fn from_summaries(a: &Summary, b: &Summary) -> Comparison {
+        let (added, expanded, closed) = school_changes(a, b);
         let large_sum =
             |s: &Summary| -> u32 { s.schools.iter().filter_map(|x| x.large_classes).sum() };
-        let large_classes_changed = sa
-            .keys()
-            .chain(sb.keys())
-            .copied()
-            .collect::<BTreeSet<&str>>()
-            .into_iter()
-            .filter_map(|id| {
-                let (x, y) = (sa.get(id).copied(), sb.get(id).copied());
-                let (p, q) = (
-                    x.and_then(|s| s.large_classes),
-                    y.and_then(|s| s.large_classes),
-                );
-                (p.unwrap_or(0) != q.unwrap_or(0)).then(|| school_change(id, x, y, "large_classes"))
-            })
-            .collect();
         Comparison {
-            large_classes_changed,
+            large_classes_changed: large_classes_changed(a, b),
             large_classes: (large_sum(a), large_sum(b)),
             schema: "schoolplan-compare/1".into(),
             before: sref(a),
             after: sref(b),
-            levels,
-            areas,
-            rules_changed,
+            levels: level_changes(a, b),
+            areas: areas_compared(a, b),
+            rules_changed: rules_changed(a, b),
             schools_added: added,
             schools_expanded: expanded,
             schools_closed: closed,

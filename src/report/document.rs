@@ -16,10 +16,8 @@ use geo::Contains;
 use super::areas::AreaStat;
 use super::gaps::{CapacityGap, GapArea};
 use super::numbers::{human, percent};
-use super::summary::{ProposalOut, Summary};
-use super::text::{
-    kind_name, level_name, mode_name, proposal_kind_name, status_name, t, unit_symbol,
-};
+use super::summary::{LevelSummary, ProposalOut, Summary};
+use super::text::{kind_name, level_name, mode_name, proposal_kind_name, status_name, t};
 use super::{FindingRow, FindingStatus, RequestMeta, RunBundle};
 use crate::config::Language;
 
@@ -259,58 +257,101 @@ fn failing_by_rule<'a>(ctx: &'a ReportContext) -> Vec<(&'a str, Vec<&'a FindingR
     by.into_iter().collect()
 }
 
-/// 1. Key figures and a few sentences.
+/// 1. Key figures and a few sentences: per level, then the rules, then the proposals.
 fn summary_section(ctx: &ReportContext, lang: Language) -> Vec<Block> {
     let s = ctx.summary;
-    let unit = unit_symbol(s.conventions.unit);
-    let mut out = vec![Block::Heading(t(lang, "summary").into())];
-    let mut bullets = Vec::new();
     let mut figs: Vec<(String, String, String)> = Vec::new();
+    let mut bullets = Vec::new();
     for l in &s.levels {
-        let r = l.radius_m.or(l.radius_min).unwrap_or(0.0);
-        figs.push((
-            format!("{} · {}", level_name(lang, l.level), t(lang, "coverage")),
-            percent(Some(l.coverage)),
-            format!(
-                "{} / {} · ≤ {} {unit}",
-                human(l.covered, 0),
-                human(l.demand, 0),
-                human(r, 0)
-            ),
-        ));
-        let gaps = s
-            .gap_counts
-            .iter()
-            .find(|g| g.level == l.level)
-            .map_or(0, |g| g.count);
-        bullets.push(match lang {
-            Language::Zh => format!(
-                "{}:{} 名适龄学生中有 {} 名({})在 {} {unit} 服务半径内;{} 处覆盖缺口区域;{} 所学校,{} 个学位。",
-                level_name(lang, l.level),
-                human(l.demand, 0),
-                human(l.covered, 0),
-                percent(Some(l.coverage)),
-                human(r, 0),
-                gaps,
-                l.schools,
-                human(l.seats, 0)
-            ),
-            Language::En => format!(
-                "{}: {} of {} pupils ({}) live within {} {unit} of a school; {} gap areas; {} schools with {} seats.",
-                level_name(lang, l.level),
-                human(l.covered, 0),
-                human(l.demand, 0),
-                percent(Some(l.coverage)),
-                human(r, 0),
-                gaps,
-                l.schools,
-                human(l.seats, 0)
-            ),
-        });
+        figs.push(level_figure(ctx, lang, l));
+        bullets.push(level_sentence(ctx, lang, l));
     }
-    let c = s.finding_counts;
     let failing_rules = failing_by_rule(ctx).len();
-    figs.push((
+    figs.push(rules_figure(ctx, lang, failing_rules));
+    let p = &s.proposals.items;
+    if !p.is_empty() {
+        let newly: f64 = p.iter().map(|x| x.demand_newly_covered).sum();
+        figs.push((
+            t(lang, "proposals").into(),
+            p.len().to_string(),
+            format!("+{} {}", human(newly, 0), t(lang, "pupils_covered")),
+        ));
+    }
+    bullets.push(rules_sentence(ctx, lang, failing_rules));
+    if !p.is_empty() {
+        bullets.push(proposals_sentence(lang, p));
+    }
+    vec![
+        Block::Heading(t(lang, "summary").into()),
+        Block::Figures(figs),
+        Block::Bullets(bullets),
+    ]
+}
+
+/// A level's radius (metres or minutes, whichever the unit is).
+fn level_radius(l: &LevelSummary) -> f64 {
+    l.radius_m.or(l.radius_min).unwrap_or(0.0)
+}
+
+/// The key figure of a level: its coverage, covered of demand within the radius.
+fn level_figure(ctx: &ReportContext, lang: Language, l: &LevelSummary) -> (String, String, String) {
+    let unit = ctx.summary.conventions.unit.symbol();
+    (
+        format!("{} · {}", level_name(lang, l.level), t(lang, "coverage")),
+        percent(Some(l.coverage)),
+        format!(
+            "{} / {} · ≤ {} {unit}",
+            human(l.covered, 0),
+            human(l.demand, 0),
+            human(level_radius(l), 0)
+        ),
+    )
+}
+
+/// A level in one sentence: covered pupils, gaps, schools and seats.
+fn level_sentence(ctx: &ReportContext, lang: Language, l: &LevelSummary) -> String {
+    let s = ctx.summary;
+    let unit = s.conventions.unit.symbol();
+    let r = level_radius(l);
+    let gaps = s
+        .gap_counts
+        .iter()
+        .find(|g| g.level == l.level)
+        .map_or(0, |g| g.count);
+    match lang {
+        Language::Zh => format!(
+            "{}:{} 名适龄学生中有 {} 名({})在 {} {unit} 服务半径内;{} 处覆盖缺口区域;{} 所学校,{} 个学位。",
+            level_name(lang, l.level),
+            human(l.demand, 0),
+            human(l.covered, 0),
+            percent(Some(l.coverage)),
+            human(r, 0),
+            gaps,
+            l.schools,
+            human(l.seats, 0)
+        ),
+        Language::En => format!(
+            "{}: {} of {} pupils ({}) live within {} {unit} of a school; {} gap areas; {} schools with {} seats.",
+            level_name(lang, l.level),
+            human(l.covered, 0),
+            human(l.demand, 0),
+            percent(Some(l.coverage)),
+            human(r, 0),
+            gaps,
+            l.schools,
+            human(l.seats, 0)
+        ),
+    }
+}
+
+/// The key figure of the rules: rules failing, findings by status.
+fn rules_figure(
+    ctx: &ReportContext,
+    lang: Language,
+    failing_rules: usize,
+) -> (String, String, String) {
+    let c = ctx.summary.finding_counts;
+    (
         t(lang, "rules").into(),
         format!("{} {}", failing_rules, t(lang, "rules_failing")),
         format!(
@@ -322,18 +363,13 @@ fn summary_section(ctx: &ReportContext, lang: Language) -> Vec<Block> {
             c.not_evaluable,
             t(lang, "not_evaluable")
         ),
-    ));
-    let p = &s.proposals.items;
-    if !p.is_empty() {
-        let newly: f64 = p.iter().map(|x| x.demand_newly_covered).sum();
-        figs.push((
-            t(lang, "proposals").into(),
-            p.len().to_string(),
-            format!("+{} {}", human(newly, 0), t(lang, "pupils_covered")),
-        ));
-    }
-    out.push(Block::Figures(figs));
-    bullets.push(match lang {
+    )
+}
+
+/// The rules in one sentence.
+fn rules_sentence(ctx: &ReportContext, lang: Language, failing_rules: usize) -> String {
+    let c = ctx.summary.finding_counts;
+    match lang {
         Language::Zh => format!(
             "规则核查:{failing_rules} 条规则未达标(共 {} 项未通过,{} 项通过,{} 项无法评估),见“规划须解决的问题”。",
             c.fail, c.pass, c.not_evaluable
@@ -342,23 +378,22 @@ fn summary_section(ctx: &ReportContext, lang: Language) -> Vec<Block> {
             "Rules: {failing_rules} rules are not met ({} findings fail, {} pass, {} not evaluable); see “What the plan must change”.",
             c.fail, c.pass, c.not_evaluable
         ),
-    });
-    if !p.is_empty() {
-        bullets.push(match lang {
-            Language::Zh => format!(
-                "布局建议:{} 处新建或改扩建,新增覆盖 {} 名学生,见“布局建议”。",
-                p.len(),
-                human(p.iter().map(|x| x.demand_newly_covered).sum(), 0)
-            ),
-            Language::En => format!(
-                "Proposals: {} new schools or expansions, newly covering {} pupils; see “Proposals”.",
-                p.len(),
-                human(p.iter().map(|x| x.demand_newly_covered).sum(), 0)
-            ),
-        });
     }
-    out.push(Block::Bullets(bullets));
-    out
+}
+
+/// The proposals in one sentence.
+fn proposals_sentence(lang: Language, p: &[ProposalOut]) -> String {
+    let newly = human(p.iter().map(|x| x.demand_newly_covered).sum(), 0);
+    match lang {
+        Language::Zh => format!(
+            "布局建议:{} 处新建或改扩建,新增覆盖 {newly} 名学生,见“布局建议”。",
+            p.len()
+        ),
+        Language::En => format!(
+            "Proposals: {} new schools or expansions, newly covering {newly} pupils; see “Proposals”.",
+            p.len()
+        ),
+    }
 }
 
 /// The proposal requests (ids) that address a rule.
@@ -571,81 +606,93 @@ fn proposals_section(ctx: &ReportContext, lang: Language) -> Vec<Block> {
         return out;
     }
     for r in requests {
-        let title = match lang {
-            Language::Zh => r.title_zh.as_ref().or(r.title_en.as_ref()),
-            Language::En => r.title_en.as_ref().or(r.title_zh.as_ref()),
-        };
-        out.push(Block::SubHeading(match title {
-            Some(tt) => format!("{} · {} ({})", level_name(lang, r.level), tt, r.id),
-            None => format!("{} ({})", level_name(lang, r.level), r.id),
-        }));
-        let closes: Vec<String> = r
-            .closes
-            .iter()
-            .map(|id| {
-                let f = ctx.summary.findings.iter().find(|f| &f.id == id);
-                let fails = ctx
-                    .summary
-                    .findings
-                    .iter()
-                    .filter(|f| &f.id == id && f.status == FindingStatus::Fail)
-                    .count();
-                match f {
-                    Some(f) => format!(
-                        "{} ({id}): {}",
-                        finding_title(lang, f),
-                        if fails == 0 {
-                            t(lang, "now_met").to_string()
-                        } else {
-                            format!("{fails} {}", t(lang, "still_failing"))
-                        }
-                    ),
-                    None => id.clone(),
-                }
-            })
-            .collect();
-        let mut defs = vec![
-            (
-                t(lang, "change").to_string(),
-                format!(
-                    "{} → {} {} (+{})",
-                    human(r.covered_before, 0),
-                    human(r.covered_after, 0),
-                    t(lang, "pupils_within_radius"),
-                    human(r.covered_after - r.covered_before, 0)
-                ),
-            ),
-            (
-                t(lang, "method").to_string(),
-                format!(
-                    "{}; {}",
-                    problem_name(lang, &r.problem),
-                    solve_status(lang, r)
-                ),
-            ),
-        ];
-        if !closes.is_empty() {
-            defs.push((t(lang, "addresses").to_string(), closes.join("; ")));
-        }
-        if !r.notes.is_empty() {
-            defs.push((t(lang, "solver_notes").to_string(), r.notes.join("; ")));
-        }
-        out.push(Block::Defs(defs));
-        let prefix = format!("{}-", r.id);
-        let mine: Vec<&ProposalOut> = items
-            .iter()
-            .filter(|p| {
-                p.id.strip_prefix(&prefix)
-                    .is_some_and(|rank| rank.parse::<u32>().is_ok())
-            })
-            .collect();
-        if mine.is_empty() {
-            out.push(Block::Para(t(lang, "no_sites").into()));
-        } else {
-            out.push(proposal_rows(ctx, lang, &mine));
-        }
+        out.extend(request_blocks(ctx, lang, r, items));
     }
     out
+}
+
+/// One proposal request: its heading, what it changes, its method and certificate, the targets
+/// it addresses, and its sites.
+fn request_blocks(
+    ctx: &ReportContext,
+    lang: Language,
+    r: &RequestMeta,
+    items: &[ProposalOut],
+) -> Vec<Block> {
+    let title = match lang {
+        Language::Zh => r.title_zh.as_ref().or(r.title_en.as_ref()),
+        Language::En => r.title_en.as_ref().or(r.title_zh.as_ref()),
+    };
+    let heading = Block::SubHeading(match title {
+        Some(tt) => format!("{} · {} ({})", level_name(lang, r.level), tt, r.id),
+        None => format!("{} ({})", level_name(lang, r.level), r.id),
+    });
+    let closes: Vec<String> = r
+        .closes
+        .iter()
+        .map(|id| target_state(ctx, lang, id))
+        .collect();
+    let mut defs = vec![
+        (
+            t(lang, "change").to_string(),
+            format!(
+                "{} → {} {} (+{})",
+                human(r.covered_before, 0),
+                human(r.covered_after, 0),
+                t(lang, "pupils_within_radius"),
+                human(r.covered_after - r.covered_before, 0)
+            ),
+        ),
+        (
+            t(lang, "method").to_string(),
+            format!(
+                "{}; {}",
+                problem_name(lang, &r.problem),
+                solve_status(lang, r)
+            ),
+        ),
+    ];
+    if !closes.is_empty() {
+        defs.push((t(lang, "addresses").to_string(), closes.join("; ")));
+    }
+    if !r.notes.is_empty() {
+        defs.push((t(lang, "solver_notes").to_string(), r.notes.join("; ")));
+    }
+    let prefix = format!("{}-", r.id);
+    let mine: Vec<&ProposalOut> = items
+        .iter()
+        .filter(|p| {
+            p.id.strip_prefix(&prefix)
+                .is_some_and(|rank| rank.parse::<u32>().is_ok())
+        })
+        .collect();
+    let sites = if mine.is_empty() {
+        Block::Para(t(lang, "no_sites").into())
+    } else {
+        proposal_rows(ctx, lang, &mine)
+    };
+    vec![heading, Block::Defs(defs), sites]
+}
+
+/// A rule a request addresses, and whether it is now met (or how many subjects still fail).
+fn target_state(ctx: &ReportContext, lang: Language, id: &str) -> String {
+    let findings = &ctx.summary.findings;
+    let Some(f) = findings.iter().find(|f| f.id == id) else {
+        return id.to_string();
+    };
+    let fails = findings
+        .iter()
+        .filter(|f| f.id == id && f.status == FindingStatus::Fail)
+        .count();
+    format!(
+        "{} ({id}): {}",
+        finding_title(lang, f),
+        if fails == 0 {
+            t(lang, "now_met").to_string()
+        } else {
+            format!("{fails} {}", t(lang, "still_failing"))
+        }
+    )
 }
 
 /// 4. One city-wide map per level, and its central-district close-up.
@@ -664,7 +711,7 @@ fn maps_section(ctx: &ReportContext, lang: Language) -> Vec<Block> {
 
 fn levels_table(ctx: &ReportContext, lang: Language) -> Block {
     let s = ctx.summary;
-    let unit = unit_symbol(s.conventions.unit);
+    let unit = s.conventions.unit.symbol();
     let head = heads(
         lang,
         &[

@@ -18,7 +18,7 @@ use super::compare::Comparison;
 use super::document::{num, txt, Block, Cell, ReportContext};
 use super::gaps::{GapArea, GapClosure};
 use super::numbers::human;
-use super::text::{level_name, unit_symbol};
+use super::text::level_name;
 use crate::config::Language;
 use crate::coverage::gaps::{GapKind, NoSite, SiteKind};
 
@@ -211,7 +211,7 @@ fn gap_cells(g: &GapArea, lang: Language, unit: &str) -> Vec<Cell> {
 pub fn gap_section(ctx: &ReportContext, lang: Language) -> Vec<Block> {
     let z = zh(lang);
     let s = ctx.summary;
-    let unit = unit_symbol(s.conventions.unit);
+    let unit = s.conventions.unit.symbol();
     let mut out = vec![Block::Heading(
         if z { "覆盖缺口" } else { "Coverage gaps" }.into(),
     )];

@@ -35,12 +35,12 @@ use serde::{Deserialize, Serialize};
 
 use super::areas::AreaStat;
 use super::numbers::round_coord;
-use super::{FindingStatus, ProposalKind, ProposalRow, RunBundle};
+use super::{FindingStatus, ProposalRow, RunBundle};
 use crate::config::Setting;
 use crate::coverage::gaps::{self as cg, Gap, GapKind, GapOptions, NoSite, SiteKind};
 use crate::coverage::{Coverage, LevelCoverage};
 use crate::error::Result;
-use crate::model::{AreaKind, Level, Map};
+use crate::model::{AreaKind, Level, Map, ProjectKind};
 
 /// Geometry of a gap area.
 #[derive(Debug, Clone, PartialEq)]
@@ -523,8 +523,8 @@ fn proposal_schools(proposals: &[ProposalRow]) -> BTreeMap<String, String> {
         .iter()
         .filter_map(|p| {
             let school = match p.kind {
-                ProposalKind::Expansion => p.site_id.clone(),
-                ProposalKind::New => {
+                ProjectKind::Expansion => p.site_id.clone(),
+                ProjectKind::New => {
                     let req = p.id.strip_suffix(&format!("-{}", p.rank))?;
                     crate::propose::apply::new_school_id(req, &p.site_id)
                 }

@@ -37,7 +37,7 @@
 //! dir.commit()?;
 //! ```
 //!
-//! [`sample`] builds a small synthetic town with everything filled in, for tests and demos.
+//! `testkit::sample` (the dev-only crate beside the library) builds a small synthetic town with everything filled in, for tests and demos.
 
 pub mod access;
 pub mod areas;
@@ -68,7 +68,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::{Language, Scenario};
 use crate::coverage::Coverage;
 use crate::error::Result;
-use crate::model::{Level, Map};
+use crate::model::{Level, Map, ProjectKind};
 
 pub use compare::{write_compare, write_compare_into, Comparison};
 pub use outdir::{preflight, Mode, OutputDir, OutputOptions};
@@ -116,9 +116,6 @@ pub struct FindingRow {
     pub area_name: Option<String>,
 }
 
-/// Kind of a proposal: the model's one new-or-expansion type.
-pub use crate::model::ProjectKind as ProposalKind;
-
 /// One proposed site or expansion (the lead maps the optimiser's solution to this).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProposalRow {
@@ -129,7 +126,7 @@ pub struct ProposalRow {
     /// Level of the school proposed.
     pub level: Level,
     /// New school or expansion.
-    pub kind: ProposalKind,
+    pub kind: ProjectKind,
     /// The candidate site id (new) or school id (expansion).
     pub site_id: String,
     /// Name of the site or school, may be empty.

@@ -10,21 +10,16 @@ use serde_json::Value;
 
 /// Rounds to 6 decimals; `None` for NaN or infinity.
 pub fn round6(x: f64) -> Option<f64> {
-    round_to(x, 1e6)
+    round_to(x, 6)
 }
 
 /// Rounds a coordinate in degrees to 1e-7° (about 1 cm).
 pub fn round_coord(x: f64) -> f64 {
-    round_to(x, 1e7).unwrap_or(0.0)
+    round_to(x, 7).unwrap_or(0.0)
 }
 
-fn round_to(x: f64, scale: f64) -> Option<f64> {
-    if !x.is_finite() {
-        return None;
-    }
-    let r = (x * scale).round() / scale;
-    // Avoid "-0.0".
-    Some(if r == 0.0 { 0.0 } else { r })
+fn round_to(x: f64, digits: i32) -> Option<f64> {
+    x.is_finite().then(|| crate::round::digits(x, digits))
 }
 
 /// A real JSON value rounded to 1e-6, or `null` when not finite.
@@ -113,7 +108,7 @@ pub fn nice_ceil(x: f64) -> f64 {
 
 /// Rounds to one decimal, without a negative zero.
 pub fn tenths(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0 + 0.0
+    crate::round::tenths(x)
 }
 
 /// A ratio as a percentage with one decimal, `–` when absent.

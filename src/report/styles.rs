@@ -461,11 +461,11 @@ pub fn areas_qml(lang: Language) -> String {
 /// Renderer of `proposals.geojson`.
 pub fn proposals_renderer(lang: Language) -> String {
     use super::text::proposal_kind_name;
-    use super::ProposalKind;
+    use crate::model::ProjectKind;
     format!(
         "<renderer-v2 type=\"categorizedSymbol\" attr=\"kind\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\"><categories><category value=\"new\" symbol=\"0\" label=\"{}\" render=\"true\"/><category value=\"expansion\" symbol=\"1\" label=\"{}\" render=\"true\"/></categories><symbols>{}{}</symbols></renderer-v2>",
-        esc(proposal_kind_name(lang, ProposalKind::New)),
-        esc(proposal_kind_name(lang, ProposalKind::Expansion)),
+        esc(proposal_kind_name(lang, ProjectKind::New)),
+        esc(proposal_kind_name(lang, ProjectKind::Expansion)),
         marker(0, (228, 26, 28), "star", 5.0),
         marker(1, (255, 127, 0), "triangle", 4.5),
     )

@@ -13,8 +13,9 @@ use serde::{Deserialize, Serialize};
 use super::areas::AreaStat;
 use super::gaps::{CapacityGap, GapArea};
 use super::numbers::to_json_pretty;
-use super::{FindingRow, FindingStatus, RunBundle};
+use super::{FindingRow, FindingStatus, ProposalRow, RunBundle};
 use crate::config::{CostUnit, DistanceMode, Language};
+use crate::coverage::LevelCoverage;
 use crate::error::{Error, Result};
 use crate::model::Level;
 
@@ -127,7 +128,7 @@ pub struct ProposalOut {
     /// Level.
     pub level: Level,
     /// `new` or `expansion`.
-    pub kind: super::ProposalKind,
+    pub kind: crate::model::ProjectKind,
     /// Candidate site or school id.
     pub site_id: String,
     /// Name.
@@ -409,217 +410,47 @@ pub fn gap_row(g: &GapArea) -> GapRow {
 }
 
 impl Summary {
-    /// Builds the summary of a run.
+    /// Builds the summary of a run: one function per section below.
     pub fn build(
         b: &RunBundle,
         areas: &[AreaStat],
         gaps: &[GapArea],
         capacity: &[CapacityGap],
     ) -> Summary {
-        let map = b.map;
-        let sc = b.scenario;
-        let levels = b
-            .coverage
-            .levels
-            .iter()
-            .map(|lc| {
-                let cohort = sc
-                    .level(lc.level)
-                    .map(|c| c.cohort_field.clone())
-                    .unwrap_or_default();
-                let population = map
-                    .demand
-                    .cohort_index(&cohort)
-                    .map_or(0.0, |k| map.demand.cohort_total(k));
-                let serving: Vec<usize> = (0..map.schools.len())
-                    .filter(|&j| map.schools[j].serves(lc.level))
-                    .collect();
-                let seats: f64 = serving.iter().filter_map(|&j| lc.school_seats[j]).sum();
-                let allocated: f64 = serving.iter().map(|&j| lc.school_demand[j]).sum();
-                let unreachable = (0..lc.demand.len())
-                    .filter(|&i| !lc.cost[i].is_finite())
-                    .map(|i| lc.demand[i])
-                    .sum();
-                let (radius_m, radius_min) = match b.coverage.unit {
-                    CostUnit::M => (Some(lc.radius), None),
-                    CostUnit::Min => (None, Some(lc.radius)),
-                };
-                LevelSummary {
-                    level: lc.level,
-                    radius_m,
-                    radius_min,
-                    cohort,
-                    population,
-                    demand: lc.total_demand,
-                    covered: lc.covered_demand,
-                    coverage: lc.coverage(),
-                    unreachable,
-                    seats,
-                    allocated,
-                    schools: serving.len() as u32,
-                    over_capacity_schools: serving
-                        .iter()
-                        .filter(|&&j| lc.school_load(j).over_capacity.is_some_and(|o| o > 0.0))
-                        .count() as u32,
-                    over_capacity_pupils: serving
-                        .iter()
-                        .filter_map(|&j| lc.school_load(j).over_capacity)
-                        .sum(),
-                    schools_without_seats: serving
-                        .iter()
-                        .filter(|&&j| lc.school_seats[j].is_none())
-                        .count() as u32,
-                    settings: super::access::settings_summary(b, lc),
-                    zones: super::access::zones_summary(map, lc),
-                }
-            })
-            .collect();
-        let mut counts = FindingCounts::default();
-        for f in b.findings {
-            match f.status {
-                FindingStatus::Pass => counts.pass += 1,
-                FindingStatus::Fail => counts.fail += 1,
-                FindingStatus::NotEvaluable => counts.not_evaluable += 1,
-            }
-        }
-        let mut items: Vec<ProposalOut> = b
-            .proposals
-            .iter()
-            .map(|p| ProposalOut {
-                id: p.id.clone(),
-                rank: p.rank,
-                level: p.level,
-                kind: p.kind,
-                site_id: p.site_id.clone(),
-                name: p.name.clone(),
-                lon: super::numbers::round_coord(p.lonlat.x),
-                lat: super::numbers::round_coord(p.lonlat.y),
-                demand_newly_covered: p.demand_newly_covered,
-                seats_added: p.seats_added,
-                classes_added: p.classes_added,
-                cost: p.cost,
-                gap_closed: p.gap_closed.clone(),
-                gap_id: p.gap_id.clone(),
-                seats_short_relieved: p.seats_short_relieved,
-                large_classes_removed: p.large_classes_removed,
-                served: p.served,
-                closes_findings: p.closes_findings.clone(),
-            })
-            .collect();
-        items.sort_by(|a, c| (a.level, a.rank, &a.id).cmp(&(c.level, c.rank, &c.id)));
-        let meta = b.proposal_meta;
-        let mut gap_counts: Vec<GapCount> = b
-            .coverage
-            .levels
-            .iter()
-            .map(|l| GapCount {
-                level: l.level,
-                count: 0,
-                scattered_lines: 0,
-                children: 0.0,
-                scattered_children: 0.0,
-            })
-            .collect();
-        for g in gaps {
-            if let Some(e) = gap_counts.iter_mut().find(|e| e.level == g.level) {
-                e.children += g.demand;
-                if g.scattered {
-                    e.scattered_lines += 1;
-                    e.scattered_children += g.demand;
-                } else {
-                    e.count += 1;
-                }
-            }
-        }
-        let mut schools: Vec<SchoolRow> = map
-            .schools
-            .iter()
-            .map(|s| SchoolRow {
-                id: s.id.clone(),
-                name: s.name.clone(),
-                level: s.level,
-                status: s.status,
-                capacity_seats: s.capacity_seats,
-                classes: s.classes,
-                added_classes: s.added_classes,
-                large_classes: s.class_sizes.as_deref().map(|c| {
-                    crate::propose::need::large_classes(c, crate::propose::need::LARGE_CLASS)
-                }),
-            })
-            .collect();
-        schools.sort_by(|a, c| a.id.cmp(&c.id));
+        let of_kind = |county: bool| -> Vec<AreaStat> {
+            areas
+                .iter()
+                .filter(|a| (a.kind == crate::model::AreaKind::County) == county)
+                .cloned()
+                .collect()
+        };
         Summary {
             schema: SCHEMA.into(),
             tool: format!("schoolplan {}", env!("CARGO_PKG_VERSION")),
-            scenario: ScenarioInfo {
-                name: sc.name.clone(),
-                title: sc.title.clone(),
-                year: sc.year,
-                language: sc.language,
-                description: sc.description.clone(),
-                files: super::display_files(&sc.files),
-            },
-            conventions: Conventions {
-                distance_mode: b.coverage.mode,
-                unit: b.coverage.unit,
-                coverage_test: "covered when distance <= radius (inclusive)".into(),
-                centroid:
-                    "a polygon cell is represented by its centroid; distances are measured from it"
-                        .into(),
-                coordinates: "WGS 84 lon/lat (EPSG:4326, RFC 7946), rounded to 1e-7 degrees".into(),
-                projection: map.projection.proj_string(),
-                synthetic: map.synthetic,
-            },
-            levels,
-            counties: areas
+            scenario: scenario_info(b),
+            conventions: conventions(b),
+            levels: b
+                .coverage
+                .levels
                 .iter()
-                .filter(|a| a.kind == crate::model::AreaKind::County)
-                .cloned()
+                .map(|lc| level_summary(b, lc))
                 .collect(),
-            townships: areas
-                .iter()
-                .filter(|a| a.kind != crate::model::AreaKind::County)
-                .cloned()
-                .collect(),
-            finding_counts: counts,
+            counties: of_kind(true),
+            townships: of_kind(false),
+            finding_counts: finding_counts(b.findings),
             findings: sorted_findings(b.findings),
-            proposals: ProposalsSummary {
-                method: meta.map(|m| m.method.clone()),
-                objective: meta.and_then(|m| m.objective),
-                bound: meta.and_then(|m| m.bound),
-                optimality_gap: meta.and_then(|m| m.optimality_gap),
-                requests: meta
-                    .map(|m| m.requests.iter().map(certificate).collect())
-                    .unwrap_or_default(),
-                items,
-            },
+            proposals: proposals_summary(b),
             gaps: gaps
                 .iter()
                 .filter(|g| !g.scattered && g.rank as usize <= TOP_GAPS_PER_LEVEL)
                 .map(gap_row)
                 .collect(),
-            gap_counts,
+            gap_counts: gap_counts(b, gaps),
             plan_gaps: None,
             capacity_gaps: capacity.to_vec(),
-            schools,
+            schools: school_rows(b.map),
             network: b.coverage.network.clone(),
-            warnings: map
-                .warnings
-                .iter()
-                .chain(&b.coverage.warnings)
-                .map(|w| {
-                    // Name the file relative to the scenario, never by absolute path.
-                    let mut w = w.clone();
-                    let files = [
-                        sc.files.first().cloned().unwrap_or_default(),
-                        w.file.clone().into(),
-                    ];
-                    if let Some(rel) = super::display_files(&files).get(1) {
-                        w.file = rel.clone();
-                    }
-                    w.to_string()
-                })
-                .collect(),
+            warnings: warnings(b),
             forecast: super::access::forecast_rows(b),
             forecast_births: super::access::birth_rows(b),
         }
@@ -643,6 +474,207 @@ impl Summary {
     pub fn level(&self, level: Level) -> Option<&LevelSummary> {
         self.levels.iter().find(|l| l.level == level)
     }
+}
+
+/// The scenario section: name, title, year, language and the files read.
+fn scenario_info(b: &RunBundle) -> ScenarioInfo {
+    let sc = b.scenario;
+    ScenarioInfo {
+        name: sc.name.clone(),
+        title: sc.title.clone(),
+        year: sc.year,
+        language: sc.language,
+        description: sc.description.clone(),
+        files: super::display_files(&sc.files),
+    }
+}
+
+/// How things were measured, in words.
+fn conventions(b: &RunBundle) -> Conventions {
+    Conventions {
+        distance_mode: b.coverage.mode,
+        unit: b.coverage.unit,
+        coverage_test: "covered when distance <= radius (inclusive)".into(),
+        centroid: "a polygon cell is represented by its centroid; distances are measured from it"
+            .into(),
+        coordinates: "WGS 84 lon/lat (EPSG:4326, RFC 7946), rounded to 1e-7 degrees".into(),
+        projection: b.map.projection.proj_string(),
+        synthetic: b.map.synthetic,
+    }
+}
+
+/// Coverage and capacity of one measured level, city-wide.
+fn level_summary(b: &RunBundle, lc: &LevelCoverage) -> LevelSummary {
+    let map = b.map;
+    let cohort = b
+        .scenario
+        .level(lc.level)
+        .map(|c| c.cohort_field.clone())
+        .unwrap_or_default();
+    let population = map
+        .demand
+        .cohort_index(&cohort)
+        .map_or(0.0, |k| map.demand.cohort_total(k));
+    let serving: Vec<usize> = (0..map.schools.len())
+        .filter(|&j| map.schools[j].serves(lc.level))
+        .collect();
+    let unreachable = (0..lc.demand.len())
+        .filter(|&i| !lc.cost[i].is_finite())
+        .map(|i| lc.demand[i])
+        .sum();
+    let (radius_m, radius_min) = match b.coverage.unit {
+        CostUnit::M => (Some(lc.radius), None),
+        CostUnit::Min => (None, Some(lc.radius)),
+    };
+    let over = |j: usize| lc.school_load(j).over_capacity;
+    LevelSummary {
+        level: lc.level,
+        radius_m,
+        radius_min,
+        cohort,
+        population,
+        demand: lc.total_demand,
+        covered: lc.covered_demand,
+        coverage: lc.coverage(),
+        unreachable,
+        seats: serving.iter().filter_map(|&j| lc.school_seats[j]).sum(),
+        allocated: serving.iter().map(|&j| lc.school_demand[j]).sum(),
+        schools: serving.len() as u32,
+        over_capacity_schools: serving
+            .iter()
+            .filter(|&&j| over(j).is_some_and(|o| o > 0.0))
+            .count() as u32,
+        over_capacity_pupils: serving.iter().filter_map(|&j| over(j)).sum(),
+        schools_without_seats: serving
+            .iter()
+            .filter(|&&j| lc.school_seats[j].is_none())
+            .count() as u32,
+        settings: super::access::settings_summary(b, lc),
+        zones: super::access::zones_summary(map, lc),
+    }
+}
+
+/// Findings counted by status.
+fn finding_counts(findings: &[FindingRow]) -> FindingCounts {
+    let mut counts = FindingCounts::default();
+    for f in findings {
+        match f.status {
+            FindingStatus::Pass => counts.pass += 1,
+            FindingStatus::Fail => counts.fail += 1,
+            FindingStatus::NotEvaluable => counts.not_evaluable += 1,
+        }
+    }
+    counts
+}
+
+/// The proposals section: the method, its certificates and the proposals by level then rank.
+fn proposals_summary(b: &RunBundle) -> ProposalsSummary {
+    let mut items: Vec<ProposalOut> = b.proposals.iter().map(proposal_out).collect();
+    items.sort_by(|a, c| (a.level, a.rank, &a.id).cmp(&(c.level, c.rank, &c.id)));
+    let meta = b.proposal_meta;
+    ProposalsSummary {
+        method: meta.map(|m| m.method.clone()),
+        objective: meta.and_then(|m| m.objective),
+        bound: meta.and_then(|m| m.bound),
+        optimality_gap: meta.and_then(|m| m.optimality_gap),
+        requests: meta
+            .map(|m| m.requests.iter().map(certificate).collect())
+            .unwrap_or_default(),
+        items,
+    }
+}
+
+/// A proposal as written in the summary (coordinates rounded).
+fn proposal_out(p: &ProposalRow) -> ProposalOut {
+    ProposalOut {
+        id: p.id.clone(),
+        rank: p.rank,
+        level: p.level,
+        kind: p.kind,
+        site_id: p.site_id.clone(),
+        name: p.name.clone(),
+        lon: super::numbers::round_coord(p.lonlat.x),
+        lat: super::numbers::round_coord(p.lonlat.y),
+        demand_newly_covered: p.demand_newly_covered,
+        seats_added: p.seats_added,
+        classes_added: p.classes_added,
+        cost: p.cost,
+        gap_closed: p.gap_closed.clone(),
+        gap_id: p.gap_id.clone(),
+        seats_short_relieved: p.seats_short_relieved,
+        large_classes_removed: p.large_classes_removed,
+        served: p.served,
+        closes_findings: p.closes_findings.clone(),
+    }
+}
+
+/// Gaps and their children per measured level, listed and scattered apart.
+fn gap_counts(b: &RunBundle, gaps: &[GapArea]) -> Vec<GapCount> {
+    let mut counts: Vec<GapCount> = b
+        .coverage
+        .levels
+        .iter()
+        .map(|l| GapCount {
+            level: l.level,
+            count: 0,
+            scattered_lines: 0,
+            children: 0.0,
+            scattered_children: 0.0,
+        })
+        .collect();
+    for g in gaps {
+        if let Some(e) = counts.iter_mut().find(|e| e.level == g.level) {
+            e.children += g.demand;
+            if g.scattered {
+                e.scattered_lines += 1;
+                e.scattered_children += g.demand;
+            } else {
+                e.count += 1;
+            }
+        }
+    }
+    counts
+}
+
+/// Every school, briefly, by id.
+fn school_rows(map: &crate::model::Map) -> Vec<SchoolRow> {
+    let mut schools: Vec<SchoolRow> =
+        map.schools
+            .iter()
+            .map(|s| SchoolRow {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                level: s.level,
+                status: s.status,
+                capacity_seats: s.capacity_seats,
+                classes: s.classes,
+                added_classes: s.added_classes,
+                large_classes: s.class_sizes.as_deref().map(|c| {
+                    crate::propose::need::large_classes(c, crate::propose::need::LARGE_CLASS)
+                }),
+            })
+            .collect();
+    schools.sort_by(|a, c| a.id.cmp(&c.id));
+    schools
+}
+
+/// The loading and measuring warnings as text, each file named relative to the scenario
+/// (never by absolute path).
+fn warnings(b: &RunBundle) -> Vec<String> {
+    let scenario_file = b.scenario.files.first().cloned().unwrap_or_default();
+    b.map
+        .warnings
+        .iter()
+        .chain(&b.coverage.warnings)
+        .map(|w| {
+            let mut w = w.clone();
+            let files = [scenario_file.clone(), w.file.clone().into()];
+            if let Some(rel) = super::display_files(&files).get(1) {
+                w.file = rel.clone();
+            }
+            w.to_string()
+        })
+        .collect()
 }
 
 fn certificate(r: &super::RequestMeta) -> RequestCertificate {

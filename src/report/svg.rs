@@ -33,7 +33,7 @@ use super::styles::{level_hex, GAP_COLOURS, LEVEL_SYMBOLS};
 use super::text::{level_name, proposal_kind_name, t, xml_escape as esc};
 use super::RunBundle;
 use crate::config::{CostUnit, DistanceMode, Language};
-use crate::model::Level;
+use crate::model::{Level, School};
 
 /// Width of the map's viewBox.
 pub const VIEW_W: f64 = 1000.0;
@@ -99,6 +99,133 @@ impl Frame {
         }
         d
     }
+}
+
+impl Frame {
+    /// The frame of `view` (local metres) on a map [`VIEW_W`] wide and at least 200 units
+    /// high, with the view's width in metres (for the scale bar).
+    fn fit(view: Rect<f64>) -> (Frame, f64) {
+        let (w_m, h_m) = (view.width().max(1.0), view.height().max(1.0));
+        let scale = VIEW_W / w_m;
+        let h = (h_m * scale).max(200.0);
+        let f = Frame {
+            min: view.min(),
+            scale,
+            h,
+        };
+        (f, w_m)
+    }
+}
+
+/// Whether `c` lies in `r` (edges included).
+fn inside(r: &Rect<f64>, c: Coord<f64>) -> bool {
+    c.x >= r.min().x && c.x <= r.max().x && c.y >= r.min().y && c.y <= r.max().y
+}
+
+/// Opens a map `h` units high: the outer `<svg>` (map and legend) with its `id` and `label`,
+/// the styles (labels in `label_font`), and the pannable `<svg class="pz">` with its
+/// background.
+fn open_map(h: f64, id: &str, label: &str, label_font: &str) -> String {
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {VIEW_W} {:.1}\" class=\"map\" id=\"{id}\" role=\"img\" aria-label=\"{}\">\n",
+        h + LEGEND_H,
+        esc(label)
+    );
+    s.push_str(&format!("<style>.lb{{font:{label_font};fill:#222;paint-order:stroke;stroke:#fff;stroke-width:3px;pointer-events:none}}.leg{{font:13px sans-serif;fill:#222}}.nohit{{pointer-events:none}}</style>\n"));
+    s.push_str(&format!(
+        "<svg class=\"pz\" x=\"0\" y=\"0\" width=\"{VIEW_W}\" height=\"{h:.1}\" viewBox=\"0 0 {VIEW_W} {h:.1}\">\n<rect x=\"-100000\" y=\"-100000\" width=\"200000\" height=\"200000\" fill=\"#f7f7f4\"/>\n"
+    ));
+    s
+}
+
+/// Townships as clickable, nearly transparent areas with their figures; only those meeting
+/// `seen` when given.
+fn township_areas(
+    s: &mut String,
+    f: &Frame,
+    map: &crate::model::Map,
+    areas: &[AreaStat],
+    lang: Language,
+    seen: Option<&Rect<f64>>,
+) {
+    let stats: BTreeMap<&str, &AreaStat> = areas.iter().map(|a| (a.code.as_str(), a)).collect();
+    for a in &map.townships {
+        if let Some(seen) = seen {
+            if !a
+                .shape_m
+                .bounding_rect()
+                .is_some_and(|r| intersects(&r, seen))
+            {
+                continue;
+            }
+        }
+        let title = stats
+            .get(a.code.as_str())
+            .map_or_else(String::new, |st| township_title(st, lang));
+        s.push_str(&format!(
+            "<path class=\"hit area\" d=\"{}\" fill=\"#000\" fill-opacity=\"0\" stroke=\"#8a8a8a\" stroke-width=\"1\" stroke-dasharray=\"4 3\" vector-effect=\"non-scaling-stroke\">{title}</path>\n",
+            f.path(&a.shape_m)
+        ));
+    }
+}
+
+/// County boundaries (not clickable).
+fn county_lines(s: &mut String, f: &Frame, map: &crate::model::Map) {
+    for a in &map.counties {
+        s.push_str(&format!(
+            "<path d=\"{}\" fill=\"none\" stroke=\"#333333\" stroke-width=\"2.2\" class=\"nohit\" vector-effect=\"non-scaling-stroke\"/>\n",
+            f.path(&a.shape_m)
+        ));
+    }
+}
+
+/// Closes the map content (`h` units high) and opens the legend below it; returns the
+/// baseline of the legend's first row.
+fn open_legend(s: &mut String, h: f64) -> f64 {
+    s.push_str("</svg>\n");
+    s.push_str(&format!(
+        "<rect x=\"0\" y=\"{h:.1}\" width=\"{VIEW_W}\" height=\"{LEGEND_H}\" fill=\"#ffffff\"/>\n"
+    ));
+    h + 22.0
+}
+
+/// A row of legend items on baseline `ly`: each symbol (drawn at `x`) and its label.
+fn legend_row(s: &mut String, ly: f64, items: &[(f64, String, &str)]) {
+    for (x, sym, label) in items {
+        s.push_str(sym);
+        s.push_str(&format!(
+            "<text x=\"{:.1}\" y=\"{:.1}\" class=\"leg\">{}</text>\n",
+            x + 16.0,
+            ly + 5.0,
+            esc(label)
+        ));
+    }
+}
+
+/// The county and township boundary symbols on baseline `ly2`, the township's at
+/// `township_x`.
+fn boundary_legend(s: &mut String, ly2: f64, township_x: f64, lang: Language) {
+    s.push_str(&format!("<line x1=\"0\" y1=\"{ly2:.1}\" x2=\"12\" y2=\"{ly2:.1}\" stroke=\"#333333\" stroke-width=\"2.2\"/><text x=\"16\" y=\"{:.1}\" class=\"leg\">{}</text>\n", ly2 + 5.0, esc(t(lang, "legend_county"))));
+    s.push_str(&format!("<line x1=\"{township_x}\" y1=\"{ly2:.1}\" x2=\"{}\" y2=\"{ly2:.1}\" stroke=\"#8a8a8a\" stroke-dasharray=\"4 3\"/><text x=\"{}\" y=\"{:.1}\" class=\"leg\">{}</text>\n", township_x + 12.0, township_x + 16.0, ly2 + 5.0, esc(t(lang, "legend_township"))));
+}
+
+/// The scale bar at the right of the legend's second row (`ly2`): a round length near a
+/// quarter of the map's width `w_m`.
+fn scale_bar(s: &mut String, ly2: f64, w_m: f64, scale: f64) {
+    let bar_m = nice_length(w_m / 4.0);
+    let bar = bar_m * scale;
+    let label = if bar_m >= 1000.0 {
+        format!("{} km", bar_m / 1000.0)
+    } else {
+        format!("{bar_m} m")
+    };
+    s.push_str(&format!(
+        "<path d=\"M{:.1} {:.1}v6h{bar:.1}v-6\" fill=\"none\" stroke=\"#333333\" stroke-width=\"1.5\"/><text x=\"{:.1}\" y=\"{:.1}\" class=\"leg\" text-anchor=\"middle\">{label}</text>\n",
+        VIEW_W - bar - 10.0,
+        ly2 - 4.0,
+        VIEW_W - bar / 2.0 - 10.0,
+        ly2 - 8.0
+    ));
 }
 
 fn union(a: Rect<f64>, r: Rect<f64>) -> Rect<f64> {
@@ -374,7 +501,7 @@ fn township_title(a: &AreaStat, lang: Language) -> String {
 }
 
 fn gap_title(g: &GapArea, unit: CostUnit, lang: Language) -> String {
-    let u = super::text::unit_symbol(unit);
+    let u = unit.symbol();
     let zh = lang == Language::Zh;
     let mut lines = vec![
         (
@@ -433,41 +560,53 @@ pub fn gap_map(
 ) -> Option<MapOut> {
     let map = b.map;
     b.coverage.level(level)?;
-    let view = extent(b)?;
-    let (w_m, h_m) = (view.width().max(1.0), view.height().max(1.0));
-    let scale = VIEW_W / w_m;
-    let h = (h_m * scale).max(200.0);
-    let f = Frame {
-        min: view.min(),
-        scale,
-        h,
-    };
+    let (f, w_m) = Frame::fit(extent(b)?);
     let zh = lang == Language::Zh;
     let name = level_name(lang, level);
-    let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {VIEW_W} {:.1}\" class=\"map\" id=\"map-gaps-{}\" role=\"img\" aria-label=\"{}\">\n",
-        h + LEGEND_H,
-        level.name(),
-        esc(&format!("{} {name}", if zh { "覆盖缺口:" } else { "Coverage gaps of" }))
+    let caption = format!(
+        "{} {name}",
+        if zh {
+            "覆盖缺口:"
+        } else {
+            "Coverage gaps of"
+        }
     );
-    s.push_str("<style>.lb{font:bold 11px sans-serif;fill:#222;paint-order:stroke;stroke:#fff;stroke-width:3px;pointer-events:none}.leg{font:13px sans-serif;fill:#222}.nohit{pointer-events:none}</style>\n");
-    s.push_str(&format!(
-        "<svg class=\"pz\" x=\"0\" y=\"0\" width=\"{VIEW_W}\" height=\"{h:.1}\" viewBox=\"0 0 {VIEW_W} {h:.1}\">\n<rect x=\"-100000\" y=\"-100000\" width=\"200000\" height=\"200000\" fill=\"#f7f7f4\"/>\n"
-    ));
-    // Townships: clickable (their figures), nearly transparent.
-    let stats: BTreeMap<&str, &AreaStat> = areas.iter().map(|a| (a.code.as_str(), a)).collect();
-    for a in &map.townships {
-        let title = stats
-            .get(a.code.as_str())
-            .map_or_else(String::new, |st| township_title(st, lang));
+    let id = format!("map-gaps-{}", level.name());
+    let mut s = open_map(f.h, &id, &caption, "bold 11px sans-serif");
+    township_areas(&mut s, &f, map, areas, lang, None);
+    let of_level: Vec<&GapArea> = gaps.iter().filter(|g| g.level == level).collect();
+    gap_shapes(&mut s, &f, b, &of_level, lang);
+    county_lines(&mut s, &f, map);
+    for (j, sc) in map
+        .schools
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| x.serves(level))
+    {
+        let (x, y) = f.xy(sc.pos);
         s.push_str(&format!(
-            "<path class=\"hit area\" d=\"{}\" fill=\"#000\" fill-opacity=\"0\" stroke=\"#8a8a8a\" stroke-width=\"1\" stroke-dasharray=\"4 3\" vector-effect=\"non-scaling-stroke\">{title}</path>\n",
-            f.path(&a.shape_m)
+            "<g class=\"mk hit school\" transform=\"translate({x:.1} {y:.1})\" data-x=\"{x:.1}\" data-y=\"{y:.1}\"><circle r=\"3\" fill=\"#252525\"/>{}</g>\n",
+            school_title(b, j, level, lang)
         ));
     }
-    let of_level: Vec<&GapArea> = gaps.iter().filter(|g| g.level == level).collect();
-    // Scattered lines first (underneath), then the listed gaps from the smallest up.
-    let mut order: Vec<&GapArea> = of_level.clone();
+    top_gap_marks(&mut s, &f, map, &of_level, lang);
+    let ly = open_legend(&mut s, f.h);
+    gap_legend(&mut s, ly, lang);
+    let ly2 = ly + 26.0;
+    boundary_legend(&mut s, ly2, 260.0, lang);
+    scale_bar(&mut s, ly2, w_m, f.scale);
+    s.push_str("</svg>");
+    Some(MapOut {
+        caption,
+        stem: format!("gaps-{}", level.name()),
+        svg: s,
+    })
+}
+
+/// The gaps of a level coloured by kind: scattered lines first (underneath, paler), then the
+/// listed gaps from the smallest up.
+fn gap_shapes(s: &mut String, f: &Frame, b: &RunBundle, of_level: &[&GapArea], lang: Language) {
+    let mut order: Vec<&GapArea> = of_level.to_vec();
     order.sort_by(|a, c| c.scattered.cmp(&a.scattered).then(c.rank.cmp(&a.rank)));
     for g in order {
         let colour = gap_colour(g.kind);
@@ -491,25 +630,18 @@ pub fn gap_map(
             }
         }
     }
-    for a in &map.counties {
-        s.push_str(&format!(
-            "<path d=\"{}\" fill=\"none\" stroke=\"#333333\" stroke-width=\"2.2\" class=\"nohit\" vector-effect=\"non-scaling-stroke\"/>\n",
-            f.path(&a.shape_m)
-        ));
-    }
-    for (j, sc) in map
-        .schools
-        .iter()
-        .enumerate()
-        .filter(|(_, x)| x.serves(level))
-    {
-        let (x, y) = f.xy(sc.pos);
-        s.push_str(&format!(
-            "<g class=\"mk hit school\" transform=\"translate({x:.1} {y:.1})\" data-x=\"{x:.1}\" data-y=\"{y:.1}\"><circle r=\"3\" fill=\"#252525\"/>{}</g>\n",
-            school_title(b, j, level, lang)
-        ));
-    }
-    // The ten largest: best site, then the rank badge at the centre cell.
+}
+
+/// The ten largest gaps of a level: their best site (a star), then their rank badge at the
+/// centre cell.
+fn top_gap_marks(
+    s: &mut String,
+    f: &Frame,
+    map: &crate::model::Map,
+    of_level: &[&GapArea],
+    lang: Language,
+) {
+    let zh = lang == Language::Zh;
     let top: Vec<&GapArea> = of_level
         .iter()
         .copied()
@@ -549,23 +681,19 @@ pub fn gap_map(
             g.rank
         ));
     }
-    s.push_str("</svg>\n");
-    // Legend and scale bar.
-    let ly = h + 22.0;
-    s.push_str(&format!(
-        "<rect x=\"0\" y=\"{h:.1}\" width=\"{VIEW_W}\" height=\"{LEGEND_H}\" fill=\"#ffffff\"/>\n"
-    ));
+}
+
+/// The first legend row of a gap map: the gap kinds, scattered lines, best sites, schools.
+fn gap_legend(s: &mut String, ly: f64, lang: Language) {
+    use crate::coverage::gaps::GapKind;
+    let zh = lang == Language::Zh;
     let swatch = |x: f64, colour: &str, opacity: f64| {
         format!("<rect x=\"{x}\" y=\"{:.1}\" width=\"12\" height=\"12\" fill=\"{colour}\" fill-opacity=\"{opacity}\" stroke=\"{colour}\"/>", ly - 6.0)
     };
     let items: [(f64, String, &str); 5] = [
         (
             0.0,
-            swatch(
-                0.0,
-                gap_colour(crate::coverage::gaps::GapKind::Distance),
-                0.6,
-            ),
+            swatch(0.0, gap_colour(GapKind::Distance), 0.6),
             if zh {
                 "距离缺口(服务半径内无学校)"
             } else {
@@ -574,11 +702,7 @@ pub fn gap_map(
         ),
         (
             260.0,
-            swatch(
-                260.0,
-                gap_colour(crate::coverage::gaps::GapKind::Seats),
-                0.6,
-            ),
+            swatch(260.0, gap_colour(GapKind::Seats), 0.6),
             if zh {
                 "学位缺口(半径内学校已满)"
             } else {
@@ -587,11 +711,7 @@ pub fn gap_map(
         ),
         (
             520.0,
-            swatch(
-                520.0,
-                gap_colour(crate::coverage::gaps::GapKind::Distance),
-                0.25,
-            ),
+            swatch(520.0, gap_colour(GapKind::Distance), 0.25),
             if zh {
                 "零散缺口(淡色)"
             } else {
@@ -613,46 +733,11 @@ pub fn gap_map(
             t(lang, "legend_school"),
         ),
     ];
-    for (x, sym, label) in items {
-        s.push_str(&sym);
-        s.push_str(&format!(
-            "<text x=\"{:.1}\" y=\"{:.1}\" class=\"leg\">{}</text>\n",
-            x + 16.0,
-            ly + 5.0,
-            esc(label)
-        ));
-    }
-    let ly2 = ly + 26.0;
-    s.push_str(&format!("<line x1=\"0\" y1=\"{ly2:.1}\" x2=\"12\" y2=\"{ly2:.1}\" stroke=\"#333333\" stroke-width=\"2.2\"/><text x=\"16\" y=\"{:.1}\" class=\"leg\">{}</text>\n", ly2 + 5.0, esc(t(lang, "legend_county"))));
-    s.push_str(&format!("<line x1=\"260\" y1=\"{ly2:.1}\" x2=\"272\" y2=\"{ly2:.1}\" stroke=\"#8a8a8a\" stroke-dasharray=\"4 3\"/><text x=\"276\" y=\"{:.1}\" class=\"leg\">{}</text>\n", ly2 + 5.0, esc(t(lang, "legend_township"))));
-    let bar_m = nice_length(w_m / 4.0);
-    let bar = bar_m * scale;
-    let label = if bar_m >= 1000.0 {
-        format!("{} km", bar_m / 1000.0)
-    } else {
-        format!("{bar_m} m")
-    };
-    s.push_str(&format!(
-        "<path d=\"M{:.1} {:.1}v6h{bar:.1}v-6\" fill=\"none\" stroke=\"#333333\" stroke-width=\"1.5\"/><text x=\"{:.1}\" y=\"{:.1}\" class=\"leg\" text-anchor=\"middle\">{label}</text>\n",
-        VIEW_W - bar - 10.0,
-        ly2 - 4.0,
-        VIEW_W - bar / 2.0 - 10.0,
-        ly2 - 8.0
-    ));
-    s.push_str("</svg>");
-    Some(MapOut {
-        caption: format!(
-            "{} {name}",
-            if zh {
-                "覆盖缺口:"
-            } else {
-                "Coverage gaps of"
-            }
-        ),
-        stem: format!("gaps-{}", level.name()),
-        svg: s,
-    })
+    legend_row(s, ly, &items);
 }
+
+/// A label to place: anchor x, y, marker radius, text, priority (higher first).
+type LabelItem = (f64, f64, f64, String, f64);
 
 /// Draws one map of `level` framing `view` (local metres). `id` makes ids unique in a page;
 /// `inset` is drawn as a frame on the whole map.
@@ -669,16 +754,9 @@ fn draw(
 ) -> Option<String> {
     let map = b.map;
     let lc = b.coverage.level(level)?;
-    let (w_m, h_m) = (view.width().max(1.0), view.height().max(1.0));
-    let scale = VIEW_W / w_m;
-    let h = (h_m * scale).max(200.0);
-    let f = Frame {
-        min: view.min(),
-        scale,
-        h,
-    };
+    let (f, w_m) = Frame::fit(view);
     // What lies in view (with a margin of 2 % for shapes crossing the edge).
-    let margin = 0.02 * w_m.max(h_m);
+    let margin = 0.02 * w_m.max(view.height().max(1.0));
     let seen = Rect::new(
         Coord {
             x: view.min().x - margin,
@@ -689,145 +767,32 @@ fn draw(
             y: view.max().y + margin,
         },
     );
-    let in_view = |c: Coord<f64>| {
-        c.x >= seen.min().x && c.x <= seen.max().x && c.y >= seen.min().y && c.y <= seen.max().y
-    };
-    let uid = format!("{}-{id}", level.name());
-    let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {VIEW_W} {:.1}\" class=\"map\" id=\"map-{uid}\" role=\"img\" aria-label=\"{}\">\n",
-        h + LEGEND_H,
-        esc(&format!("{} {}", t(lang, "map_of"), level_name(lang, level)))
-    );
-    s.push_str("<style>.lb{font:11px sans-serif;fill:#222;paint-order:stroke;stroke:#fff;stroke-width:3px;pointer-events:none}.leg{font:13px sans-serif;fill:#222}.nohit{pointer-events:none}</style>\n");
-    s.push_str(&format!(
-        "<svg class=\"pz\" x=\"0\" y=\"0\" width=\"{VIEW_W}\" height=\"{h:.1}\" viewBox=\"0 0 {VIEW_W} {h:.1}\">\n<rect x=\"-100000\" y=\"-100000\" width=\"200000\" height=\"200000\" fill=\"#f7f7f4\"/>\n"
-    ));
-    // Population cells.
-    let cells: Vec<usize> = (0..map.demand.cells.len())
-        .filter(|&i| lc.demand[i] > 0.0 && in_view(map.demand.cells[i].pos))
-        .collect();
-    if cells.len() <= MAX_CELLS_DRAWN {
-        let (mut cov, mut unc) = (String::new(), String::new());
-        for &i in &cells {
-            let c = &map.demand.cells[i];
-            let target = if lc.covered[i] { &mut cov } else { &mut unc };
-            match &c.shape_m {
-                // A grid cell (one quadrilateral): its bounding box, 25 bytes instead of 60; at
-                // these scales the two differ by less than half a unit.
-                Some(mp) if mp.0.len() == 1 && mp.0[0].exterior().0.len() <= 5 => {
-                    if let Some(r) = mp.bounding_rect() {
-                        let (x0, y0) = f.xy(Coord {
-                            x: r.min().x,
-                            y: r.max().y,
-                        });
-                        let (x1, y1) = f.xy(Coord {
-                            x: r.max().x,
-                            y: r.min().y,
-                        });
-                        target.push_str(&format!(
-                            "M{x0:.1} {y0:.1}h{:.1}v{:.1}h{:.1}Z",
-                            x1 - x0,
-                            y1 - y0,
-                            x0 - x1
-                        ));
-                    }
-                }
-                Some(mp) => target.push_str(&f.path(mp)),
-                None => {
-                    let (x, y) = f.xy(c.pos);
-                    target.push_str(&format!("M{:.1} {:.1}h2v2h-2Z", x - 1.0, y - 1.0));
-                }
-            }
-        }
-        s.push_str(&format!("<path d=\"{cov}\" fill=\"#d9f0d3\" stroke=\"none\" class=\"nohit\"/>\n<path d=\"{unc}\" fill=\"#fde0c5\" stroke=\"none\" class=\"nohit\"/>\n"));
-    }
-    // Townships: clickable, nearly transparent fill.
-    let stats: BTreeMap<&str, &AreaStat> = areas.iter().map(|a| (a.code.as_str(), a)).collect();
-    for a in &map.townships {
-        if !a
-            .shape_m
-            .bounding_rect()
-            .is_some_and(|r| intersects(&r, &seen))
-        {
-            continue;
-        }
-        let title = stats
-            .get(a.code.as_str())
-            .map_or_else(String::new, |st| township_title(st, lang));
-        s.push_str(&format!(
-            "<path class=\"hit area\" d=\"{}\" fill=\"#000\" fill-opacity=\"0\" stroke=\"#8a8a8a\" stroke-width=\"1\" stroke-dasharray=\"4 3\" vector-effect=\"non-scaling-stroke\">{title}</path>\n",
-            f.path(&a.shape_m)
-        ));
-    }
-    // Gap areas.
-    let (gr, gg, gb) = GAP_COLOURS[3];
-    for g in gaps.iter().filter(|g| g.level == level) {
-        match &g.shape {
-            GapShape::Polygons { shape_m, .. } => {
-                if !shape_m
-                    .bounding_rect()
-                    .is_some_and(|r| intersects(&r, &seen))
-                {
-                    continue;
-                }
-                s.push_str(&format!(
-                    "<path class=\"hit gap\" d=\"{}\" fill=\"rgb({gr},{gg},{gb})\" fill-opacity=\"0.35\" stroke=\"rgb({gr},{gg},{gb})\" stroke-width=\"1.5\" fill-rule=\"evenodd\" vector-effect=\"non-scaling-stroke\">{}</path>\n",
-                    f.path(shape_m),
-                    gap_title(g, b.coverage.unit, lang)
-                ));
-            }
-            GapShape::Points { points_m, .. } => {
-                let mut d = String::new();
-                for p in points_m.iter().filter(|p| in_view(**p)) {
-                    let (x, y) = f.xy(*p);
-                    d.push_str(&format!("M{:.1} {:.1}h4v4h-4Z", x - 2.0, y - 2.0));
-                }
-                if !d.is_empty() {
-                    s.push_str(&format!(
-                        "<path class=\"hit gap\" d=\"{d}\" fill=\"rgb({gr},{gg},{gb})\" fill-opacity=\"0.6\">{}</path>\n",
-                        gap_title(g, b.coverage.unit, lang)
-                    ));
-                }
-            }
-        }
-    }
-    for a in &map.counties {
-        s.push_str(&format!(
-            "<path d=\"{}\" fill=\"none\" stroke=\"#333333\" stroke-width=\"2.2\" class=\"nohit\" vector-effect=\"non-scaling-stroke\"/>\n",
-            f.path(&a.shape_m)
-        ));
-    }
+    let label = format!("{} {}", t(lang, "map_of"), level_name(lang, level));
+    let uid = format!("map-{}-{id}", level.name());
+    let mut s = open_map(f.h, &uid, &label, "11px sans-serif");
+    cell_layer(&mut s, &f, map, lc, &seen);
+    township_areas(&mut s, &f, map, areas, lang, Some(&seen));
+    gap_layer(&mut s, &f, b, level, gaps, lang, &seen);
+    county_lines(&mut s, &f, map);
     let serving: Vec<usize> = (0..map.schools.len())
-        .filter(|&j| map.schools[j].serves(level) && in_view(map.schools[j].pos))
+        .filter(|&j| map.schools[j].serves(level) && inside(&seen, map.schools[j].pos))
         .collect();
     if b.coverage.unit == CostUnit::M && b.coverage.mode == DistanceMode::Straight {
         for &j in &serving {
             let (x, y) = f.xy(map.schools[j].pos);
             s.push_str(&format!(
                 "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{:.1}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1\" stroke-opacity=\"0.6\" class=\"nohit\" vector-effect=\"non-scaling-stroke\"/>\n",
-                lc.radius * scale,
+                lc.radius * f.scale,
                 level_hex(map.schools[j].level)
             ));
         }
     }
     if let Some(ins) = inset {
-        let (x0, y0) = f.xy(Coord {
-            x: ins.rect_m.min().x,
-            y: ins.rect_m.max().y,
-        });
-        let (x1, y1) = f.xy(Coord {
-            x: ins.rect_m.max().x,
-            y: ins.rect_m.min().y,
-        });
-        s.push_str(&format!(
-            "<rect x=\"{x0:.1}\" y=\"{y0:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"none\" stroke=\"#c81e1e\" stroke-width=\"2\" class=\"nohit\" vector-effect=\"non-scaling-stroke\"/>\n",
-            x1 - x0,
-            y1 - y0
-        ));
+        inset_frame(&mut s, &f, ins);
     }
-    // Markers (school, then proposals on top), at screen size.
+    // Markers (school, then proposals on top), at screen size; then their labels.
     let mut blocked: Vec<LabelBox> = Vec::new();
-    let mut label_items: Vec<(f64, f64, f64, String, f64)> = Vec::new(); // x, y, r, text, priority
+    let mut label_items: Vec<LabelItem> = Vec::new();
     for &j in &serving {
         let sc = &map.schools[j];
         let (x, y) = f.xy(sc.pos);
@@ -848,16 +813,162 @@ fn draw(
         let text = if sc.name.is_empty() { &sc.id } else { &sc.name };
         label_items.push((x, y, 6.0, text.clone(), seats));
     }
+    proposal_markers(
+        &mut s,
+        &f,
+        b,
+        level,
+        lang,
+        &seen,
+        &mut blocked,
+        &mut label_items,
+    );
+    let max = if id == "centre" {
+        MAX_LABELS.1
+    } else {
+        MAX_LABELS.0
+    };
+    labels(&mut s, f.h, label_items, &blocked, max);
+    let ly = open_legend(&mut s, f.h);
+    legend(&mut s, b, level, lang, ly);
+    scale_bar(&mut s, ly + 26.0, w_m, f.scale);
+    s.push_str("</svg>");
+    Some(s)
+}
+
+/// The level's population cells in `seen`, covered and uncovered as two paths; none when
+/// more than [`MAX_CELLS_DRAWN`] are in view.
+fn cell_layer(
+    s: &mut String,
+    f: &Frame,
+    map: &crate::model::Map,
+    lc: &crate::coverage::LevelCoverage,
+    seen: &Rect<f64>,
+) {
+    let cells: Vec<usize> = (0..map.demand.cells.len())
+        .filter(|&i| lc.demand[i] > 0.0 && inside(seen, map.demand.cells[i].pos))
+        .collect();
+    if cells.len() > MAX_CELLS_DRAWN {
+        return;
+    }
+    let (mut cov, mut unc) = (String::new(), String::new());
+    for &i in &cells {
+        let c = &map.demand.cells[i];
+        let target = if lc.covered[i] { &mut cov } else { &mut unc };
+        match &c.shape_m {
+            // A grid cell (one quadrilateral): its bounding box, 25 bytes instead of 60; at
+            // these scales the two differ by less than half a unit.
+            Some(mp) if mp.0.len() == 1 && mp.0[0].exterior().0.len() <= 5 => {
+                if let Some(r) = mp.bounding_rect() {
+                    let (x0, y0) = f.xy(Coord {
+                        x: r.min().x,
+                        y: r.max().y,
+                    });
+                    let (x1, y1) = f.xy(Coord {
+                        x: r.max().x,
+                        y: r.min().y,
+                    });
+                    target.push_str(&format!(
+                        "M{x0:.1} {y0:.1}h{:.1}v{:.1}h{:.1}Z",
+                        x1 - x0,
+                        y1 - y0,
+                        x0 - x1
+                    ));
+                }
+            }
+            Some(mp) => target.push_str(&f.path(mp)),
+            None => {
+                let (x, y) = f.xy(c.pos);
+                target.push_str(&format!("M{:.1} {:.1}h2v2h-2Z", x - 1.0, y - 1.0));
+            }
+        }
+    }
+    s.push_str(&format!("<path d=\"{cov}\" fill=\"#d9f0d3\" stroke=\"none\" class=\"nohit\"/>\n<path d=\"{unc}\" fill=\"#fde0c5\" stroke=\"none\" class=\"nohit\"/>\n"));
+}
+
+/// The level's gap areas in `seen`, one colour, clickable.
+fn gap_layer(
+    s: &mut String,
+    f: &Frame,
+    b: &RunBundle,
+    level: Level,
+    gaps: &[GapArea],
+    lang: Language,
+    seen: &Rect<f64>,
+) {
+    let (gr, gg, gb) = GAP_COLOURS[3];
+    for g in gaps.iter().filter(|g| g.level == level) {
+        match &g.shape {
+            GapShape::Polygons { shape_m, .. } => {
+                if !shape_m
+                    .bounding_rect()
+                    .is_some_and(|r| intersects(&r, seen))
+                {
+                    continue;
+                }
+                s.push_str(&format!(
+                    "<path class=\"hit gap\" d=\"{}\" fill=\"rgb({gr},{gg},{gb})\" fill-opacity=\"0.35\" stroke=\"rgb({gr},{gg},{gb})\" stroke-width=\"1.5\" fill-rule=\"evenodd\" vector-effect=\"non-scaling-stroke\">{}</path>\n",
+                    f.path(shape_m),
+                    gap_title(g, b.coverage.unit, lang)
+                ));
+            }
+            GapShape::Points { points_m, .. } => {
+                let mut d = String::new();
+                for p in points_m.iter().filter(|p| inside(seen, **p)) {
+                    let (x, y) = f.xy(*p);
+                    d.push_str(&format!("M{:.1} {:.1}h4v4h-4Z", x - 2.0, y - 2.0));
+                }
+                if !d.is_empty() {
+                    s.push_str(&format!(
+                        "<path class=\"hit gap\" d=\"{d}\" fill=\"rgb({gr},{gg},{gb})\" fill-opacity=\"0.6\">{}</path>\n",
+                        gap_title(g, b.coverage.unit, lang)
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// The close-up's frame, drawn on the whole map.
+fn inset_frame(s: &mut String, f: &Frame, ins: &Inset) {
+    let (x0, y0) = f.xy(Coord {
+        x: ins.rect_m.min().x,
+        y: ins.rect_m.max().y,
+    });
+    let (x1, y1) = f.xy(Coord {
+        x: ins.rect_m.max().x,
+        y: ins.rect_m.min().y,
+    });
+    s.push_str(&format!(
+        "<rect x=\"{x0:.1}\" y=\"{y0:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"none\" stroke=\"#c81e1e\" stroke-width=\"2\" class=\"nohit\" vector-effect=\"non-scaling-stroke\"/>\n",
+        x1 - x0,
+        y1 - y0
+    ));
+}
+
+/// The proposals of (or serving) the level in `seen` as stars with their figures; each blocks
+/// labels from its marker and asks for its own label first.
+#[allow(clippy::too_many_arguments)]
+fn proposal_markers(
+    s: &mut String,
+    f: &Frame,
+    b: &RunBundle,
+    level: Level,
+    lang: Language,
+    seen: &Rect<f64>,
+    blocked: &mut Vec<LabelBox>,
+    label_items: &mut Vec<LabelItem>,
+) {
     for p in b
         .proposals
         .iter()
         .filter(|p| p.level.serves(level) || p.level == level)
     {
-        let Some((px, py)) = map.projection.to_local(p.lonlat.x, p.lonlat.y) else {
+        let Some((px, py)) = b.map.projection.to_local(p.lonlat.x, p.lonlat.y) else {
             continue;
         };
         let pos = Coord { x: px, y: py };
-        if !in_view(pos) {
+        if !inside(seen, pos) {
             continue;
         }
         let (x, y) = f.xy(pos);
@@ -886,19 +997,18 @@ fn draw(
         blocked.push((x - 9.0, y - 9.0, x + 9.0, y + 9.0));
         label_items.push((x, y, 9.0, p.id.clone(), f64::INFINITY));
     }
-    // Labels: proposals first, then the largest schools; never overlapping.
-    label_items.sort_by(|a, c| c.4.total_cmp(&a.4).then_with(|| a.3.cmp(&c.3)));
-    let boxes: Vec<(f64, f64, f64, f64, f64)> = label_items
+}
+
+/// Labels: proposals first, then the largest schools; never overlapping each other or a
+/// marker, at most `max`, inside a map `h` units high.
+fn labels(s: &mut String, h: f64, mut items: Vec<LabelItem>, blocked: &[LabelBox], max: usize) {
+    items.sort_by(|a, c| c.4.total_cmp(&a.4).then_with(|| a.3.cmp(&c.3)));
+    let boxes: Vec<(f64, f64, f64, f64, f64)> = items
         .iter()
         .map(|(x, y, r, text, _)| (*x, *y, *r, label_width(text, LABEL_PX), LABEL_PX + 2.0))
         .collect();
-    let max = if id == "centre" {
-        MAX_LABELS.1
-    } else {
-        MAX_LABELS.0
-    };
-    let placed = place_labels(&boxes, &blocked, (0.0, 0.0, VIEW_W, h), max);
-    for ((x, y, _, text, _), bx) in label_items.iter().zip(&placed) {
+    let placed = place_labels(&boxes, blocked, (0.0, 0.0, VIEW_W, h), max);
+    for ((x, y, _, text, _), bx) in items.iter().zip(&placed) {
         if let Some((x0, y0, _, _)) = bx {
             // The label's offset from its marker, so that it follows the marker when zooming.
             s.push_str(&format!(
@@ -909,27 +1019,13 @@ fn draw(
             ));
         }
     }
-    s.push_str("</svg>\n");
-    legend(&mut s, b, level, lang, h, w_m, scale);
-    s.push_str("</svg>");
-    Some(s)
 }
 
-/// Legend and scale bar below the map.
-fn legend(
-    s: &mut String,
-    b: &RunBundle,
-    level: Level,
-    lang: Language,
-    h: f64,
-    w_m: f64,
-    scale: f64,
-) {
+/// The legend of a level map (baseline `ly`): the level's school marker, gaps, proposals,
+/// covered and uncovered cells; then boundaries and the marker of another level serving this
+/// one (a nine-year school on the primary map).
+fn legend(s: &mut String, b: &RunBundle, level: Level, lang: Language, ly: f64) {
     let map = b.map;
-    let ly = h + 22.0;
-    s.push_str(&format!(
-        "<rect x=\"0\" y=\"{h:.1}\" width=\"{VIEW_W}\" height=\"{LEGEND_H}\" fill=\"#ffffff\"/>\n"
-    ));
     let (gr, gg, gb) = GAP_COLOURS[3];
     let lvl_school = format!("{} {}", level_name(lang, level), t(lang, "legend_school"));
     let items: [(f64, String, &str); 5] = [
@@ -955,18 +1051,9 @@ fn legend(
             t(lang, "legend_uncovered"),
         ),
     ];
-    for (x, sym, label) in items {
-        s.push_str(&sym);
-        s.push_str(&format!(
-            "<text x=\"{:.1}\" y=\"{:.1}\" class=\"leg\">{}</text>\n",
-            x + 16.0,
-            ly + 5.0,
-            esc(label)
-        ));
-    }
+    legend_row(s, ly, &items);
     let ly2 = ly + 26.0;
-    s.push_str(&format!("<line x1=\"0\" y1=\"{ly2:.1}\" x2=\"12\" y2=\"{ly2:.1}\" stroke=\"#333333\" stroke-width=\"2.2\"/><text x=\"16\" y=\"{:.1}\" class=\"leg\">{}</text>\n", ly2 + 5.0, esc(t(lang, "legend_county"))));
-    s.push_str(&format!("<line x1=\"200\" y1=\"{ly2:.1}\" x2=\"212\" y2=\"{ly2:.1}\" stroke=\"#8a8a8a\" stroke-dasharray=\"4 3\"/><text x=\"216\" y=\"{:.1}\" class=\"leg\">{}</text>\n", ly2 + 5.0, esc(t(lang, "legend_township"))));
+    boundary_legend(s, ly2, 200.0, lang);
     if let Some(other) = map
         .schools
         .iter()
@@ -988,20 +1075,6 @@ fn legend(
             esc(t(lang, "legend_school"))
         ));
     }
-    let bar_m = nice_length(w_m / 4.0);
-    let bar = bar_m * scale;
-    let label = if bar_m >= 1000.0 {
-        format!("{} km", bar_m / 1000.0)
-    } else {
-        format!("{bar_m} m")
-    };
-    s.push_str(&format!(
-        "<path d=\"M{:.1} {:.1}v6h{bar:.1}v-6\" fill=\"none\" stroke=\"#333333\" stroke-width=\"1.5\"/><text x=\"{:.1}\" y=\"{:.1}\" class=\"leg\" text-anchor=\"middle\">{label}</text>\n",
-        VIEW_W - bar - 10.0,
-        ly2 - 4.0,
-        VIEW_W - bar / 2.0 - 10.0,
-        ly2 - 8.0
-    ));
 }
 
 /// The change map of one level (compare): the cells newly covered (green) or no longer covered
@@ -1017,65 +1090,120 @@ pub fn change_map(
     let map = b.map;
     b.coverage.level(level)?;
     let full = extent(b)?;
-    // Frame what changes: the changed cells and the schools added or closed, with a margin of
-    // 15 %, at least a tenth of the whole map across; the whole map when nothing changes.
-    let before: BTreeMap<&str, &crate::model::School> =
+    let before: BTreeMap<&str, &School> =
         a.map.schools.iter().map(|x| (x.id.as_str(), x)).collect();
-    let open = |x: &crate::model::School| x.status != crate::model::Status::Closed;
-    let moved: Vec<&crate::model::School> = map
+    let moved: Vec<(&School, bool)> = map
         .schools
         .iter()
         .filter(|x| x.serves(level))
-        .filter(|sc| {
-            let was = before.get(sc.id.as_str());
-            (open(sc) && !was.is_some_and(|w| open(w)))
-                || (!open(sc) && was.is_some_and(|w| open(w)))
-        })
+        .filter_map(|sc| opened(&before, sc).map(|added| (sc, added)))
         .collect();
-    let changed_ids: std::collections::BTreeSet<&str> = changes
+    let changed: BTreeMap<&str, bool> = changes
         .iter()
         .filter(|c| c.level == level)
-        .map(|c| c.id.as_str())
+        .map(|c| (c.id.as_str(), c.newly))
         .collect();
+    let (f, w_m) = Frame::fit(change_view(map, &changed, &moved, full));
+    let label = format!("{} {}", t(lang, "change_maps"), level_name(lang, level));
+    let id = format!("change-{}", level.name());
+    let mut s = open_map(f.h, &id, &label, "11px sans-serif");
+    let (newly, lost) = changed_cells(&f, a, b, &changed);
+    for a_ in &map.townships {
+        s.push_str(&format!(
+            "<path d=\"{}\" fill=\"none\" stroke=\"#8a8a8a\" stroke-width=\"1\" stroke-dasharray=\"4 3\" class=\"nohit\" vector-effect=\"non-scaling-stroke\"/>\n",
+            f.path(&a_.shape_m)
+        ));
+    }
+    s.push_str(&format!("<path d=\"{newly}\" fill=\"#1a9641\" stroke=\"#1a9641\" stroke-width=\"0.5\" class=\"nohit\"/>\n<path d=\"{lost}\" fill=\"#d7191c\" stroke=\"#d7191c\" stroke-width=\"0.5\" class=\"nohit\"/>\n"));
+    county_lines(&mut s, &f, map);
+    // Other open schools of the level, for orientation.
+    let mut others = String::new();
+    for sc in map.schools.iter().filter(|x| x.serves(level) && is_open(x)) {
+        if moved.iter().any(|(m, _)| m.id == sc.id) {
+            continue;
+        }
+        let (x, y) = f.xy(sc.pos);
+        others.push_str(&format!(
+            "<g class=\"mk\" transform=\"translate({x:.1} {y:.1})\" data-x=\"{x:.1}\" data-y=\"{y:.1}\"><circle r=\"3\" fill=\"#777\"/></g>"
+        ));
+    }
+    s.push_str(&format!("<g class=\"nohit\">{others}</g>\n"));
+    for (sc, added) in &moved {
+        s.push_str(&opened_marker(&f, sc, *added, lang));
+    }
+    let ly = open_legend(&mut s, f.h);
+    change_legend(&mut s, ly, lang);
+    scale_bar(&mut s, ly + 26.0, w_m, f.scale);
+    s.push_str("</svg>");
+    Some(MapOut {
+        caption: format!("{}: {}", t(lang, "change_maps"), level_name(lang, level)),
+        stem: format!("compare-{}", level.name()),
+        svg: s,
+    })
+}
+
+/// Whether a school is open (existing or planned).
+fn is_open(x: &School) -> bool {
+    x.status != crate::model::Status::Closed
+}
+
+/// `Some(true)` when a school is open now and was not open `before` (absent or closed),
+/// `Some(false)` when it was open and is closed now, else `None`.
+fn opened(before: &BTreeMap<&str, &School>, sc: &School) -> Option<bool> {
+    let was_open = before.get(sc.id.as_str()).is_some_and(|w| is_open(w));
+    match (is_open(sc), was_open) {
+        (true, false) => Some(true),
+        (false, true) => Some(false),
+        _ => None,
+    }
+}
+
+/// What a change map frames: the changed cells and the schools added or closed, with a margin
+/// of 15 %, at least a tenth of the whole map across; the whole map when nothing changes.
+fn change_view(
+    map: &crate::model::Map,
+    changed: &BTreeMap<&str, bool>,
+    moved: &[(&School, bool)],
+    full: Rect<f64>,
+) -> Rect<f64> {
     let focus = map
         .demand
         .cells
         .iter()
-        .filter(|c| changed_ids.contains(c.id.as_str()))
+        .filter(|c| changed.contains_key(c.id.as_str()))
         .map(|c| {
             c.shape_m
                 .as_ref()
                 .and_then(|m| m.bounding_rect())
                 .unwrap_or(Rect::new(c.pos, c.pos))
         })
-        .chain(moved.iter().map(|sc| Rect::new(sc.pos, sc.pos)))
+        .chain(moved.iter().map(|(sc, _)| Rect::new(sc.pos, sc.pos)))
         .reduce(union);
-    let view = match focus {
-        Some(r) => {
-            let side = (r.width().max(r.height()) * 1.3).max(0.1 * full.width().max(full.height()));
-            let c = r.center();
-            let half = side / 2.0;
-            Rect::new(
-                Coord {
-                    x: c.x - half,
-                    y: c.y - half * 0.75,
-                },
-                Coord {
-                    x: c.x + half,
-                    y: c.y + half * 0.75,
-                },
-            )
-        }
-        None => full,
+    let Some(r) = focus else {
+        return full;
     };
-    let (w_m, h_m) = (view.width().max(1.0), view.height().max(1.0));
-    let scale = VIEW_W / w_m;
-    let h = (h_m * scale).max(200.0);
-    let f = Frame {
-        min: view.min(),
-        scale,
-        h,
-    };
+    let side = (r.width().max(r.height()) * 1.3).max(0.1 * full.width().max(full.height()));
+    let c = r.center();
+    let half = side / 2.0;
+    Rect::new(
+        Coord {
+            x: c.x - half,
+            y: c.y - half * 0.75,
+        },
+        Coord {
+            x: c.x + half,
+            y: c.y + half * 0.75,
+        },
+    )
+}
+
+/// The paths of the cells newly covered and no longer covered (shapes from run `b`, else `a`).
+fn changed_cells(
+    f: &Frame,
+    a: &RunBundle,
+    b: &RunBundle,
+    changed: &BTreeMap<&str, bool>,
+) -> (String, String) {
     let cell_shape = |id: &str| {
         [b, a].into_iter().find_map(|bundle| {
             bundle
@@ -1087,22 +1215,8 @@ pub fn change_map(
                 .map(|c| (c.shape_m.clone(), c.pos))
         })
     };
-    let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {VIEW_W} {:.1}\" class=\"map\" id=\"change-{}\" role=\"img\" aria-label=\"{}\">\n",
-        h + LEGEND_H,
-        level.name(),
-        esc(&format!("{} {}", t(lang, "change_maps"), level_name(lang, level)))
-    );
-    s.push_str("<style>.lb{font:11px sans-serif;fill:#222;paint-order:stroke;stroke:#fff;stroke-width:3px;pointer-events:none}.leg{font:13px sans-serif;fill:#222}.nohit{pointer-events:none}</style>\n");
-    s.push_str(&format!(
-        "<svg class=\"pz\" x=\"0\" y=\"0\" width=\"{VIEW_W}\" height=\"{h:.1}\" viewBox=\"0 0 {VIEW_W} {h:.1}\">\n<rect x=\"-100000\" y=\"-100000\" width=\"200000\" height=\"200000\" fill=\"#f7f7f4\"/>\n"
-    ));
     let (mut newly, mut lost) = (String::new(), String::new());
-    let mut ids: BTreeMap<&str, bool> = BTreeMap::new();
-    for c in changes.iter().filter(|c| c.level == level) {
-        ids.insert(c.id.as_str(), c.newly);
-    }
-    for (id, is_new) in &ids {
+    for (id, is_new) in changed {
         let Some((shape, pos)) = cell_shape(id) else {
             continue;
         };
@@ -1115,73 +1229,43 @@ pub fn change_map(
             }
         }
     }
-    for a_ in &map.townships {
-        s.push_str(&format!(
-            "<path d=\"{}\" fill=\"none\" stroke=\"#8a8a8a\" stroke-width=\"1\" stroke-dasharray=\"4 3\" class=\"nohit\" vector-effect=\"non-scaling-stroke\"/>\n",
-            f.path(&a_.shape_m)
-        ));
-    }
-    s.push_str(&format!("<path d=\"{newly}\" fill=\"#1a9641\" stroke=\"#1a9641\" stroke-width=\"0.5\" class=\"nohit\"/>\n<path d=\"{lost}\" fill=\"#d7191c\" stroke=\"#d7191c\" stroke-width=\"0.5\" class=\"nohit\"/>\n"));
-    for c in &map.counties {
-        s.push_str(&format!(
-            "<path d=\"{}\" fill=\"none\" stroke=\"#333333\" stroke-width=\"2.2\" class=\"nohit\" vector-effect=\"non-scaling-stroke\"/>\n",
-            f.path(&c.shape_m)
-        ));
-    }
-    // Other open schools of the level, for orientation.
-    let mut others = String::new();
-    for sc in map.schools.iter().filter(|x| x.serves(level) && open(x)) {
-        if moved.iter().any(|m| m.id == sc.id) {
-            continue;
-        }
-        let (x, y) = f.xy(sc.pos);
-        others.push_str(&format!(
-            "<g class=\"mk\" transform=\"translate({x:.1} {y:.1})\" data-x=\"{x:.1}\" data-y=\"{y:.1}\"><circle r=\"3\" fill=\"#777\"/></g>"
-        ));
-    }
-    s.push_str(&format!("<g class=\"nohit\">{others}</g>\n"));
-    // Schools of the level added in B (stars) or closed there (crosses).
-    for sc in map.schools.iter().filter(|x| x.serves(level)) {
-        let was = before.get(sc.id.as_str());
-        let added = open(sc) && !was.is_some_and(|w| open(w));
-        let closed = !open(sc) && was.is_some_and(|w| open(w));
-        if !(added || closed) {
-            continue;
-        }
-        let (x, y) = f.xy(sc.pos);
-        let title = title_lines(&[
-            (
-                t(
-                    lang,
-                    if added {
-                        "schools_added"
-                    } else {
-                        "schools_closed"
-                    },
-                )
-                .into(),
-                if sc.name.is_empty() {
-                    sc.id.clone()
+    (newly, lost)
+}
+
+/// A school added (a star) or closed (a cross) on a change map, with its name and level.
+fn opened_marker(f: &Frame, sc: &School, added: bool, lang: Language) -> String {
+    let (x, y) = f.xy(sc.pos);
+    let title = title_lines(&[
+        (
+            t(
+                lang,
+                if added {
+                    "schools_added"
                 } else {
-                    format!("{} ({})", sc.name, sc.id)
+                    "schools_closed"
                 },
-            ),
-            (t(lang, "level").into(), level_name(lang, sc.level).into()),
-        ]);
-        let shape = if added {
-            star(0.0, 0.0, 9.0, "#e41a1c")
-        } else {
-            "<path d=\"M-6 -6L6 6M-6 6L6 -6\" stroke=\"#444\" stroke-width=\"3\"/>".to_string()
-        };
-        s.push_str(&format!(
-            "<g class=\"mk hit school\" transform=\"translate({x:.1} {y:.1})\" data-x=\"{x:.1}\" data-y=\"{y:.1}\">{shape}{title}</g>\n"
-        ));
-    }
-    s.push_str("</svg>\n");
-    let ly = h + 22.0;
-    s.push_str(&format!(
-        "<rect x=\"0\" y=\"{h:.1}\" width=\"{VIEW_W}\" height=\"{LEGEND_H}\" fill=\"#ffffff\"/>\n"
-    ));
+            )
+            .into(),
+            if sc.name.is_empty() {
+                sc.id.clone()
+            } else {
+                format!("{} ({})", sc.name, sc.id)
+            },
+        ),
+        (t(lang, "level").into(), level_name(lang, sc.level).into()),
+    ]);
+    let shape = if added {
+        star(0.0, 0.0, 9.0, "#e41a1c")
+    } else {
+        "<path d=\"M-6 -6L6 6M-6 6L6 -6\" stroke=\"#444\" stroke-width=\"3\"/>".to_string()
+    };
+    format!(
+        "<g class=\"mk hit school\" transform=\"translate({x:.1} {y:.1})\" data-x=\"{x:.1}\" data-y=\"{y:.1}\">{shape}{title}</g>\n"
+    )
+}
+
+/// The legend of a change map (baseline `ly`).
+fn change_legend(s: &mut String, ly: f64, lang: Language) {
     let items: [(f64, String, &str); 4] = [
         (
             0.0,
@@ -1213,35 +1297,7 @@ pub fn change_map(
             t(lang, "schools_closed"),
         ),
     ];
-    for (x, sym, label) in items {
-        s.push_str(&sym);
-        s.push_str(&format!(
-            "<text x=\"{:.1}\" y=\"{:.1}\" class=\"leg\">{}</text>\n",
-            x + 16.0,
-            ly + 5.0,
-            esc(label)
-        ));
-    }
-    let bar_m = nice_length(w_m / 4.0);
-    let bar = bar_m * scale;
-    let label = if bar_m >= 1000.0 {
-        format!("{} km", bar_m / 1000.0)
-    } else {
-        format!("{bar_m} m")
-    };
-    let ly2 = ly + 26.0;
-    s.push_str(&format!(
-        "<path d=\"M{:.1} {:.1}v6h{bar:.1}v-6\" fill=\"none\" stroke=\"#333333\" stroke-width=\"1.5\"/><text x=\"{:.1}\" y=\"{:.1}\" class=\"leg\" text-anchor=\"middle\">{label}</text>\n</svg>",
-        VIEW_W - bar - 10.0,
-        ly2 - 4.0,
-        VIEW_W - bar / 2.0 - 10.0,
-        ly2 - 8.0
-    ));
-    Some(MapOut {
-        caption: format!("{}: {}", t(lang, "change_maps"), level_name(lang, level)),
-        stem: format!("compare-{}", level.name()),
-        svg: s,
-    })
+    legend_row(s, ly, &items);
 }
 
 #[cfg(test)]

@@ -1,9 +1,9 @@
 //! Words of the report in English and Chinese, and escaping.
 
-use crate::config::{CostUnit, DistanceMode, Language};
-use crate::model::{AreaKind, Level};
+use crate::config::{DistanceMode, Language};
+use crate::model::{AreaKind, Level, ProjectKind};
 
-use super::{FindingStatus, ProposalKind};
+use super::FindingStatus;
 
 /// Escapes text for XML and HTML (`& < > " '`), and drops the characters XML 1.0 does not
 /// allow (control characters other than tab and line breaks, U+FFFE, U+FFFF), so that a name
@@ -296,10 +296,10 @@ pub fn kind_name(lang: Language, k: AreaKind) -> &'static str {
 }
 
 /// A proposal kind in `lang`.
-pub fn proposal_kind_name(lang: Language, k: ProposalKind) -> &'static str {
+pub fn proposal_kind_name(lang: Language, k: ProjectKind) -> &'static str {
     match (lang, k) {
-        (Language::Zh, ProposalKind::New) => "新建",
-        (Language::Zh, ProposalKind::Expansion) => "改扩建",
+        (Language::Zh, ProjectKind::New) => "新建",
+        (Language::Zh, ProjectKind::Expansion) => "改扩建",
         (Language::En, k) => k.name(),
     }
 }
@@ -311,11 +311,6 @@ pub fn mode_name(lang: Language, m: DistanceMode) -> &'static str {
         DistanceMode::Network => t(lang, "network"),
         DistanceMode::Matrix => t(lang, "matrix"),
     }
-}
-
-/// The cost unit symbol: `m` or `min`.
-pub fn unit_symbol(u: CostUnit) -> &'static str {
-    u.symbol()
 }
 
 #[cfg(test)]

@@ -61,9 +61,7 @@ fn number(x: Option<f64>) -> String {
         None => String::new(),
         Some(v) if !v.is_finite() => v.to_string(),
         Some(v) => {
-            let r = (v * 1e6).round() / 1e6;
-            let r = if r == 0.0 { 0.0 } else { r };
-            format!("{r}")
+            format!("{}", crate::round::digits(v, 6))
         }
     }
 }

@@ -7,7 +7,7 @@
 //! `covered < total`.
 //!
 //! Full cover (no `coverage_target`, or a target reaching all coverable demand) is solved
-//! exactly by [`super::setcover`]: reductions (essential sites, dominated demands and sites),
+//! exactly by the set-cover tree (`solve::setcover`): reductions (essential sites, dominated demands and sites),
 //! Beasley's Lagrangian bound and branch-and-bound, started from Chvátal's greedy (cost per
 //! newly covered demand) with redundancy elimination. For a smaller target share the greedy
 //! (per newly covered weight) is the answer and the bound is the cost of the cheapest sites whose

@@ -6,7 +6,7 @@
 //! [`solve_capacitated`]).
 //!
 //! Method: the problem is first reduced and then solved by Lagrangian branch-and-bound
-//! ([`super::maxcover`]): same-set demands merged, dominated candidates removed, an upper bound
+//! (the maximal-covering tree, `solve::maxcover`): same-set demands merged, dominated candidates removed, an upper bound
 //! from the Lagrangian relaxation of the coverage constraints (never above the coverable
 //! demand, as tight as the LP relaxation at its optimum) and a best-first tree with
 //! reduced-cost fixing. The starting incumbent comes from a greedy by marginal covered weight
@@ -407,7 +407,7 @@ pub(crate) fn covered_by(rows: &SparseCosts, open: &[bool]) -> f64 {
 ///
 /// Bound: the smaller of the uncapacitated bound (a relaxation: capacities only take covered
 /// weight away) and, when that does not already prove the selection, the capacitated
-/// Lagrangian bound of [`capacitated_bound`], which relaxes "each demand assigned at most once"
+/// Lagrangian bound of `capacitated_bound`, which relaxes "each demand assigned at most once"
 /// and leaves one knapsack per site. `complete` is reported when the bound proves the
 /// selection or every phase ended by itself; the search itself is heuristic.
 pub fn solve_capacitated(costs: &SparseCosts, problem: &Problem) -> Result<Solution, SolveError> {

@@ -7,7 +7,7 @@
 //!
 //! Method (Minieka 1970, "The m-center problem", *SIAM Review* 12; Daskin 2013 ch. 5): the
 //! optimum is one of the sorted distinct costs `r`, and "can at most `p` new sites cover every
-//! demand within `r`?" is a set-covering decision, answered exactly by [`super::setcover`] with
+//! demand within `r`?" is a set-covering decision, answered exactly by the set-cover tree (`solve::setcover`) with
 //! the cutoff `p` (a cover of at most `p` sites found, or the tree exhausted without one).
 //! Binary search over the distinct costs — each feasible answer moves the upper end down to
 //! the largest distance it actually achieves — finds the smallest feasible radius: the optimum,

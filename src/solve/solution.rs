@@ -131,7 +131,7 @@ impl Solution {
     /// The same selection, bound and search record with another objective value: the
     /// selection scored on a problem the bound also holds for (for example the untruncated
     /// p-median behind a cutoff). Gap and status are recomputed (`integral`: objective and
-    /// bound are integers, as in [`Solution::certified`]).
+    /// bound are integers, as in `Solution::certified`).
     pub fn rescored(&self, objective: f64, integral: bool) -> Solution {
         let mut s = Solution::certified(
             self.sense,

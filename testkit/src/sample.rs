@@ -18,10 +18,10 @@ use schoolplan::config::{
 use schoolplan::coverage::Coverage;
 use schoolplan::geodesy::projection::LocalProjection;
 use schoolplan::model::{
-    Area, AreaKind, DemandCell, DemandLayer, Level, Map, Ownership, School, Status,
+    Area, AreaKind, DemandCell, DemandLayer, Level, Map, Ownership, ProjectKind, School, Status,
 };
 use schoolplan::report::{
-    FindingRow, FindingStatus, ProposalKind, ProposalMeta, ProposalRow, RequestMeta, RunBundle,
+    FindingRow, FindingStatus, ProposalMeta, ProposalRow, RequestMeta, RunBundle,
 };
 
 /// Cell side of the sample grid, metres.
@@ -344,7 +344,7 @@ fn build(plan: bool) -> SampleRun {
                 id: "P-primary-1".into(),
                 rank: 1,
                 level: Level::Primary,
-                kind: ProposalKind::New,
+                kind: ProjectKind::New,
                 site_id: "S07".into(),
                 name: "会元新区地块".into(),
                 lonlat: lonlat(&map.projection, coord! { x: 500.0, y: -150.0 }),
@@ -363,7 +363,7 @@ fn build(plan: bool) -> SampleRun {
                 id: "P-junior-1".into(),
                 rank: 1,
                 level: Level::Junior,
-                kind: ProposalKind::Expansion,
+                kind: ProjectKind::Expansion,
                 site_id: "J01".into(),
                 name: "第二中学".into(),
                 lonlat: map.schools[4].lonlat,

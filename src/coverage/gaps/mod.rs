@@ -87,7 +87,10 @@ impl GapKind {
     }
 }
 
-/// What the best site of a gap is.
+/// What the best site of a gap is. Not [`crate::model::ProjectKind`]: a new school here is
+/// two kinds of site, a candidate of the layer or a cell's centroid when there is no candidate
+/// layer (the report names them apart); [`SiteKind::Expansion`] is
+/// [`crate::model::ProjectKind::Expansion`], the two others [`crate::model::ProjectKind::New`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum SiteKind {
     /// Expand an open school in reach (seats gaps).

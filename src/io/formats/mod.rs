@@ -41,6 +41,7 @@ pub mod table;
 pub mod wkb;
 
 pub use crate::config::formats::{Format, RasterPart};
+pub use raster::{PixelCell, RasterCells};
 
 /// Where a population raster is cut: the WGS 84 extent and polygons of the areas (counties,
 /// else townships). Pixels whose centre lies outside every polygon are skipped.
@@ -144,19 +145,37 @@ pub fn read_records(
     mask: Option<&AreaMask>,
     fp: &mut FileProblems,
 ) -> Option<Vec<FeatureRecord>> {
-    read_records_sampled(spec, id_field, mask, fp).0
+    let mut sample = None;
+    match read_inner(spec, id_field, mask, fp, &mut sample, false)? {
+        LayerData::Records(r) => Some(r),
+        LayerData::Raster(_) => None,
+    }
 }
 
-/// [`read_records`], and for vector layers a [`RawSample`] of the file's own numbers.
-pub fn read_records_sampled(
+/// What a layer's file holds: feature records, or (population rasters read for the layer
+/// loader) the compact [`RasterCells`].
+#[derive(Debug)]
+pub enum LayerData {
+    /// Features in WGS 84, properties as JSON values.
+    Records(Vec<FeatureRecord>),
+    /// Populated pixels, for the loader, which checks their outlines as it goes (the checks
+    /// of [`read_records`] on the polygons it makes).
+    Raster(RasterCells),
+}
+
+/// [`read_records`], and for vector layers a [`RawSample`] of the file's own numbers. A
+/// population raster comes back as [`LayerData::Raster`] when its properties need no
+/// renaming (no `fields`, the default `id`): the loader makes demand cells from it
+/// without a feature record per pixel.
+pub fn read_layer_data(
     spec: &LayerSpec,
     id_field: &str,
     mask: Option<&AreaMask>,
     fp: &mut FileProblems,
-) -> (Option<Vec<FeatureRecord>>, Option<RawSample>) {
+) -> (Option<LayerData>, Option<RawSample>) {
     let mut sample = None;
-    let recs = read_inner(spec, id_field, mask, fp, &mut sample);
-    (recs, sample)
+    let data = read_inner(spec, id_field, mask, fp, &mut sample, true);
+    (data, sample)
 }
 
 fn read_inner(
@@ -165,7 +184,8 @@ fn read_inner(
     mask: Option<&AreaMask>,
     fp: &mut FileProblems,
     sample: &mut Option<RawSample>,
-) -> Option<Vec<FeatureRecord>> {
+    compact: bool,
+) -> Option<LayerData> {
     // Regular files of a bounded size only, whatever the format: a FIFO or a device is refused
     // before anything opens it.
     let max = crate::io::input::MAX_LAYER_BYTES;
@@ -191,24 +211,39 @@ fn read_inner(
         None => None,
     };
     if format == Format::Geojson && scenario_crs.is_none() {
-        return read_geojson(spec, id_field, fp, sample);
+        return read_geojson(spec, id_field, fp, sample).map(LayerData::Records);
     }
     let raw = match format {
+        Format::Geotiff | Format::Asc => {
+            // Rasters convert their pixel corners themselves (the CRS is needed per pixel).
+            let cells = raster::read_cells(spec, format, scenario_crs.as_ref(), mask, fp)?;
+            effective_crs(spec, scenario_crs, Some(cells.crs()), fp)?;
+            // The compact form when the cells' properties need no renaming and no field
+            // takes the place of `id`, `pop_total` or another property (`fields`, a
+            // `code_field`, a cohort raster not named `pop_<cohort>`): the loader then reads
+            // them as the records below.
+            let plain = spec.fields.is_empty()
+                && id_field == "id"
+                && cells
+                    .fields
+                    .iter()
+                    .all(|f| f.starts_with("pop_") && f != "pop_total");
+            if compact && plain {
+                return Some(LayerData::Raster(cells));
+            }
+            let features = (0..cells.len()).map(|i| cells.feature(i)).collect();
+            return Some(LayerData::Records(finish_converted(
+                features, spec, id_field, fp,
+            )));
+        }
         Format::Geojson => geojson_raw(spec, fp)?,
         Format::Gpkg => gpkg::read(spec, fp)?,
         Format::Shapefile => shp::read(spec, fp)?,
         Format::Csv | Format::Xlsx => table::read(spec, format, fp)?,
-        Format::Geotiff | Format::Asc => {
-            raster::read(spec, format, scenario_crs.as_ref(), mask, fp)?
-        }
         Format::OsmPbf => osm::read_masked(spec, mask.and_then(|m| m.extent), fp)?,
     };
     let source = crs_source(spec, scenario_crs.is_some(), raw.declared.as_ref());
     let crs = effective_crs(spec, scenario_crs, raw.declared.as_ref().map(|d| &d.0), fp)?;
-    if format.is_raster() {
-        // Rasters convert their pixel corners themselves (the CRS is needed per pixel).
-        return Some(finish_converted(raw.features, spec, id_field, fp));
-    }
     let points = sample_of(
         raw.features
             .iter()
@@ -227,7 +262,7 @@ fn read_inner(
         points,
         misfit,
     });
-    Some(out)
+    Some(LayerData::Records(out))
 }
 
 /// Where the CRS a layer is read in comes from, for messages.

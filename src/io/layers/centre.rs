@@ -20,6 +20,7 @@
 use geo::{BoundingRect, Coord, CoordsIter};
 
 use super::Layer;
+use crate::io::features::{FeatureRecord, FileProblems};
 
 /// Largest distance of any position from the centre of the study area, metres.
 pub(super) const MAX_FROM_CENTRE_M: f64 = 400_000.0;
@@ -46,10 +47,18 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 /// Bounding boxes (lon/lat) of the features of `layers` that have a geometry.
 fn boxes<'a>(layers: &'a [&'a Layer]) -> impl Iterator<Item = geo::Rect<f64>> + 'a {
-    layers
-        .iter()
-        .flat_map(|l| l.records.iter())
-        .filter_map(|r| r.geometry.as_ref()?.bounding_rect())
+    layers.iter().flat_map(|l| {
+        let records = l
+            .records
+            .iter()
+            .filter_map(|r| r.geometry.as_ref()?.bounding_rect());
+        let cells = l
+            .raster
+            .iter()
+            .flat_map(|r| r.outlines())
+            .filter_map(|(_, p)| p.bounding_rect());
+        records.chain(cells)
+    })
 }
 
 /// The centre (lon, lat) of the study area; `None` when no layer has any geometry.
@@ -87,50 +96,84 @@ pub(super) fn study_centre(study: &[&Layer], all: &[&Layer]) -> Option<Coord<f64
 /// Records an error for every feature of `layer` reaching farther than
 /// [`MAX_FROM_CENTRE_M`] from `centre`, and drops its geometry.
 pub(super) fn check_far(layer: &mut Layer, centre: Coord<f64>, what: &str) {
+    if let Some(mut raster) = layer.raster.take() {
+        // A raster's cells, each through its record made on the fly.
+        let far: Vec<usize> = raster
+            .outlines()
+            .filter(|(_, p)| !near(&geo::Geometry::Polygon(p.clone()), centre))
+            .map(|(i, _)| i)
+            .collect();
+        for i in far {
+            let mut rec = raster.record(i);
+            if far_error(&mut rec, &mut layer.fp, centre, what) {
+                raster.usable[i] = false;
+            }
+        }
+        layer.raster = Some(raster);
+    }
     let mut records = std::mem::take(&mut layer.records);
     for rec in records.iter_mut() {
-        let Some(g) = rec.geometry.as_ref() else {
-            continue;
-        };
-        let Some(r) = g.bounding_rect() else { continue };
-        let corners = [
-            r.min(),
-            r.max(),
-            Coord {
-                x: r.min().x,
-                y: r.max().y,
-            },
-            Coord {
-                x: r.max().x,
-                y: r.min().y,
-            },
-        ];
-        if corners
-            .iter()
-            .all(|c| great_circle_m(*c, centre) <= MAX_FROM_CENTRE_M)
-        {
-            continue;
-        }
-        let far = g
-            .coords_iter()
-            .map(|c| (great_circle_m(c, centre), c))
-            .max_by(|a, b| a.0.total_cmp(&b.0));
-        if let Some((d, c)) = far.filter(|(d, _)| *d > MAX_FROM_CENTRE_M) {
-            layer.fp.error(
-                rec,
-                "geometry",
-                format!(
-                    "a position within {:.0} km of the centre of {what} ({:.5}, {:.5})",
-                    MAX_FROM_CENTRE_M / 1000.0,
-                    centre.x,
-                    centre.y
-                ),
-                format!("({}, {}), {:.0} km away", c.x, c.y, d / 1000.0),
-            );
-            rec.geometry = None;
-        }
+        far_error(rec, &mut layer.fp, centre, what);
     }
     layer.records = records;
+}
+
+/// True when every corner of the geometry's bounding box lies within
+/// [`MAX_FROM_CENTRE_M`] of `centre`.
+fn near(g: &geo::Geometry<f64>, centre: Coord<f64>) -> bool {
+    let Some(r) = g.bounding_rect() else {
+        return true;
+    };
+    let corners = [
+        r.min(),
+        r.max(),
+        Coord {
+            x: r.min().x,
+            y: r.max().y,
+        },
+        Coord {
+            x: r.max().x,
+            y: r.min().y,
+        },
+    ];
+    corners
+        .iter()
+        .all(|c| great_circle_m(*c, centre) <= MAX_FROM_CENTRE_M)
+}
+
+/// Records the error of a record reaching too far and drops its geometry; true when it did.
+fn far_error(
+    rec: &mut FeatureRecord,
+    fp: &mut FileProblems,
+    centre: Coord<f64>,
+    what: &str,
+) -> bool {
+    let Some(g) = rec.geometry.as_ref() else {
+        return false;
+    };
+    if near(g, centre) {
+        return false;
+    }
+    let far = g
+        .coords_iter()
+        .map(|c| (great_circle_m(c, centre), c))
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let Some((d, c)) = far.filter(|(d, _)| *d > MAX_FROM_CENTRE_M) else {
+        return false;
+    };
+    fp.error(
+        rec,
+        "geometry",
+        format!(
+            "a position within {:.0} km of the centre of {what} ({:.5}, {:.5})",
+            MAX_FROM_CENTRE_M / 1000.0,
+            centre.x,
+            centre.y
+        ),
+        format!("({}, {}), {:.0} km away", c.x, c.y, d / 1000.0),
+    );
+    rec.geometry = None;
+    true
 }
 
 #[cfg(test)]

@@ -65,11 +65,17 @@ fn positions(l: &Layer) -> Option<Vec<Coord<f64>>> {
                 .collect(),
         ),
         None => {
+            let cells = l
+                .raster
+                .iter()
+                .flat_map(|r| r.outlines())
+                .filter_map(|(_, p)| p.bounding_rect());
             let all: Vec<Coord<f64>> = l
                 .records
                 .iter()
                 .filter_map(|r| r.geometry.as_ref())
                 .filter_map(|g| g.bounding_rect())
+                .chain(cells)
                 .map(|r| r.center())
                 .collect();
             let step = all.len().div_ceil(2000).max(1);
@@ -290,6 +296,9 @@ pub(super) fn check(mut layers: Vec<&mut Layer>) {
         layer.fp.problems.push(p);
         // One error for the layer instead of one per feature.
         layer.records.clear();
+        if let Some(r) = layer.raster.as_mut() {
+            r.clear();
+        }
     }
 }
 

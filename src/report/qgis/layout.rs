@@ -110,7 +110,8 @@ pub fn segment_km(width_m: f64) -> f64 {
         .unwrap_or(p)
 }
 
-/// The `<Layout>` of one level's group.
+/// The `<Layout>` of one level's group: title, map, close-up, north arrow, scale bar, legend
+/// and note, one function each.
 pub fn print_layout(
     b: &RunBundle,
     crs: &ProjectCrs,
@@ -122,10 +123,8 @@ pub fn print_layout(
 ) -> String {
     // CJK fonts have no bold face; a synthesised one smudges: bold only for Latin text.
     let bold = lang != Language::Zh;
-    let level = group.level.map(|l| l.name()).unwrap_or("all");
-    let uid = |part: &str| pseudo_uuid(&format!("layout-{level}-{part}"));
-    let map_uuid = uid("map");
-    let (mx, my, mw, mh) = MAP_MM;
+    let ids = Ids(group.level.map(|l| l.name()).unwrap_or("all"));
+    let (_, _, mw, mh) = MAP_MM;
     let (x0, y0, x1, y1) = fit_aspect(padded(extent, 0.02), mw, mh);
     let name = format!(
         "{} — {}",
@@ -147,7 +146,7 @@ pub fn print_layout(
     );
     s.push_str(&item(
         TYPE_PAGE,
-        &uid("page"),
+        &ids.uid("page"),
         (0.0, 0.0),
         PAGE_MM,
         0,
@@ -155,73 +154,126 @@ pub fn print_layout(
         "",
     ));
     s.push_str("        <GuideCollection visible=\"1\"/>\n      </PageCollection>\n");
-    // Title.
     s.push_str(&label(
-        &uid("title"),
+        &ids.uid("title"),
         (10.0, 6.0),
         (277.0, 11.0),
         &title,
         16.0,
         true,
     ));
-    // The map, following the level's theme.
-    s.push_str(&item(
+    s.push_str(&main_map(
+        &ids,
+        crs,
+        (x0, y0, x1, y1),
+        inset.is_some(),
+        group,
+    ));
+    if let Some((ins, ext)) = inset {
+        s.push_str(&close_up(&ids, crs, ins, ext, group, lang, bold));
+    }
+    s.push_str(&north_arrow(&ids));
+    s.push_str(&scale_bar(&ids, segment_km(x1 - x0)));
+    s.push_str(&legend(&ids, base, group, inset.is_some(), lang, bold));
+    s.push_str(&note(&ids, b, crs, lang));
+    s.push_str("      <customproperties><Option type=\"Map\"><Option name=\"singleFile\" type=\"bool\" value=\"true\"/></Option></customproperties>\n      <Atlas enabled=\"0\" hideCoverage=\"0\" filterFeatures=\"0\" sortFeatures=\"0\" coverageLayer=\"\" pageNameExpression=\"\" filenamePattern=\"'output_'||@atlas_featurenumber\"/>\n    </Layout>\n");
+    s
+}
+
+/// The stable ids of one layout's items (`layout-<level>-<part>`).
+struct Ids<'a>(&'a str);
+
+impl Ids<'_> {
+    fn uid(&self, part: &str) -> String {
+        pseudo_uuid(&format!("layout-{}-{part}", self.0))
+    }
+}
+
+/// The attributes of a map item following the group's map theme.
+fn map_attrs(group: &ProjectGroup) -> String {
+    format!(
+        "frame=\"true\" background=\"true\" followPreset=\"true\" followPresetName=\"{}\" keepLayerSet=\"false\" drawCanvasItems=\"true\" mapRotation=\"0\" mapFlags=\"0\" labelMargin=\"0,mm\" isTemporal=\"0\"",
+        esc(&group.name)
+    )
+}
+
+/// The map, following the level's theme, with the close-up's frame drawn on it when there is
+/// one.
+fn main_map(
+    ids: &Ids,
+    crs: &ProjectCrs,
+    (x0, y0, x1, y1): (f64, f64, f64, f64),
+    with_inset: bool,
+    group: &ProjectGroup,
+) -> String {
+    let (mx, my, mw, mh) = MAP_MM;
+    item(
         TYPE_MAP,
-        &map_uuid,
+        &ids.uid("map"),
         (mx, my),
         (mw, mh),
         1,
-        &format!(
-            "frame=\"true\" background=\"true\" followPreset=\"true\" followPresetName=\"{}\" keepLayerSet=\"false\" drawCanvasItems=\"true\" mapRotation=\"0\" mapFlags=\"0\" labelMargin=\"0,mm\" isTemporal=\"0\"",
-            esc(&group.name)
-        ),
+        &map_attrs(group),
         &format!(
             "        <Extent xmin=\"{x0:.1}\" ymin=\"{y0:.1}\" xmax=\"{x1:.1}\" ymax=\"{y1:.1}\"/>\n        <crs>{}</crs>\n        <LayerSet/>\n{}        <AtlasMap atlasDriven=\"0\" scalingMode=\"2\" margin=\"0.1\"/>\n        <labelBlockingItems/>\n",
             crs.srs_xml(),
-            if inset.is_some() {
+            if with_inset {
                 format!(
                     "        <ComposerMapOverview show=\"1\" name=\"close-up\" uuid=\"{{{}}}\" frameMap=\"{{{}}}\" blendMode=\"0\" inverted=\"0\" centered=\"0\">{}</ComposerMapOverview>\n",
-                    uid("overview"),
-                    uid("inset"),
+                    ids.uid("overview"),
+                    ids.uid("inset"),
                     overview_symbol()
                 )
             } else {
                 String::new()
             }
         ),
-    ));
-    if let Some((ins, ext)) = inset {
-        let (ix, iw) = SIDE_MM;
-        let (iy, ih) = INSET_MM;
-        let (a, b2, c, d) = fit_aspect(padded(ext, 0.04), iw, ih);
-        s.push_str(&label(
-            &uid("inset-caption"),
-            (ix, iy - 7.0),
-            (iw, 6.0),
-            &format!("{}: {}", t(lang, "central_district"), ins.names.join(", ")),
-            8.0,
-            bold,
-        ));
-        s.push_str(&item(
-            TYPE_MAP,
-            &uid("inset"),
-            (ix, iy),
-            (iw, ih),
-            1,
-            &format!(
-                "frame=\"true\" background=\"true\" followPreset=\"true\" followPresetName=\"{}\" keepLayerSet=\"false\" drawCanvasItems=\"true\" mapRotation=\"0\" mapFlags=\"0\" labelMargin=\"0,mm\" isTemporal=\"0\"",
-                esc(&group.name)
-            ),
-            &format!(
-                "        <Extent xmin=\"{a:.1}\" ymin=\"{b2:.1}\" xmax=\"{c:.1}\" ymax=\"{d:.1}\"/>\n        <crs>{}</crs>\n        <LayerSet/>\n        <AtlasMap atlasDriven=\"0\" scalingMode=\"2\" margin=\"0.1\"/>\n        <labelBlockingItems/>\n",
-                crs.srs_xml()
-            ),
-        ));
-    }
-    // North arrow in the map's top-right corner.
+    )
+}
+
+/// The central-district close-up at the side, with its caption.
+fn close_up(
+    ids: &Ids,
+    crs: &ProjectCrs,
+    ins: &Inset,
+    ext: Extent,
+    group: &ProjectGroup,
+    lang: Language,
+    bold: bool,
+) -> String {
+    let (ix, iw) = SIDE_MM;
+    let (iy, ih) = INSET_MM;
+    let (a, b2, c, d) = fit_aspect(padded(ext, 0.04), iw, ih);
+    let mut s = label(
+        &ids.uid("inset-caption"),
+        (ix, iy - 7.0),
+        (iw, 6.0),
+        &format!("{}: {}", t(lang, "central_district"), ins.names.join(", ")),
+        8.0,
+        bold,
+    );
     s.push_str(&item(
+        TYPE_MAP,
+        &ids.uid("inset"),
+        (ix, iy),
+        (iw, ih),
+        1,
+        &map_attrs(group),
+        &format!(
+            "        <Extent xmin=\"{a:.1}\" ymin=\"{b2:.1}\" xmax=\"{c:.1}\" ymax=\"{d:.1}\"/>\n        <crs>{}</crs>\n        <LayerSet/>\n        <AtlasMap atlasDriven=\"0\" scalingMode=\"2\" margin=\"0.1\"/>\n        <labelBlockingItems/>\n",
+            crs.srs_xml()
+        ),
+    ));
+    s
+}
+
+/// North arrow in the map's top-right corner.
+fn north_arrow(ids: &Ids) -> String {
+    let (mx, my, mw, _) = MAP_MM;
+    let map_uuid = ids.uid("map");
+    item(
         TYPE_PICTURE,
-        &uid("north"),
+        &ids.uid("north"),
         (mx + mw - 14.0, my + 3.0),
         (11.0, 16.0),
         4,
@@ -229,12 +281,16 @@ pub fn print_layout(
             "file=\":/images/north_arrows/layout_default_north_arrow.svg\" mode=\"0\" resizeMode=\"0\" anchorPoint=\"0\" pictureRotation=\"0\" northMode=\"0\" northOffset=\"0\" mapUuid=\"{{{map_uuid}}}\" svgFillColor=\"0,0,0,255\" svgBorderColor=\"255,255,255,255\" svgBorderWidth=\"0.2\" frame=\"false\" background=\"false\""
         ),
         "",
-    ));
-    // Scale bar under the map's bottom-left corner.
-    let seg = segment_km(x1 - x0);
-    s.push_str(&item(
+    )
+}
+
+/// Scale bar under the map's bottom-left corner, segments of `seg` km.
+fn scale_bar(ids: &Ids, seg: f64) -> String {
+    let (mx, my, _, mh) = MAP_MM;
+    let map_uuid = ids.uid("map");
+    item(
         TYPE_SCALEBAR,
-        &uid("scalebar"),
+        &ids.uid("scalebar"),
         (mx + 3.0, my + mh - 14.0),
         (70.0, 11.0),
         4,
@@ -242,8 +298,20 @@ pub fn print_layout(
             "style=\"Single Box\" mapUuid=\"{{{map_uuid}}}\" unitType=\"km\" unitLabel=\"km\" numMapUnitsPerScaleBarUnit=\"1\" numSegments=\"2\" numSegmentsLeft=\"0\" numSubdivisions=\"1\" numUnitsPerSegment=\"{seg}\" segmentSizeMode=\"0\" minBarWidth=\"50\" maxBarWidth=\"150\" height=\"2.5\" lineWidth=\"0.3\" labelBarSpace=\"2\" boxContentSpace=\"1\" alignment=\"0\" frame=\"false\" background=\"true\""
         ),
         "        <text-style fontSize=\"8\" fontSizeUnit=\"Point\" textColor=\"0,0,0,255\" textOpacity=\"1\"/>\n        <fillColor alpha=\"255\" red=\"0\" green=\"0\" blue=\"0\"/>\n        <fillColor2 alpha=\"255\" red=\"255\" green=\"255\" blue=\"255\"/>\n",
-    ));
-    // Legend: the level's layers and the outlines.
+    )
+}
+
+/// Legend: the level's layers and the outlines (the base group's checked layers).
+fn legend(
+    ids: &Ids,
+    base: &ProjectGroup,
+    group: &ProjectGroup,
+    with_inset: bool,
+    lang: Language,
+    bold: bool,
+) -> String {
+    let (_, my, _, mh) = MAP_MM;
+    let map_uuid = ids.uid("map");
     let checked_base = ProjectGroup {
         name: base.name.clone(),
         level: None,
@@ -251,16 +319,16 @@ pub fn print_layout(
         checked: true,
     };
     let tree = layer_tree(&[group, &checked_base], "        ");
-    s.push_str(&item(
+    item(
         TYPE_LEGEND,
-        &uid("legend"),
+        &ids.uid("legend"),
         (SIDE_MM.0, my),
-        (SIDE_MM.1, if inset.is_some() { INSET_MM.0 - 9.0 - my } else { mh }),
+        (SIDE_MM.1, if with_inset { INSET_MM.0 - 9.0 - my } else { mh }),
         2,
         &format!(
             "title=\"{}\" map_uuid=\"{{{map_uuid}}}\" resizeToContents=\"0\" columnCount=\"{}\" splitLayer=\"1\" equalColumnWidth=\"0\" symbolWidth=\"6\" symbolHeight=\"3.5\" boxSpace=\"2\" columnSpace=\"2\" lineSpacing=\"1\" wrapChar=\"\" titleAlignment=\"1\" legendFilterByAtlas=\"0\" legendFilterByMap=\"1\" frame=\"false\" background=\"true\"",
             esc(t(lang, "qgis_legend")),
-            if inset.is_some() { 2 } else { 1 }
+            if with_inset { 2 } else { 1 }
         ),
         &format!(
             "        <styles>\n          <style name=\"title\" marginBottom=\"3\" alignment=\"1\"><styleFont description=\"{}\" style=\"\"/></style>\n          <style name=\"group\" marginTop=\"2.5\" alignment=\"1\"><styleFont description=\"{}\" style=\"\"/></style>\n          <style name=\"subgroup\" marginTop=\"2\" alignment=\"1\"><styleFont description=\"{}\" style=\"\"/></style>\n          <style name=\"symbol\" marginTop=\"1.5\" alignment=\"1\"><styleFont description=\"{}\" style=\"\"/></style>\n          <style name=\"symbolLabel\" marginTop=\"1.5\" marginLeft=\"2\" alignment=\"1\"><styleFont description=\"{}\" style=\"\"/></style>\n        </styles>\n{tree}",
@@ -270,8 +338,12 @@ pub fn print_layout(
             font(7.5, false),
             font(7.5, false),
         ),
-    ));
-    // The note: sources, CRS, tool, synthetic-data warning.
+    )
+}
+
+/// The note under the map: sources, CRS, tool, synthetic-data warning.
+fn note(ids: &Ids, b: &RunBundle, crs: &ProjectCrs, lang: Language) -> String {
+    let (_, my, _, mh) = MAP_MM;
     let mut note = format!(
         "{}: {} · {}: {} ({}) · schoolplan {}",
         t(lang, "qgis_source"),
@@ -284,16 +356,14 @@ pub fn print_layout(
     if b.map.synthetic {
         note.push_str(&format!("\n⚠ {}", t(lang, "synthetic_warning")));
     }
-    s.push_str(&label(
-        &uid("note"),
+    label(
+        &ids.uid("note"),
         (10.0, my + mh + 3.0),
         (277.0, 19.0),
         &note,
         7.5,
         false,
-    ));
-    s.push_str("      <customproperties><Option type=\"Map\"><Option name=\"singleFile\" type=\"bool\" value=\"true\"/></Option></customproperties>\n      <Atlas enabled=\"0\" hideCoverage=\"0\" filterFeatures=\"0\" sortFeatures=\"0\" coverageLayer=\"\" pageNameExpression=\"\" filenamePattern=\"'output_'||@atlas_featurenumber\"/>\n    </Layout>\n");
-    s
+    )
 }
 
 #[cfg(test)]

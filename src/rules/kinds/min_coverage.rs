@@ -337,14 +337,14 @@ impl MinCoverage {
                         format!(
                             "{}: {} of {} within the radius",
                             m.0.name,
-                            num((m.2 * 10.0).round() / 10.0),
-                            num((m.1 * 10.0).round() / 10.0)
+                            num(crate::round::tenths(m.2)),
+                            num(crate::round::tenths(m.1))
                         ),
                         format!(
                             "{}：{} / {} 在服务半径内",
                             m.0.name,
-                            num((m.2 * 10.0).round() / 10.0),
-                            num((m.1 * 10.0).round() / 10.0)
+                            num(crate::round::tenths(m.2)),
+                            num(crate::round::tenths(m.1))
                         ),
                     )
                 })

@@ -180,7 +180,7 @@ impl MinUtilisation {
                     None => zone_or_nearest(),
                 },
             };
-            let mut note = format!("demand {}", num((demand * 10.0).round() / 10.0));
+            let mut note = format!("demand {}", num(crate::round::tenths(demand)));
             let outcome = match seats {
                 Some(seats) if seats > 0.0 => {
                     let u = demand / seats;
@@ -332,15 +332,15 @@ impl Travel {
             format!(
                 "; after a closure its {} pupils would travel {} km on average, {} km at most, to the next school with seats; {} pushed beyond their standard",
                 num(self.pupils.round()),
-                num((self.mean_m / 100.0).round() / 10.0),
-                num((self.max_m / 100.0).round() / 10.0),
+                num(crate::round::km_tenths(self.mean_m)),
+                num(crate::round::km_tenths(self.max_m)),
                 num(self.beyond.round())
             ),
             format!(
                 "；撤并后 {} 名学生到最近有空余学位学校平均 {} km、最远 {} km，{} 人将超出服务标准",
                 num(self.pupils.round()),
-                num((self.mean_m / 100.0).round() / 10.0),
-                num((self.max_m / 100.0).round() / 10.0),
+                num(crate::round::km_tenths(self.mean_m)),
+                num(crate::round::km_tenths(self.max_m)),
                 num(self.beyond.round())
             ),
         )

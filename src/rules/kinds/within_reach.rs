@@ -191,12 +191,12 @@ impl WithinReach {
                         format!(
                             "nearest: {} at {} km",
                             map.schools[k].id,
-                            num((d / 100.0).round() / 10.0)
+                            num(crate::round::km_tenths(d))
                         ),
                         format!(
                             "最近：{}，{} km",
                             map.schools[k].id,
-                            num((d / 100.0).round() / 10.0)
+                            num(crate::round::km_tenths(d))
                         ),
                     ));
                 }

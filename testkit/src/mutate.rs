@@ -11,8 +11,6 @@
 //! in-process and writes the outputs; it returns a description of any panic or any broken
 //! invariant (coverage outside [0, 1], non-finite figures).
 
-#![allow(dead_code)]
-
 use std::path::{Path, PathBuf};
 
 use schoolplan::rng::SplitMix;
@@ -37,6 +35,7 @@ pub const SCENARIOS: [&str; 3] = ["demo.toml", "fuzz-network.toml", "fuzz-matrix
 
 /// A scratch copy of the demo map with the extra scenarios.
 pub struct Workspace {
+    /// The scratch folder (removed when dropped).
     pub dir: tempfile::TempDir,
     originals: Vec<(PathBuf, Vec<u8>)>,
 }

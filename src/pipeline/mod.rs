@@ -4,6 +4,8 @@
 //! sees in the terminal are the ones in the report. Proposals are computed before the rules so
 //! that build-programme rules (P1) can count the proposed projects.
 
+pub mod solve;
+
 use std::path::Path;
 use std::time::Instant;
 
@@ -179,10 +181,7 @@ fn build_new_sites(
     o: &mut ProposalOutcome,
     class_size: f64,
 ) -> Result<Coverage> {
-    use propose::request::Sizing;
     let req = o.request.clone();
-    let from = req.large_class_from.unwrap_or(propose::need::LARGE_CLASS);
-    let first = map.schools.len();
     let cap =
         ProposalRequest::cap_pupils(req.level).map(|p| ((p / class_size).floor() as u32).max(1));
     for s in o.sites.iter_mut().filter(|s| s.kind == ProjectKind::New) {
@@ -193,40 +192,89 @@ fn build_new_sites(
     }
     let range = propose::apply::add_new(map, class_size, o);
     let mut after = coverage::compute(map, scenario)?;
+    let new = NewSites {
+        rows: (0..o.sites.len())
+            .filter(|&k| o.sites[k].kind == ProjectKind::New)
+            .collect(),
+        range,
+    };
+    if req.sizing == propose::request::Sizing::Demand {
+        size_to_demand(map, &after, o, &new, class_size);
+        after = coverage::compute(map, scenario)?;
+    }
+    note_low_demand(map, &after, o, &new, class_size);
+    credit_seats_short(map, before, &after, o, &new);
+    credit_large_classes(map, before, &after, o, &new);
+    Ok(after)
+}
+
+/// The new schools of a request built into the map: their rows in the outcome's sites and
+/// their indices in `Map::schools` (in the same order).
+struct NewSites {
+    rows: Vec<usize>,
+    range: std::ops::Range<usize>,
+}
+
+impl NewSites {
+    /// Pairs (row in the sites, school index).
+    fn pairs(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.rows.iter().copied().zip(self.range.clone())
+    }
+
+    /// The row of new school `j`.
+    fn row(&self, j: usize) -> usize {
+        self.rows[j - self.range.start]
+    }
+}
+
+/// Sizes each new school to the seats it needs for every level it serves (a nine-year school's
+/// seats split by years of schooling), between the request's smallest school and the site's
+/// classes.
+fn size_to_demand(
+    map: &mut Map,
+    after: &Coverage,
+    o: &mut ProposalOutcome,
+    new: &NewSites,
+    class_size: f64,
+) {
+    let req = &o.request;
     let min_classes = req
         .min_school_classes
         .unwrap_or(ProposalRequest::default_min_classes(req.level));
-    let new_rows: Vec<usize> = (0..o.sites.len())
-        .filter(|&k| o.sites[k].kind == ProjectKind::New)
-        .collect();
-    if req.sizing == Sizing::Demand {
-        for (&k, j) in new_rows.iter().zip(range.clone()) {
-            // Seats the school needs for every level it serves (a nine-year school's seats
-            // split by years of schooling).
-            let seats_needed = propose::expand::served_levels(req.level)
-                .into_iter()
-                .filter_map(|l| {
-                    let lc = after.level(l)?;
-                    let load = lc.school_load(j);
-                    let pupils = load.zone_pupils.unwrap_or(load.nearest_demand);
-                    Some(if req.level == Level::NineYear {
-                        pupils * Level::NineYear.years() as f64 / l.years() as f64
-                    } else {
-                        pupils
-                    })
+    let level = req.level;
+    for (k, j) in new.pairs() {
+        let seats_needed = propose::expand::served_levels(level)
+            .into_iter()
+            .filter_map(|l| {
+                let lc = after.level(l)?;
+                let load = lc.school_load(j);
+                let pupils = load.zone_pupils.unwrap_or(load.nearest_demand);
+                Some(if level == Level::NineYear {
+                    pupils * Level::NineYear.years() as f64 / l.years() as f64
+                } else {
+                    pupils
                 })
-                .fold(0.0, f64::max);
-            let hi = o.sites[k].classes;
-            let lo = min_classes.min(hi);
-            let classes = ((seats_needed / class_size).ceil() as u32).clamp(lo, hi);
-            o.sites[k].classes = classes;
-            o.sites[k].seats_added = classes as f64 * class_size;
-            propose::apply::resize(map, j, classes, class_size);
-        }
-        after = coverage::compute(map, scenario)?;
+            })
+            .fold(0.0, f64::max);
+        let hi = o.sites[k].classes;
+        let lo = min_classes.min(hi);
+        let classes = ((seats_needed / class_size).ceil() as u32).clamp(lo, hi);
+        o.sites[k].classes = classes;
+        o.sites[k].seats_added = classes as f64 * class_size;
+        propose::apply::resize(map, j, classes, class_size);
     }
-    for (&k, j) in new_rows.iter().zip(range.clone()) {
-        let served = propose::apply::served(map, &after, j);
+}
+
+/// Records what each new school serves, and a note for one serving almost nobody.
+fn note_low_demand(
+    map: &Map,
+    after: &Coverage,
+    o: &mut ProposalOutcome,
+    new: &NewSites,
+    class_size: f64,
+) {
+    for (k, j) in new.pairs() {
+        let served = propose::apply::served(map, after, j);
         let site = &mut o.sites[k];
         site.served = served;
         if served < LOW_DEMAND_CLASSES * class_size {
@@ -234,20 +282,30 @@ fn build_new_sites(
             o.notes.push(format!(
                 "site {} serves almost nobody: {} pupils, under half a class ({}); the request's best site may not be worth building",
                 site.id,
-                crate::error::shown((served * 10.0).round() / 10.0),
+                crate::error::shown(crate::round::tenths(served)),
                 crate::error::shown(class_size)
             ));
         }
     }
-    // Seats short at the existing schools before and after, credited to the nearest new school.
-    let nearest_new = |map: &Map, j: usize| -> Option<usize> {
+}
+
+/// Seats short at the existing schools before and after, credited to the nearest new school.
+fn credit_seats_short(
+    map: &Map,
+    before: &Coverage,
+    after: &Coverage,
+    o: &mut ProposalOutcome,
+    new: &NewSites,
+) {
+    let first = new.range.start;
+    let nearest_new = |j: usize| -> Option<usize> {
         let p = map.schools[j].pos;
-        range.clone().min_by(|&a, &b| {
+        new.range.clone().min_by(|&a, &b| {
             let d = |s: usize| (map.schools[s].pos.x - p.x).hypot(map.schools[s].pos.y - p.y);
             d(a).total_cmp(&d(b)).then(a.cmp(&b))
         })
     };
-    for l in propose::expand::served_levels(req.level) {
+    for l in propose::expand::served_levels(o.request.level) {
         let (Some(lb), Some(la)) = (before.level(l), after.level(l)) else {
             continue;
         };
@@ -262,36 +320,48 @@ fn build_new_sites(
                 continue;
             };
             if b - a >= propose::expand::MIN_NEED {
-                if let Some(s) = nearest_new(map, j) {
-                    o.sites[new_rows[s - first]].gap_closed.seats_short_relieved += b - a;
+                if let Some(s) = nearest_new(j) {
+                    o.sites[new.row(s)].gap_closed.seats_short_relieved += b - a;
                 }
             }
         }
     }
-    let moves = propose::apply::pupil_moves(before, &after, range.clone());
+}
+
+/// Moves the enrolment the new schools take from the schools they were zoned to, and credits
+/// the large classes this removes to the new school taking most of each school's pupils.
+fn credit_large_classes(
+    map: &mut Map,
+    before: &Coverage,
+    after: &Coverage,
+    o: &mut ProposalOutcome,
+    new: &NewSites,
+) {
+    let from = o
+        .request
+        .large_class_from
+        .unwrap_or(propose::need::LARGE_CLASS);
+    let first = new.range.start;
+    let moves = propose::apply::pupil_moves(before, after, new.range.clone());
     let large_before: Vec<u32> = (0..first)
         .map(|j| propose::need::school_large_classes(&map.schools[j], from))
         .collect();
-    let lost = propose::apply::move_enrolment(map, &after, range.clone(), &moves);
+    let lost = propose::apply::move_enrolment(map, after, new.range.clone(), &moves);
     for &j in lost.keys() {
         let removed = large_before[j]
             .saturating_sub(propose::need::school_large_classes(&map.schools[j], from));
         if removed == 0 {
             continue;
         }
-        // Credited to the new school taking most of its pupils.
         let taker = moves
             .iter()
             .filter(|((_, from_j), _)| *from_j == j)
             .max_by(|a, b| a.1.total_cmp(b.1).then(b.0 .0.cmp(&a.0 .0)))
             .map(|((s, _), _)| *s);
         if let Some(s) = taker {
-            o.sites[new_rows[s - first]]
-                .gap_closed
-                .large_classes_removed += removed;
+            o.sites[new.row(s)].gap_closed.large_classes_removed += removed;
         }
     }
-    Ok(after)
 }
 
 /// A `fail` finding for every proposed new school that serves almost nobody (fewer pupils than
@@ -310,7 +380,7 @@ pub fn proposal_findings(
             .map_or(45.0, |l| l.class_size);
         for s in o.sites.iter().filter(|s| s.low_demand) {
             let county = s.county_code.as_deref().and_then(|c| map.county_by_code(c));
-            let served = (s.served * 10.0).round() / 10.0;
+            let served = crate::round::tenths(s.served);
             let threshold = LOW_DEMAND_CLASSES * class_size;
             out.push(Finding {
                 rule_id: o.id.clone(),

@@ -1,5 +1,4 @@
-//! Tiny hand-made maps, coverages and scenarios for the rule tests.
-#![allow(dead_code)]
+//! Tiny hand-made maps, coverages and scenarios for the rule tests (`tests/rules_*.rs`).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -82,10 +81,18 @@ pub fn cell(
 /// Two counties (A 000001, B 000002), three townships: 000001001 street (A), 000001101 town
 /// (A), 000002201 township (B).
 pub struct TestMap {
+    /// The map built so far.
     pub map: Map,
 }
 
+impl Default for TestMap {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl TestMap {
+    /// The two counties and three townships, no schools and no cells.
     pub fn new() -> Self {
         let counties = vec![
             area("000001", "County A", AreaKind::County, None),

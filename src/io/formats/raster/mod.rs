@@ -2,17 +2,23 @@
 //! ESRI ASCII grids. Each pixel with people becomes a demand cell.
 //!
 //! - **Cells.** A pixel whose `pop_total` (band `band`, default 1) is above zero, or whose
-//!   cohort rasters are, becomes a Polygon feature (its four corners converted to WGS 84) with
-//!   `id = "r<row>c<col>"` (row and column in the whole raster, counted from the top-left, so
-//!   the same pixel has the same id whatever window is read), `pop_total` and one property per
-//!   `cohort_rasters` field. Nodata, NaN and zero pixels are skipped; negative values are one
-//!   error naming the first pixel.
+//!   cohort rasters are, becomes a cell with `id = "r<row>c<col>"` (row and column in the
+//!   whole raster, counted from the top-left, so the same pixel has the same id whatever
+//!   window is read), `pop_total` and one value per `cohort_rasters` field; its outline is the
+//!   polygon of its four corners converted to WGS 84. Nodata, NaN and zero pixels are skipped;
+//!   negative values are one error naming the first pixel.
+//! - **Compact.** [`read_cells`] keeps a cell as its row, column and people
+//!   ([`RasterCells`]: 16 bytes, + 8 per cohort field); the outline is computed again, by the
+//!   same arithmetic, whenever it is needed ([`RasterCells::polygon`]). The layer loader makes
+//!   demand cells from them one by one; [`RasterCells::feature`] gives the feature (polygon
+//!   and properties) a vector layer of the same cells would have, which is what
+//!   `read_records` returns and what the loader's checks see.
 //! - **Cohorts.** `cohort_rasters.pop_6_11 = ["f_5.tif", "m_5.tif", { path = "f_10.tif",
 //!   factor = 0.4 }, …]` sums WorldPop age/sex rasters (5-year bands) into the level's ages;
 //!   they must share the population raster's grid. Without them, `[population.cohort_shares]`
 //!   applies as for any cell with only `pop_total`.
 //! - **Window.** When the scenario has counties (or townships), only the pixel window covering
-//!   their extent is read, in blocks of rows, and a pixel is kept only when its centre lies
+//!   their extent is read, in rows of storage blocks, and a pixel is kept only when its centre lies
 //!   inside an area (a scanline test in pixel space): a 40,000 × 40,000 country raster costs
 //!   the city's window, and memory grows with the populated pixels kept, not the file.
 //! - **CRS.** The GeoTIFF's EPSG code (projected or geographic key), else the WKT GDAL stores
@@ -20,16 +26,22 @@
 //!   Mollweide, ESRI:54009), else a user-defined transverse Mercator from its GeoKeys; for ASCII
 //!   grids the `.prj` beside it; `crs = …` on the layer overrides either.
 //!
-//! GeoTIFF decoding (strips or tiles; none, LZW, DEFLATE, PackBits; predictors; 8–64-bit
-//! integer and float samples) is `geotiff-reader`'s (pure Rust), read through its block cache.
+//! GeoTIFF files are parsed (IFDs, tags, GeoKeys) by `geotiff-reader`; their tiles or strips
+//! are decoded by `blocks.rs` (every block of a window in parallel; DEFLATE by `fdeflate`; none,
+//! LZW, PackBits by `tiff-reader`; predictors 2 and 3; 8–64-bit integer and float samples,
+//! chunky or planar), and by `geotiff-reader`'s window reads for anything else (bit-packed
+//! samples, JPEG, colour images).
 
 use std::path::Path;
+
+mod blocks;
 
 use geo::{Coord, Geometry, LineString, Polygon};
 use geotiff_reader::GeoTiffFile;
 use serde_json::{Map as JsonMap, Value};
 
-use super::{file_error, number_value, AreaMask, Format, RawFeature, RawLayer};
+use self::blocks::BlockLayout;
+use super::{file_error, number_value, AreaMask, Format, RawFeature};
 use crate::config::LayerSpec;
 use crate::geodesy::crs::Crs;
 use crate::geodesy::datum::Datum;
@@ -62,6 +74,8 @@ enum Source {
         band: usize,
         format: u16,
         bits: u16,
+        /// The band's blocks, when decoded here (else through `geotiff-reader`).
+        blocks: Option<BlockLayout>,
     },
     Asc {
         values: Vec<f32>,
@@ -79,6 +93,21 @@ struct Band {
 }
 
 impl Band {
+    /// What a sparse block (no data written) reads as: nodata, else 0 (as in GDAL).
+    fn fill(&self) -> f64 {
+        self.nodata.unwrap_or(0.0)
+    }
+
+    /// Rows per read: whole rows of storage blocks, at least 256 rows when blocks are small.
+    fn chunk_rows(&self) -> usize {
+        match &self.source {
+            Source::Tiff {
+                blocks: Some(b), ..
+            } => b.block_h * (256 / b.block_h).max(1),
+            _ => 256,
+        }
+    }
+
     /// Values of rows `r0..r0+n`, columns `c0..c0+w`, row-major.
     fn rows(&self, r0: usize, n: usize, c0: usize, w: usize) -> Result<Vec<f64>, String> {
         match &self.source {
@@ -91,10 +120,16 @@ impl Band {
                 Ok(out)
             }
             Source::Tiff {
+                blocks: Some(b),
+                file,
+                ..
+            } => b.window(file.tiff(), (r0, n, c0, w), self.fill()),
+            Source::Tiff {
                 file,
                 band,
                 format,
                 bits,
+                blocks: None,
             } => {
                 let bytes = file
                     .tiff()
@@ -173,12 +208,14 @@ fn open_tiff(path: &Path, band_1: u32) -> Result<Band, String> {
         .unwrap_or(1);
     let nodata = file.nodata().and_then(|s| s.trim().parse::<f64>().ok());
     let crs = tiff_crs(&file)?;
+    let blocks = BlockLayout::of(ifd, file.tiff().byte_order(), (band_1 - 1) as usize);
     Ok(Band {
         source: Source::Tiff {
-            file: Box::new(file),
             band: (band_1 - 1) as usize,
             format,
             bits,
+            blocks,
+            file: Box::new(file),
         },
         width,
         height,
@@ -324,6 +361,106 @@ pub fn declared_crs(path: &Path) -> Option<Crs> {
     tiff_crs(&f).ok()?
 }
 
+/// One populated pixel kept: where it is in the raster and its people.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PixelCell {
+    /// Row in the whole raster, from the top.
+    pub row: u32,
+    /// Column in the whole raster, from the left.
+    pub col: u32,
+    /// `pop_total`, rounded to 1e-6; NaN where the population band is nodata (the cell has
+    /// people only in its cohort rasters).
+    pub pop_total: f64,
+}
+
+/// The populated pixels of a raster layer, compactly: 16 bytes per pixel plus 8 per cohort
+/// raster field, where a feature with a polygon and a property map took about 1 kB. A
+/// pixel's outline is computed again when it is needed ([`RasterCells::polygon`]), by the
+/// same arithmetic as when it was read, so every figure made from it is the same.
+#[derive(Debug, Clone)]
+pub struct RasterCells {
+    affine: Affine,
+    crs: Crs,
+    /// The `cohort_rasters` fields, in the scenario's (sorted) order.
+    pub fields: Vec<String>,
+    /// The cells, in raster order (rows from the top, then columns).
+    pub cells: Vec<PixelCell>,
+    /// Cohort people, `fields.len()` per cell in cell order (rounded to 1e-6).
+    values: Vec<f64>,
+}
+
+impl RasterCells {
+    /// Number of cells.
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    /// True when no pixel was kept.
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+
+    /// The CRS the raster was read in.
+    pub fn crs(&self) -> &Crs {
+        &self.crs
+    }
+
+    /// Drops every cell (the loader does so when the layer lies elsewhere than the others).
+    pub fn clear(&mut self) {
+        self.cells.clear();
+        self.values.clear();
+    }
+
+    /// The id of cell `i`: `r<row>c<col>`.
+    pub fn id(&self, i: usize) -> String {
+        let c = &self.cells[i];
+        format!("r{}c{}", c.row, c.col)
+    }
+
+    /// `pop_total` of cell `i` (`None` where the population band is nodata).
+    pub fn pop_total(&self, i: usize) -> Option<f64> {
+        Some(self.cells[i].pop_total).filter(|v| !v.is_nan())
+    }
+
+    /// People of cohort field `k` (of [`RasterCells::fields`]) in cell `i`.
+    pub fn cohort(&self, i: usize, k: usize) -> Option<f64> {
+        Some(self.values[i * self.fields.len() + k]).filter(|v| !v.is_nan())
+    }
+
+    /// The outline of cell `i` in WGS 84 (its four corners converted, counter-clockwise for a
+    /// north-up raster); `None` when a corner cannot be converted (such pixels are not kept).
+    pub fn polygon(&self, i: usize) -> Option<Polygon<f64>> {
+        let c = &self.cells[i];
+        pixel_polygon(&self.affine, &self.crs, c.col as usize, c.row as usize)
+    }
+
+    /// Cell `i` as the feature a vector layer would give: `id`, `pop_total`, the cohort
+    /// fields, and its polygon (feature index `i`).
+    pub fn feature(&self, i: usize) -> RawFeature {
+        let mut props = JsonMap::new();
+        props.insert("id".into(), Value::String(self.id(i)));
+        props.insert(
+            "pop_total".into(),
+            self.pop_total(i)
+                .and_then(number_value)
+                .unwrap_or(Value::Null),
+        );
+        for (k, field) in self.fields.iter().enumerate() {
+            props.insert(
+                field.clone(),
+                self.cohort(i, k)
+                    .and_then(number_value)
+                    .unwrap_or(Value::Null),
+            );
+        }
+        RawFeature {
+            index: i,
+            props,
+            geometry: self.polygon(i).map(Geometry::Polygon),
+        }
+    }
+}
+
 /// What [`scan`] found in a whole band.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ScanTotals {
@@ -339,8 +476,8 @@ pub struct ScanTotals {
     pub sum: f64,
 }
 
-/// Decodes every pixel of one band, in blocks of 256 rows through the same path as [`read`],
-/// and totals it — the work `gdalinfo -stats` does; the read benchmark
+/// Decodes every pixel of one band (a GeoTIFF's blocks in parallel, by the same decoder as
+/// [`read_cells`]) and totals it — the work `gdalinfo -stats` does; the read benchmark
 /// (`examples/read_bench.rs`) times it against GDAL.
 pub fn scan(path: &Path, format: Format, band: u32) -> Result<ScanTotals, String> {
     let b = open_band(path, format, band)?;
@@ -351,32 +488,69 @@ pub fn scan(path: &Path, format: Format, band: u32) -> Result<ScanTotals, String
         populated: 0,
         sum: 0.0,
     };
-    let block = 256usize;
-    let mut r = 0;
-    while r < b.height {
-        let n = block.min(b.height - r);
-        for v in b.rows(r, n, 0, b.width)? {
-            if is_value(v, b.nodata) {
-                t.valued += 1;
-                if v > 0.0 {
-                    t.populated += 1;
-                    t.sum += v;
-                }
+    // `is_value` for finite values: not the nodata value (a NaN nodata equals nothing).
+    let nodata = b.nodata.unwrap_or(f64::NAN);
+    // Four lanes (summed in a fixed order: the result does not depend on threads).
+    let add = |t: &mut ScanTotals, vs: &[f64]| {
+        let (mut valued, mut populated, mut sum) = ([0u64; 4], [0u64; 4], [0.0f64; 4]);
+        let mut lane = |k: usize, v: f64| {
+            let ok = v.is_finite() && v != nodata;
+            let people = ok && v > 0.0;
+            valued[k] += ok as u64;
+            populated[k] += people as u64;
+            sum[k] += if people { v } else { 0.0 };
+        };
+        let lanes = vs.chunks_exact(4);
+        let rest = lanes.remainder();
+        for c in lanes {
+            for (k, &v) in c.iter().enumerate() {
+                lane(k, v);
             }
         }
+        for &v in rest {
+            lane(0, v);
+        }
+        t.valued += valued.iter().sum::<u64>();
+        t.populated += populated.iter().sum::<u64>();
+        t.sum += (sum[0] + sum[1]) + (sum[2] + sum[3]);
+    };
+    if let Source::Tiff {
+        blocks: Some(blocks),
+        file,
+        ..
+    } = &b.source
+    {
+        // Every block decoded and totalled in parallel, the totals added in block order.
+        let zero = ScanTotals {
+            valued: 0,
+            populated: 0,
+            sum: 0.0,
+            ..t
+        };
+        return blocks.fold(file.tiff(), b.fill(), zero, add, |t, p| {
+            t.valued += p.valued;
+            t.populated += p.populated;
+            t.sum += p.sum;
+        });
+    }
+    let mut r = 0;
+    while r < b.height {
+        let n = b.chunk_rows().min(b.height - r);
+        add(&mut t, &b.rows(r, n, 0, b.width)?);
         r += n;
     }
     Ok(t)
 }
 
-/// Reads a population raster into cell features (already in WGS 84).
-pub fn read(
+/// Reads a population raster into [`RasterCells`]: one compact entry per populated pixel
+/// kept (see the module docs), no polygon or property map per pixel.
+pub fn read_cells(
     spec: &LayerSpec,
     format: Format,
     scenario_crs: Option<&Crs>,
     mask: Option<&AreaMask>,
     fp: &mut FileProblems,
-) -> Option<RawLayer> {
+) -> Option<RasterCells> {
     let main = match open_band(&spec.path, format, spec.band.unwrap_or(1)) {
         Ok(b) => b,
         Err(e) => {
@@ -460,14 +634,30 @@ pub fn read(
         None => (0, main.height, 0, main.width, Vec::new()),
     };
     let masked = !inside.is_empty() || mask.is_some_and(|m| m.extent.is_some());
-    let block = 256usize;
-    let mut features = Vec::new();
+    let chunk = main.chunk_rows();
+    if main.width > u32::MAX as usize || main.height > u32::MAX as usize {
+        file_error(
+            fp,
+            "file",
+            "a raster of at most 2³² pixels across and down",
+            format!("{} × {}", main.width, main.height),
+        );
+        return None;
+    }
+    let mut out = RasterCells {
+        affine: main.affine,
+        crs: crs.clone(),
+        fields: cohorts.iter().map(|(f, _)| f.clone()).collect(),
+        cells: Vec::new(),
+        values: Vec::new(),
+    };
     let mut negative: Option<(usize, usize, f64)> = None;
     let mut negative_count = 0usize;
     let w = col1.saturating_sub(col0);
     let mut r = row0;
     while r < row1 {
-        let n = block.min(row1 - r);
+        // Chunks end on the storage blocks' rows, so no block is decoded twice.
+        let n = ((r / chunk + 1) * chunk).min(row1) - r;
         let total = match main.rows(r, n, col0, w) {
             Ok(v) => v,
             Err(e) => {
@@ -527,27 +717,23 @@ pub fn read(
                 if !(t.is_some_and(|v| v > 0.0) || any_cohort) {
                     continue;
                 }
-                let Some(shape) = pixel_polygon(&main.affine, &crs, col, row) else {
+                // A pixel whose corners cannot be converted to lon/lat is left out.
+                if pixel_polygon(&main.affine, &crs, col, row).is_none() {
                     continue;
-                };
-                let mut props = JsonMap::new();
-                props.insert("id".into(), Value::String(format!("r{row}c{col}")));
-                props.insert(
-                    "pop_total".into(),
-                    t.and_then(round_people).unwrap_or(Value::Null),
-                );
-                for ((field, _), v) in cohorts.iter().zip(cs) {
-                    props.insert(field.clone(), round_people(v).unwrap_or(Value::Null));
                 }
-                features.push(RawFeature {
-                    index: features.len(),
-                    props,
-                    geometry: Some(Geometry::Polygon(shape)),
+                out.cells.push(PixelCell {
+                    row: row as u32,
+                    col: col as u32,
+                    pop_total: t.and_then(people).unwrap_or(f64::NAN),
                 });
+                out.values
+                    .extend(cs.iter().map(|&v| people(v).unwrap_or(f64::NAN)));
             }
         }
         r += n;
     }
+    out.cells.shrink_to_fit();
+    out.values.shrink_to_fit();
     if let Some((row, col, v)) = negative {
         file_error(
             fp,
@@ -556,19 +742,25 @@ pub fn read(
             format!("{negative_count} negative pixel(s), the first {v} at row {row}, column {col}"),
         );
     }
-    Some(RawLayer {
-        features,
-        declared: Some((crs, "raster".into())),
-    })
+    Some(out)
 }
 
 fn is_value(v: f64, nodata: Option<f64>) -> bool {
     v.is_finite() && nodata.is_none_or(|n| v != n && !(n.is_nan() && v.is_nan()))
 }
 
-/// People as a JSON number, rounded to 1e-6 (float rasters carry fractional people).
-fn round_people(v: f64) -> Option<Value> {
-    number_value((v * 1e6).round() / 1e6)
+/// People rounded to 1e-6 (float rasters carry fractional people), as the JSON number of
+/// [`number_value`] reads back: whole numbers within ±2⁵³ through an integer (so `-0` is 0).
+fn people(v: f64) -> Option<f64> {
+    let r = (v * 1e6).round() / 1e6;
+    if !r.is_finite() {
+        return None;
+    }
+    Some(if r.fract() == 0.0 && r.abs() < 9.007_199_254_740_992e15 {
+        r as i64 as f64
+    } else {
+        r
+    })
 }
 
 fn same_grid(a: &Affine, b: &Affine) -> bool {

@@ -1,16 +1,13 @@
 //! Shared helpers of the hostile-input tests: a scratch copy of a shipped map and the real
 //! binary run inside it.
 
-#![allow(dead_code)]
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
 /// A scratch folder holding a copy of `maps/<map>` in `inp/` (and nothing else).
 pub struct Scratch {
+    /// The folder (removed when dropped).
     pub dir: tempfile::TempDir,
 }
 
@@ -19,23 +16,25 @@ impl Scratch {
     pub fn with_map(map: &str) -> Scratch {
         let dir = tempfile::tempdir().unwrap();
         copy_tree(
-            &Path::new(ROOT).join("maps").join(map),
+            &crate::repo_root().join("maps").join(map),
             &dir.path().join("inp"),
         );
         Scratch { dir }
     }
 
+    /// The scratch folder.
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
 
+    /// A file of the map's copy (`inp/<name>`).
     pub fn inp(&self, name: &str) -> PathBuf {
         self.dir.path().join("inp").join(name)
     }
 
     /// Runs the binary with `args` in the scratch folder.
     pub fn bin(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_schoolplan"))
+        Command::new(crate::schoolplan_bin())
             .args(args)
             .current_dir(self.dir.path())
             .output()
@@ -56,6 +55,7 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// Bytes as text (lossy), for messages.
 pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }

@@ -3,8 +3,6 @@
 //!
 //! Everything here is deterministic: the same seed gives the same bytes on the same platform.
 
-#![allow(dead_code)]
-
 use std::io::Write;
 use std::path::Path;
 
