@@ -944,57 +944,19 @@ impl<'a> Relax<'a> {
             self.score(&leaf.open, cov, inc, budget);
             return NodeResult::Leaf;
         }
-        // Branch on the most fractional ȳ_j (ties: larger c_j, lower index).
+        // Branch on the candidate ȳ most nearly opens (ties: larger c_j, lower index).
         let c = &self.c;
-        let ybar = &self.ybar;
-        // Branch on the candidate the running average ȳ most nearly opens (largest ȳ_j below
-        // 1; ties: larger c_j, lower index): its "open" child drops the bound least often, its
-        // "closed" child most.
-        let score = |j: u32| -> f64 {
-            let y = ybar[j as usize];
-            if y < 0.999 {
-                y
-            } else {
-                -1.0
-            }
-        };
-        let pick = left
-            .iter()
-            .copied()
-            .max_by(|&a, &b| {
-                score(a)
-                    .total_cmp(&score(b))
-                    .then(c[a as usize].total_cmp(&c[b as usize]))
-                    .then(b.cmp(&a))
-            })
-            .unwrap_or(left[0]);
-        let mu: Vec<f32> = if store_mu {
-            self.best_mu.iter().map(|&x| x as f32).collect()
-        } else {
-            Vec::new()
-        };
-        let depth = node.depth + 1;
-        let mut with = open.clone();
-        with.push(pick);
-        let mut without = closed.clone();
-        without.push(pick);
-        *seq += 2;
-        let zero = Node {
+        let pick = super::tree::most_nearly_open(&left, &self.ybar, |a, b| {
+            c[a as usize].total_cmp(&c[b as usize])
+        });
+        let (zero, one) = Node::children(
             bound,
-            depth,
-            seq: *seq - 1,
-            open,
-            closed: without,
-            multipliers: mu.clone(),
-        };
-        let one = Node {
-            bound,
-            depth,
-            seq: *seq,
-            open: with,
-            closed,
-            multipliers: mu,
-        };
+            node.depth + 1,
+            seq,
+            (open, closed),
+            pick,
+            store_mu.then_some(&self.best_mu[..]),
+        );
         NodeResult::Branch(Box::new((zero, one)))
     }
 }

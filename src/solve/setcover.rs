@@ -685,52 +685,19 @@ impl<'a> Tree<'a> {
                 false => NodeResult::Pruned,
             };
         }
-        let ybar = &self.ybar;
+        // Branch on the column ȳ most nearly opens (ties: smaller reduced cost, lower index).
         let rc = &self.rc;
-        let score = |j: u32| {
-            let y = ybar[j as usize];
-            if y < 0.999 {
-                y
-            } else {
-                -1.0
-            }
-        };
-        let pick = left
-            .iter()
-            .copied()
-            .max_by(|&a, &b| {
-                score(a)
-                    .total_cmp(&score(b))
-                    .then(rc[b as usize].total_cmp(&rc[a as usize]))
-                    .then(b.cmp(&a))
-            })
-            .unwrap_or(left[0]);
-        let u: Vec<f32> = if store {
-            self.best_u.iter().map(|&x| x as f32).collect()
-        } else {
-            Vec::new()
-        };
-        let mut with = open.clone();
-        with.push(pick);
-        let mut without = closed_list.clone();
-        without.push(pick);
-        *seq += 2;
-        let zero = Node {
+        let pick = super::tree::most_nearly_open(&left, &self.ybar, |a, b| {
+            rc[b as usize].total_cmp(&rc[a as usize])
+        });
+        let (zero, one) = Node::children(
             bound,
             depth,
-            seq: *seq - 1,
-            open,
-            closed: without,
-            multipliers: u.clone(),
-        };
-        let one = Node {
-            bound,
-            depth,
-            seq: *seq,
-            open: with,
-            closed: closed_list,
-            multipliers: u,
-        };
+            seq,
+            (open, closed_list),
+            pick,
+            store.then_some(&self.best_u[..]),
+        );
         NodeResult::Branch(Box::new((zero, one)))
     }
 
