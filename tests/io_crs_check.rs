@@ -16,17 +16,7 @@ use schoolplan_testkit::datum::wgs84_to_gcj02;
 const BIN: &str = env!("CARGO_BIN_EXE_schoolplan");
 
 fn have_gdal() -> bool {
-    let ok = Command::new("ogr2ogr")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        if std::env::var_os("CI").is_some() {
-            panic!("GDAL (ogr2ogr) is required under CI (apt-get install -y gdal-bin)");
-        }
-        eprintln!("note: GDAL not installed; skipping");
-    }
-    ok
+    schoolplan_testkit::tools::have(&["ogr2ogr"], "gdal-bin", "the CRS check tests")
 }
 
 /// `schoolplan validate` on a scenario extending `base` with `body`: (exit code, all output).

@@ -22,21 +22,8 @@ const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/maps/demo");
 const BIN: &str = env!("CARGO_BIN_EXE_schoolplan");
 
 fn have_gdal() -> bool {
-    let ok = ["ogr2ogr", "gdal_rasterize"].iter().all(|t| {
-        Command::new(t)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    });
-    if !ok {
-        if std::env::var_os("CI").is_some() {
-            panic!(
-                "GDAL (ogr2ogr, gdal_rasterize) is required under CI (apt-get install -y gdal-bin)"
-            );
-        }
-        eprintln!("note: GDAL not installed; skipping the GDAL equivalence test");
-    }
-    ok
+    let tools = ["ogr2ogr", "gdal_rasterize"];
+    schoolplan_testkit::tools::have(&tools, "gdal-bin", "the GDAL equivalence test")
 }
 
 fn sh(cmd: &str, args: &[&str], dir: &Path) {

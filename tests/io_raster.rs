@@ -22,17 +22,7 @@ const H: usize = 170;
 const NODATA: f64 = -9999.0;
 
 fn have_gdal() -> bool {
-    let ok = Command::new("gdal_translate")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        if std::env::var_os("CI").is_some() {
-            panic!("GDAL (gdal_translate) is required under CI (apt-get install -y gdal-bin)");
-        }
-        eprintln!("note: GDAL not installed; skipping the GeoTIFF decoder test");
-    }
-    ok
+    schoolplan_testkit::tools::have(&["gdal_translate"], "gdal-bin", "the GeoTIFF decoder test")
 }
 
 /// The pixel values: people with fractions (integers for integer types), zeros, nodata over

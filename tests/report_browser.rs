@@ -27,16 +27,11 @@ fn chromium() -> Option<PathBuf> {
 }
 
 fn require_chromium() -> Option<PathBuf> {
-    match chromium() {
-        Some(p) => Some(p),
-        None if std::env::var_os("CI").is_some() => {
-            panic!("chromium is required under CI (apt-get install -y chromium)")
-        }
-        None => {
-            eprintln!("note: chromium not found; skipping the browser test (install with apt-get install -y chromium)");
-            None
-        }
+    let found = chromium();
+    if found.is_none() {
+        schoolplan_testkit::tools::missing("chromium", "chromium", "the browser test");
     }
+    found
 }
 
 /// Screenshots `page` into `png`; returns Chromium's stderr.

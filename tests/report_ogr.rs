@@ -14,17 +14,7 @@ use schoolplan::report;
 use schoolplan_testkit::sample::SampleRun;
 
 fn have_ogrinfo() -> bool {
-    let found = Command::new("ogrinfo")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        if std::env::var_os("CI").is_some() {
-            panic!("ogrinfo is required under CI (apt-get install -y gdal-bin)");
-        }
-        eprintln!("note: ogrinfo not found; skipping the GDAL test (install with apt-get install -y gdal-bin)");
-    }
-    found
+    schoolplan_testkit::tools::have(&["ogrinfo"], "gdal-bin", "the GDAL test")
 }
 
 /// `ogrinfo -ro -al -so`: (feature count, geometry type, field → type).

@@ -17,6 +17,7 @@
 //!   as JSON (the `access_*` tests).
 //! - [`solve_bench`]: OR-Library / SJC benchmark readers, a seeded MCLP generator and suite
 //!   runners for `examples/solve_bench.rs`.
+//! - [`tools`]: the independent tools some tests need (skip locally, fail under CI).
 //!
 //! This is a dev-only crate of the workspace: the library's tests and examples depend on it,
 //! nothing else does.
@@ -34,6 +35,7 @@ pub mod runs;
 pub mod sample;
 pub mod scratch;
 pub mod solve_bench;
+pub mod tools;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
